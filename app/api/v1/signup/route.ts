@@ -1,0 +1,19 @@
+// POST /api/v1/signup – bootstrap a merchant, its owner and a first API key
+import { z } from "zod";
+import { readConfig } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { ApiError } from "@/lib/http/errors";
+import { publicRoute, readJson } from "@/lib/http/api-route";
+import { signup } from "@/lib/services/signup";
+
+const schema = z.object({
+  merchantName: z.string().trim().min(1).max(100),
+  email: z.email().max(254),
+  password: z.string().min(10, "must be at least 10 characters").max(200),
+});
+
+export const POST = publicRoute(async (request) => {
+  if (!readConfig().signupEnabled) throw new ApiError(404, "not_found", "Sign-up is closed on this deployment");
+  const input = await readJson(request, schema);
+  return Response.json(await signup(await getDb(), input), { status: 201 });
+});

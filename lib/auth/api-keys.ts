@@ -1,0 +1,32 @@
+import crypto from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { apiKeys } from "@/lib/db/schema";
+
+export const hashApiKey = (key: string) => crypto.createHash("sha256").update(key, "utf8").digest("hex");
+
+/** A new secret key `sk_live_…` (≈ 190 random bits); only its hash is stored. */
+export function generateApiKey(): { key: string; prefix: string; keyHash: string } {
+  const key = `sk_live_${crypto.randomBytes(24).toString("base64url")}`;
+  return { key, prefix: key.slice(0, 12), keyHash: hashApiKey(key) };
+}
+
+export async function createApiKey(db: DbOrTx, params: { merchantId: string; name: string }) {
+  const generated = generateApiKey();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ merchantId: params.merchantId, name: params.name, prefix: generated.prefix, keyHash: generated.keyHash })
+    .returning({ id: apiKeys.id });
+  return { id: row.id, key: generated.key, prefix: generated.prefix };
+}
+
+/** The active key with this secret, or null. */
+export async function authenticateApiKey(db: DbOrTx, key: string) {
+  if (!key.startsWith("sk_") || key.length > 200) return null;
+  const [row] = await db
+    .select({ id: apiKeys.id, merchantId: apiKeys.merchantId })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,46 @@
+import path from "node:path";
+
+/** Runtime configuration; the only module that reads process.env (besides Next/Auth.js internals). */
+export interface AppConfig {
+  databaseUrl: string | null;
+  databaseDriver: "pglite" | "postgres" | "neon";
+  dataDir: string;
+  pgliteDir: string;
+  neonWsProxy: string | null;
+  encryptionKey: string | null;
+  jobsMode: "inngest" | "embedded";
+  signupEnabled: boolean;
+  publicBaseUrl: string | null;
+  demoSeed: boolean;
+}
+
+const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
+
+function pickDriver(url: string | null, explicit: string | undefined): AppConfig["databaseDriver"] {
+  if (!url) return "pglite";
+  if (explicit === "neon" || explicit === "postgres") return explicit;
+  if (explicit && explicit !== "") throw new Error(`DATABASE_DRIVER must be "neon" or "postgres", got "${explicit}"`);
+  try {
+    return NEON_HOST.test(new URL(url).hostname) ? "neon" : "postgres";
+  } catch {
+    throw new Error("DATABASE_URL is not a valid postgres:// URL");
+  }
+}
+
+/** Reads the configuration from the environment each call (tests switch databases between files). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  const dataDir = path.resolve(env.LDXP_DATA_DIR?.trim() || ".data");
+  return {
+    databaseUrl,
+    databaseDriver: pickDriver(databaseUrl, env.DATABASE_DRIVER?.trim()),
+    dataDir,
+    pgliteDir: env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite"),
+    neonWsProxy: env.NEON_WS_PROXY?.trim() || null,
+    encryptionKey: env.ENCRYPTION_KEY?.trim() || null,
+    jobsMode: env.INNGEST_DEV || env.INNGEST_EVENT_KEY ? "inngest" : "embedded",
+    signupEnabled: env.SIGNUP_ENABLED !== "false",
+    publicBaseUrl: env.PUBLIC_BASE_URL?.trim().replace(/\/$/, "") || null,
+    demoSeed: env.LDXP_DEMO_SEED === "1",
+  };
+}

@@ -1,0 +1,51 @@
+/** The fields of an audit event that its hash covers (everything but the database id). */
+export interface AuditRecord {
+  merchantId: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  before: unknown;
+  after: unknown;
+  createdAt: string; // RFC 3339 UTC, millisecond precision
+}
+
+/** JSON with object keys sorted at every level, so the hash does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** SHA-256 over the previous hash and the record: editing or deleting any event breaks the chain after it. */
+export async function auditHash(prevHash: string | null, record: AuditRecord): Promise<string> {
+  const data = new TextEncoder().encode(`${prevHash ?? ""}\n${canonicalJson(record)}`);
+  return hex(await crypto.subtle.digest("SHA-256", data));
+}
+
+export interface ChainBreak {
+  index: number;
+  reason: "hash_mismatch" | "prev_mismatch";
+}
+
+/** Finds the first broken link in a merchant's events (ordered by id), or null when intact. */
+export async function verifyChain(
+  events: (AuditRecord & { prevHash: string | null; hash: string })[],
+): Promise<ChainBreak | null> {
+  let prev: string | null = null;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.prevHash !== prev) return { index: i, reason: "prev_mismatch" };
+    const { prevHash: _p, hash, ...record } = e;
+    void _p;
+    if ((await auditHash(prev, record)) !== hash) return { index: i, reason: "hash_mismatch" };
+    prev = hash;
+  }
+  return null;
+}

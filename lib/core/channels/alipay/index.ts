@@ -1,0 +1,4 @@
+export * from "./normalize";
+export * from "./parse-form";
+export * from "./time";
+export * from "./verify";

@@ -1,0 +1,3 @@
+export * from "./alipay";
+export * from "./errors";
+export * from "./types";

@@ -1,0 +1,64 @@
+// Amounts are integer fen (1 yuan = 100 fen) everywhere inside the system. Channels hand us
+// decimal strings; converting them through floats would turn "0.29" into 28.999… fen, so the
+// conversion below is pure string manipulation plus an exact string-to-integer step.
+
+/** Thrown when a channel amount string is not an exact yuan amount that converts to whole fen. */
+export class MoneyFormatError extends Error {
+  constructor(
+    readonly value: string,
+    reason: string,
+  ) {
+    super(`Invalid money amount ${JSON.stringify(value)}: ${reason}`);
+    this.name = "MoneyFormatError";
+  }
+}
+
+// More than 15 integer digits cannot be a real payment and would not fit a safe integer in fen.
+const MAX_INTEGER_DIGITS = 15;
+
+const DECIMAL_POINT_AMOUNT = /^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/;
+// MT940 writes the comma even without decimals ("105,"), and never groups thousands.
+const DECIMAL_COMMA_AMOUNT = /^([+-]?)(\d+)(?:,(\d*))?$/;
+
+function toFen(raw: unknown, pattern: RegExp, groupSeparator: string | null): number {
+  if (typeof raw !== "string") throw new MoneyFormatError(String(raw), "expected a string");
+  const match = pattern.exec(raw.trim());
+  if (!match) throw new MoneyFormatError(raw, "not a plain decimal amount");
+  const [, sign, groupedInteger, fraction = ""] = match;
+  const integer = (groupSeparator ? groupedInteger.replaceAll(groupSeparator, "") : groupedInteger).replace(/^0+(?=\d)/, "");
+  if (integer.length > MAX_INTEGER_DIGITS) throw new MoneyFormatError(raw, `more than ${MAX_INTEGER_DIGITS} integer digits`);
+  // WeChat bills print fees as "0.10000": digits past the fen are tolerated only when they are zeros.
+  if (/[1-9]/.test(fraction.slice(2))) throw new MoneyFormatError(raw, "finer than one fen");
+  const fen = Number(integer + fraction.slice(0, 2).padEnd(2, "0"));
+  if (!Number.isSafeInteger(fen)) throw new MoneyFormatError(raw, "out of range");
+  return sign === "-" && fen !== 0 ? -fen : fen;
+}
+
+/** Exact yuan decimal string ("1,234.56", "-88", " 0.10000 ") to integer fen; throws MoneyFormatError otherwise. */
+export function parseYuan(s: string): number {
+  return toFen(s, DECIMAL_POINT_AMOUNT, ",");
+}
+
+/** Exact decimal-comma amount as in MT940 statements ("105,20", "105,") to integer fen; throws MoneyFormatError otherwise. */
+export function parseDecimalComma(s: string): number {
+  return toFen(s, DECIMAL_COMMA_AMOUNT, null);
+}
+
+function splitFen(fen: number): { sign: string; yuan: string; fraction: string } {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`Amount in fen must be a safe integer, got ${fen}`);
+  const digits = String(Math.abs(fen)).padStart(3, "0");
+  return { sign: fen < 0 ? "-" : "", yuan: digits.slice(0, -2), fraction: digits.slice(-2) };
+}
+
+/** Fen as a display string with thousands separators: "¥1,234.56", "-¥0.50", or "1,234.56" with `symbol: false`. */
+export function formatYuan(fen: number, opts: { symbol?: boolean } = {}): string {
+  const { sign, yuan, fraction } = splitFen(fen);
+  const grouped = yuan.replace(/\B(?=(\d{3})+$)/g, ",");
+  return `${sign}${opts.symbol === false ? "" : "¥"}${grouped}.${fraction}`;
+}
+
+/** Fen as the plain two-decimal yuan string channels expect in requests: "1234.56", "-0.50". */
+export function toYuanString(fen: number): string {
+  const { sign, yuan, fraction } = splitFen(fen);
+  return `${sign}${yuan}.${fraction}`;
+}

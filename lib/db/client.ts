@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { readConfig, type AppConfig } from "@/lib/config/env";
+import { acquireDirectoryLock, type DirectoryLock } from "@/lib/db/lock";
+import * as schema from "@/lib/db/schema";
+
+export type Schema = typeof schema;
+/** One database type for all three drivers (PGlite, node-postgres, Neon serverless). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  driver: AppConfig["databaseDriver"];
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+async function openPglite(config: AppConfig): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const inMemory = config.pgliteDir.startsWith("memory://");
+  let lock: DirectoryLock | null = null;
+  if (!inMemory) {
+    // PGlite has no lock of its own: two processes on one directory silently lose writes.
+    fs.mkdirSync(config.pgliteDir, { recursive: true });
+    lock = acquireDirectoryLock(config.pgliteDir);
+  }
+  try {
+    const client = new PGlite(inMemory ? undefined : config.pgliteDir);
+    const db = drizzle({ client, schema }) as unknown as Db;
+    await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS });
+    return {
+      db,
+      driver: "pglite",
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openPostgres(config: AppConfig, url: string): Promise<DbHandle> {
+  const { default: pg } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const db = drizzle({ client: pool, schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return { db: db as unknown as Db, driver: config.databaseDriver, close: () => pool.end() };
+}
+
+async function openNeon(config: AppConfig, url: string): Promise<DbHandle> {
+  const { Pool, neonConfig } = await import("@neondatabase/serverless");
+  const { drizzle } = await import("drizzle-orm/neon-serverless");
+  const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
+  const { default: ws } = await import("ws");
+  // Node 20 has no global WebSocket; the Neon driver needs one for Pool and transactions.
+  neonConfig.webSocketConstructor = ws;
+  if (config.neonWsProxy) {
+    // A local WebSocket→TCP proxy (development and tests): plain ws, and no pipelining since
+    // local PostgreSQL may ask for SCRAM or trust instead of Neon's cleartext password.
+    const proxy = config.neonWsProxy;
+    neonConfig.wsProxy = () => proxy;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const db = drizzle({ client: pool, schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return { db: db as unknown as Db, driver: "neon", close: () => pool.end() };
+}
+
+/** Opens and migrates the configured database. Callers normally use getDb(). */
+export async function openDatabase(config: AppConfig = readConfig()): Promise<DbHandle> {
+  if (!config.databaseUrl) return openPglite(config);
+  if (config.databaseDriver === "neon") return openNeon(config, config.databaseUrl);
+  return openPostgres(config, config.databaseUrl);
+}
+
+const globalForDb = globalThis as unknown as { __ldxpDb?: Promise<DbHandle> };
+
+/** The process-wide database, opened (and migrated) on first use and cached across hot reloads. */
+export function getDbHandle(): Promise<DbHandle> {
+  if (!globalForDb.__ldxpDb) {
+    globalForDb.__ldxpDb = openDatabase().catch((err) => {
+      globalForDb.__ldxpDb = undefined;
+      throw err;
+    });
+  }
+  return globalForDb.__ldxpDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+/** Closes the cached database (tests, CLI scripts, graceful shutdown). */
+export async function closeDb(): Promise<void> {
+  const handle = globalForDb.__ldxpDb;
+  globalForDb.__ldxpDb = undefined;
+  if (handle) await (await handle).close();
+}

@@ -1,0 +1,8 @@
+import { eventType, Inngest, staticSchema } from "inngest";
+
+export const inngest = new Inngest({ id: "ldxp-reconcile" });
+
+/** A payment was recorded (notify, statement line or bill line) and should be matched. */
+export const paymentRecorded = eventType("payments/payment.recorded", {
+  schema: staticSchema<{ paymentId: string }>(),
+});

@@ -1,0 +1,12 @@
+import { getDb } from "@/lib/db/client";
+import { matchPayment } from "@/lib/services/match-payment";
+import { matchUncheckedPayments } from "@/lib/services/recovery";
+
+/**
+ * The job bodies as plain functions: Inngest functions wrap them in steps, and the embedded
+ * runner (no Inngest configured) calls them directly, so both paths run the same code.
+ */
+export const jobHandlers = {
+  "payments/payment.recorded": async (data: { paymentId: string }) => matchPayment(await getDb(), data),
+  sweep: async () => matchUncheckedPayments(await getDb(), {}),
+};

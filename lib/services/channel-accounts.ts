@@ -1,0 +1,143 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { importRsaPublicKey } from "@/lib/core/crypto/pem";
+import { decryptJson, encryptJson } from "@/lib/crypto/secrets";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
+import { channelAccounts, type Channel, type ChannelAccount } from "@/lib/db/schema";
+import { badRequest, notFound } from "@/lib/http/errors";
+
+const pem = z.string().trim().min(40).max(20_000);
+const short = z.string().trim().min(1).max(200);
+
+/** Write-only credentials per channel, as the contract lists them. */
+export const credentialSchemas = {
+  alipay: z.object({ appId: short, alipayPublicKey: pem, sellerId: short.optional() }),
+  wechatpay: z.object({
+    mchId: short,
+    apiV3Key: z.string().length(32),
+    platformPublicKey: pem,
+    platformPublicKeyId: short,
+  }),
+  unionpay: z.object({ merId: short, rootCertificate: pem, intermediateCertificate: pem }),
+  douyin: z.object({ appId: short, token: short }),
+  stripe: z.object({ webhookSecret: z.string().trim().startsWith("whsec_").max(200) }),
+  paypal: z.object({ webhookId: short, certificate: pem }),
+  bank: z.object({ bankName: short, accountNo: short, accountName: short.optional() }),
+  other: z.object({ secret: z.string().min(16).max(500) }),
+  doudian: z.object({ appKey: short, appSecret: short }),
+} satisfies Record<Channel, z.ZodType>;
+
+export type AlipayCredentials = z.infer<typeof credentialSchemas.alipay>;
+export type BankCredentials = z.infer<typeof credentialSchemas.bank>;
+
+const mask = (s: string) => (s.length <= 4 ? "****" : `****${s.slice(-4)}`);
+
+/** Non-secret identifiers kept in clear for checks and display. */
+function publicConfigOf(channel: Channel, c: Record<string, string | undefined>): Record<string, string> {
+  const pick = (...keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => c[k] !== undefined).map((k) => [k, c[k] as string]));
+  switch (channel) {
+    case "alipay":
+      return pick("appId", "sellerId");
+    case "wechatpay":
+      return pick("mchId", "platformPublicKeyId");
+    case "unionpay":
+      return pick("merId");
+    case "douyin":
+      return pick("appId");
+    case "paypal":
+      return pick("webhookId");
+    case "doudian":
+      return pick("appKey");
+    case "bank":
+      return { ...pick("bankName", "accountName"), accountNoMasked: mask(c.accountNo ?? "") };
+    default:
+      return {};
+  }
+}
+
+export const webhookPath = (channel: Channel, id: string) => `/api/webhooks/${channel}/${id}`;
+
+export function toChannelAccountView(row: ChannelAccount) {
+  return {
+    id: row.id,
+    channel: row.channel,
+    name: row.name,
+    webhookUrl: webhookPath(row.channel, row.id),
+    publicConfig: row.publicConfig,
+    lastNotifiedAt: row.lastNotifiedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export interface CreateChannelAccountParams {
+  merchantId: string;
+  actor: Actor;
+  channel: Channel;
+  name: string;
+  credentials: unknown;
+}
+
+export async function createChannelAccount(db: Db, params: CreateChannelAccountParams) {
+  const parsed = credentialSchemas[params.channel].safeParse(params.credentials ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(`credentials.${issue.path.join(".") || "?"}: ${issue.message}`, "invalid_field");
+  }
+  const credentials = parsed.data as Record<string, string>;
+  if (params.channel === "alipay") {
+    try {
+      await importRsaPublicKey(credentials.alipayPublicKey);
+    } catch {
+      throw badRequest("credentials.alipayPublicKey: not an RSA public key (PEM or base64 SPKI)", "invalid_field");
+    }
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(channelAccounts)
+      .values({
+        merchantId: params.merchantId,
+        channel: params.channel,
+        name: params.name,
+        credentialsEnc: encryptJson(credentials),
+        publicConfig: publicConfigOf(params.channel, credentials),
+      })
+      .returning();
+    await appendAuditEvents(tx, params.merchantId, params.actor, [
+      {
+        action: "channel_account.created",
+        subjectType: "channel_account",
+        subjectId: row.id,
+        after: { channel: row.channel, name: row.name, publicConfig: row.publicConfig },
+      },
+    ]);
+    return toChannelAccountView(row);
+  });
+}
+
+export async function listChannelAccounts(db: DbOrTx, merchantId: string) {
+  const rows = await db
+    .select()
+    .from(channelAccounts)
+    .where(eq(channelAccounts.merchantId, merchantId))
+    .orderBy(asc(channelAccounts.createdAt));
+  return rows.map(toChannelAccountView);
+}
+
+/** Loads an account with its decrypted credentials (for verification and checkout parameters). */
+export async function loadChannelAccount<T>(db: DbOrTx, id: string, merchantId?: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const where = merchantId
+    ? and(eq(channelAccounts.id, id), eq(channelAccounts.merchantId, merchantId))
+    : eq(channelAccounts.id, id);
+  const [row] = await db.select().from(channelAccounts).where(where).limit(1);
+  if (!row) return null;
+  return { account: row, credentials: decryptJson<T>(row.credentialsEnc) };
+}
+
+export async function requireChannelAccount<T>(db: DbOrTx, id: string, merchantId: string) {
+  const found = await loadChannelAccount<T>(db, id, merchantId);
+  if (!found) throw notFound("Channel account");
+  return found;
+}

@@ -1,0 +1,127 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { generateReference } from "@/lib/core/reference";
+import { encryptSecret } from "@/lib/crypto/secrets";
+import type { Db } from "@/lib/db/client";
+import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { channelAccounts, merchants, orders, type Order } from "@/lib/db/schema";
+import { conflict, notFound } from "@/lib/http/errors";
+import { buildChannelParams } from "@/lib/services/channel-params";
+import { buildOrderView } from "@/lib/services/orders";
+import nodeCrypto from "node:crypto";
+
+export const checkoutSchema = z.object({
+  orderNo: z.string().trim().min(1).max(64),
+  source: z.enum(["douyin", "taobao", "miniprogram", "pos", "web", "other"]),
+  amount: z.number().int().positive().max(1_000_000_000_000),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an upper-case ISO 4217 code")
+    .default("CNY"),
+  channel: z.enum(["alipay", "wechatpay", "unionpay", "douyin", "stripe", "paypal", "bank", "other"]).optional(),
+  description: z.string().max(256).optional(),
+  customer: z
+    .object({ name: z.string().max(100).optional(), phone: z.string().max(32).optional() })
+    .optional(),
+  returnUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CheckoutInput = z.infer<typeof checkoutSchema>;
+
+const randomBytes = (n: number) => new Uint8Array(nodeCrypto.randomBytes(n));
+
+async function checkoutView(db: Db, order: Order, baseUrl: string) {
+  const accounts = await db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, order.merchantId));
+  const view = await buildOrderView(db, order);
+  return {
+    ...view,
+    payUrl: `/pay/${order.reference}`,
+    channelParams: buildChannelParams(order, accounts, baseUrl),
+  };
+}
+
+async function findExisting(db: Db, merchantId: string, input: CheckoutInput) {
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), eq(orders.source, input.source), eq(orders.orderNo, input.orderNo)))
+    .limit(1);
+  return order ?? null;
+}
+
+function assertSameOrder(order: Order, input: CheckoutInput) {
+  if (order.amount !== input.amount || order.currency !== input.currency) {
+    throw conflict(
+      `Order ${input.orderNo} from ${input.source} already exists with amount ${order.amount} ${order.currency}`,
+      "order_conflict",
+    );
+  }
+}
+
+/**
+ * Creates the order and its reference, idempotently on (merchant, source, orderNo):
+ * the same request again returns the same reference; a different amount is a conflict.
+ */
+export async function checkout(
+  db: Db,
+  params: { merchantId: string; actor: Actor; input: CheckoutInput; baseUrl: string; now: Date },
+) {
+  const { merchantId, input, now } = params;
+  const existing = await findExisting(db, merchantId, input);
+  if (existing) {
+    assertSameOrder(existing, input);
+    return { created: false, body: await checkoutView(db, existing, params.baseUrl) };
+  }
+  const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
+  if (!merchant) throw notFound("Merchant");
+  const expiresAt = input.expiresAt
+    ? new Date(input.expiresAt)
+    : new Date(now.getTime() + merchant.orderTtlMinutes * 60_000);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const order = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(orders)
+          .values({
+            merchantId,
+            reference: generateReference(randomBytes),
+            orderNo: input.orderNo,
+            source: input.source,
+            amount: input.amount,
+            currency: input.currency,
+            preferredChannel: input.channel ?? null,
+            description: input.description ?? null,
+            customerName: input.customer?.name ?? null,
+            customerPhoneEnc: input.customer?.phone ? encryptSecret(input.customer.phone) : null,
+            returnUrl: input.returnUrl ?? null,
+            expiresAt,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await appendAuditEvents(tx, merchantId, params.actor, [
+          {
+            action: "order.created",
+            subjectType: "order",
+            subjectId: row.id,
+            after: { reference: row.reference, orderNo: row.orderNo, amount: row.amount, currency: row.currency },
+          },
+        ]);
+        return row;
+      });
+      return { created: true, body: await checkoutView(db, order, params.baseUrl) };
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      // Either a concurrent identical checkout won the race, or (1 in 2^45) the reference collided.
+      const raced = await findExisting(db, merchantId, input);
+      if (raced) {
+        assertSameOrder(raced, input);
+        return { created: false, body: await checkoutView(db, raced, params.baseUrl) };
+      }
+    }
+  }
+}

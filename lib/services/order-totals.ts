@@ -1,0 +1,47 @@
+import { asc, eq, inArray } from "drizzle-orm";
+import { deriveOrderStatus, isSettled } from "@/lib/core/matching/order-status";
+import type { DbOrTx } from "@/lib/db/client";
+import type { AuditInput } from "@/lib/db/queries/audit";
+import { orders, type Order } from "@/lib/db/schema";
+import { sumOrderMoney } from "@/lib/services/orders";
+
+/** Locks orders in id order (so two transactions never deadlock on them). */
+export async function lockOrders(tx: DbOrTx, orderIds: string[]): Promise<Order[]> {
+  if (orderIds.length === 0) return [];
+  return tx.select().from(orders).where(inArray(orders.id, orderIds)).orderBy(asc(orders.id)).for("update");
+}
+
+/**
+ * Re-derives paid/refunded amounts and status of orders from their allocations and refunds.
+ * Returns audit entries for the orders whose status or amounts changed.
+ */
+export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): Promise<AuditInput[]> {
+  const ids = [...new Set(orderIds)];
+  const locked = await lockOrders(tx, ids);
+  const totals = await sumOrderMoney(tx, ids);
+  const audit: AuditInput[] = [];
+  for (const order of locked) {
+    const t = totals.get(order.id)!;
+    const status = deriveOrderStatus({
+      amount: order.amount,
+      allocated: t.allocated,
+      refunded: t.refunded,
+      writtenOff: order.writtenOffAmount,
+      closed: order.status === "closed",
+    });
+    if (status === order.status && t.allocated === order.paidAmount && t.refunded === order.refundedAmount) continue;
+    const paidAt = order.paidAt ?? (isSettled(status) ? now : null);
+    await tx
+      .update(orders)
+      .set({ status, paidAmount: t.allocated, refundedAmount: t.refunded, paidAt, updatedAt: now })
+      .where(eq(orders.id, order.id));
+    audit.push({
+      action: "order.status_changed",
+      subjectType: "order",
+      subjectId: order.id,
+      before: { status: order.status, paidAmount: order.paidAmount, refundedAmount: order.refundedAmount },
+      after: { status, paidAmount: t.allocated, refundedAmount: t.refunded },
+    });
+  }
+  return audit;
+}

@@ -1,0 +1,78 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { normalizeReference } from "@/lib/core/reference";
+import type { DbOrTx } from "@/lib/db/client";
+import { allocations, orders, payments, refunds, type Order } from "@/lib/db/schema";
+import { notFound } from "@/lib/http/errors";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The order as the contract's `GET /api/v1/orders/{reference}` shows it. */
+export async function buildOrderView(db: DbOrTx, order: Order) {
+  const rows = await db
+    .select({
+      paymentId: payments.id,
+      channel: payments.channel,
+      channelTransactionId: payments.channelTransactionId,
+      amount: payments.amount,
+      allocatedAmount: allocations.amount,
+      matchMethod: allocations.method,
+      receivedAt: payments.receivedAt,
+    })
+    .from(allocations)
+    .innerJoin(payments, eq(payments.id, allocations.paymentId))
+    .where(eq(allocations.orderId, order.id))
+    .orderBy(payments.receivedAt);
+  return {
+    orderId: order.id,
+    reference: order.reference,
+    orderNo: order.orderNo,
+    source: order.source,
+    amount: order.amount,
+    currency: order.currency,
+    status: order.status,
+    paidAmount: order.paidAmount,
+    refundedAmount: order.refundedAmount,
+    description: order.description,
+    createdAt: order.createdAt.toISOString(),
+    paidAt: iso(order.paidAt),
+    expiresAt: iso(order.expiresAt),
+    payments: rows.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })),
+  };
+}
+
+/** Finds a merchant's order by reference, case-insensitively and tolerant of O/I/L look-alikes. */
+export async function findOrderByReference(db: DbOrTx, merchantId: string, reference: string) {
+  const normalized = normalizeReference(reference) ?? reference.trim().toUpperCase();
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), eq(orders.reference, normalized)))
+    .limit(1);
+  return order ?? null;
+}
+
+export async function getOrderView(db: DbOrTx, merchantId: string, reference: string) {
+  const order = await findOrderByReference(db, merchantId, reference);
+  if (!order) throw notFound("Order");
+  return buildOrderView(db, order);
+}
+
+/** Sums allocations and refunds per order: the source of truth for an order's paid amount. */
+export async function sumOrderMoney(db: DbOrTx, orderIds: string[]) {
+  const totals = new Map<string, { allocated: number; refunded: number }>();
+  if (orderIds.length === 0) return totals;
+  for (const id of orderIds) totals.set(id, { allocated: 0, refunded: 0 });
+  const allocated = await db
+    .select({ orderId: allocations.orderId, sum: sql<string>`sum(${allocations.amount})` })
+    .from(allocations)
+    .where(inArray(allocations.orderId, orderIds))
+    .groupBy(allocations.orderId);
+  const refunded = await db
+    .select({ orderId: refunds.orderId, sum: sql<string>`sum(${refunds.amount})` })
+    .from(refunds)
+    .where(inArray(refunds.orderId, orderIds))
+    .groupBy(refunds.orderId);
+  for (const r of allocated) totals.get(r.orderId)!.allocated = Number(r.sum);
+  for (const r of refunded) if (r.orderId) totals.get(r.orderId)!.refunded = Number(r.sum);
+  return totals;
+}

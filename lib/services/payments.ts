@@ -1,0 +1,120 @@
+import { and, eq } from "drizzle-orm";
+import type { PaymentEvent } from "@/lib/core/channels/types";
+import { encryptSecret } from "@/lib/crypto/secrets";
+import type { DbOrTx } from "@/lib/db/client";
+import type { AuditInput } from "@/lib/db/queries/audit";
+import { allocations, orders, payments, type Payment } from "@/lib/db/schema";
+import { notFound } from "@/lib/http/errors";
+
+const maskAccount = (s: string) => (s.length <= 4 ? "****" : `${s.slice(0, Math.min(3, s.length - 4))}****${s.slice(-4)}`);
+
+export interface RecordPaymentParams {
+  merchantId: string;
+  channelAccountId: string;
+  origin: "notify" | "statement" | "bill" | "manual";
+  event: PaymentEvent;
+  /** Defaults to the channel transaction id: one key across notify and bill. */
+  dedupeKey?: string;
+  statementId?: string | null;
+}
+
+/**
+ * Records a payment once per (account, dedupe key). Returns the existing row when it was
+ * recorded before (a channel retry, or the T+1 bill confirming a notify).
+ */
+export async function recordPayment(
+  tx: DbOrTx,
+  params: RecordPaymentParams,
+): Promise<{ payment: Payment; created: boolean; audit: AuditInput[] }> {
+  const e = params.event;
+  const dedupeKey = params.dedupeKey ?? e.channelTransactionId;
+  const [inserted] = await tx
+    .insert(payments)
+    .values({
+      merchantId: params.merchantId,
+      channelAccountId: params.channelAccountId,
+      channel: e.channel,
+      origin: params.origin,
+      channelTransactionId: e.channelTransactionId,
+      dedupeKey,
+      reference: e.reference,
+      amount: e.amount,
+      currency: e.currency,
+      receivedAt: new Date(e.receivedAt),
+      payerName: e.payerName,
+      payerAccountEnc: e.payerAccount ? encryptSecret(e.payerAccount) : null,
+      payerAccountMasked: e.payerAccount ? maskAccount(e.payerAccount) : null,
+      memo: e.memo,
+      statementId: params.statementId ?? null,
+      details: e.details,
+    })
+    .onConflictDoNothing({ target: [payments.channelAccountId, payments.dedupeKey] })
+    .returning();
+  if (inserted) {
+    return {
+      payment: inserted,
+      created: true,
+      audit: [
+        {
+          action: "payment.recorded",
+          subjectType: "payment",
+          subjectId: inserted.id,
+          after: {
+            channel: inserted.channel,
+            channelTransactionId: inserted.channelTransactionId,
+            amount: inserted.amount,
+            currency: inserted.currency,
+            origin: inserted.origin,
+            reference: inserted.reference,
+          },
+        },
+      ],
+    };
+  }
+  const [existing] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.channelAccountId, params.channelAccountId), eq(payments.dedupeKey, dedupeKey)))
+    .limit(1);
+  return { payment: existing, created: false, audit: [] };
+}
+
+/** The payment as the contract's `GET /api/v1/payments/{id}` shows it. */
+export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
+  const [p] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.merchantId, merchantId)))
+    .limit(1);
+  if (!p) throw notFound("Payment");
+  const allocs = await db
+    .select({ reference: orders.reference, orderNo: orders.orderNo, amount: allocations.amount, method: allocations.method })
+    .from(allocations)
+    .innerJoin(orders, eq(orders.id, allocations.orderId))
+    .where(eq(allocations.paymentId, p.id));
+  return {
+    paymentId: p.id,
+    channel: p.channel,
+    channelAccountId: p.channelAccountId,
+    channelTransactionId: p.channelTransactionId,
+    amount: p.amount,
+    currency: p.currency,
+    receivedAt: p.receivedAt.toISOString(),
+    payerName: p.payerName,
+    payerAccount: p.payerAccountMasked,
+    memo: p.memo,
+    reference: p.reference,
+    status: p.status,
+    matchMethod: p.matchMethod,
+    confidence: p.confidence,
+    explanation: p.explanation ? p.explanation.en : null,
+    explanationZh: p.explanation ? p.explanation.zh : null,
+    allocations: allocs,
+    allocatedAmount: p.allocatedAmount,
+    refundedAmount: p.refundedAmount,
+    suggestions: p.status === "suggested" ? p.suggestions.map((s) => ({ ...s, explanation: s.explanation.en })) : undefined,
+    origin: p.origin,
+    createdAt: p.createdAt.toISOString(),
+  };
+}

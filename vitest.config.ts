@@ -1,0 +1,32 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const alias = { "@": root, "server-only": path.join(root, "tests/helpers/server-only.ts") };
+
+// The integration suite runs three times: on embedded PGlite, on the local PostgreSQL through
+// node-postgres, and through the Neon serverless driver via a local WebSocket proxy.
+const integration = (name: string, env: Record<string, string>) => ({
+  resolve: { alias },
+  test: {
+    name,
+    include: ["tests/integration/**/*.test.ts"],
+    environment: "node",
+    env,
+    globalSetup: ["tests/helpers/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", testTimeout: 20_000 } },
+      integration("pglite", { TEST_DB: "pglite" }),
+      integration("postgres", { TEST_DB: "postgres" }),
+      integration("neon", { TEST_DB: "neon" }),
+    ],
+  },
+});
