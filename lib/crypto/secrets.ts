@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { loadOrCreateSecretFile } from "@/lib/config/dev-secrets";
 import { readConfig } from "@/lib/config/env";
 
 /**
@@ -38,16 +37,7 @@ export function loadKeyRing(): KeyRing {
     .filter((s) => s.trim())
     .map(parseKey);
   if (config.encryptionKey) return makeKeyRing(parseKey(config.encryptionKey), previous);
-  const file = path.join(config.dataDir, "encryption.key");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(config.dataDir, { recursive: true });
-    try {
-      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { flag: "wx", mode: 0o600 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-  }
-  return makeKeyRing(parseKey(fs.readFileSync(file, "utf8")), previous);
+  return makeKeyRing(parseKey(loadOrCreateSecretFile("encryption.key")), previous);
 }
 
 const globalForKeys = globalThis as unknown as { __ldxpKeyRing?: KeyRing };

@@ -42,10 +42,19 @@ export async function verifyChain(
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.prevHash !== prev) return { index: i, reason: "prev_mismatch" };
-    const { prevHash: _p, hash, ...record } = e;
-    void _p;
-    if ((await auditHash(prev, record)) !== hash) return { index: i, reason: "hash_mismatch" };
-    prev = hash;
+    const record: AuditRecord = {
+      merchantId: e.merchantId,
+      actorType: e.actorType,
+      actorId: e.actorId,
+      action: e.action,
+      subjectType: e.subjectType,
+      subjectId: e.subjectId,
+      before: e.before,
+      after: e.after,
+      createdAt: e.createdAt,
+    };
+    if ((await auditHash(prev, record)) !== e.hash) return { index: i, reason: "hash_mismatch" };
+    prev = e.hash;
   }
   return null;
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { GET as health } from "@/app/api/health/route";
+import { GET as listAccounts, POST as createAccount } from "@/app/api/v1/channel-accounts/route";
+import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as signupRoute } from "@/app/api/v1/signup/route";
+import { isValidReference } from "@/lib/core/reference";
+import { auditEvents, channelAccounts, orders } from "@/lib/db/schema";
+import { call, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+const h = (f: unknown) => f as H;
+
+describe(`HTTP contract (${process.env.TEST_DB})`, () => {
+  it("health reports the database driver and the jobs mode", async () => {
+    const res = await call(h(health), { method: "GET" });
+    expect(res.status).toBe(200);
+    const expected = process.env.TEST_DB === "neon" ? "neon" : process.env.TEST_DB;
+    expect(res.json).toEqual({ status: "ok", database: expected, jobs: "embedded" });
+  });
+
+  it("signup creates a merchant and a key; duplicate email → 409; weak password → 400 naming the field", async () => {
+    const email = `dup-${Date.now()}@example.cn`;
+    const ok = await call(h(signupRoute), { body: { merchantName: "小铺", email, password: "0123456789" } });
+    expect(ok.status).toBe(201);
+    expect(ok.json.apiKey).toMatch(/^sk_/);
+    const dup = await call(h(signupRoute), { body: { merchantName: "小铺2", email: email.toUpperCase(), password: "0123456789" } });
+    expect(dup.status).toBe(409);
+    expect(dup.json.error.code).toBe("email_taken");
+    const weak = await call(h(signupRoute), { body: { merchantName: "小铺3", email: `w${email}`, password: "short" } });
+    expect(weak.status).toBe(400);
+    expect(weak.json.error.message).toContain("password");
+    const notJson = await call(h(signupRoute), { rawBody: "{", headers: { "content-type": "application/json" } });
+    expect(notJson.status).toBe(400);
+    const wrongType = await call(h(signupRoute), { rawBody: "a=b", headers: { "content-type": "text/plain" } });
+    expect(wrongType.status).toBe(415);
+  });
+
+  it("API routes need a valid Bearer key", async () => {
+    expect((await call(h(checkoutRoute), { body: {} })).status).toBe(401);
+    const bad = await call(h(checkoutRoute), { body: {}, apiKey: "sk_live_nope" });
+    expect(bad.status).toBe(401);
+    expect(bad.json.error.code).toBe("unauthorized");
+  });
+
+  it("checkout is idempotent on (source, orderNo): same body → 200 same reference; other amount → 409", async () => {
+    const m = await merchantWithAlipay();
+    const body = { orderNo: "DY-20261125-0001", source: "douyin", amount: 12800, currency: "CNY", description: "原创连衣裙 x1", customer: { name: "张三", phone: "13800000000" }, returnUrl: "https://shop.example/orders/1" };
+    const first = await call(h(checkoutRoute), { apiKey: m.apiKey, body });
+    expect(first.status).toBe(201);
+    expect(isValidReference(first.json.reference)).toBe(true);
+    expect(first.json).toMatchObject({ orderNo: body.orderNo, amount: 12800, currency: "CNY", status: "pending", payUrl: `/pay/${first.json.reference}` });
+    expect(first.json.channelParams.alipay).toMatchObject({
+      out_trade_no: first.json.reference,
+      notify_url: `http://127.0.0.1:3000/api/webhooks/alipay/${m.accountId}`,
+    });
+    expect(new Date(first.json.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const again = await call(h(checkoutRoute), { apiKey: m.apiKey, body });
+    expect(again.status).toBe(200);
+    expect(again.json.reference).toBe(first.json.reference);
+    const conflict = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { ...body, amount: 12900 } });
+    expect(conflict.status).toBe(409);
+    const otherSource = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { ...body, source: "taobao" } });
+    expect(otherSource.status).toBe(201);
+    expect(otherSource.json.reference).not.toBe(first.json.reference);
+    // The phone number is stored encrypted.
+    const [row] = await t.db().select().from(orders).where(eq(orders.reference, first.json.reference));
+    expect(row.customerPhoneEnc).not.toContain("13800000000");
+  });
+
+  it("concurrent identical checkouts create one order", async () => {
+    const m = await merchantWithAlipay();
+    const body = { orderNo: `RACE-${Date.now()}`, source: "web", amount: 100 };
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(h(checkoutRoute), { apiKey: m.apiKey, body })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.json.reference)).size).toBe(1);
+  });
+
+  it.each([
+    [{ source: "web", amount: 100 }, "orderNo"],
+    [{ orderNo: "A", source: "shop", amount: 100 }, "source"],
+    [{ orderNo: "A", source: "web", amount: 1.5 }, "amount"],
+    [{ orderNo: "A", source: "web", amount: -1 }, "amount"],
+    [{ orderNo: "A", source: "web", amount: 100, currency: "cny" }, "currency"],
+    [{ orderNo: "A", source: "web", amount: 100, returnUrl: "javascript:alert(1)" }, "returnUrl"],
+  ])("bad checkout input %j → 400 naming %s", async (body, field) => {
+    const m = await merchantWithAlipay();
+    const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain(field);
+  });
+
+  it("an unknown reference is 404 in the contract's error shape", async () => {
+    const m = await merchantWithAlipay();
+    const res = await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference: "ZZZZZZZZZZ" } });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+  });
+
+  it("channel account credentials are write-only and encrypted at rest; bad keys are refused", async () => {
+    const m = await merchantWithAlipay();
+    const list = await call(h(listAccounts), { method: "GET", apiKey: m.apiKey });
+    expect(list.status).toBe(200);
+    expect(list.json.data).toHaveLength(1);
+    expect(list.json.data[0]).toMatchObject({ channel: "alipay", webhookUrl: `/api/webhooks/alipay/${m.accountId}` });
+    expect(JSON.stringify(list.json)).not.toContain("PUBLIC KEY");
+    const [row] = await t.db().select().from(channelAccounts).where(eq(channelAccounts.id, m.accountId));
+    expect(row.credentialsEnc).toMatch(/^v1\./);
+    expect(row.credentialsEnc).not.toContain("BEGIN");
+    const bad = await call(h(createAccount), {
+      apiKey: m.apiKey,
+      body: { channel: "alipay", name: "x", credentials: { appId: "1", alipayPublicKey: "-----BEGIN PUBLIC KEY-----\nnot a key at all, not a key at all\n-----END PUBLIC KEY-----" } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain("alipayPublicKey");
+    const missing = await call(h(createAccount), { apiKey: m.apiKey, body: { channel: "bank", name: "x", credentials: {} } });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.message).toContain("credentials.bankName");
+  });
+
+  it("bank accounts give transfer instructions with the reference as memo", async () => {
+    const m = await merchantWithAlipay();
+    const created = await call(h(createAccount), {
+      apiKey: m.apiKey,
+      body: { channel: "bank", name: "对公户", credentials: { bankName: "招商银行", accountNo: "6225880123456789", accountName: "链动小铺" } },
+    });
+    expect(created.status).toBe(201);
+    const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: "B-1", source: "pos", amount: 500 } });
+    expect(res.json.channelParams.bank).toMatchObject({ accountNo: "6225880123456789", memo: res.json.reference });
+  });
+
+  it("every money-affecting step leaves a hash-chained audit event", async () => {
+    const m = await merchantWithAlipay();
+    const events = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId)).orderBy(auditEvents.id);
+    expect(events.map((e) => e.action)).toEqual(["merchant.created", "user.created", "api_key.created", "channel_account.created"]);
+    for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
+    const { verifyChain } = await import("@/lib/core/audit/chain");
+    const records = events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
+    expect(await verifyChain(records)).toBeNull();
+    records[1] = { ...records[1], after: { email: "evil@example.cn", role: "owner" } };
+    expect(await verifyChain(records)).toEqual({ index: 1, reason: "hash_mismatch" });
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { orders, payments, users } from "@/lib/db/schema";
+import { getBoard } from "@/lib/services/board";
+import { DEMO_LOGIN, seedDemo } from "@/lib/services/demo-seed";
+import { checkCredentials } from "@/lib/services/users";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+
+describe(`demo seed (${process.env.TEST_DB})`, () => {
+  it("seeds a demo merchant whose login works, through the real services, once", async () => {
+    const first = await seedDemo(t.db());
+    expect(first.created).toBe(true);
+    const again = await seedDemo(t.db());
+    expect(again.created).toBe(false);
+    const user = await checkCredentials(t.db(), DEMO_LOGIN);
+    expect(user).not.toBeNull();
+    const [o] = await t.db().select({ n: count() }).from(orders).where(eq(orders.merchantId, user!.merchantId));
+    expect(o.n).toBe(24);
+    const paid = await t.db().select().from(orders).where(eq(orders.status, "paid"));
+    expect(paid.length).toBe(18);
+    const unmatched = await t.db().select().from(payments).where(eq(payments.status, "unmatched"));
+    expect(unmatched.length).toBe(2);
+    const board = await getBoard(t.db(), user!.merchantId);
+    expect(board.pending).toEqual({ count: 2, amount: 15900 + 4990 });
+    expect(board.recentOrders).toHaveLength(10);
+  });
+
+  it("five wrong passwords lock the account; the right one then still fails until the lock ends", async () => {
+    const [u] = await t.db().select().from(users).where(eq(users.email, DEMO_LOGIN.email));
+    const now = new Date();
+    for (let i = 0; i < 5; i++) expect(await checkCredentials(t.db(), { email: DEMO_LOGIN.email, password: "wrong" }, now)).toBeNull();
+    expect(await checkCredentials(t.db(), DEMO_LOGIN, now)).toBeNull();
+    const later = new Date(now.getTime() + 16 * 60_000);
+    expect(await checkCredentials(t.db(), DEMO_LOGIN, later)).toMatchObject({ id: u.id });
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { matchPaymentFn } from "@/lib/jobs/functions/match-payment";
+import { sweepPaymentsFn } from "@/lib/jobs/functions/sweep-payments";
+import { payments } from "@/lib/db/schema";
+import { recordPayment } from "@/lib/services/payments";
+import { call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+
+/** A payment recorded but never matched: what a crash between the two steps leaves behind. */
+async function strandedPayment(m: Awaited<ReturnType<typeof merchantWithAlipay>>, reference: string, amount: number) {
+  const { payment } = await recordPayment(t.db(), {
+    merchantId: m.merchantId,
+    channelAccountId: m.accountId,
+    origin: "notify",
+    event: {
+      kind: "payment",
+      channel: "alipay",
+      channelTransactionId: `2026${Math.random().toString().slice(2, 20)}`,
+      reference,
+      amount,
+      currency: "CNY",
+      receivedAt: new Date().toISOString(),
+      payerName: null,
+      payerAccount: null,
+      memo: null,
+      merchantAccountId: m.appId,
+      sellerId: null,
+      details: {},
+    },
+  });
+  return payment;
+}
+
+const orderStatus = async (apiKey: string, reference: string) =>
+  (await call(getOrder as unknown as H, { method: "GET", apiKey, params: { reference } })).json.status;
+
+describe(`jobs (${process.env.TEST_DB})`, () => {
+  it("the match-payment Inngest function matches a recorded payment, and running it again changes nothing", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 4200 });
+    const payment = await strandedPayment(m, order.reference, 4200);
+    expect(await orderStatus(m.apiKey, order.reference)).toBe("pending");
+    const events = [{ name: "payments/payment.recorded", data: { paymentId: payment.id } }] as [{ name: string; data: { paymentId: string } }];
+    const first = await new InngestTestEngine({ function: matchPaymentFn }).execute({ events });
+    expect(first.error).toBeUndefined();
+    expect(first.result).toBe("matched");
+    expect(await orderStatus(m.apiKey, order.reference)).toBe("paid");
+    const second = await new InngestTestEngine({ function: matchPaymentFn }).execute({ events });
+    expect(second.result).toBe("already_decided");
+    const [row] = await t.db().select().from(payments).where(eq(payments.id, payment.id));
+    expect(row).toMatchObject({ status: "matched", allocatedAmount: 4200 });
+  });
+
+  it("the sweep picks up payments a crash left unmatched", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 990 });
+    await strandedPayment(m, order.reference, 990);
+    const run = await new InngestTestEngine({ function: sweepPaymentsFn }).execute();
+    expect(run.error).toBeUndefined();
+    expect((run.result as { matched: number }).matched).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(m.apiKey, order.reference)).toBe("paid");
+    const again = await new InngestTestEngine({ function: sweepPaymentsFn }).execute();
+    expect((again.result as { checked: number }).checked).toBe(0);
+  });
+});
