@@ -28,7 +28,6 @@ export const credentialSchemas = {
   doudian: z.object({ appKey: short, appSecret: short }),
 } satisfies Record<Channel, z.ZodType>;
 
-export type AlipayCredentials = z.infer<typeof credentialSchemas.alipay>;
 export type BankCredentials = z.infer<typeof credentialSchemas.bank>;
 
 const mask = (s: string) => (s.length <= 4 ? "****" : `****${s.slice(-4)}`);

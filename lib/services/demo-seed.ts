@@ -7,7 +7,7 @@ import { createChannelAccount } from "@/lib/services/channel-accounts";
 import { checkout } from "@/lib/services/checkout";
 import { matchPayment } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
-import { receiveAlipayNotify } from "@/lib/services/receive-alipay";
+import { receiveNotification } from "@/lib/services/receive-notification";
 import { signup } from "@/lib/services/signup";
 
 export const DEMO_LOGIN = { email: "demo@ldxp.local", password: "ldxp-demo-2026" };
@@ -116,7 +116,7 @@ export async function seedDemo(db: Db, now = new Date()) {
       gmt_payment: beijing(paidAt),
       subject: PRODUCTS[i % PRODUCTS.length],
     };
-    await receiveAlipayNotify(db, { channelAccountId: alipay.id, rawBody: alipayNotifyBody(params, keys.privateKey), headers: {}, now: paidAt });
+    await receiveNotification(db, { channel: "alipay", channelAccountId: alipay.id, rawBody: alipayNotifyBody(params, keys.privateKey), headers: {}, now: paidAt });
   }
   // Two transfers nobody can place yet: they wait on the board as pending money.
   for (const [n, amount, memo] of [[1, 15900, "货款"], [2, 4990, "转账"]] as const) {

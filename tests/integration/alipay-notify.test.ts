@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { POST as alipayNotify } from "@/app/api/webhooks/alipay/[channelAccountId]/route";
+import { POST as alipayNotify } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { allocations, payments, refunds, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
@@ -14,7 +14,7 @@ type H = Parameters<typeof call>[0];
 const post = (accountId: string, form: string) =>
   call(alipayNotify as unknown as H, {
     path: `/api/webhooks/alipay/${accountId}`,
-    params: { channelAccountId: accountId },
+    params: { channel: "alipay", channelAccountId: accountId },
     rawBody: form,
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
   });

@@ -28,7 +28,7 @@ describe("PGlite data directory lock", () => {
     const dataDir = tmp();
     const { openDatabase } = await import("@/lib/db/client");
     const { readConfig } = await import("@/lib/config/env");
-    const handle = await openDatabase(readConfig({ LDXP_DATA_DIR: dataDir } as NodeJS.ProcessEnv));
+    const handle = await openDatabase(readConfig({ LDXP_DATA_DIR: dataDir } as unknown as NodeJS.ProcessEnv));
     try {
       const script = `import("${path.resolve("lib/db/client.ts")}").then(async (m) => { try { await m.openDatabase(); console.log("opened"); } catch (e) { console.log(e.name); } })`;
       const out = execFileSync("node_modules/.bin/tsx", ["-e", script], {

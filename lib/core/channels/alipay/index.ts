@@ -1,3 +1,4 @@
+export * from "./adapter";
 export * from "./normalize";
 export * from "./parse-form";
 export * from "./time";

@@ -1,0 +1,25 @@
+// POST /api/webhooks/{channel}/{channelAccountId} – a channel's notification, answered in its own dialect
+import { adapterFor } from "@/lib/core/channels/registry";
+import { getDb } from "@/lib/db/client";
+import { logger } from "@/lib/log";
+import { receiveNotification } from "@/lib/services/receive-notification";
+
+const MAX_NOTIFY_BYTES = 256 * 1024;
+
+export async function POST(request: Request, ctx: { params: Promise<{ channel: string; channelAccountId: string }> }) {
+  const { channel, channelAccountId } = await ctx.params;
+  const adapter = adapterFor(channel);
+  if (!adapter) return new Response("not found", { status: 404 });
+  try {
+    // Signatures cover the raw bytes: read the body once, as text, and never re-serialise it.
+    const rawBody = await request.text();
+    if (rawBody.length > MAX_NOTIFY_BYTES) return new Response("too large", { status: 413 });
+    const headers = Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v]));
+    const { reply } = await receiveNotification(await getDb(), { channel, channelAccountId, rawBody, headers });
+    return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+  } catch (err) {
+    logger.error({ err, channel, channelAccountId }, "notification failed; the channel will retry");
+    const reply = adapter.retryLater();
+    return new Response(reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
+  }
+}

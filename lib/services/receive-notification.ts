@@ -1,0 +1,100 @@
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { ChannelReply } from "@/lib/core/channels/adapter";
+import { adapterFor } from "@/lib/core/channels/registry";
+import type { Db } from "@/lib/db/client";
+import { appendAuditEvents } from "@/lib/db/queries/audit";
+import { channelAccounts, payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
+import { dispatchPaymentRecorded } from "@/lib/jobs/dispatch";
+import { logger } from "@/lib/log";
+import { loadChannelAccount } from "@/lib/services/channel-accounts";
+import { recordPayment } from "@/lib/services/payments";
+import { recordRefund } from "@/lib/services/refunds";
+
+export type NotifyOutcome =
+  | { kind: "processed"; paymentId: string | null }
+  | { kind: "duplicate" }
+  | { kind: "ignored"; reason: string }
+  | { kind: "rejected"; status: 400 | 401 | 404; reason: string };
+
+export interface ReceiveParams {
+  channel: string;
+  channelAccountId: string;
+  rawBody: string;
+  /** Request headers, names lower-cased. */
+  headers: Record<string, string>;
+  now?: Date;
+}
+
+/** Headers worth keeping with the raw body for audit and replay (never cookies or auth). */
+function keptHeaders(headers: Record<string, string>) {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([k]) => /^(content-type|user-agent|wechatpay-|stripe-|paypal-|x-|byte-|msg-id)/i.test(k)),
+  );
+}
+
+/**
+ * Verifies a channel notification and records what it reports, exactly once: the webhook event,
+ * the payment (deduped on the channel's transaction id) and any refund commit together; matching
+ * follows through the job dispatcher. Returns the outcome and the reply the channel expects.
+ */
+export async function receiveNotification(db: Db, params: ReceiveParams): Promise<{ outcome: NotifyOutcome; reply: ChannelReply }> {
+  const now = params.now ?? new Date();
+  const adapter = adapterFor(params.channel);
+  const notFound = { kind: "rejected", status: 404, reason: "unknown channel account" } as const;
+  if (!adapter) return { outcome: notFound, reply: { status: 404, body: "not found", contentType: "text/plain" } };
+  const found = await loadChannelAccount<Record<string, string>>(db, params.channelAccountId);
+  if (!found || found.account.channel !== params.channel || found.account.disabledAt) {
+    return { outcome: notFound, reply: adapter.reject(404) };
+  }
+  const { account, credentials } = found;
+  const verified = await adapter.receive({ rawBody: params.rawBody, headers: params.headers, credentials, now });
+  if (verified.kind === "rejected") {
+    logger.warn({ channel: params.channel, channelAccountId: account.id, reason: verified.reason }, "notification rejected");
+    await db.insert(rejectedNotifications).values({
+      merchantId: account.merchantId,
+      channelAccountId: account.id,
+      reason: verified.reason,
+      bodySha256: crypto.createHash("sha256").update(params.rawBody).digest("hex"),
+      receivedAt: now,
+    });
+    return { outcome: verified, reply: adapter.reject(verified.status) };
+  }
+  const note = verified.notification;
+  const outcome: NotifyOutcome = await db.transaction(async (tx) => {
+    const [event] = await tx
+      .insert(webhookEvents)
+      .values({
+        merchantId: account.merchantId,
+        channelAccountId: account.id,
+        channel: account.channel,
+        eventKey: note.eventKey,
+        rawBody: params.rawBody,
+        headers: keptHeaders(params.headers),
+        outcome: note.ignoredReason ? `ignored: ${note.ignoredReason}` : "processed",
+        receivedAt: now,
+      })
+      .onConflictDoNothing({ target: [webhookEvents.channelAccountId, webhookEvents.eventKey] })
+      .returning({ id: webhookEvents.id });
+    if (!event) return { kind: "duplicate" };
+    await tx.update(channelAccounts).set({ lastNotifiedAt: now }).where(eq(channelAccounts.id, account.id));
+    if (!note.payment) return { kind: "ignored", reason: note.ignoredReason ?? "nothing to record" };
+    const recorded = await recordPayment(tx, {
+      merchantId: account.merchantId,
+      channelAccountId: account.id,
+      origin: "notify",
+      event: note.payment,
+    });
+    const audit = [...recorded.audit];
+    if (note.refund) {
+      const [locked] = await tx.select().from(payments).where(eq(payments.id, recorded.payment.id)).for("update");
+      const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
+      audit.push(...refund.audit);
+      if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
+    }
+    await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
+    return { kind: "processed", paymentId: recorded.payment.id };
+  });
+  if (outcome.kind === "processed" && outcome.paymentId) await dispatchPaymentRecorded(outcome.paymentId);
+  return { outcome, reply: adapter.ack() };
+}
