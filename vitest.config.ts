@@ -12,7 +12,7 @@ const integration = (name: string, env: Record<string, string>) => ({
     name,
     include: ["tests/integration/**/*.test.ts"],
     environment: "node",
-    env,
+    env: { ...env, SIGNUP_RATE_LIMIT_PER_HOUR: "100000", API_RATE_LIMIT_PER_MINUTE: "100000" },
     globalSetup: ["tests/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

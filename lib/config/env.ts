@@ -12,6 +12,9 @@ export interface AppConfig {
   signupEnabled: boolean;
   publicBaseUrl: string | null;
   demoSeed: boolean;
+  apiRateLimitPerMinute: number;
+  signupRateLimitPerHour: number;
+  databasePoolMax: number;
 }
 
 const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
@@ -25,6 +28,11 @@ function pickDriver(url: string | null, explicit: string | undefined): AppConfig
   } catch {
     throw new Error("DATABASE_URL is not a valid postgres:// URL");
   }
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 /** Reads the configuration from the environment each call (tests switch databases between files). */
@@ -42,5 +50,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signupEnabled: env.SIGNUP_ENABLED !== "false",
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim().replace(/\/$/, "") || null,
     demoSeed: env.LDXP_DEMO_SEED === "1",
+    apiRateLimitPerMinute: positiveInt(env.API_RATE_LIMIT_PER_MINUTE, 600),
+    signupRateLimitPerHour: positiveInt(env.SIGNUP_RATE_LIMIT_PER_HOUR, 20),
+    databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10),
   };
 }

@@ -53,7 +53,7 @@ async function openPostgres(config: AppConfig, url: string): Promise<DbHandle> {
   const { default: pg } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const pool = new pg.Pool({ connectionString: url, max: config.databasePoolMax });
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: config.databaseDriver, close: () => pool.end() };
@@ -75,7 +75,7 @@ async function openNeon(config: AppConfig, url: string): Promise<DbHandle> {
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const pool = new Pool({ connectionString: url, max: config.databasePoolMax });
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: "neon", close: () => pool.end() };

@@ -1,7 +1,9 @@
 import type { ZodType } from "zod";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { getDb, type Db } from "@/lib/db/client";
-import { ApiError, badRequest, errorResponse, unauthorized } from "@/lib/http/errors";
+import { ApiError, badRequest, errorResponse, rateLimited, unauthorized } from "@/lib/http/errors";
+import { readConfig } from "@/lib/config/env";
+import { namedRateLimiter } from "@/lib/http/rate-limit";
 import { logger } from "@/lib/log";
 
 export interface MerchantContext {
@@ -44,6 +46,8 @@ export function merchantRoute(
     const db = await getDb();
     const key = await authenticateApiKey(db, match[1]);
     if (!key) throw unauthorized();
+    const retryAfter = namedRateLimiter("api", readConfig().apiRateLimitPerMinute, 60_000).hit(key.id);
+    if (retryAfter !== null) throw rateLimited(retryAfter, "requests for this API key");
     return handler({ db, merchantId: key.merchantId, apiKeyId: key.id, request }, params);
   });
 }

@@ -4,6 +4,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -16,5 +17,10 @@ export const notFound = (what: string) => new ApiError(404, "not_found", `${what
 export const conflict = (message: string, code = "conflict") => new ApiError(409, code, message);
 
 export function errorResponse(err: ApiError): Response {
-  return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status });
+  return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status, headers: err.headers });
 }
+
+export const rateLimited = (retryAfterSeconds: number, what: string) =>
+  new ApiError(429, "rate_limited", `Too many ${what}; retry in ${retryAfterSeconds} s`, {
+    "retry-after": String(retryAfterSeconds),
+  });

@@ -144,3 +144,22 @@ describe(`HTTP contract (${process.env.TEST_DB})`, () => {
     expect(await verifyChain(records)).toEqual({ index: 1, reason: "hash_mismatch" });
   });
 });
+
+describe(`rate limits (${process.env.TEST_DB})`, () => {
+  it("an API key over its limit gets 429 with Retry-After, and other keys are unaffected", async () => {
+    const { namedRateLimiter } = await import("@/lib/http/rate-limit");
+    const { hashApiKey } = await import("@/lib/auth/api-keys");
+    const { apiKeys } = await import("@/lib/db/schema");
+    const { readConfig } = await import("@/lib/config/env");
+    const a = await merchantWithAlipay();
+    const b = await merchantWithAlipay();
+    const [key] = await t.db().select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(a.apiKey)));
+    const limiter = namedRateLimiter("api", readConfig().apiRateLimitPerMinute, 60_000);
+    for (let i = 0; i < readConfig().apiRateLimitPerMinute; i++) limiter.hit(key.id);
+    const limited = await call(h(listAccounts), { method: "GET", apiKey: a.apiKey });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await call(h(listAccounts), { method: "GET", apiKey: b.apiKey })).status).toBe(200);
+  });
+});
