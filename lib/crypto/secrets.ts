@@ -83,3 +83,21 @@ export function decryptSecret(value: string, ring: KeyRing = keyRing()): string 
 
 export const encryptJson = (value: unknown, ring?: KeyRing) => encryptSecret(JSON.stringify(value), ring);
 export const decryptJson = <T>(value: string, ring?: KeyRing): T => JSON.parse(decryptSecret(value, ring)) as T;
+
+/** Re-wraps a value's data key under the ring's current key (the payload itself is not re-encrypted). */
+export function rewrapSecret(value: string, ring: KeyRing = keyRing()): string {
+  const [version, kekId, wrapped, iv, sealed] = value.split(".");
+  if (version !== "v1" || !kekId || !wrapped || !iv || !sealed) throw new Error("Not an encrypted value");
+  if (kekId === ring.current.id) return value;
+  const kek = ring.byId.get(kekId);
+  if (!kek) throw new Error(`Encryption key ${kekId} is not configured (set it in ENCRYPTION_KEY_PREVIOUS)`);
+  const w = Buffer.from(wrapped, "base64");
+  const dek = ungcm(kek, w.subarray(0, 12), w.subarray(12));
+  const rewrapped = gcm(ring.current.key, dek);
+  return ["v1", ring.current.id, Buffer.concat([rewrapped.iv, rewrapped.sealed]).toString("base64"), iv, sealed].join(".");
+}
+
+/** Forgets the cached key ring (after the environment's keys changed, e.g. in a rotation). */
+export function resetKeyRing() {
+  globalForKeys.__ldxpKeyRing = undefined;
+}

@@ -1,0 +1,48 @@
+import { eq, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { rewrapSecret, type KeyRing } from "@/lib/crypto/secrets";
+import type { Db } from "@/lib/db/client";
+import { channelAccounts, orders, payments, storefrontWebhooks } from "@/lib/db/schema";
+
+interface EncryptedColumn {
+  name: string;
+  table: PgTable;
+  id: PgColumn;
+  column: PgColumn;
+  /** The column's property name, as drizzle's update().set() takes it. */
+  key: string;
+}
+
+const ENCRYPTED: EncryptedColumn[] = [
+  { name: "channel_accounts.credentials_enc", table: channelAccounts, id: channelAccounts.id, column: channelAccounts.credentialsEnc, key: "credentialsEnc" },
+  { name: "orders.customer_phone_enc", table: orders, id: orders.id, column: orders.customerPhoneEnc, key: "customerPhoneEnc" },
+  { name: "payments.payer_account_enc", table: payments, id: payments.id, column: payments.payerAccountEnc, key: "payerAccountEnc" },
+  { name: "storefront_webhooks.secret_enc", table: storefrontWebhooks, id: storefrontWebhooks.merchantId, column: storefrontWebhooks.secretEnc, key: "secretEnc" },
+];
+
+/**
+ * Re-wraps every encrypted value under the ring's current key, in small batches so the service
+ * keeps running (readers accept the old and the new key throughout). Returns counts per column.
+ */
+export async function rotateEncryptionKeys(db: Db, ring: KeyRing, batchSize = 500) {
+  const counts: Record<string, number> = {};
+  const current = `v1.${ring.current.id}.%`;
+  for (const c of ENCRYPTED) {
+    counts[c.name] = 0;
+    for (;;) {
+      const rows = (await db
+        .select({ id: c.id, value: c.column })
+        .from(c.table)
+        .where(sql`${c.column} is not null and ${c.column} not like ${current}`)
+        .limit(batchSize)) as { id: string; value: string }[];
+      if (rows.length === 0) break;
+      await db.transaction(async (tx) => {
+        for (const row of rows) {
+          await tx.update(c.table).set({ [c.key]: rewrapSecret(row.value, ring) }).where(eq(c.id, row.id));
+        }
+      });
+      counts[c.name] += rows.length;
+    }
+  }
+  return counts;
+}

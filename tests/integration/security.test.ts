@@ -1,0 +1,65 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { decryptJson, makeKeyRing, parseKey, resetKeyRing } from "@/lib/crypto/secrets";
+import { auditEvents, channelAccounts } from "@/lib/db/schema";
+import { verifyAuditChains } from "@/lib/services/audit-verify";
+import { rotateEncryptionKeys } from "@/lib/services/key-rotation";
+import { createOrder, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+
+describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
+  it("audit:verify reports the first broken link when a row is edited or deleted", async () => {
+    const m = await merchantWithAlipay();
+    await createOrder(m.apiKey);
+    await createOrder(m.apiKey);
+    let [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report.broken).toBeNull();
+    expect(report.events).toBe(6);
+    const rows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId)).orderBy(auditEvents.id);
+    await t.db().update(auditEvents).set({ after: { amount: 1 } }).where(eq(auditEvents.id, rows[4].id));
+    [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report.broken).toMatchObject({ eventId: rows[4].id, reason: "hash_mismatch" });
+    const n = await merchantWithAlipay();
+    const nRows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, n.merchantId)).orderBy(auditEvents.id);
+    await t.db().delete(auditEvents).where(eq(auditEvents.id, nRows[1].id));
+    [report] = await verifyAuditChains(t.db(), { merchantId: n.merchantId });
+    expect(report.broken).toMatchObject({ eventId: nRows[2].id, reason: "prev_mismatch" });
+  });
+
+  it("key rotation re-wraps every secret under the new key; old key then no longer needed", async () => {
+    const m = await merchantWithAlipay();
+    await createOrder(m.apiKey, { customer: { phone: "13912345678" } });
+    const oldKey = parseKey(process.env.ENCRYPTION_KEY!);
+    const newKey = crypto.randomBytes(32);
+    const counts = await rotateEncryptionKeys(t.db(), makeKeyRing(newKey, [oldKey]));
+    expect(counts["channel_accounts.credentials_enc"]).toBeGreaterThanOrEqual(1);
+    expect(counts["orders.customer_phone_enc"]).toBeGreaterThanOrEqual(1);
+    const [row] = await t.db().select().from(channelAccounts).where(eq(channelAccounts.id, m.accountId));
+    const onlyNew = makeKeyRing(newKey);
+    expect(decryptJson<{ appId: string }>(row.credentialsEnc, onlyNew).appId).toBe(m.appId);
+    expect(() => decryptJson(row.credentialsEnc, makeKeyRing(oldKey))).toThrow(/not configured/);
+    // Running it again finds nothing left to do.
+    const again = await rotateEncryptionKeys(t.db(), makeKeyRing(newKey, [oldKey]));
+    expect(Object.values(again).every((n) => n === 0)).toBe(true);
+    // Put the suite's key back so later tests in this file decrypt as before.
+    await rotateEncryptionKeys(t.db(), makeKeyRing(oldKey, [newKey]));
+    resetKeyRing();
+  });
+
+  it("no credential or phone number is stored in clear anywhere in the database", async () => {
+    const m = await merchantWithAlipay();
+    await createOrder(m.apiKey, { customer: { phone: "13700001111" } });
+    const dump = await t.db().execute<{ d: string }>(sql`
+      select string_agg(x::text, '|') as d from (
+        select row_to_json(c)::text as x from channel_accounts c
+        union all select row_to_json(o)::text from orders o
+        union all select row_to_json(a)::text from audit_events a) s`);
+    const text = String(dump.rows[0].d);
+    expect(text).not.toContain("13700001111");
+    expect(text).not.toContain("BEGIN PUBLIC KEY");
+    expect(text).not.toContain(m.keys.publicKeyPem.split("\n")[1]);
+  });
+});
