@@ -5,6 +5,7 @@ import { logger } from "@/lib/log";
 import { seedDemo } from "@/lib/services/demo-seed";
 
 const SWEEP_INTERVAL_MS = 15 * 60_000;
+const DELIVERY_INTERVAL_MS = 5_000;
 const globalForBoot = globalThis as unknown as { __ldxpBooted?: boolean };
 
 /**
@@ -34,5 +35,9 @@ export async function bootstrap() {
     };
     await sweep();
     setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+    // Pending storefront deliveries are rows: whatever a restart interrupted goes out on the next tick.
+    setInterval(() => {
+      jobHandlers.deliverWebhooks().catch((err) => logger.error({ err }, "webhook delivery failed"));
+    }, DELIVERY_INTERVAL_MS).unref();
   }
 }

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { matchPayment } from "@/lib/services/match-payment";
 import { matchUncheckedPayments } from "@/lib/services/recovery";
+import { deliverDueWebhooks } from "@/lib/services/storefront-webhooks";
 
 /**
  * The job bodies as plain functions: Inngest functions wrap them in steps, and the embedded
@@ -9,4 +10,5 @@ import { matchUncheckedPayments } from "@/lib/services/recovery";
 export const jobHandlers = {
   "payments/payment.recorded": async (data: { paymentId: string }) => matchPayment(await getDb(), data),
   sweep: async () => matchUncheckedPayments(await getDb(), {}),
+  deliverWebhooks: async () => deliverDueWebhooks(await getDb()),
 };

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { orders, type Order } from "@/lib/db/schema";
 import { sumOrderMoney } from "@/lib/services/orders";
+import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 
 /** Locks orders in id order (so two transactions never deadlock on them). */
 export async function lockOrders(tx: DbOrTx, orderIds: string[]): Promise<Order[]> {
@@ -20,6 +21,7 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
   const locked = await lockOrders(tx, ids);
   const totals = await sumOrderMoney(tx, ids);
   const audit: AuditInput[] = [];
+  const statusChanges: { merchantId: string; orderId: string; status: string }[] = [];
   for (const order of locked) {
     const t = totals.get(order.id)!;
     const status = deriveOrderStatus({
@@ -35,6 +37,7 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
       .update(orders)
       .set({ status, paidAmount: t.allocated, refundedAmount: t.refunded, paidAt, updatedAt: now })
       .where(eq(orders.id, order.id));
+    if (status !== order.status) statusChanges.push({ merchantId: order.merchantId, orderId: order.id, status });
     audit.push({
       action: "order.status_changed",
       subjectType: "order",
@@ -42,6 +45,9 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
       before: { status: order.status, paidAmount: order.paidAmount, refundedAmount: order.refundedAmount },
       after: { status, paidAmount: t.allocated, refundedAmount: t.refunded },
     });
+  }
+  for (const merchantId of new Set(statusChanges.map((c) => c.merchantId))) {
+    await enqueueOrderEvents(tx, merchantId, statusChanges.filter((c) => c.merchantId === merchantId), now);
   }
   return audit;
 }

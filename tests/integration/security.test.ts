@@ -52,11 +52,11 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
   it("no credential or phone number is stored in clear anywhere in the database", async () => {
     const m = await merchantWithAlipay();
     await createOrder(m.apiKey, { customer: { phone: "13700001111" } });
-    const dump = await t.db().execute<{ d: string }>(sql`
+    const dump = (await t.db().execute(sql`
       select string_agg(x::text, '|') as d from (
         select row_to_json(c)::text as x from channel_accounts c
         union all select row_to_json(o)::text from orders o
-        union all select row_to_json(a)::text from audit_events a) s`);
+        union all select row_to_json(a)::text from audit_events a) s`)) as unknown as { rows: { d: string }[] };
     const text = String(dump.rows[0].d);
     expect(text).not.toContain("13700001111");
     expect(text).not.toContain("BEGIN PUBLIC KEY");
