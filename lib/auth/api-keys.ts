@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
 
@@ -29,4 +29,28 @@ export async function authenticateApiKey(db: DbOrTx, key: string) {
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   return row ?? null;
+}
+
+/** The merchant's keys, newest first: prefixes only, never the secret. */
+export async function listApiKeys(db: DbOrTx, merchantId: string) {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.merchantId, merchantId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes a key of this merchant; false when there is no such (active) key. */
+export async function revokeApiKey(db: DbOrTx, params: { merchantId: string; id: string; now: Date }) {
+  if (!/^[0-9a-f-]{36}$/i.test(params.id)) return false;
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: params.now })
+    .where(and(eq(apiKeys.id, params.id), eq(apiKeys.merchantId, params.merchantId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length === 1;
 }

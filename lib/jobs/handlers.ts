@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { matchPayment } from "@/lib/services/match-payment";
-import { matchUncheckedPayments } from "@/lib/services/recovery";
+import { sweepPayments } from "@/lib/services/recovery";
 import { deliverDueWebhooks } from "@/lib/services/storefront-webhooks";
 
 /**
@@ -9,6 +9,6 @@ import { deliverDueWebhooks } from "@/lib/services/storefront-webhooks";
  */
 export const jobHandlers = {
   "payments/payment.recorded": async (data: { paymentId: string }) => matchPayment(await getDb(), data),
-  sweep: async () => matchUncheckedPayments(await getDb(), {}),
+  sweep: async () => sweepPayments(await getDb()),
   deliverWebhooks: async () => deliverDueWebhooks(await getDb()),
 };

@@ -1,8 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { normalizeReference } from "@/lib/core/reference";
 import type { DbOrTx } from "@/lib/db/client";
 import { allocations, orders, payments, refunds, type Order } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
+import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -75,4 +76,37 @@ export async function sumOrderMoney(db: DbOrTx, orderIds: string[]) {
   for (const r of allocated) totals.get(r.orderId)!.allocated = Number(r.sum);
   for (const r of refunded) if (r.orderId) totals.get(r.orderId)!.refunded = Number(r.sum);
   return totals;
+}
+
+export interface ListOrdersParams {
+  merchantId: string;
+  status?: string;
+  source?: string;
+  from?: Date | null;
+  to?: Date | null;
+  limit: number;
+  cursor: PageCursor | null;
+}
+
+/** A page of the merchant's orders, newest first, with keyset paging. */
+export async function listOrders(db: DbOrTx, p: ListOrdersParams) {
+  const where = [eq(orders.merchantId, p.merchantId)];
+  if (p.status) where.push(eq(orders.status, p.status as Order["status"]));
+  if (p.source) where.push(eq(orders.source, p.source as Order["source"]));
+  if (p.from) where.push(gte(orders.createdAt, p.from));
+  if (p.to) where.push(lt(orders.createdAt, p.to));
+  if (p.cursor) {
+    where.push(or(lt(orders.createdAt, p.cursor.at), and(eq(orders.createdAt, p.cursor.at), lt(orders.id, p.cursor.id)))!);
+  }
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(p.limit + 1);
+  const page = rows.slice(0, p.limit);
+  const data = [];
+  for (const o of page) data.push(await buildOrderView(db, o));
+  const last = page[page.length - 1];
+  return { data, nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
 }

@@ -1,6 +1,7 @@
-import { asc, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { payments } from "@/lib/db/schema";
+import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
+import { orders, payments } from "@/lib/db/schema";
 import { matchPayment } from "@/lib/services/match-payment";
 
 /** Runs matching for payments it never reached (a crash or a lost event); the database is the queue. */
@@ -16,4 +17,29 @@ export async function matchUncheckedPayments(db: Db, params: { limit?: number; n
     if ((await matchPayment(db, { paymentId: row.id, now: params.now })) === "matched") matched++;
   }
   return { checked: rows.length, matched };
+}
+
+/** Closes pending orders past their expiry; money arriving later is still recorded and matched. */
+export async function closeExpiredOrders(db: Db, now: Date) {
+  return db.transaction(async (tx) => {
+    const closed = await tx
+      .update(orders)
+      .set({ status: "closed", closedAt: now, updatedAt: now })
+      .where(and(eq(orders.status, "pending"), lt(orders.expiresAt, now)))
+      .returning({ id: orders.id, merchantId: orders.merchantId });
+    // Merchants in id order: the audit append locks each merchant row, always in the same order.
+    for (const merchantId of [...new Set(closed.map((o) => o.merchantId))].sort()) {
+      const events = closed
+        .filter((o) => o.merchantId === merchantId)
+        .map((o) => ({ action: "order.closed", subjectType: "order", subjectId: o.id, after: { status: "closed", reason: "expired" } }));
+      await appendAuditEvents(tx, merchantId, SYSTEM, events);
+    }
+    return closed.length;
+  });
+}
+
+/** The periodic sweep: unchecked payments are matched, expired orders closed. */
+export async function sweepPayments(db: Db, now = new Date()) {
+  const matched = await matchUncheckedPayments(db, { now });
+  return { ...matched, closed: await closeExpiredOrders(db, now) };
 }

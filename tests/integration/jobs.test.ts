@@ -69,3 +69,21 @@ describe(`jobs (${process.env.TEST_DB})`, () => {
     expect((again.result as { checked: number }).checked).toBe(0);
   });
 });
+
+describe(`order expiry (${process.env.TEST_DB})`, () => {
+  it("the sweep closes expired pending orders; a late payment is still recorded and matched", async () => {
+    const { sweepPayments } = await import("@/lib/services/recovery");
+    const { matchPayment } = await import("@/lib/services/match-payment");
+    const m = await merchantWithAlipay();
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const order = await createOrder(m.apiKey, { amount: 700, expiresAt: soon });
+    const open = await createOrder(m.apiKey, { amount: 700 });
+    const result = await sweepPayments(t.db(), new Date(Date.now() + 120_000));
+    expect(result.closed).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(m.apiKey, order.reference)).toBe("closed");
+    expect(await orderStatus(m.apiKey, open.reference)).toBe("pending");
+    const late = await strandedPayment(m, order.reference, 700);
+    expect(await matchPayment(t.db(), { paymentId: late.id })).toBe("matched");
+    expect(await orderStatus(m.apiKey, order.reference)).toBe("paid");
+  });
+});

@@ -1,0 +1,38 @@
+import { badRequest } from "@/lib/http/errors";
+
+export interface PageCursor {
+  at: Date;
+  id: string;
+}
+
+/** Opaque keyset cursor over (timestamp desc, id desc): stable under inserts, fast at any depth. */
+export const encodeCursor = (c: PageCursor) => Buffer.from(`${c.at.toISOString()}|${c.id}`).toString("base64url");
+
+export function decodeCursor(value: string | null): PageCursor | null {
+  if (!value) return null;
+  const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest("cursor: not a cursor from this API");
+  return { at: date, id };
+}
+
+/** `?limit=` per the contract: default 50, max 500. */
+export function parseLimit(value: string | null): number {
+  if (value === null) return 50;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw badRequest("limit: must be an integer from 1 to 500");
+  return n;
+}
+
+/** A `from`/`to` query value: `YYYY-MM-DD` (a day in the merchant's zone) or an RFC 3339 time. */
+export function parseDateParam(name: string, value: string | null, timeZoneOffsetMinutes: number, endOfDay = false): Date | null {
+  if (!value) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const d = new Date(`${value}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw badRequest(`${name}: not a valid date`);
+    return new Date(d.getTime() - timeZoneOffsetMinutes * 60_000 + (endOfDay ? 86_400_000 : 0));
+  }
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw badRequest(`${name}: expected YYYY-MM-DD or an RFC 3339 time`);
+  return d;
+}
