@@ -22,6 +22,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
   pages: { signIn: "/login" },
   trustHost: true,
+  // A wrong password is routine, not an error worth a stack trace; everything else still logs.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
+      console.error(`[auth] ${error.name}: ${error.message}`);
+    },
+  },
   secret: process.env.AUTH_SECRET ?? devAuthSecret(),
   providers: [
     Credentials({

@@ -38,7 +38,7 @@ function positiveInt(value: string | undefined, fallback: number): number {
 /** Reads the configuration from the environment each call (tests switch databases between files). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
-  const dataDir = path.resolve(env.LDXP_DATA_DIR?.trim() || ".data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.LDXP_DATA_DIR?.trim() || ".data");
   return {
     databaseUrl,
     databaseDriver: pickDriver(databaseUrl, env.DATABASE_DRIVER?.trim()),

@@ -110,6 +110,9 @@ const zhCN = {
     other: "其他",
     doudian: "抖店",
   } as Record<string, string>,
+  timeZones: {
+    "Asia/Shanghai": "北京时间",
+  } as Record<string, string>,
   orderStatus: {
     pending: "待支付",
     partially_paid: "部分支付",
@@ -230,6 +233,9 @@ const en: Messages = {
     bank: "Bank transfer",
     other: "Other",
     doudian: "Doudian",
+  },
+  timeZones: {
+    "Asia/Shanghai": "Beijing time",
   },
   orderStatus: {
     pending: "Awaiting payment",

@@ -1,0 +1,281 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
+import { formatYuan } from "@/lib/core/money";
+import { formatZoned } from "@/lib/core/time";
+import { useI18n } from "@/lib/i18n/client";
+import { format, labelOf } from "@/lib/i18n/messages";
+import type { Board } from "@/lib/services/board";
+
+const POLL_MS = 3_000;
+
+class SignedOutError extends Error {}
+
+async function fetchBoard(): Promise<Board> {
+  const res = await fetch("/api/board", { cache: "no-store", headers: { accept: "application/json" } });
+  if (res.status === 401) throw new SignedOutError("signed out");
+  if (!res.ok) throw new Error(`GET /api/board answered ${res.status}`);
+  return (await res.json()) as Board;
+}
+
+/** "HH:mm:ss" in the merchant's zone; built from formatZoned so server and browser render the same text. */
+function clock(at: Date, timeZone: string): string {
+  return `${formatZoned(at, timeZone).slice(11)}:${String(at.getUTCSeconds()).padStart(2, "0")}`;
+}
+
+// One table markup for every width: below md each row turns into a stacked card whose cells
+// print their column name from data-label, so test ids and screen-reader order stay unique.
+const tableClass = "w-full text-sm max-md:block";
+const theadClass = "bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500 max-md:hidden";
+const tbodyClass = "divide-y divide-slate-100 max-md:block";
+const trClass = "max-md:block max-md:px-4 max-md:py-3 md:hover:bg-slate-50/60";
+const thClass = "px-4 py-2.5 font-medium";
+const tdClass =
+  "px-4 py-3 align-middle max-md:flex max-md:items-center max-md:justify-between max-md:gap-4 max-md:px-0 max-md:py-1 max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
+const numClass = "tabular-nums md:text-right";
+const sumCell = "whitespace-nowrap px-3 py-2.5 sm:px-5";
+
+const refund = (fen: number) => (fen ? `-${formatYuan(fen)}` : formatYuan(0));
+
+export function LiveBoard({ initialData }: { initialData: Board }) {
+  const { messages: t } = useI18n();
+  const query = useQuery({
+    queryKey: ["board"],
+    queryFn: fetchBoard,
+    initialData,
+    initialDataUpdatedAt: Date.parse(initialData.generatedAt),
+    refetchInterval: POLL_MS,
+    // A board left open in a background tab need not poll; focus triggers a refetch anyway.
+    refetchIntervalInBackground: false,
+    retry: (failures, err) => !(err instanceof SignedOutError) && failures < 1,
+  });
+  const router = useRouter();
+  const signedOut = query.error instanceof SignedOutError;
+  useEffect(() => {
+    // The 8-hour session ran out while the board was open: back to sign-in rather than stale figures.
+    if (signedOut) router.replace("/login");
+  }, [signedOut, router]);
+  const board = query.data;
+  const tz = board.timeZone;
+  const when = (iso: string) => formatZoned(new Date(iso), tz);
+  const b = t.board;
+
+  return (
+    <div className="space-y-6 sm:space-y-8">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        <div>
+          <p className="text-sm font-medium text-teal-700">{b.heading}</p>
+          <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{board.merchantName || b.heading}</h1>
+          <p className="mt-1 text-sm text-slate-500">{format(b.todaySince, { from: when(board.today.from), tz: labelOf(t.timeZones, tz) })}</p>
+        </div>
+        <LiveIndicator
+          failing={query.isRefetchError}
+          label={query.isRefetchError ? b.reconnecting : `${b.live} · ${format(b.updatedAt, { time: clock(new Date(query.dataUpdatedAt), tz) })}`}
+        />
+      </div>
+
+      <section aria-labelledby="today-heading" className="space-y-4">
+        <h2 id="today-heading" className="sr-only">
+          {b.todayHeading}
+        </h2>
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
+          <Stat label={b.netToday} emphasis className="col-span-2 lg:col-span-1">
+            <span data-testid="board-total-net">{formatYuan(board.today.totals.netAmount)}</span>
+            <Sub>{format(b.paymentsCount, { count: board.today.totals.count })}</Sub>
+          </Stat>
+          <Stat label={b.gross}>
+            <span data-testid="board-total-gross">{formatYuan(board.today.totals.grossAmount)}</span>
+          </Stat>
+          <Stat label={b.refunds}>
+            <span data-testid="board-total-refunds">{formatYuan(board.today.totals.refundedAmount)}</span>
+          </Stat>
+          <Stat label={b.pending} warn={board.pending.count > 0} className="col-span-2 lg:col-span-1">
+            <span data-testid="board-pending-count">{board.pending.count}</span>
+            <Sub>
+              <span data-testid="board-pending-amount">{format(b.pendingAmount, { amount: formatYuan(board.pending.amount) })}</span>
+              <span className="block text-slate-400">{b.pendingHint}</span>
+            </Sub>
+          </Stat>
+        </div>
+
+        <Panel title={b.byChannel} titleId="channel-heading">
+          {board.today.channels.length === 0 ? (
+            <Empty>{b.noPaymentsToday}</Empty>
+          ) : (
+            // A per-channel summary reads best as a grid even on a phone: it scrolls sideways instead of stacking.
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm" aria-labelledby="channel-heading">
+                <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
+                  <tr>
+                    <th scope="col" className={sumCell}>{b.channel}</th>
+                    <th scope="col" className={`${sumCell} text-right`}>{b.count}</th>
+                    <th scope="col" className={`${sumCell} text-right`}>{b.gross}</th>
+                    <th scope="col" className={`${sumCell} text-right`}>{b.refunds}</th>
+                    <th scope="col" className={`${sumCell} text-right`}>{b.net}</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {board.today.channels.map((c) => (
+                    <tr key={c.channel} data-testid={`channel-row-${c.channel}`}>
+                      <th scope="row" className={`${sumCell} text-left font-medium text-slate-900`}>{labelOf(t.channels, c.channel)}</th>
+                      <td className={`${sumCell} text-right tabular-nums`}>{c.count}</td>
+                      <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(c.grossAmount)}</td>
+                      <td className={`${sumCell} text-right tabular-nums text-slate-600`}>{refund(c.refundedAmount)}</td>
+                      <td className={`${sumCell} text-right font-semibold tabular-nums text-slate-900`}>{formatYuan(c.netAmount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot className="border-t border-slate-200 bg-slate-50/70 font-semibold text-slate-900">
+                  <tr>
+                    <th scope="row" className={`${sumCell} text-left`}>{b.total}</th>
+                    <td className={`${sumCell} text-right tabular-nums`}>{board.today.totals.count}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(board.today.totals.grossAmount)}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{refund(board.today.totals.refundedAmount)}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(board.today.totals.netAmount)}</td>
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+          )}
+        </Panel>
+      </section>
+
+      <Panel title={b.recentPayments} titleId="payments-heading">
+        {board.recentPayments.length === 0 ? (
+          <Empty>{b.noPayments}</Empty>
+        ) : (
+          <table className={tableClass} aria-labelledby="payments-heading">
+            <thead className={theadClass}>
+              <tr>
+                <th scope="col" className={thClass}>{b.time}</th>
+                <th scope="col" className={thClass}>{b.channel}</th>
+                <th scope="col" className={`${thClass} text-right`}>{b.amount}</th>
+                <th scope="col" className={thClass}>{b.status}</th>
+                <th scope="col" className={thClass}>{b.reference}</th>
+              </tr>
+            </thead>
+            <tbody className={tbodyClass}>
+              {board.recentPayments.map((p) => (
+                <tr key={p.paymentId} className={trClass} data-testid={`payment-row-${p.paymentId}`}>
+                  <td data-label={b.time} className={`${tdClass} whitespace-nowrap tabular-nums text-slate-600`}>
+                    <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
+                  </td>
+                  <td data-label={b.channel} className={tdClass}>{labelOf(t.channels, p.channel)}</td>
+                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatYuan(p.amount)}</td>
+                  <td data-label={b.status} className={tdClass} data-testid={`payment-status-${p.paymentId}`}>
+                    <PaymentStatusBadge status={p.status} label={labelOf(t.paymentStatus, p.status)} />
+                  </td>
+                  <td data-label={b.reference} className={`${tdClass} font-mono text-xs text-slate-700`}>{p.reference ?? b.none}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+
+      <Panel title={b.recentOrders} titleId="orders-heading">
+        {board.recentOrders.length === 0 ? (
+          <Empty>{b.noOrders}</Empty>
+        ) : (
+          <table className={tableClass} aria-labelledby="orders-heading">
+            <thead className={theadClass}>
+              <tr>
+                <th scope="col" className={thClass}>{b.reference}</th>
+                <th scope="col" className={thClass}>{b.orderNo}</th>
+                <th scope="col" className={`${thClass} text-right`}>{b.amount}</th>
+                <th scope="col" className={`${thClass} text-right`}>{b.paid}</th>
+                <th scope="col" className={thClass}>{b.status}</th>
+                <th scope="col" className={thClass}>{b.createdAt}</th>
+              </tr>
+            </thead>
+            <tbody className={tbodyClass}>
+              {board.recentOrders.map((o) => (
+                <tr key={o.orderId} className={trClass} data-testid={`order-row-${o.reference}`}>
+                  <td data-label={b.reference} className={`${tdClass} font-mono text-xs font-medium text-slate-900`}>{o.reference}</td>
+                  <td data-label={b.orderNo} className={`${tdClass} break-all text-slate-700`}>{o.orderNo}</td>
+                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatYuan(o.amount)}</td>
+                  <td data-label={b.paid} className={`${tdClass} ${numClass} text-slate-700`}>{formatYuan(o.paidAmount)}</td>
+                  <td data-label={b.status} className={tdClass} data-testid={`order-status-${o.reference}`}>
+                    <OrderStatusBadge status={o.status} label={labelOf(t.orderStatus, o.status)} />
+                  </td>
+                  <td data-label={b.createdAt} className={`${tdClass} whitespace-nowrap tabular-nums text-slate-600`}>
+                    <time dateTime={o.createdAt}>{when(o.createdAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </div>
+  );
+}
+
+function LiveIndicator({ failing, label }: { failing: boolean; label: string }) {
+  return (
+    <p
+      role="status"
+      aria-live="polite"
+      data-testid="board-live"
+      className={`inline-flex items-center gap-2 self-start rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset sm:self-auto ${
+        failing ? "bg-amber-50 text-amber-800 ring-amber-600/30" : "bg-white text-slate-600 ring-slate-200"
+      }`}
+    >
+      <span className="relative flex size-2" aria-hidden="true">
+        {failing ? null : <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-60 motion-reduce:hidden" />}
+        <span className={`relative inline-flex size-2 rounded-full ${failing ? "bg-amber-500" : "bg-emerald-500"}`} />
+      </span>
+      {label}
+    </p>
+  );
+}
+
+function Stat({
+  label,
+  children,
+  emphasis = false,
+  warn = false,
+  className = "",
+}: {
+  label: string;
+  children: ReactNode;
+  emphasis?: boolean;
+  warn?: boolean;
+  className?: string;
+}) {
+  const tone = emphasis
+    ? "border-teal-700 bg-teal-700 text-white"
+    : warn
+      ? "border-amber-200 bg-amber-50 text-slate-900"
+      : "border-slate-200 bg-white text-slate-900";
+  return (
+    <div className={`rounded-xl border p-4 shadow-sm sm:p-5 ${tone} ${className}`}>
+      <p className={`text-sm ${emphasis ? "text-teal-50" : warn ? "text-amber-800" : "text-slate-500"}`}>{label}</p>
+      <div className={`mt-1 font-semibold tabular-nums tracking-tight ${emphasis ? "text-3xl" : "text-2xl"} [&>span:first-child]:block`}>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function Sub({ children }: { children: ReactNode }) {
+  return <span className="mt-1 block text-xs font-normal tracking-normal opacity-80">{children}</span>;
+}
+
+function Panel({ title, titleId, children }: { title: string; titleId: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={titleId} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <h2 id={titleId} className="border-b border-slate-100 px-4 py-3 text-base font-semibold text-slate-900 sm:px-5">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Empty({ children }: { children: string }) {
+  return <p className="px-4 py-8 text-center text-sm text-slate-500 sm:px-5">{children}</p>;
+}
