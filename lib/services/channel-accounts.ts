@@ -1,6 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { importRsaPublicKey } from "@/lib/core/crypto/pem";
+import { type Certificate, certificatePublicKey, isCertificateValidAt, isIssuedBy, parseCertificate } from "@/lib/core/channels/generic/x509";
+import { platformCertificates, type WechatpayCredentials } from "@/lib/core/channels/wechatpay/credentials";
+import { importRsaPublicKey, KeyFormatError } from "@/lib/core/crypto/pem";
 import { decryptJson, encryptJson } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
@@ -13,12 +15,24 @@ const short = z.string().trim().min(1).max(200);
 /** Write-only credentials per channel, as the contract lists them. */
 export const credentialSchemas = {
   alipay: z.object({ appId: short, alipayPublicKey: pem, sellerId: short.optional() }),
-  wechatpay: z.object({
-    mchId: short,
-    apiV3Key: z.string().length(32),
-    platformPublicKey: pem,
-    platformPublicKeyId: short,
-  }),
+  // Public-key mode (platformPublicKey + platformPublicKeyId) is what new merchants get; merchants on platform
+  // certificates, or migrating from them, add `platformCertificates` ([{serial, pem}] or its JSON text).
+  wechatpay: z
+    .object({
+      mchId: short,
+      apiV3Key: z.string().length(32),
+      platformPublicKey: pem.optional(),
+      platformPublicKeyId: short.optional(),
+      platformCertificates: z.union([z.array(z.object({ serial: short, pem })).min(1).max(20), z.string().trim().min(2).max(100_000)]).optional(),
+    })
+    .refine((c) => (c.platformPublicKey === undefined) === (c.platformPublicKeyId === undefined), {
+      message: "platformPublicKey and platformPublicKeyId go together",
+      path: ["platformPublicKeyId"],
+    })
+    .refine((c) => c.platformPublicKey !== undefined || c.platformCertificates !== undefined, {
+      message: "required (or give platformCertificates)",
+      path: ["platformPublicKey"],
+    }),
   unionpay: z.object({ merId: short, rootCertificate: pem, intermediateCertificate: pem }),
   douyin: z.object({ appId: short, token: short }),
   stripe: z.object({ webhookSecret: z.string().trim().startsWith("whsec_").max(200) }),
@@ -70,6 +84,77 @@ export function toChannelAccountView(row: ChannelAccount) {
   };
 }
 
+const invalidKey = (field: string, message: string) => badRequest(`credentials.${field}: ${message}`, "invalid_field");
+
+async function importableRsaKey(credentials: Record<string, unknown>, field: string) {
+  try {
+    await importRsaPublicKey(String(credentials[field]));
+  } catch {
+    throw invalidKey(field, "not an RSA public key (PEM or base64 SPKI)");
+  }
+}
+
+function readableCertificate(credentials: Record<string, unknown>, field: string): Certificate {
+  try {
+    return parseCertificate(String(credentials[field]));
+  } catch (error) {
+    throw invalidKey(field, `not a usable X.509 certificate (${error instanceof KeyFormatError ? error.message : "unreadable"})`);
+  }
+}
+
+/** Imports every key and certificate now, so a bad paste fails at set-up (400 naming the field), not at the first notify. */
+async function checkKeyMaterial(channel: Channel, credentials: Record<string, unknown>) {
+  const now = new Date();
+  switch (channel) {
+    case "alipay":
+      return importableRsaKey(credentials, "alipayPublicKey");
+    case "wechatpay": {
+      if (credentials.platformPublicKey !== undefined) {
+        await importableRsaKey(credentials, "platformPublicKey");
+        if (!String(credentials.platformPublicKeyId).startsWith("PUB_KEY_ID_")) {
+          throw invalidKey("platformPublicKeyId", "must start with PUB_KEY_ID_ (the id shown next to the WeChat Pay public key)");
+        }
+      }
+      if (credentials.platformCertificates === undefined) return;
+      let certificates: ReturnType<typeof platformCertificates>;
+      try {
+        certificates = platformCertificates(credentials.platformCertificates as WechatpayCredentials["platformCertificates"]);
+      } catch (error) {
+        throw invalidKey("platformCertificates", error instanceof KeyFormatError ? error.message : "unreadable");
+      }
+      for (const [i, { certificate }] of certificates.entries()) {
+        try {
+          await certificatePublicKey(certificate);
+        } catch {
+          throw invalidKey(`platformCertificates[${i}].pem`, "does not hold an RSA public key");
+        }
+      }
+      return;
+    }
+    case "unionpay": {
+      const root = readableCertificate(credentials, "rootCertificate");
+      const intermediate = readableCertificate(credentials, "intermediateCertificate");
+      if (!(await isIssuedBy(root, root))) throw invalidKey("rootCertificate", "is not a self-signed root certificate");
+      if (!(await isIssuedBy(intermediate, root))) throw invalidKey("intermediateCertificate", "is not issued by rootCertificate");
+      if (!isCertificateValidAt(root, now)) throw invalidKey("rootCertificate", "is expired or not yet valid");
+      if (!isCertificateValidAt(intermediate, now)) throw invalidKey("intermediateCertificate", "is expired or not yet valid");
+      return;
+    }
+    case "paypal": {
+      const certificate = readableCertificate(credentials, "certificate");
+      try {
+        await certificatePublicKey(certificate);
+      } catch {
+        throw invalidKey("certificate", "does not hold an RSA public key");
+      }
+      if (!isCertificateValidAt(certificate, now)) throw invalidKey("certificate", "is expired or not yet valid");
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 export interface CreateChannelAccountParams {
   merchantId: string;
   actor: Actor;
@@ -85,13 +170,7 @@ export async function createChannelAccount(db: Db, params: CreateChannelAccountP
     throw badRequest(`credentials.${issue.path.join(".") || "?"}: ${issue.message}`, "invalid_field");
   }
   const credentials = parsed.data as Record<string, string>;
-  if (params.channel === "alipay") {
-    try {
-      await importRsaPublicKey(credentials.alipayPublicKey);
-    } catch {
-      throw badRequest("credentials.alipayPublicKey: not an RSA public key (PEM or base64 SPKI)", "invalid_field");
-    }
-  }
+  await checkKeyMaterial(params.channel, credentials);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(channelAccounts)

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import type { Db } from "@/lib/db/client";
@@ -16,6 +16,14 @@ export type NotifyOutcome =
   | { kind: "duplicate" }
   | { kind: "ignored"; reason: string }
   | { kind: "rejected"; status: 400 | 401 | 404; reason: string };
+
+/** A refund for a payment not recorded yet: the notification is refused so the channel retries it. */
+export class RefundBeforePaymentError extends Error {
+  constructor(channelTransactionId: string) {
+    super(`refund for unknown payment ${channelTransactionId}; the channel will retry`);
+    this.name = "RefundBeforePaymentError";
+  }
+}
 
 export interface ReceiveParams {
   channel: string;
@@ -78,6 +86,20 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       .returning({ id: webhookEvents.id });
     if (!event) return { kind: "duplicate" };
     await tx.update(channelAccounts).set({ lastNotifiedAt: now }).where(eq(channelAccounts.id, account.id));
+    if (!note.payment && note.refund) {
+      // Refund-only notifications (Douyin, UnionPay, PayPal) point at a payment we must already have.
+      const [locked] = await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.channelAccountId, account.id), eq(payments.dedupeKey, note.refund.channelTransactionId)))
+        .for("update");
+      // Rolling back (webhook event included) makes the channel retry until the payment has arrived.
+      if (!locked) throw new RefundBeforePaymentError(note.refund.channelTransactionId);
+      const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
+      if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
+      await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, refund.audit);
+      return { kind: "processed", paymentId: locked.id };
+    }
     if (!note.payment) return { kind: "ignored", reason: note.ignoredReason ?? "nothing to record" };
     const recorded = await recordPayment(tx, {
       merchantId: account.merchantId,

@@ -1,0 +1,5 @@
+export * from "./adapter";
+export * from "./json-fields";
+export * from "./normalize";
+export * from "./signing";
+export * from "./x509";

@@ -1,0 +1,4 @@
+export * from "./adapter";
+export * from "./crc32";
+export * from "./normalize";
+export * from "./verify";

@@ -1,0 +1,3 @@
+export * from "./adapter";
+export * from "./amounts";
+export * from "./normalize";

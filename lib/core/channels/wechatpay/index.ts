@@ -1,0 +1,5 @@
+export * from "./adapter";
+export * from "./credentials";
+export * from "./decrypt";
+export * from "./normalize";
+export * from "./verify";
