@@ -32,6 +32,12 @@ export async function bootstrap() {
       } catch (err) {
         logger.error({ err }, "sweep failed");
       }
+      try {
+        const anomalies = await jobHandlers.anomalySweep();
+        if (anomalies.opened > 0 || anomalies.resolved > 0) logger.info({ ...anomalies }, "anomaly sweep");
+      } catch (err) {
+        logger.error({ err }, "anomaly sweep failed");
+      }
     };
     await sweep();
     setInterval(sweep, SWEEP_INTERVAL_MS).unref();

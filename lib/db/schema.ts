@@ -158,6 +158,10 @@ export const orders = pgTable(
     uniqueIndex("orders_merchant_source_order_no_key").on(t.merchantId, t.source, t.orderNo),
     index("orders_merchant_created_idx").on(t.merchantId, t.createdAt),
     index("orders_merchant_status_idx").on(t.merchantId, t.status),
+    // Reference-less matching reads a merchant's open orders in a time window around each payment.
+    index("orders_open_window_idx")
+      .on(t.merchantId, t.createdAt)
+      .where(sql`${t.status} in ('pending', 'partially_paid')`),
   ],
 );
 
@@ -188,6 +192,10 @@ export interface Suggestion {
   references: string[];
   confidence: number;
   explanation: Explanation;
+  /** What confirming the suggestion allocates (fen per reference). */
+  allocations?: { reference: string; amount: number }[];
+  /** How the engine found it (amount_payer, typo_reference…). */
+  method?: string;
 }
 
 export const payments = pgTable(

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { matchPayment } from "@/lib/services/match-payment";
 import { sweepPayments } from "@/lib/services/recovery";
 import { deliverDueWebhooks } from "@/lib/services/storefront-webhooks";
@@ -11,4 +12,6 @@ export const jobHandlers = {
   "payments/payment.recorded": async (data: { paymentId: string }) => matchPayment(await getDb(), data),
   sweep: async () => sweepPayments(await getDb()),
   deliverWebhooks: async () => deliverDueWebhooks(await getDb()),
+  /** All merchants unless one is named (the API runs it for the caller only). */
+  anomalySweep: async (data: { merchantId?: string } = {}) => runAnomalySweep(await getDb(), { merchantId: data.merchantId }),
 };

@@ -3,10 +3,39 @@ import type { PaymentEvent } from "@/lib/core/channels/types";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { allocations, orders, payments, type Payment } from "@/lib/db/schema";
+import { allocations, orders, payments, type NewPayment, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 
 const maskAccount = (s: string) => (s.length <= 4 ? "****" : `${s.slice(0, Math.min(3, s.length - 4))}****${s.slice(-4)}`);
+
+/** The payments row for a channel event: one builder for notifies, statements and bills. */
+export function paymentRow(
+  params: { merchantId: string; channelAccountId: string; origin: NewPayment["origin"]; statementId?: string | null },
+  e: PaymentEvent,
+  dedupeKey: string,
+  confirmedByBillAt: Date | null = null,
+): NewPayment {
+  return {
+    merchantId: params.merchantId,
+    channelAccountId: params.channelAccountId,
+    channel: e.channel,
+    origin: params.origin,
+    channelTransactionId: e.channelTransactionId,
+    dedupeKey,
+    reference: e.reference,
+    amount: e.amount,
+    currency: e.currency,
+    receivedAt: new Date(e.receivedAt),
+    payerName: e.payerName,
+    // Payer accounts are personal data: stored encrypted, shown masked.
+    payerAccountEnc: e.payerAccount ? encryptSecret(e.payerAccount) : null,
+    payerAccountMasked: e.payerAccount ? maskAccount(e.payerAccount) : null,
+    memo: e.memo,
+    statementId: params.statementId ?? null,
+    confirmedByBillAt,
+    details: e.details,
+  };
+}
 
 export interface RecordPaymentParams {
   merchantId: string;
@@ -30,24 +59,7 @@ export async function recordPayment(
   const dedupeKey = params.dedupeKey ?? e.channelTransactionId;
   const [inserted] = await tx
     .insert(payments)
-    .values({
-      merchantId: params.merchantId,
-      channelAccountId: params.channelAccountId,
-      channel: e.channel,
-      origin: params.origin,
-      channelTransactionId: e.channelTransactionId,
-      dedupeKey,
-      reference: e.reference,
-      amount: e.amount,
-      currency: e.currency,
-      receivedAt: new Date(e.receivedAt),
-      payerName: e.payerName,
-      payerAccountEnc: e.payerAccount ? encryptSecret(e.payerAccount) : null,
-      payerAccountMasked: e.payerAccount ? maskAccount(e.payerAccount) : null,
-      memo: e.memo,
-      statementId: params.statementId ?? null,
-      details: e.details,
-    })
+    .values(paymentRow(params, e, dedupeKey))
     .onConflictDoNothing({ target: [payments.channelAccountId, payments.dedupeKey] })
     .returning();
   if (inserted) {

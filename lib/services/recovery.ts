@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { orders, payments } from "@/lib/db/schema";
-import { matchPayment } from "@/lib/services/match-payment";
+import { matchPayments } from "@/lib/services/match-payment";
 
 /** Runs matching for payments it never reached (a crash or a lost event); the database is the queue. */
 export async function matchUncheckedPayments(db: Db, params: { limit?: number; now?: Date }) {
@@ -12,10 +12,7 @@ export async function matchUncheckedPayments(db: Db, params: { limit?: number; n
     .where(isNull(payments.matchCheckedAt))
     .orderBy(asc(payments.createdAt))
     .limit(params.limit ?? 1000);
-  let matched = 0;
-  for (const row of rows) {
-    if ((await matchPayment(db, { paymentId: row.id, now: params.now })) === "matched") matched++;
-  }
+  const { matched } = await matchPayments(db, { paymentIds: rows.map((r) => r.id), now: params.now });
   return { checked: rows.length, matched };
 }
 

@@ -19,7 +19,7 @@ export interface OpenOrder {
 export interface MatchDecision {
   method: "reference" | "reference_in_memo" | "multi_reference";
   confidence: number;
-  allocations: { orderId: string; amount: number }[];
+  allocations: { orderId: string; reference: string; amount: number }[];
   explanation: Explanation;
 }
 
@@ -47,7 +47,7 @@ function amountNote(paid: number, order: OpenOrder): Explanation {
  */
 export function decideExactMatch(
   p: PaymentForMatching,
-  ordersByReference: Map<string, OpenOrder>,
+  ordersByReference: ReadonlyMap<string, OpenOrder>,
 ): MatchDecision | null {
   const { field, memo } = referenceCandidates(p);
   const fieldOrder = field ? ordersByReference.get(field) : undefined;
@@ -56,7 +56,7 @@ export function decideExactMatch(
     return {
       method: "reference",
       confidence: 1,
-      allocations: [{ orderId: fieldOrder.id, amount: p.amount }],
+      allocations: [{ orderId: fieldOrder.id, reference: fieldOrder.reference, amount: p.amount }],
       explanation: {
         zh: `渠道回传的商户订单号 ${fieldOrder.reference} 对应此订单；${note.zh}`,
         en: `the channel returned our reference ${fieldOrder.reference}; ${note.en}`,
@@ -70,7 +70,7 @@ export function decideExactMatch(
     return {
       method: "reference_in_memo",
       confidence: 1,
-      allocations: [{ orderId: order.id, amount: p.amount }],
+      allocations: [{ orderId: order.id, reference: order.reference, amount: p.amount }],
       explanation: {
         zh: `附言包含订单参考号 ${order.reference}（校验位有效）；${note.zh}`,
         en: `memo contains reference ${order.reference} (check character valid); ${note.en}`,
@@ -81,10 +81,10 @@ export function decideExactMatch(
     // One transfer paying several orders: fill each order's open amount in memo order; any surplus
     // stays unallocated rather than being guessed onto one of them.
     let left = p.amount;
-    const allocations: { orderId: string; amount: number }[] = [];
+    const allocations: { orderId: string; reference: string; amount: number }[] = [];
     for (const order of found) {
       const take = Math.min(left, order.openAmount);
-      if (take > 0) allocations.push({ orderId: order.id, amount: take });
+      if (take > 0) allocations.push({ orderId: order.id, reference: order.reference, amount: take });
       left -= take;
     }
     if (allocations.length === 0) return null;

@@ -3,3 +3,100 @@ export interface Explanation {
   zh: string;
   en: string;
 }
+
+/** How a payment found its order(s); stored on the payment and on each allocation. */
+export type MatchMethod =
+  | "reference"
+  | "reference_in_memo"
+  | "multi_reference"
+  | "typo_reference"
+  | "amount_payer"
+  | "amount_payer_sum"
+  | "manual";
+
+/** Why an accepted shortfall still settles an order. */
+export type WriteOffCause = "coupon" | "platform_subsidy" | "channel_fee" | "bank_fee" | "rounding";
+
+export const WRITE_OFF_CAUSES: readonly WriteOffCause[] = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
+
+/** A payment as the engine sees it: no database ids beyond its own, no clock. */
+export interface PaymentFacts {
+  id: string;
+  amount: number;
+  channel: string;
+  /** The reference field the channel echoed back (out_trade_no…), raw. */
+  reference: string | null;
+  memo: string | null;
+  payerName: string | null;
+  /** Stable keys of the payer (hashed account, normalised name) used to look up learned aliases. */
+  payerKeys: string[];
+  receivedAt: Date;
+  /** Channel extras (payment.details): promotion_detail, voucher_detail_list, receipt_amount… */
+  details: Record<string, unknown>;
+  /** Reference sets a person rejected for this payment: never suggested or matched again. */
+  rejected: string[][];
+}
+
+/** One of the merchant's orders as a matching candidate. */
+export interface CandidateOrder {
+  id: string;
+  reference: string;
+  orderNo: string;
+  amount: number;
+  /** Amount still to be paid (amount − paid + refunded − written off), never below 0. */
+  openAmount: number;
+  status: string;
+  customerName: string | null;
+  createdAt: Date;
+}
+
+/** An amount the engine allocates from the payment to one order. */
+export interface AllocationDecision {
+  orderId: string;
+  reference: string;
+  amount: number;
+}
+
+/** A shortfall accepted as paid, with its cause and where the cause came from. */
+export interface WriteOffDecision {
+  orderId: string;
+  amount: number;
+  cause: WriteOffCause;
+  source: "channel" | "rule";
+  /** The tolerance rule's name when source = rule. */
+  rule?: string;
+}
+
+/** The payment and its order(s) disagree on the amount beyond what was accepted: for the anomaly sweep. */
+export interface AmountMismatch {
+  kind: "short" | "over";
+  /** What the order(s) still expected before this payment (fen). */
+  expected: number;
+  received: number;
+  /** received − expected (negative when short). */
+  difference: number;
+  references: string[];
+}
+
+/** A ranked proposal a person may confirm; not a match until then. */
+export interface SuggestionDecision {
+  references: string[];
+  allocations: { reference: string; amount: number }[];
+  method: MatchMethod;
+  confidence: number;
+  explanation: Explanation;
+}
+
+/** What the engine decided for one payment. */
+export type MatchResult =
+  | {
+      kind: "match";
+      method: MatchMethod;
+      confidence: number;
+      allocations: AllocationDecision[];
+      writeOffs: WriteOffDecision[];
+      amountMismatch: AmountMismatch | null;
+      explanation: Explanation;
+    }
+  | { kind: "suggest"; suggestions: SuggestionDecision[]; explanation: Explanation }
+  | { kind: "none"; explanation: Explanation };

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_open_window_idx" ON "orders" USING btree ("merchant_id","created_at") WHERE "orders"."status" in ('pending', 'partially_paid');

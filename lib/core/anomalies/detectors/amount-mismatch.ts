@@ -1,0 +1,95 @@
+import { indexFacts, isFlagged, mainPayment, readDifference } from "@/lib/core/anomalies/facts";
+import { yuan } from "@/lib/core/anomalies/messages";
+import { severityFor } from "@/lib/core/anomalies/severity";
+import { minutesBetween, orderSubject, paymentSubject } from "@/lib/core/anomalies/subjects";
+import type { DetectionInput, Finding, OrderFacts, PaymentFacts } from "@/lib/core/anomalies/types";
+
+/**
+ * Money placed on an order that does not add up to it: a shortfall left open (partially_paid),
+ * a write-off larger than the merchant's limit that nobody accepted, or a difference the matching
+ * engine recorded on the payment (`details.amountMismatch`) beyond the limit. Surpluses are the
+ * `overpayment` detector's.
+ */
+export function detectAmountMismatch(input: DetectionInput): Finding[] {
+  const facts = indexFacts(input);
+  const limit = input.settings.differenceLimit;
+  const findings = new Map<string, Finding>();
+
+  const finding = (order: OrderFacts | null, payment: PaymentFacts | null, difference: number, why: { zh: string; en: string }, fingerprint: string, details: Record<string, unknown>): Finding => ({
+    kind: "amount_mismatch",
+    subjectKey: order ? orderSubject(order.id) : paymentSubject(payment!.id),
+    fingerprint,
+    severity: severityFor("amount_mismatch", difference),
+    paymentId: payment?.id ?? null,
+    orderId: order?.id ?? null,
+    channel: payment?.channel ?? null,
+    amount: order?.amount ?? payment?.amount ?? 0,
+    difference,
+    payerName: payment?.payerName ?? null,
+    ageMinutes: payment ? minutesBetween(payment.receivedAt, input.now) : 0,
+    message: why,
+    details,
+  });
+
+  for (const order of input.orders) {
+    const payment = mainPayment(facts.byOrder.get(order.id), facts.payments);
+    if (order.status === "partially_paid") {
+      const difference = order.paidAmount + order.writtenOffAmount - order.amount;
+      const f = finding(
+        order,
+        payment,
+        difference,
+        {
+          zh: `订单 ${order.reference} 应收 ${yuan(order.amount)}，实收 ${yuan(order.paidAmount)}，短少 ${yuan(-difference)}`,
+          en: `order ${order.reference} is due ${yuan(order.amount)} but received ${yuan(order.paidAmount)}: ${yuan(-difference)} short`,
+        },
+        `short:${difference}`,
+        { orderAmount: order.amount, paidAmount: order.paidAmount, writtenOffAmount: order.writtenOffAmount, reference: order.reference },
+      );
+      findings.set(f.subjectKey, { ...f, writeOffAmount: -difference });
+      continue;
+    }
+    const accepted = input.acceptedWriteOffs.get(order.id) ?? 0;
+    if (order.writtenOffAmount > Math.max(limit, accepted)) {
+      const f = finding(
+        order,
+        payment,
+        -order.writtenOffAmount,
+        {
+          zh: `订单 ${order.reference} 已按容差核销 ${yuan(order.writtenOffAmount)}，超过差额上限 ${yuan(limit)}`,
+          en: `order ${order.reference} was settled with ${yuan(order.writtenOffAmount)} tolerated, above the ${yuan(limit)} limit`,
+        },
+        `writeoff:${order.writtenOffAmount}`,
+        { orderAmount: order.amount, paidAmount: order.paidAmount, writtenOffAmount: order.writtenOffAmount, limit, reference: order.reference },
+      );
+      findings.set(f.subjectKey, f);
+    }
+  }
+
+  for (const payment of input.payments) {
+    const flag = payment.details.amountMismatch;
+    if (!isFlagged(flag)) continue;
+    const difference = readDifference(flag);
+    if (difference !== null && Math.abs(difference) <= limit) continue;
+    const allocs = facts.byPayment.get(payment.id) ?? [];
+    // A surplus that left an order overpaid is the overpayment anomaly's to report.
+    if (difference !== null && difference > 0 && allocs.some((a) => facts.orders.get(a.orderId)?.status === "overpaid")) continue;
+    const order = allocs.length === 1 ? (facts.orders.get(allocs[0].orderId) ?? null) : null;
+    const f = finding(
+      order,
+      payment,
+      difference ?? 0,
+      difference === null
+        ? { zh: `付款 ${payment.channelTransactionId} 的金额与订单不符`, en: `payment ${payment.channelTransactionId} does not match its order's amount` }
+        : {
+            zh: `付款 ${payment.channelTransactionId} 与订单金额相差 ${yuan(difference)}，超过差额上限 ${yuan(limit)}`,
+            en: `payment ${payment.channelTransactionId} differs from its order by ${yuan(difference)}, above the ${yuan(limit)} limit`,
+          },
+      `payment:${payment.id}:${difference ?? "unknown"}`,
+      { amountMismatch: flag, limit, ...(order ? { reference: order.reference } : {}) },
+    );
+    // The order-level finding already says it; the payment flag only adds a subject without an order.
+    if (!findings.has(f.subjectKey)) findings.set(f.subjectKey, f);
+  }
+  return [...findings.values()];
+}

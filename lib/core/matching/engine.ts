@@ -1,0 +1,351 @@
+import { decideExactMatch } from "@/lib/core/matching/exact";
+import { settle } from "@/lib/core/matching/settle";
+import { joinExplanations, nameNote, yuan } from "@/lib/core/matching/explain";
+import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
+import { NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
+import { exactSumGroups } from "@/lib/core/matching/subset-sum";
+import { channelStatedShortfall, toleranceFor, type ToleranceRule } from "@/lib/core/matching/tolerance";
+import type {
+  AllocationDecision,
+  CandidateOrder,
+  Explanation,
+  MatchResult,
+  PaymentFacts,
+  SuggestionDecision,
+} from "@/lib/core/matching/types";
+
+/** Everything the engine may consult for one payment; the service loads it, the engine only reads it. */
+export interface MatchContext {
+  /** The merchant's orders (only the merchant's) whose references the payment names or nearly names. */
+  ordersByReference: ReadonlyMap<string, CandidateOrder>;
+  /** The merchant's orders in the time window around the payment: open ones, and settled ones of similar amount. */
+  candidates: readonly CandidateOrder[];
+  /** Customer names people confirmed before for this payer (payer_aliases). */
+  aliasNames: readonly string[];
+  toleranceRules: readonly ToleranceRule[];
+}
+
+// Thresholds, each with its reason. Scores are 0.45 × amount + 0.45 × name + 0.10 × time.
+export const THRESHOLDS = {
+  /** An amount+payer candidate must score at least this (exact amount and a strong name, or a tolerated amount and an exact name). */
+  AUTO: 0.9,
+  /** …and beat the runner-up by this much; a second order of the same payer and amount is never out-scored. */
+  MARGIN: 0.2,
+  /** A name agreement of at least this is identity evidence; below it the amount would be matching alone. */
+  STRONG_NAME: 0.9,
+  /** Below this a candidate is not even worth suggesting. */
+  SUGGEST: 0.5,
+  /** Suggestions shown at most. */
+  MAX_SUGGESTIONS: 5,
+  /** A candidate whose only evidence is the amount is suggested only when there are at most this many. */
+  MAX_AMOUNT_ONLY: 3,
+} as const;
+
+const OPEN = new Set(["pending", "partially_paid"]);
+const DAY = 86_400_000;
+
+/** How well the payment time fits the order's creation: payments follow orders, usually within days. */
+export function timeScore(receivedAt: Date, createdAt: Date): number {
+  const d = receivedAt.getTime() - createdAt.getTime();
+  if (d < -DAY) return 0;
+  if (d < 0) return 0.7; // date-only statements book at local midnight, before the order's time of day
+  if (d <= 7 * DAY) return 1;
+  if (d <= 30 * DAY) return 0.7;
+  return 0.4;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const isRejected = (p: PaymentFacts, refs: readonly string[]) => p.rejected.some((r) => sameSet(r, refs));
+
+type AmountFit = "exact" | "channel" | "tolerance" | "twin";
+
+function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly ToleranceRule[]): AmountFit | null {
+  if (OPEN.has(c.status) && c.openAmount > 0) {
+    if (p.amount === c.openAmount) return "exact";
+    const short = c.openAmount - p.amount;
+    if (short > 0) {
+      const stated = channelStatedShortfall(p.amount, p.details);
+      if (stated && stated.gross === c.openAmount) return "channel";
+      if (toleranceFor(rules, p.channel, short, c.openAmount)) return "tolerance";
+    }
+  }
+  // Another order of the same amount, already (partly) paid: the payer's orders of this amount are
+  // not unique, and the transfer may just as well be a duplicate or a full re-payment of that one.
+  if (c.status !== "closed" && p.amount === c.amount) return "twin";
+  return null;
+}
+
+const AMOUNT_SCORES: Record<AmountFit, number> = { exact: 1, channel: 1, tolerance: 0.8, twin: 1 };
+
+const AMOUNT_NOTES: Record<AmountFit, Explanation> = {
+  exact: { zh: "金额等于订单未付金额", en: "amount equals the order's open amount" },
+  channel: { zh: "金额加渠道注明的优惠等于订单未付金额", en: "amount plus the discount the channel states equals the open amount" },
+  tolerance: { zh: "金额在容差规则内略少于订单未付金额", en: "amount is slightly short of the open amount, within a tolerance rule" },
+  twin: { zh: "金额等于一笔已（部分）付款的订单（可能是重复付款）", en: "amount equals an order already (partly) paid (possibly a duplicate payment)" },
+};
+
+interface Scored {
+  order: CandidateOrder;
+  fit: AmountFit;
+  name: NameAgreement;
+  score: number;
+}
+
+function scoreCandidates(p: PaymentFacts, ctx: MatchContext): Scored[] {
+  const seen = new Set<string>();
+  const out: Scored[] = [];
+  for (const c of ctx.candidates) {
+    if (seen.has(c.id)) continue;
+    seen.add(c.id);
+    const fit = amountFit(p, c, ctx.toleranceRules);
+    if (!fit) continue;
+    const name = payerAgreement(p.payerName, ctx.aliasNames, c.customerName);
+    const score = 0.45 * AMOUNT_SCORES[fit] + 0.45 * NAME_SCORES[name] + 0.1 * timeScore(p.receivedAt, c.createdAt);
+    out.push({ order: c, fit, name, score: Math.round(score * 1000) / 1000 });
+  }
+  return out.sort((a, b) => b.score - a.score || a.order.createdAt.getTime() - b.order.createdAt.getTime() || (a.order.id < b.order.id ? -1 : 1));
+}
+
+/** Reasons found in the memo that forbid matching on amount and payer alone. */
+function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<string>): Explanation[] {
+  const reasons: Explanation[] = [];
+  const foreign = signals.validReferences.filter((r) => !ctx.ordersByReference.has(r));
+  if (foreign.length) {
+    reasons.push({
+      zh: `附言含有不属于本商户订单的参考号 ${foreign.join("、")}`,
+      en: `memo carries reference ${foreign.join(", ")} that is not one of this merchant's orders`,
+    });
+  }
+  const unresolved = signals.damagedTokens.filter((t) => !typoHits.has(t));
+  const numbers = signals.numbers.filter((n) => !unresolved.includes(n) && !foreign.includes(n));
+  const tokens = [...unresolved, ...numbers];
+  if (tokens.length) {
+    reasons.push({
+      zh: `附言含有无法对应到本商户订单的编号 ${tokens.join("、")}`,
+      en: `memo carries identifier ${tokens.join(", ")} that points to none of this merchant's orders`,
+    });
+  }
+  if (signals.nonSaleWord) {
+    reasons.push({ zh: `附言「${signals.nonSaleWord}」表明这不是货款`, en: `memo says "${signals.nonSaleWord}", which is not a sale` });
+  }
+  return reasons;
+}
+
+function single(order: CandidateOrder, amount: number): AllocationDecision[] {
+  return [{ orderId: order.id, reference: order.reference, amount }];
+}
+
+function toSuggestion(s: Scored, p: PaymentFacts): SuggestionDecision {
+  return {
+    references: [s.order.reference],
+    allocations: [{ reference: s.order.reference, amount: Math.min(p.amount, s.order.openAmount) }],
+    method: "amount_payer",
+    confidence: s.score,
+    explanation: joinExplanations([
+      { zh: `订单 ${s.order.orderNo}（${s.order.reference}）`, en: `order ${s.order.orderNo} (${s.order.reference})` },
+      AMOUNT_NOTES[s.fit],
+      nameNote(s.name, p.payerName, s.order.customerName),
+    ]),
+  };
+}
+
+/** Age key of a group: its newest order first, then the sum of creation times; smaller = older. */
+const groupAge = (g: readonly CandidateOrder[]) => [Math.max(...g.map((o) => o.createdAt.getTime())), g.reduce((s, o) => s + o.createdAt.getTime(), 0)];
+const amountsKey = (g: readonly CandidateOrder[]) => g.map((o) => o.openAmount).sort((a, b) => a - b).join(",");
+
+/**
+ * Decides one payment: exact reference → order(s); else a reference one typo away (the check
+ * character tells a typo from a real reference); else amount + payer among the window's orders;
+ * else the exact sum of 2–5 of the same payer's open orders. Anything short of certain becomes
+ * ranked suggestions for a person. Pure and deterministic: same payment and context, same result.
+ */
+export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
+  const exact = decideExactMatch(p, ctx.ordersByReference);
+  if (exact) {
+    const lines = exact.allocations.map((a) => ({ order: ctx.ordersByReference.get(a.reference)!, amount: a.amount }));
+    const settlement = settle(p, lines, ctx.toleranceRules);
+    return {
+      kind: "match",
+      method: exact.method,
+      confidence: exact.confidence,
+      allocations: lines.map((l) => ({ orderId: l.order.id, reference: l.order.reference, amount: l.amount })),
+      writeOffs: settlement.writeOffs,
+      amountMismatch: settlement.mismatch,
+      explanation: settlement.note ? joinExplanations([exact.explanation, settlement.note]) : exact.explanation,
+    };
+  }
+
+  const signals = readMemo(p.reference, p.memo);
+  const suggestions: SuggestionDecision[] = [];
+
+  // A reference one typo away: the damaged token fails the check, exactly one of the merchant's orders repairs it.
+  const typoHits = new Set<string>();
+  const typoOrders = new Map<string, { order: CandidateOrder; token: string }>();
+  for (const [token, repairs] of signals.repairs) {
+    for (const r of repairs) {
+      const order = ctx.ordersByReference.get(r);
+      if (!order) continue;
+      typoHits.add(token);
+      if (!typoOrders.has(order.id)) typoOrders.set(order.id, { order, token });
+    }
+  }
+  const blockers = memoBlockers(signals, ctx, typoHits);
+  const why: Explanation[] = [...blockers];
+  for (const { order, token } of typoOrders.values()) {
+    const fit = amountFit(p, order, ctx.toleranceRules);
+    const name = payerAgreement(p.payerName, ctx.aliasNames, order.customerName);
+    const refNote: Explanation = {
+      zh: `附言中的 ${token} 与订单参考号 ${order.reference} 只差一个字符（校验位不符，判断为笔误）`,
+      en: `memo token ${token} is one character away from reference ${order.reference} (its check character fails, so it is a typo)`,
+    };
+    // Chance alone almost never repairs a token into one of the merchant's references, so one such
+    // order plus a fitting amount is certain enough, unless the payer contradicts it or the memo
+    // also points elsewhere.
+    const certain =
+      typoOrders.size === 1 && fit !== null && fit !== "twin" && name !== "different" && blockers.length === 0 && !isRejected(p, [order.reference]);
+    if (certain) {
+      const settlement = settle(p, [{ order, amount: p.amount }], ctx.toleranceRules);
+      return {
+        kind: "match",
+        method: "typo_reference",
+        confidence: name === "unknown" ? 0.93 : 0.97,
+        allocations: single(order, p.amount),
+        writeOffs: settlement.writeOffs,
+        amountMismatch: settlement.mismatch,
+        explanation: joinExplanations([refNote, AMOUNT_NOTES[fit], nameNote(name, p.payerName, order.customerName), ...(settlement.note ? [settlement.note] : [])]),
+      };
+    }
+    if (isRejected(p, [order.reference])) continue;
+    suggestions.push({
+      references: [order.reference],
+      allocations: [{ reference: order.reference, amount: Math.min(p.amount, order.openAmount || p.amount) }],
+      method: "typo_reference",
+      confidence: fit && fit !== "twin" ? 0.8 : 0.6,
+      explanation: joinExplanations([
+        refNote,
+        fit ? AMOUNT_NOTES[fit] : { zh: `金额 ${yuan(p.amount)} 与未付金额 ${yuan(order.openAmount)} 不一致`, en: `amount ${yuan(p.amount)} differs from the open amount ${yuan(order.openAmount)}` },
+        nameNote(name, p.payerName, order.customerName),
+      ]),
+    });
+  }
+
+  if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
+
+  // Amount + payer: one open order of this payer with this amount, and nothing else close.
+  const scored = scoreCandidates(p, ctx).filter((s) => !isRejected(p, [s.order.reference]));
+  const [best, second] = scored;
+  if (best && typoOrders.size === 0) {
+    const strong = best.fit !== "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME && best.score >= THRESHOLDS.AUTO;
+    const clear = !second || best.score - second.score >= THRESHOLDS.MARGIN;
+    if (strong && clear && blockers.length === 0) {
+      const settlement = settle(p, [{ order: best.order, amount: p.amount }], ctx.toleranceRules);
+      return {
+        kind: "match",
+        method: "amount_payer",
+        confidence: Math.min(0.95, best.score - 0.05),
+        allocations: single(best.order, p.amount),
+        writeOffs: settlement.writeOffs,
+        amountMismatch: null,
+        explanation: joinExplanations([
+          { zh: `附言没有参考号；订单 ${best.order.orderNo}（${best.order.reference}）`, en: `no reference in the memo; order ${best.order.orderNo} (${best.order.reference})` },
+          AMOUNT_NOTES[best.fit],
+          nameNote(best.name, p.payerName, best.order.customerName),
+          { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
+          ...(settlement.note ? [settlement.note] : []),
+        ]),
+      };
+    }
+    if (strong && !clear) {
+      why.push({
+        zh: `有 ${scored.filter((s) => best.score - s.score < THRESHOLDS.MARGIN).length} 笔订单同样符合，不自动选择`,
+        en: `${scored.filter((s) => best.score - s.score < THRESHOLDS.MARGIN).length} orders fit equally well, none is chosen automatically`,
+      });
+    }
+    if (best.fit === "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME) {
+      why.push({
+        zh: `同一付款人同金额的订单 ${best.order.reference} 已（部分）付款，可能是重复付款`,
+        en: `order ${best.order.reference} of this payer with this amount is already (partly) paid: possibly a duplicate payment`,
+      });
+    }
+  }
+  const open = scored.filter((s) => s.fit !== "twin");
+  const amountOnly = open.filter((s) => NAME_SCORES[s.name] === 0);
+  for (const s of open) {
+    if (s.score < THRESHOLDS.SUGGEST) continue;
+    // Same amount, nothing else in common: worth a look only when few orders share the amount and the memo does not point elsewhere.
+    if (NAME_SCORES[s.name] === 0 && (amountOnly.length > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
+    suggestions.push(toSuggestion(s, p));
+  }
+
+  // The exact sum of 2–5 open orders of the same payer (no single order fits).
+  const strongSingle = open.some((s) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
+  if (!strongSingle && typoOrders.size === 0) {
+    const payerOrders = ctx.candidates.filter(
+      (c) => OPEN.has(c.status) && c.openAmount > 0 && NAME_SCORES[payerAgreement(p.payerName, ctx.aliasNames, c.customerName)] >= THRESHOLDS.STRONG_NAME,
+    );
+    const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()];
+    const byId = new Map(unique.map((o) => [o.id, o]));
+    const groups = (exactSumGroups(unique.map((o) => ({ id: o.id, amount: o.openAmount })), p.amount) ?? [])
+      .map((g) => g.map((i) => byId.get(i.id)!).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)))
+      .filter((g) => !isRejected(p, g.map((o) => o.reference)))
+      .sort((a, b) => {
+        const [x, y] = [groupAge(a), groupAge(b)];
+        return x[0] - y[0] || x[1] - y[1];
+      });
+    if (groups.length > 0) {
+      const [top, next] = groups;
+      const olderThanNext = next ? groupAge(top)[0] < groupAge(next)[0] || (groupAge(top)[0] === groupAge(next)[0] && groupAge(top)[1] < groupAge(next)[1]) : true;
+      const interchangeable = next !== undefined && amountsKey(top) === amountsKey(next);
+      const describe = (g: CandidateOrder[]): Explanation => ({
+        zh: `附言没有参考号；金额正好等于同一付款人 ${g.length} 笔未付订单之和（${g.map((o) => `${o.reference} ${yuan(o.openAmount)}`).join("，")}）`,
+        en: `no reference in the memo; amount equals exactly the sum of ${g.length} open orders of this payer (${g.map((o) => `${o.reference} ${yuan(o.openAmount)}`).join(", ")})`,
+      });
+      if (blockers.length === 0 && olderThanNext && !interchangeable) {
+        return {
+          kind: "match",
+          method: "amount_payer_sum",
+          confidence: next ? 0.85 : 0.88,
+          allocations: top.map((o) => ({ orderId: o.id, reference: o.reference, amount: o.openAmount })),
+          writeOffs: [],
+          amountMismatch: null,
+          explanation: joinExplanations([
+            describe(top),
+            nameNote(payerAgreement(p.payerName, ctx.aliasNames, top[0].customerName), p.payerName, top[0].customerName),
+            next
+              ? { zh: `另有 ${groups.length - 1} 组同样大小的组合，选择最早的订单`, en: `${groups.length - 1} other group(s) of the same size exist; the oldest orders were chosen` }
+              : { zh: "没有其他组合", en: "no other combination fits" },
+          ]),
+        };
+      }
+      if (interchangeable) why.push({ zh: "有多组金额相同的订单组合，无法区分", en: "several groups of orders with the same amounts fit, they cannot be told apart" });
+      for (const g of groups.slice(0, 3)) {
+        suggestions.push({
+          references: g.map((o) => o.reference),
+          allocations: g.map((o) => ({ reference: o.reference, amount: o.openAmount })),
+          method: "amount_payer_sum",
+          confidence: 0.7,
+          explanation: describe(g),
+        });
+      }
+    }
+  }
+
+  const ranked = suggestions
+    .filter((s, i, all) => all.findIndex((o) => sameSet(o.references, s.references)) === i)
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, THRESHOLDS.MAX_SUGGESTIONS);
+  if (ranked.length > 0) {
+    return {
+      kind: "suggest",
+      suggestions: ranked,
+      explanation: joinExplanations([
+        { zh: `有 ${ranked.length} 个候选，需要人工确认`, en: `${ranked.length} candidate(s), a person must confirm` },
+        ...why,
+      ]),
+    };
+  }
+  return {
+    kind: "none",
+    explanation: joinExplanations([{ zh: "没有找到相符的订单", en: "no fitting order found" }, ...why]),
+  };
+}

@@ -1,0 +1,44 @@
+import type { NameAgreement } from "@/lib/core/matching/payer-name";
+import type { Explanation, WriteOffCause } from "@/lib/core/matching/types";
+
+/** ¥ with two decimals from fen, for explanations. */
+export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/** Joins explanation parts with the separator each language uses. */
+export function joinExplanations(parts: readonly Explanation[]): Explanation {
+  return { zh: parts.map((p) => p.zh).join("；"), en: parts.map((p) => p.en).join("; ") };
+}
+
+/** What the payer-name comparison found, in words. */
+export function nameNote(agreement: NameAgreement, payer: string | null, customer: string | null): Explanation {
+  switch (agreement) {
+    case "exact":
+      return { zh: "付款人与订单客户名一致", en: "payer name equals the order's customer name" };
+    case "alias":
+      return { zh: `付款人「${payer ?? ""}」是此前确认过的客户「${customer ?? ""}」`, en: `payer "${payer ?? ""}" was confirmed before as customer "${customer ?? ""}"` };
+    case "company_core":
+      return {
+        zh: `付款人「${payer}」与客户「${customer}」去掉地区和公司后缀后一致`,
+        en: `payer "${payer}" and customer "${customer}" agree once place and legal suffix are removed`,
+      };
+    case "masked":
+      return { zh: `付款人（已脱敏「${payer}」）与客户「${customer}」相符`, en: `masked payer "${payer}" is consistent with customer "${customer}"` };
+    case "partial":
+      return { zh: `付款人「${payer}」与客户「${customer}」部分一致`, en: `payer "${payer}" partly agrees with customer "${customer}"` };
+    case "different":
+      return { zh: `付款人「${payer}」与客户「${customer}」不同`, en: `payer "${payer}" differs from customer "${customer}"` };
+    default:
+      return { zh: "缺少付款人或客户名，无法核对", en: "payer or customer name missing, not compared" };
+  }
+}
+
+const CAUSE_WORDS: Record<WriteOffCause, Explanation> = {
+  coupon: { zh: "优惠券", en: "coupon" },
+  platform_subsidy: { zh: "平台补贴", en: "platform subsidy" },
+  channel_fee: { zh: "渠道手续费", en: "channel fee" },
+  bank_fee: { zh: "银行手续费", en: "bank fee" },
+  rounding: { zh: "抹零", en: "rounding" },
+};
+
+/** The cause of a write-off in words. */
+export const causeWords = (cause: WriteOffCause): Explanation => CAUSE_WORDS[cause];

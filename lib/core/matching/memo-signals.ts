@@ -1,0 +1,41 @@
+import { damagedReferenceCandidates, extractReferences, findDamagedReferenceTokens, normalizeReference } from "@/lib/core/reference";
+
+// Words that say the money is not a customer paying for goods: interest, a refund or rebate
+// coming back, transfers between own accounts, loans, wages. Such a credit is never matched on
+// amount and payer alone, however well they fit.
+const NON_SALE_WORDS = ["利息", "结息", "退款", "退回", "退货款", "返利", "返佣", "往来款", "借款", "还款", "工资", "报销", "保证金", "押金", "分红", "退税"];
+
+/** What a payment's memo and reference field say, beyond a plain reference match. */
+export interface MemoSignals {
+  /** Check-valid references found (field first, then memo), normalised. */
+  validReferences: string[];
+  /** Tokens shaped like a reference that fail the check: possibly mistyped references. */
+  damagedTokens: string[];
+  /** For each damaged token, the valid references one typo away. */
+  repairs: Map<string, string[]>;
+  /** Long digit runs that are not a phone number or a date: someone's document number. */
+  numbers: string[];
+  /** A word saying the credit is not a sale (利息, 退款…), if any. */
+  nonSaleWord: string | null;
+}
+
+const isPhone = (d: string) => /^1[3-9]\d{9}$/.test(d);
+const isDate = (d: string) => /^20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(d);
+
+/** Reads the memo and the reference field for everything matching may need to look up or be warned by. */
+export function readMemo(reference: string | null, memo: string | null): MemoSignals {
+  const field = reference ? normalizeReference(reference) : null;
+  const text = [reference && !field ? reference : "", memo ?? ""].filter(Boolean).join(" ");
+  const validReferences = [...new Set([...(field ? [field] : []), ...extractReferences(text)])];
+  const damagedTokens = findDamagedReferenceTokens(text);
+  const repairs = new Map(damagedTokens.map((t) => [t, damagedReferenceCandidates(t)]));
+  const normalized = text.normalize("NFKC");
+  const numbers = [...normalized.matchAll(/\d{8,}/g)].map((m) => m[0]).filter((d) => !isPhone(d) && !isDate(d));
+  const nonSaleWord = NON_SALE_WORDS.find((w) => normalized.includes(w)) ?? null;
+  return { validReferences, damagedTokens, repairs, numbers, nonSaleWord };
+}
+
+/** Every reference worth looking up for a payment: valid ones and the repairs of damaged ones. */
+export function referencesToLookUp(signals: MemoSignals): string[] {
+  return [...new Set([...signals.validReferences, ...[...signals.repairs.values()].flat()])];
+}

@@ -1,0 +1,110 @@
+// Payer names arrive as the bank or channel spells them (全角/半角, spaces, "上海恒达贸易有限公司")
+// while orders carry what the shop knows ("恒达贸易", "张 三"). Comparison reduces both to a core
+// and says how they agree, so the explanation can tell the merchant which kind of agreement it was.
+
+// Longest first: "股份有限公司" must win over "有限公司" and "公司".
+const COMPANY_SUFFIXES = ["股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "合伙企业", "经营部", "工作室", "商行", "集团", "公司"];
+
+// Provinces, municipalities and the larger cities a company name commonly starts with.
+const PLACES = [
+  "北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州", "郑州", "长沙", "东莞",
+  "青岛", "沈阳", "宁波", "昆明", "合肥", "佛山", "福州", "厦门", "济南", "无锡", "大连", "哈尔滨", "长春", "温州", "石家庄",
+  "南宁", "贵阳", "南昌", "太原", "兰州", "乌鲁木齐", "呼和浩特", "海口", "义乌", "金华", "泉州", "珠海", "中山", "惠州",
+  "广东", "浙江", "江苏", "山东", "河南", "河北", "湖南", "湖北", "四川", "福建", "安徽", "江西", "辽宁", "吉林", "黑龙江",
+  "山西", "陕西", "云南", "贵州", "广西", "海南", "甘肃", "青海", "宁夏", "新疆", "西藏", "内蒙古",
+].sort((a, b) => b.length - a.length);
+
+/** A name reduced for comparison: full form, and for companies the place prefix and legal suffix split off. */
+export interface NormalizedPayerName {
+  /** NFKC, lower case, no spaces or punctuation. */
+  full: string;
+  /** `full` without place prefix and company suffix; equals `full` for a person. */
+  core: string;
+  place: string | null;
+  isCompany: boolean;
+  /** The name was masked by the channel (张*, *三). */
+  masked: boolean;
+}
+
+/** Reduces a payer or customer name for comparison; null when nothing is left. */
+export function normalizePayerName(raw: string | null | undefined): NormalizedPayerName | null {
+  if (!raw) return null;
+  const full = raw
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s·•・.,，。、'"“”‘’()（）[\]【】\-_/\\]+/g, "");
+  if (!full) return null;
+  let core = full;
+  let isCompany = false;
+  const suffix = COMPANY_SUFFIXES.find((s) => core.endsWith(s) && core.length > s.length);
+  if (suffix) {
+    core = core.slice(0, -suffix.length);
+    isCompany = true;
+  }
+  let place: string | null = null;
+  // A place prefix is only split off company names: 周杭州 is a person, 杭州恒达贸易 is a company.
+  if (isCompany || core.length >= 5) {
+    const p = PLACES.find((c) => core.startsWith(c) && core.length - c.length >= 2);
+    if (p) {
+      place = p;
+      core = core.slice(p.length).replace(/^[市省]/, "");
+    }
+  }
+  return { full, core, place, isCompany, masked: /\*/.test(full) };
+}
+
+/** How a payer name agrees with an order's customer name. */
+export type NameAgreement = "exact" | "alias" | "company_core" | "masked" | "partial" | "different" | "unknown";
+
+/** Score of each kind of agreement: only ≥ 0.9 is strong enough to let an amount match stand on its own. */
+export const NAME_SCORES: Record<NameAgreement, number> = {
+  exact: 1,
+  alias: 1,
+  company_core: 0.9,
+  masked: 0.6,
+  partial: 0.6,
+  different: 0,
+  unknown: 0,
+};
+
+function maskedMatches(masked: string, plain: string): boolean {
+  if (masked.length !== plain.length) return false;
+  for (let i = 0; i < masked.length; i++) if (masked[i] !== "*" && masked[i] !== plain[i]) return false;
+  return true;
+}
+
+/** Compares two names (payer vs customer) without aliases. */
+export function compareNames(payer: string | null | undefined, customer: string | null | undefined): NameAgreement {
+  const a = normalizePayerName(payer);
+  const b = normalizePayerName(customer);
+  if (!a || !b) return "unknown";
+  if (a.full === b.full) return "exact";
+  if (a.masked || b.masked) {
+    const [m, p] = a.masked ? [a.full, b.full] : [b.full, a.full];
+    return maskedMatches(m, p) ? "masked" : "different";
+  }
+  // Two different explicit places name two different companies (上海恒达 ≠ 杭州恒达).
+  if (a.place && b.place && a.place !== b.place) return "different";
+  if (a.core === b.core && a.core.length >= 2) return "company_core";
+  if (a.isCompany || b.isCompany) {
+    const [short, long] = a.core.length <= b.core.length ? [a.core, b.core] : [b.core, a.core];
+    if (short.length >= 4 && long.includes(short)) return "partial";
+  }
+  return "different";
+}
+
+/**
+ * Best agreement between a payment's payer and an order's customer, using learned aliases
+ * (payer key → customer name a person confirmed before) as well as the names themselves.
+ */
+export function payerAgreement(
+  payerName: string | null,
+  aliasNames: readonly string[],
+  customerName: string | null,
+): NameAgreement {
+  const direct = compareNames(payerName, customerName);
+  if (direct === "exact") return direct;
+  const customer = normalizePayerName(customerName);
+  if (customer && aliasNames.some((n) => normalizePayerName(n)?.full === customer.full)) return "alias";
+  return direct;
+}

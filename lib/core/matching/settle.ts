@@ -1,0 +1,65 @@
+import { causeWords, yuan } from "@/lib/core/matching/explain";
+import { channelStatedShortfall, toleranceFor, type ToleranceRule } from "@/lib/core/matching/tolerance";
+import type { AmountMismatch, CandidateOrder, Explanation, PaymentFacts, WriteOffDecision } from "@/lib/core/matching/types";
+
+/** What becomes of the difference between a payment and the open amount of the order(s) it pays. */
+export interface Settlement {
+  writeOffs: WriteOffDecision[];
+  mismatch: AmountMismatch | null;
+  note: Explanation | null;
+}
+
+/**
+ * What happens to the difference between a payment and the open amount of the order(s) it pays:
+ * a discount the channel states is written off with its cause; otherwise a merchant tolerance rule
+ * may accept a small shortfall; anything else is an amount mismatch left visible.
+ */
+export function settle(
+  p: PaymentFacts,
+  orders: readonly { order: CandidateOrder; amount: number }[],
+  rules: readonly ToleranceRule[],
+): Settlement {
+  const expected = orders.reduce((s, o) => s + o.order.openAmount, 0);
+  const allocated = orders.reduce((s, o) => s + o.amount, 0);
+  const references = orders.map((o) => o.order.reference);
+  if (p.amount > expected) {
+    const diff = p.amount - expected;
+    return {
+      writeOffs: [],
+      mismatch: { kind: "over", expected, received: p.amount, difference: diff, references },
+      note: { zh: `多付 ${yuan(diff)}`, en: `${yuan(diff)} more than expected` },
+    };
+  }
+  const shortfall = expected - allocated;
+  if (shortfall <= 0) return { writeOffs: [], mismatch: null, note: null };
+  const remaining = orders.map((o) => ({ orderId: o.order.id, left: o.order.openAmount - o.amount })).filter((r) => r.left > 0);
+  const stated = channelStatedShortfall(p.amount, p.details);
+  if (stated && stated.gross - p.amount === shortfall && remaining.length === 1) {
+    const words = stated.parts.map((x) => causeWords(x.cause));
+    return {
+      writeOffs: stated.parts.map((x) => ({ orderId: remaining[0].orderId, amount: x.amount, cause: x.cause, source: "channel" as const })),
+      mismatch: null,
+      note: {
+        zh: `少收 ${yuan(shortfall)} 为渠道注明的${words.map((w) => w.zh).join("、")}，已核销`,
+        en: `the ${yuan(shortfall)} gap is a ${words.map((w) => w.en).join(" and ")} stated by the channel, written off`,
+      },
+    };
+  }
+  const rule = toleranceFor(rules, p.channel, shortfall, expected);
+  if (rule) {
+    const w = causeWords(rule.cause);
+    return {
+      writeOffs: remaining.map((r) => ({ orderId: r.orderId, amount: r.left, cause: rule.cause, source: "rule" as const, rule: rule.name })),
+      mismatch: null,
+      note: {
+        zh: `少收 ${yuan(shortfall)} 在容差规则「${rule.name}」之内，按${w.zh}核销`,
+        en: `the ${yuan(shortfall)} shortfall is within tolerance rule "${rule.name}", written off as ${w.en}`,
+      },
+    };
+  }
+  return {
+    writeOffs: [],
+    mismatch: { kind: "short", expected, received: allocated, difference: allocated - expected, references },
+    note: { zh: `比应付少 ${yuan(shortfall)}，订单仍有未付金额`, en: `${yuan(shortfall)} short, the order stays partly open` },
+  };
+}

@@ -1,0 +1,202 @@
+import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv } from "@/lib/core/statements/csv";
+import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
+import { parseClock, parseCnDate, parseCnDateTime, shanghaiToIso } from "@/lib/core/statements/time";
+import {
+  StatementFormatError,
+  type RejectedLine,
+  type StatementLine,
+  type StatementParseResult,
+} from "@/lib/core/statements/types";
+
+type Field =
+  | "date"
+  | "time"
+  | "valueDate"
+  | "debit"
+  | "credit"
+  | "amount"
+  | "flag"
+  | "serial"
+  | "payerName"
+  | "payerAccount"
+  | "currency";
+
+// Header names seen in 企业网银 exports (channels.md §5); exports differ by bank and version, so
+// columns are found by name and each logical field accepts its common spellings.
+const COMMON: Record<Field, readonly string[]> = {
+  date: ["交易日期", "记账日期", "入账日期", "日期"],
+  time: ["交易时间", "时间"],
+  valueDate: ["起息日", "起息日期"],
+  debit: ["借方金额", "借方发生额", "支出金额", "付款金额"],
+  credit: ["贷方金额", "贷方发生额", "收入金额", "收款金额"],
+  amount: ["交易金额", "发生额", "金额"],
+  flag: ["借/贷", "借贷标志", "借贷方向", "收支方向", "借贷"],
+  serial: ["流水号", "交易流水号", "银行流水号", "凭证号", "凭证号码", "交易序号"],
+  payerName: ["收(付)方名称", "对方单位名称", "对方户名", "对方名称", "对方账户名称", "对方单位"],
+  payerAccount: ["收(付)方账号", "对方账号", "对方账户"],
+  currency: ["币种", "货币"],
+};
+
+/** Memo columns in the order they are joined: payer-typed 附言/用途 first, then the bank's 摘要 texts. */
+const MEMO_COLUMNS = ["附言", "用途", "摘要", "业务摘要", "其它摘要", "其他摘要", "扩展摘要", "备注", "商务支付订单号"];
+
+interface Layout {
+  format: "cmb-csv" | "icbc-csv";
+  aliases: Record<Field, readonly string[]>;
+  /** Header cells that identify the layout: all cells of any one of these sets must be present. */
+  signatures: readonly (readonly string[])[];
+}
+
+const CMB: Layout = {
+  format: "cmb-csv",
+  aliases: COMMON,
+  signatures: [
+    ["流水号", "贷方金额"],
+    ["交易日期", "贷方金额"],
+  ],
+};
+// ICBC's 凭证号 is its serial; prefer it over any 流水号-like column.
+const ICBC: Layout = {
+  format: "icbc-csv",
+  aliases: { ...COMMON, serial: ["凭证号", "凭证号码", ...COMMON.serial] },
+  signatures: [
+    ["凭证号", "贷方发生额"],
+    ["凭证号", "借/贷"],
+  ],
+};
+
+/** True when a header row has every signature column of the layout. */
+function hasSignature(fields: string[], layout: Layout): boolean {
+  const keys = fields.map(headerKey);
+  return layout.signatures.some((set) => set.every((s) => keys.includes(headerKey(s))));
+}
+
+// Exports often open with a few lines of account information before the header.
+const MAX_PREAMBLE_RECORDS = 30;
+
+/** Which Chinese bank layout a text's header names, if any (for `auto`). */
+export function detectCnBankLayout(text: string): "cmb-csv" | "icbc-csv" | null {
+  let seen = 0;
+  for (const { fields } of readCsv(text, delimiterOf(text))) {
+    if (hasSignature(fields, ICBC)) return "icbc-csv";
+    if (hasSignature(fields, CMB)) return "cmb-csv";
+    if (++seen >= MAX_PREAMBLE_RECORDS) break;
+  }
+  return null;
+}
+
+/** Tab-separated when the first lines have tabs and no commas (some banks' "文本文件" export). */
+function delimiterOf(text: string): string {
+  const head = text.slice(0, 4096);
+  return head.includes("\t") && !head.includes(",") ? "\t" : ",";
+}
+
+const isFooter = (fields: string[]) => /^(合计|总计|小计|共\d|本页)/.test(cellValue(fields.find((f) => f.trim() !== "") ?? ""));
+
+function direction(flag: string): "credit" | "debit" | null {
+  const f = flag.trim().toUpperCase();
+  if (/^(贷|收|收入|C|CR|CRDT|\+)/.test(f)) return "credit";
+  if (/^(借|付|支出|支|D|DR|DBIT|-)/.test(f)) return "debit";
+  return null;
+}
+
+function readLine(header: string[], cols: Record<Field, number>, fields: string[], lineNo: number): StatementLine {
+  const get = (f: Field) => (cols[f] >= 0 ? cellValue(fields[cols[f]]) : "");
+  const dateCell = get("date");
+  const timeCell = get("time");
+  let booked: { date: string; iso: string } | null = null;
+  if (dateCell) {
+    const date = parseCnDate(dateCell);
+    const clock = timeCell ? parseClock(timeCell) : null;
+    if (date && clock !== null) booked = { date, iso: shanghaiToIso(date, clock) };
+    else if (date && timeCell && parseCnDateTime(timeCell)?.date === date) booked = parseCnDateTime(timeCell);
+    else booked = parseCnDateTime(dateCell);
+  } else if (timeCell) {
+    booked = parseCnDateTime(timeCell);
+  }
+  if (!booked) throw new LineError(`date "${dateCell || timeCell}" is not a date`);
+
+  const currency = currencyCode(get("currency"));
+  let dir: "credit" | "debit";
+  let signed: number;
+  const credit = get("credit");
+  const debit = get("debit");
+  if (cols.credit >= 0 || cols.debit >= 0) {
+    const c = credit ? majorUnits(credit, header[cols.credit]) : 0;
+    const d = debit ? majorUnits(debit, header[cols.debit]) : 0;
+    if (c !== 0 && d !== 0) throw new LineError("both debit and credit amounts are filled");
+    if (c === 0 && d === 0) throw new LineError("no debit or credit amount");
+    [dir, signed] = c !== 0 ? ["credit", c] : ["debit", d];
+  } else {
+    const amount = get("amount");
+    if (!amount) throw new LineError("no amount");
+    const value = majorUnits(amount, header[cols.amount] ?? "amount");
+    const flagged = cols.flag >= 0 ? direction(get("flag")) : null;
+    if (cols.flag >= 0 && !flagged) throw new LineError(`debit/credit flag "${get("flag")}" is neither 借 nor 贷`);
+    dir = flagged ?? (value < 0 ? "debit" : "credit");
+    signed = flagged ? value : Math.abs(value);
+    if (signed === 0) throw new LineError("zero amount");
+  }
+  const valueDateCell = get("valueDate");
+  const raw = rawRow(header, fields);
+  return {
+    lineNo,
+    direction: dir,
+    // A negative amount in a credit (debit) column is the bank reversing an earlier booking.
+    reversal: signed < 0,
+    amount: Math.abs(signed),
+    currency,
+    bookedAt: booked.iso,
+    bookedDate: booked.date,
+    valueDate: valueDateCell ? parseCnDate(valueDateCell) : null,
+    bankSerial: textOrNull(get("serial")),
+    endToEndId: null,
+    reference: null,
+    payerName: textOrNull(get("payerName")),
+    payerAccount: textOrNull(get("payerAccount"))?.replace(/\s/g, "") ?? null,
+    memo: joinMemo(MEMO_COLUMNS.map((c) => raw[headerKey(c)])),
+    refundId: null,
+    details: {},
+    raw,
+  };
+}
+
+function parseLayout(text: string, layout: Layout): StatementParseResult {
+  const delimiter = delimiterOf(text);
+  let header: string[] | null = null;
+  let cols: Record<Field, number> | null = null;
+  const lines: StatementLine[] = [];
+  const rejected: RejectedLine[] = [];
+  let preamble = 0;
+  for (const { lineNo, fields } of readCsv(text, delimiter)) {
+    if (!header || !cols) {
+      if (hasSignature(fields, layout) || hasSignature(fields, layout === CMB ? ICBC : CMB)) {
+        header = fields;
+        cols = mapColumns(fields, layout.aliases);
+        if (cols.date < 0 && cols.time < 0) throw new StatementFormatError(layout.format, "the header has no 交易日期/交易时间 column");
+        if (cols.credit < 0 && cols.amount < 0) throw new StatementFormatError(layout.format, "the header has no 贷方金额 or 金额 column");
+      } else if (++preamble >= MAX_PREAMBLE_RECORDS) {
+        break;
+      }
+      continue;
+    }
+    if (isBlankRecord(fields) || isFooter(fields)) continue;
+    try {
+      lines.push(readLine(header, cols, fields, lineNo));
+    } catch (error) {
+      rejected.push({ line: lineNo, message: reasonOf(error) });
+    }
+  }
+  if (!header) throw new StatementFormatError(layout.format, `no header row with ${layout.signatures[0].join(" and ")}`);
+  return { format: layout.format, lines, rejected };
+}
+
+/** 招商银行 企业网银 CSV export (channels.md §5): headers mapped by name, 借方/贷方金额 columns, 流水号 serial. */
+export function parseCmbCsv(text: string): StatementParseResult {
+  return parseLayout(text, CMB);
+}
+
+/** 工商银行 企业网银 CSV export: 凭证号 serial, 借/贷 flag or 借方/贷方发生额, 附言/用途/摘要. */
+export function parseIcbcCsv(text: string): StatementParseResult {
+  return parseLayout(text, ICBC);
+}

@@ -1,0 +1,120 @@
+/** One CSV record with the 1-based line it starts on. */
+export interface CsvRecord {
+  lineNo: number;
+  fields: string[];
+}
+
+/**
+ * Reads CSV records one at a time (RFC 4180 quoting, `""` escapes, LF/CRLF/CR, newlines inside quotes),
+ * without splitting the whole text first, so a large export is walked once. A stray quote inside an
+ * unquoted field is kept literally, as spreadsheet exports write it.
+ */
+export function* readCsv(text: string, delimiter = ","): Generator<CsvRecord> {
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const start = line;
+    const fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    let atFieldStart = true;
+    for (;;) {
+      if (i >= n) {
+        fields.push(field);
+        break;
+      }
+      const c = text[i];
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+          } else {
+            quoted = false;
+            i++;
+          }
+        } else {
+          if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) line++;
+          field += c;
+          i++;
+        }
+        continue;
+      }
+      if (c === '"' && atFieldStart) {
+        quoted = true;
+        atFieldStart = false;
+        i++;
+      } else if (c === delimiter) {
+        fields.push(field);
+        field = "";
+        atFieldStart = true;
+        i++;
+      } else if (c === "\n" || c === "\r") {
+        fields.push(field);
+        i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+        line++;
+        break;
+      } else {
+        field += c;
+        atFieldStart = false;
+        i++;
+      }
+    }
+    yield { lineNo: start, fields };
+  }
+}
+
+/** True when every field is empty or whitespace. */
+export const isBlankRecord = (fields: string[]) => fields.every((f) => f.trim() === "");
+
+/** Header cell → comparable key: no BOM, whitespace, Excel `=` / backtick prefixes, full-width brackets, or 帐/账 variants. */
+export function headerKey(cell: string): string {
+  return cell
+    .replace(/^\uFEFF/, "")
+    .replace(/[\s\u3000]+/g, "")
+    .replace(/^[=`']+/, "")
+    .replace(/"/g, "")
+    .replace(/（/g, "(")
+    .replace(/）/g, ")")
+    .replace(/帐/g, "账");
+}
+
+/** Cell value without surrounding whitespace (Alipay pads cells with tabs), an Excel `="…"` wrapper or a leading backtick. */
+export function cellValue(cell: string | undefined): string {
+  if (cell === undefined) return "";
+  let v = cell.trim();
+  const excel = /^="(.*)"$/.exec(v);
+  if (excel) v = excel[1];
+  if (v.startsWith("`")) v = v.slice(1);
+  return v.trim();
+}
+
+/** Finds the columns for each logical field by header name (first alias present wins). */
+export function mapColumns<K extends string>(header: string[], aliases: Record<K, readonly string[]>): Record<K, number> {
+  const keys = header.map(headerKey);
+  const out = {} as Record<K, number>;
+  for (const field of Object.keys(aliases) as K[]) {
+    out[field] = -1;
+    for (const alias of aliases[field]) {
+      const at = keys.indexOf(headerKey(alias));
+      if (at >= 0) {
+        out[field] = at;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Row as a header → value map, for the line's raw fields. */
+export function rawRow(header: string[], fields: string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  header.forEach((h, i) => {
+    const key = headerKey(h);
+    const value = cellValue(fields[i]);
+    // A header cell named "__proto__" must not reach the prototype.
+    if (key && key !== "__proto__" && value !== "") raw[key] = value;
+  });
+  return raw;
+}

@@ -1,0 +1,126 @@
+import { eq } from "drizzle-orm";
+import type { WriteOffReason } from "@/lib/core/anomalies";
+import type { DbOrTx } from "@/lib/db/client";
+import type { AuditInput } from "@/lib/db/queries/audit";
+import { orders, storefrontWebhooks, webhookDeliveries, type Order } from "@/lib/db/schema";
+import type { WriteOffRecord } from "@/lib/services/match-apply";
+import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
+
+/** How a write-off cause reads in notes. */
+export const WRITE_OFF_LABELS: Record<WriteOffReason, { zh: string; en: string }> = {
+  rounding: { zh: "抹零", en: "rounding" },
+  coupon: { zh: "优惠券", en: "coupon" },
+  platform_subsidy: { zh: "平台补贴", en: "platform subsidy" },
+  channel_fee: { zh: "渠道手续费", en: "channel fee" },
+  bank_fee: { zh: "银行手续费", en: "bank fee" },
+};
+
+/** Write-offs kept on the order (orders.details.writeOffs, shared with matching); ours carry the anomaly id. */
+type OrderWriteOff = WriteOffRecord & { anomalyId?: string };
+const writeOffsOf = (o: Order): OrderWriteOff[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as OrderWriteOff[]) : []);
+
+export interface WriteOffResult {
+  applied: boolean;
+  before: number;
+  after: number;
+  audit: AuditInput[];
+}
+
+/**
+ * Settles an order's shortfall as a write-off and re-derives its status. Applies only if the order
+ * is still short by exactly `amount` (re-checked under the row lock), so a payment that arrived
+ * since is never written off on top.
+ */
+export async function applyWriteOff(
+  tx: DbOrTx,
+  params: { orderId: string; paymentId: string; amount: number; reason: WriteOffReason; ruleName: string; anomalyId: string; now: Date },
+): Promise<WriteOffResult> {
+  const [order] = await lockOrders(tx, [params.orderId]);
+  if (!order) return { applied: false, before: 0, after: 0, audit: [] };
+  const shortfall = order.amount - order.paidAmount - order.writtenOffAmount;
+  if (order.status !== "partially_paid" || shortfall !== params.amount) {
+    return { applied: false, before: order.writtenOffAmount, after: order.writtenOffAmount, audit: [] };
+  }
+  const after = order.writtenOffAmount + params.amount;
+  // Recorded like matching's own write-offs, so unmatching the payment takes this one away too.
+  const record: OrderWriteOff = {
+    paymentId: params.paymentId,
+    amount: params.amount,
+    cause: params.reason,
+    source: "rule",
+    rule: params.ruleName,
+    at: params.now.toISOString(),
+    anomalyId: params.anomalyId,
+  };
+  await tx
+    .update(orders)
+    .set({ writtenOffAmount: after, details: { ...order.details, writeOffs: [...writeOffsOf(order), record] }, updatedAt: params.now })
+    .where(eq(orders.id, order.id));
+  const audit: AuditInput[] = [
+    {
+      action: "order.written_off",
+      subjectType: "order",
+      subjectId: order.id,
+      before: { writtenOffAmount: order.writtenOffAmount },
+      after: { writtenOffAmount: after, amount: params.amount, reason: params.reason, rule: params.ruleName, anomalyId: params.anomalyId },
+    },
+    ...(await refreshOrders(tx, [order.id], params.now)),
+  ];
+  return { applied: true, before: order.writtenOffAmount, after, audit };
+}
+
+/** Takes back a write-off made through an anomaly resolution and re-derives the order's status. */
+export async function reverseWriteOff(
+  tx: DbOrTx,
+  params: { orderId: string; anomalyId: string; now: Date },
+): Promise<WriteOffResult> {
+  const [order] = await lockOrders(tx, [params.orderId]);
+  if (!order) return { applied: false, before: 0, after: 0, audit: [] };
+  const ours = writeOffsOf(order).filter((w) => w.anomalyId === params.anomalyId);
+  // Unmatching the payment since may already have taken the write-off away: never subtract it twice.
+  if (ours.length === 0) return { applied: false, before: order.writtenOffAmount, after: order.writtenOffAmount, audit: [] };
+  const after = Math.max(0, order.writtenOffAmount - ours.reduce((s, w) => s + w.amount, 0));
+  await tx
+    .update(orders)
+    .set({ writtenOffAmount: after, details: { ...order.details, writeOffs: writeOffsOf(order).filter((w) => w.anomalyId !== params.anomalyId) }, updatedAt: params.now })
+    .where(eq(orders.id, order.id));
+  const audit: AuditInput[] = [
+    {
+      action: "order.write_off_reversed",
+      subjectType: "order",
+      subjectId: order.id,
+      before: { writtenOffAmount: order.writtenOffAmount },
+      after: { writtenOffAmount: after, amount: order.writtenOffAmount - after, anomalyId: params.anomalyId },
+    },
+    ...(await refreshOrders(tx, [order.id], params.now)),
+  ];
+  return { applied: true, before: order.writtenOffAmount, after, audit };
+}
+
+/**
+ * Queues the outbound `anomaly.opened` event for the merchant's storefront, if one is configured.
+ * The event id is the anomaly id, so a retried sweep never queues it twice; delivery is the
+ * storefront sender's job.
+ */
+export async function enqueueAnomalyAlert(
+  tx: DbOrTx,
+  params: { merchantId: string; anomalyId: string; data: Record<string, unknown>; now: Date },
+): Promise<boolean> {
+  const [hook] = await tx
+    .select({ merchantId: storefrontWebhooks.merchantId })
+    .from(storefrontWebhooks)
+    .where(eq(storefrontWebhooks.merchantId, params.merchantId));
+  if (!hook) return false;
+  const inserted = await tx
+    .insert(webhookDeliveries)
+    .values({
+      merchantId: params.merchantId,
+      eventId: params.anomalyId,
+      type: "anomaly.opened",
+      payload: { id: params.anomalyId, type: "anomaly.opened", createdAt: params.now.toISOString(), data: params.data },
+      nextAttemptAt: params.now,
+    })
+    .onConflictDoNothing({ target: webhookDeliveries.eventId })
+    .returning({ id: webhookDeliveries.id });
+  return inserted.length > 0;
+}

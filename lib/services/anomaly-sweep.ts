@@ -1,0 +1,209 @@
+import { and, eq, inArray, ne } from "drizzle-orm";
+import { detectAnomalies, planRules, SELF_RESOLVING_KINDS, shouldAlert, type AnomalyKind, type AnomalyRule, type Finding } from "@/lib/core/anomalies";
+import { yuan } from "@/lib/core/anomalies/messages";
+import type { Db } from "@/lib/db/client";
+import { appendAuditEvents, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
+import { anomalies, merchants, orders, users, type Merchant } from "@/lib/db/schema";
+import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
+import { applyWriteOff, enqueueAnomalyAlert, WRITE_OFF_LABELS } from "@/lib/services/anomaly-actions";
+import { loadDetectionInput } from "@/lib/services/anomaly-facts";
+import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
+import { logger } from "@/lib/log";
+
+/** What one sweep changed. */
+export interface AnomalySweepResult {
+  /** Anomalies opened (including those a rule settled at once). */
+  opened: number;
+  /** Anomalies resolved: by a rule on opening, or because their cause disappeared. */
+  resolved: number;
+}
+
+const keyOf = (kind: string, subjectKey: string) => `${kind}|${subjectKey}`;
+
+/**
+ * Opens one anomaly for a finding (nothing if one is already unresolved for the subject: the
+ * partial unique index decides), applies the merchant's rules to it, queues the alert, and audits
+ * all of it in one transaction.
+ */
+async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: AnomalyRule[], now: Date) {
+  return db.transaction(async (tx) => {
+    const plan = planRules(rules, finding);
+    if (plan.assignTo) {
+      // A rule may name a user who has since left; the anomaly opens unassigned rather than not at all.
+      const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, plan.assignTo), eq(users.merchantId, merchantId)));
+      if (!user) plan.assignTo = null;
+    }
+    const [row] = await tx
+      .insert(anomalies)
+      .values({
+        merchantId,
+        kind: finding.kind,
+        severity: plan.severity,
+        status: "open",
+        subjectKey: finding.subjectKey,
+        paymentId: finding.paymentId,
+        orderId: finding.orderId,
+        message: finding.message.zh,
+        details: {
+          ...finding.details,
+          fingerprint: finding.fingerprint,
+          messageEn: finding.message.en,
+          amount: finding.amount,
+          difference: finding.difference,
+          channel: finding.channel,
+          ...(plan.applied.length ? { rules: plan.applied } : {}),
+          ...(plan.markForRefund ? { refundRequested: true } : {}),
+        },
+        assignedTo: plan.assignTo,
+        detectedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return { opened: false, resolved: false };
+    const audit: AuditInput[] = [
+      {
+        action: "anomaly.opened",
+        subjectType: "anomaly",
+        subjectId: row.id,
+        after: { kind: row.kind, severity: row.severity, subjectKey: row.subjectKey, paymentId: row.paymentId, orderId: row.orderId, message: row.message },
+      },
+      ...plan.applied.map((a) => ({
+        action: "anomaly.rule_applied",
+        subjectType: "anomaly",
+        subjectId: row.id,
+        after: { ruleId: a.ruleId, ruleName: a.ruleName, actions: a.actions, severity: plan.severity, assignedTo: plan.assignTo },
+      })),
+    ];
+    let current = row;
+    let settled = false;
+    if (plan.writeOff && finding.orderId && finding.paymentId) {
+      const w = await applyWriteOff(tx, {
+        orderId: finding.orderId,
+        paymentId: finding.paymentId,
+        amount: plan.writeOff.amount,
+        reason: plan.writeOff.reason,
+        ruleName: plan.writeOff.ruleName,
+        anomalyId: row.id,
+        now,
+      });
+      if (w.applied) {
+        const label = WRITE_OFF_LABELS[plan.writeOff.reason];
+        const note = `${plan.writeOff.ruleName}：核销 ${yuan(plan.writeOff.amount)}（${label.zh}） / written off as ${label.en}`;
+        const resolution: Resolution = {
+          by: "rule",
+          ruleId: plan.writeOff.ruleId,
+          ruleName: plan.writeOff.ruleName,
+          fingerprint: finding.fingerprint,
+          writeOff: { orderId: finding.orderId, amount: plan.writeOff.amount, reason: plan.writeOff.reason, before: w.before, after: w.after },
+        };
+        [current] = await tx
+          .update(anomalies)
+          .set({ status: "resolved", resolvedAt: now, resolvedBy: `rule:${plan.writeOff.ruleId}`, resolutionNote: note, details: { ...row.details, resolution } })
+          .where(eq(anomalies.id, row.id))
+          .returning();
+        audit.push(...w.audit, {
+          action: "anomaly.resolved",
+          subjectType: "anomaly",
+          subjectId: row.id,
+          before: { status: "open" },
+          after: { status: "resolved", by: "rule", ruleId: plan.writeOff.ruleId, rule: plan.writeOff.ruleName, note },
+        });
+        settled = true;
+      }
+    }
+    if (shouldAlert(settled ? plan : { ...plan, writeOff: null })) {
+      const [order] = finding.orderId ? await tx.select({ reference: orders.reference }).from(orders).where(eq(orders.id, finding.orderId)) : [];
+      await enqueueAnomalyAlert(tx, { merchantId, anomalyId: row.id, data: toAnomalyView(current, order?.reference ?? null), now });
+    }
+    await appendAuditEvents(tx, merchantId, SYSTEM, audit);
+    return { opened: true, resolved: settled };
+  });
+}
+
+/** Resolves an anomaly whose cause the sweep no longer finds; false if someone resolved it meanwhile. */
+async function autoResolve(db: Db, merchantId: string, anomalyId: string, now: Date) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(anomalies)
+      .where(and(eq(anomalies.id, anomalyId), ne(anomalies.status, "resolved")))
+      .for("update");
+    if (!row) return false;
+    const resolution: Resolution = { by: "sweep" };
+    const note = "原因已消失，自动解决 / the cause disappeared";
+    await tx
+      .update(anomalies)
+      .set({ status: "resolved", resolvedAt: now, resolvedBy: "system", resolutionNote: note, details: { ...row.details, resolution } })
+      .where(eq(anomalies.id, row.id));
+    await appendAuditEvents(tx, merchantId, SYSTEM, [
+      { action: "anomaly.resolved", subjectType: "anomaly", subjectId: row.id, before: { status: row.status }, after: { status: "resolved", by: "sweep", note } },
+    ]);
+    return true;
+  });
+}
+
+/** Findings a person already settled in this very state (same fingerprint): not reopened. */
+async function settledByPeople(db: Db, merchantId: string, findings: Finding[]) {
+  const subjects = [...new Set(findings.map((f) => f.subjectKey))];
+  const settled = new Set<string>();
+  if (subjects.length === 0) return settled;
+  const rows = await db
+    .select({ kind: anomalies.kind, subjectKey: anomalies.subjectKey, details: anomalies.details })
+    .from(anomalies)
+    .where(and(eq(anomalies.merchantId, merchantId), eq(anomalies.status, "resolved"), inArray(anomalies.subjectKey, subjects)));
+  for (const r of rows) {
+    const resolution = r.details.resolution as Resolution | undefined;
+    if (!resolution || resolution.by === "sweep") continue;
+    settled.add(`${keyOf(r.kind, r.subjectKey)}|${String(r.details.fingerprint)}`);
+  }
+  return settled;
+}
+
+async function sweepMerchant(db: Db, merchant: Merchant, now: Date): Promise<AnomalySweepResult> {
+  const rules = await loadAnomalyRules(db, merchant.id);
+  const findings = detectAnomalies(await loadDetectionInput(db, merchant, now));
+  const unresolved = await db
+    .select({ id: anomalies.id, kind: anomalies.kind, subjectKey: anomalies.subjectKey })
+    .from(anomalies)
+    .where(and(eq(anomalies.merchantId, merchant.id), ne(anomalies.status, "resolved")));
+  const openKeys = new Set(unresolved.map((a) => keyOf(a.kind, a.subjectKey)));
+  const fresh = findings.filter((f) => !openKeys.has(keyOf(f.kind, f.subjectKey)));
+  const settled = await settledByPeople(db, merchant.id, fresh);
+  const result: AnomalySweepResult = { opened: 0, resolved: 0 };
+  for (const f of fresh) {
+    if (settled.has(`${keyOf(f.kind, f.subjectKey)}|${f.fingerprint}`)) continue;
+    const r = await openAnomaly(db, merchant.id, f, rules, now);
+    if (r.opened) result.opened++;
+    if (r.resolved) result.resolved++;
+  }
+  const found = new Set(findings.map((f) => keyOf(f.kind, f.subjectKey)));
+  for (const a of unresolved) {
+    if (!SELF_RESOLVING_KINDS.has(a.kind as AnomalyKind) || found.has(keyOf(a.kind, a.subjectKey))) continue;
+    if (await autoResolve(db, merchant.id, a.id, now)) result.resolved++;
+  }
+  return result;
+}
+
+/**
+ * The anomaly sweep: detects, opens (deduplicated), applies rules and resolves anomalies whose cause
+ * disappeared — for one merchant or all. Idempotent: a second run with nothing changed does nothing.
+ */
+export async function runAnomalySweep(db: Db, params: { merchantId?: string; now?: Date } = {}): Promise<AnomalySweepResult> {
+  const now = params.now ?? new Date();
+  const list = params.merchantId
+    ? await db.select().from(merchants).where(eq(merchants.id, params.merchantId))
+    : await db.select().from(merchants);
+  const total: AnomalySweepResult = { opened: 0, resolved: 0 };
+  for (const merchant of list) {
+    try {
+      const r = await sweepMerchant(db, merchant, now);
+      total.opened += r.opened;
+      total.resolved += r.resolved;
+    } catch (err) {
+      // One merchant's bad data must not stop everyone else's sweep; asked for one, the caller hears it.
+      if (params.merchantId) throw err;
+      logger.error({ err, merchantId: merchant.id }, "anomaly sweep failed for merchant");
+    }
+  }
+  return total;
+}

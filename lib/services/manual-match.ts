@@ -1,0 +1,191 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { joinExplanations, yuan } from "@/lib/core/matching/explain";
+import { normalizeReference } from "@/lib/core/reference";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
+import { orders, payments, type Order, type Payment } from "@/lib/db/schema";
+import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
+import { learnPayerAlias, replaceAllocations } from "@/lib/services/match-apply";
+import { payerKeysOf, rejectedOf, toCandidate } from "@/lib/services/matching-candidates";
+import { lockOrders } from "@/lib/services/order-totals";
+import { getPaymentView } from "@/lib/services/payments";
+
+export const manualMatchSchema = z.object({
+  allocations: z
+    .array(z.object({ reference: z.string().trim().min(1).max(64), amount: z.number().int().positive() }))
+    .min(1)
+    .max(100),
+});
+export const confirmSchema = z.object({ index: z.number().int().min(0).max(100).optional() }).default({});
+
+interface DecisionParams {
+  merchantId: string;
+  paymentId: string;
+  actor: Actor;
+  now: Date;
+}
+
+const createdBy = (actor: Actor) => `${actor.type}:${actor.id ?? ""}`;
+
+async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: string): Promise<Payment> {
+  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
+  const [payment] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.merchantId, merchantId)))
+    .for("update");
+  if (!payment) throw notFound("Payment");
+  return payment;
+}
+
+/** The merchant's orders for these references (any spelling a person may type); 404 naming the first unknown one. */
+async function ordersFor(tx: DbOrTx, merchantId: string, references: string[]): Promise<Map<string, Order>> {
+  const normalized = references.map((r) => normalizeReference(r) ?? r.trim().toUpperCase());
+  const rows = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, [...new Set(normalized)])));
+  const byRef = new Map(rows.map((o) => [o.reference, o]));
+  const missing = references.find((_, i) => !byRef.has(normalized[i]));
+  // Another merchant's order is "not found" too: never reveal that it exists.
+  if (missing !== undefined) throw new ApiError(404, "not_found", `Order ${missing} not found`);
+  return new Map(references.map((r, i) => [r, byRef.get(normalized[i])!]));
+}
+
+/**
+ * A person's match: the payment pays exactly these orders with these amounts (sum ≤ payment
+ * amount), replacing whatever matching decided before. Sticks through re-imports and re-runs,
+ * and teaches the payer alias used by later scoring.
+ */
+export async function matchManually(db: Db, params: DecisionParams & { allocations: { reference: string; amount: number }[] }) {
+  const seen = new Set<string>();
+  params.allocations.forEach((a, i) => {
+    const key = normalizeReference(a.reference) ?? a.reference.trim().toUpperCase();
+    if (seen.has(key)) throw badRequest(`allocations.${i}.reference: ${a.reference} appears twice`, "invalid_field");
+    seen.add(key);
+  });
+  await db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
+    const total = params.allocations.reduce((s, a) => s + a.amount, 0);
+    if (total > payment.amount) {
+      throw badRequest(`allocations: the amounts add up to ${total}, more than the payment amount ${payment.amount}`, "invalid_field");
+    }
+    const byRef = await ordersFor(tx, params.merchantId, params.allocations.map((a) => a.reference));
+    const chosen = params.allocations.map((a) => ({ order: byRef.get(a.reference)!, amount: a.amount }));
+    const explanation = joinExplanations([
+      { zh: "人工匹配", en: "matched by hand" },
+      ...chosen.map((c) => ({ zh: `${c.order.reference} ${yuan(c.amount)}`, en: `${c.order.reference} ${yuan(c.amount)}` })),
+    ]);
+    const applied = await replaceAllocations(tx, {
+      payment,
+      allocations: chosen.map((c) => ({ orderId: c.order.id, amount: c.amount })),
+      method: "manual",
+      confidence: 1,
+      explanation,
+      writeOffs: [],
+      amountMismatch: null,
+      manual: true,
+      createdBy: createdBy(params.actor),
+      now: params.now,
+    });
+    const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
+    await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
+  });
+  return getPaymentView(db, params.merchantId, params.paymentId);
+}
+
+/** Takes the payment off every order: unmatched, and left so (re-runs do not match it again). */
+export async function unmatchManually(db: Db, params: DecisionParams) {
+  await db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
+    const applied = await replaceAllocations(tx, {
+      payment,
+      allocations: [],
+      method: "manual",
+      confidence: 1,
+      explanation: { zh: "已人工取消匹配", en: "unmatched by hand" },
+      writeOffs: [],
+      amountMismatch: null,
+      manual: true,
+      createdBy: createdBy(params.actor),
+      now: params.now,
+    });
+    await appendAuditEvents(tx, params.merchantId, params.actor, applied.audit);
+  });
+  return getPaymentView(db, params.merchantId, params.paymentId);
+}
+
+/**
+ * Confirms one of the payment's suggestions (index, default the best): its allocations are applied
+ * as a person's decision. A suggestion whose orders were paid since is refused (409) rather than
+ * paying an order twice; POST /match can still force it.
+ */
+export async function confirmSuggestion(db: Db, params: DecisionParams & { index?: number }) {
+  await db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
+    if (payment.status !== "suggested" || payment.suggestions.length === 0) {
+      throw conflict("The payment has no suggestions to confirm", "no_suggestions");
+    }
+    const index = params.index ?? 0;
+    const suggestion = payment.suggestions[index];
+    if (!suggestion) throw badRequest(`index: there are only ${payment.suggestions.length} suggestions`, "invalid_field");
+    const planned = suggestion.allocations ?? suggestion.references.map((reference) => ({ reference, amount: 0 }));
+    const byRef = await ordersFor(tx, params.merchantId, planned.map((a) => a.reference));
+    const locked = new Map((await lockOrders(tx, [...byRef.values()].map((o) => o.id))).map((o) => [o.id, toCandidate(o)]));
+    let left = payment.amount;
+    const chosen = planned.map((a) => {
+      const order = locked.get(byRef.get(a.reference)!.id)!;
+      const amount = Math.min(left, a.amount > 0 ? a.amount : order.openAmount);
+      left -= amount;
+      if (order.openAmount < amount || !["pending", "partially_paid"].includes(order.status)) {
+        throw conflict(`Order ${order.reference} was paid since this suggestion was made; match by hand instead`, "suggestion_stale");
+      }
+      return { order, amount };
+    });
+    const applied = await replaceAllocations(tx, {
+      payment,
+      allocations: chosen.filter((c) => c.amount > 0).map((c) => ({ orderId: c.order.id, amount: c.amount })),
+      method: "manual",
+      confidence: 1,
+      explanation: joinExplanations([{ zh: "人工确认建议", en: "suggestion confirmed by hand" }, suggestion.explanation]),
+      writeOffs: [],
+      amountMismatch: null,
+      manual: true,
+      createdBy: createdBy(params.actor),
+      now: params.now,
+    });
+    const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
+    await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
+  });
+  return getPaymentView(db, params.merchantId, params.paymentId);
+}
+
+/** Rejects all current suggestions: the payment is unmatched and those order sets are never suggested again. */
+export async function rejectSuggestions(db: Db, params: DecisionParams) {
+  await db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
+    if (payment.status !== "suggested") throw conflict("The payment has no suggestions to reject", "no_suggestions");
+    const rejected = [...rejectedOf(payment), ...payment.suggestions.map((s) => s.references)];
+    await tx
+      .update(payments)
+      .set({
+        status: "unmatched",
+        suggestions: [],
+        explanation: { zh: "建议已被人工拒绝", en: "suggestions rejected by hand" },
+        details: { ...payment.details, rejectedSuggestions: rejected },
+        matchCheckedAt: params.now,
+      })
+      .where(eq(payments.id, payment.id));
+    await appendAuditEvents(tx, params.merchantId, params.actor, [
+      {
+        action: "payment.suggestions_rejected",
+        subjectType: "payment",
+        subjectId: payment.id,
+        before: { status: payment.status, references: payment.suggestions.map((s) => s.references) },
+        after: { status: "unmatched" },
+      },
+    ]);
+  });
+  return getPaymentView(db, params.merchantId, params.paymentId);
+}

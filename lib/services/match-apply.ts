@@ -1,0 +1,263 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import type { AmountMismatch, Explanation, WriteOffDecision } from "@/lib/core/matching/types";
+import type { DbOrTx } from "@/lib/db/client";
+import type { AuditInput } from "@/lib/db/queries/audit";
+import { allocations, orders, payerAliases, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
+import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
+
+/** A write-off as kept in orders.details.writeOffs: which payment's shortfall, how much, why. */
+export interface WriteOffRecord {
+  paymentId: string;
+  amount: number;
+  cause: string;
+  source: "channel" | "rule" | "manual";
+  rule?: string;
+  at: string;
+}
+
+const writeOffsOf = (o: Order): WriteOffRecord[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as WriteOffRecord[]) : []);
+
+export interface ApplyParams {
+  /** The payment, locked FOR UPDATE by the caller. */
+  payment: Payment;
+  allocations: { orderId: string; amount: number }[];
+  method: string;
+  confidence: number;
+  explanation: Explanation;
+  writeOffs: WriteOffDecision[];
+  amountMismatch: AmountMismatch | null;
+  /** A person decided: automatic matching never touches the payment again. */
+  manual: boolean;
+  /** "system" or the deciding actor, for allocations.created_by. */
+  createdBy: string;
+  now: Date;
+}
+
+/**
+ * Replaces a payment's allocations (and the write-offs its shortfall caused) with new ones, inside
+ * the caller's transaction, and re-derives every touched order. Orders are locked in id order
+ * before anything is written. Returns the audit entries; the caller appends them last.
+ */
+export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ audit: AuditInput[]; orders: Order[] }> {
+  const { payment, now } = p;
+  // allocated_amount is the sum of the payment's allocations: zero means there are none to read.
+  const previous = payment.allocatedAmount > 0 ? await tx.select().from(allocations).where(eq(allocations.paymentId, payment.id)) : [];
+  const touched = [...new Set([...previous.map((a) => a.orderId), ...p.allocations.map((a) => a.orderId)])];
+  const locked = await lockOrders(tx, touched);
+  const audit: AuditInput[] = [];
+
+  if (previous.length) {
+    await tx.delete(allocations).where(eq(allocations.paymentId, payment.id));
+    for (const a of previous) {
+      audit.push({ action: "allocation.removed", subjectType: "payment", subjectId: payment.id, before: { orderId: a.orderId, amount: a.amount, method: a.method } });
+    }
+  }
+  // Write-offs caused by this payment's earlier decision go with it.
+  for (const o of locked) {
+    const own = writeOffsOf(o).filter((w) => w.paymentId === payment.id);
+    const mine = p.writeOffs.filter((w) => w.orderId === o.id);
+    if (own.length === 0 && mine.length === 0) continue;
+    const kept = writeOffsOf(o).filter((w) => w.paymentId !== payment.id);
+    const added: WriteOffRecord[] = mine.map((w) => ({
+      paymentId: payment.id,
+      amount: w.amount,
+      cause: w.cause,
+      source: w.source,
+      ...(w.rule ? { rule: w.rule } : {}),
+      at: now.toISOString(),
+    }));
+    const removedSum = own.reduce((s, w) => s + w.amount, 0);
+    const addedSum = added.reduce((s, w) => s + w.amount, 0);
+    await tx
+      .update(orders)
+      .set({
+        writtenOffAmount: o.writtenOffAmount - removedSum + addedSum,
+        details: { ...o.details, writeOffs: [...kept, ...added] },
+        updatedAt: now,
+      })
+      .where(eq(orders.id, o.id));
+    for (const w of added) audit.push({ action: "order.written_off", subjectType: "order", subjectId: o.id, after: { ...w } });
+    for (const w of own) audit.push({ action: "order.write_off_removed", subjectType: "order", subjectId: o.id, before: { ...w } });
+  }
+
+  if (p.allocations.length) {
+    await tx.insert(allocations).values(
+      p.allocations.map((a) => ({
+        merchantId: payment.merchantId,
+        paymentId: payment.id,
+        orderId: a.orderId,
+        amount: a.amount,
+        method: p.method,
+        confidence: p.confidence,
+        createdBy: p.createdBy,
+      })),
+    );
+    for (const a of p.allocations) {
+      audit.push({
+        action: "allocation.created",
+        subjectType: "payment",
+        subjectId: payment.id,
+        after: { orderId: a.orderId, amount: a.amount, method: p.method, confidence: p.confidence, explanation: p.explanation.en },
+      });
+    }
+  }
+
+  const allocated = p.allocations.reduce((s, a) => s + a.amount, 0);
+  const { amountMismatch: _old, ...details } = payment.details;
+  void _old;
+  const status = allocated === 0 ? "unmatched" : allocated >= payment.amount ? "matched" : "partially_matched";
+  await tx
+    .update(payments)
+    .set({
+      status,
+      allocatedAmount: allocated,
+      matchMethod: allocated ? p.method : null,
+      confidence: allocated ? p.confidence : null,
+      explanation: p.explanation,
+      suggestions: [],
+      manuallyDecided: payment.manuallyDecided || p.manual,
+      matchCheckedAt: now,
+      details: p.amountMismatch ? { ...details, amountMismatch: p.amountMismatch } : details,
+    })
+    .where(eq(payments.id, payment.id));
+  audit.push({
+    action: allocated ? "payment.matched" : "payment.unmatched",
+    subjectType: "payment",
+    subjectId: payment.id,
+    before: { status: payment.status, allocatedAmount: payment.allocatedAmount },
+    after: { status, allocatedAmount: allocated, method: allocated ? p.method : null, manual: p.manual, explanation: p.explanation.en },
+  });
+
+  // Refunds of this payment reverse money of the order it now pays most (none when unmatched).
+  const largest = [...p.allocations].sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))[0];
+  const target = largest?.orderId ?? null;
+  // refunded_amount grows with every refund recorded: zero means the payment has none.
+  const ownRefunds =
+    payment.refundedAmount > 0
+      ? await tx.select({ id: refunds.id, orderId: refunds.orderId }).from(refunds).where(eq(refunds.paymentId, payment.id))
+      : [];
+  const toMove = ownRefunds.filter((r) => r.orderId !== target);
+  if (toMove.length) {
+    await tx
+      .update(refunds)
+      .set({ orderId: target })
+      .where(inArray(refunds.id, toMove.map((r) => r.id)));
+  }
+  const refreshIds = [...new Set([...touched, ...toMove.map((r) => r.orderId).filter((x): x is string => !!x)])];
+  audit.push(...(await refreshOrders(tx, refreshIds, now)));
+  const fresh = refreshIds.length ? await tx.select().from(orders).where(inArray(orders.id, refreshIds)) : [];
+  return { audit, orders: fresh };
+}
+
+/**
+ * Remembers who a payer is once a person confirmed it: the payer's keys (hashed account,
+ * normalised name) now stand for the customer name of the order(s) the money went to.
+ */
+export async function learnPayerAlias(tx: DbOrTx, merchantId: string, payerKeys: string[], customerNames: (string | null)[], now: Date): Promise<AuditInput[]> {
+  const names = [...new Set(customerNames.filter((n): n is string => !!n && n.trim() !== ""))];
+  // Money for several different customers teaches nothing about who this payer is.
+  if (names.length !== 1 || payerKeys.length === 0) return [];
+  const customerName = names[0];
+  for (const payerKey of payerKeys) {
+    await tx
+      .insert(payerAliases)
+      .values({ merchantId, payerKey, customerName, createdAt: now })
+      .onConflictDoUpdate({ target: [payerAliases.merchantId, payerAliases.payerKey], set: { customerName } });
+  }
+  return [{ action: "payer_alias.learned", subjectType: "payer_alias", subjectId: payerKeys[0], after: { customerName, keys: payerKeys.length } }];
+}
+
+/** One exact decision of a chunk: the payment (locked, without allocations) and what it pays. */
+export interface ExactApplication {
+  payment: Payment;
+  allocations: { orderId: string; amount: number }[];
+  method: string;
+  confidence: number;
+  explanation: Explanation;
+  writeOffs: WriteOffDecision[];
+  amountMismatch: AmountMismatch | null;
+}
+
+/**
+ * Applies many exact (reference) decisions in set-based statements inside the caller's transaction:
+ * one insert for all allocations, one update for all payments, one refresh of all touched orders.
+ * The caller has locked the payments and the orders (in id order) and checked that none of the
+ * payments has allocations yet. Returns the audit entries and the orders as they are now.
+ */
+export async function applyExactMatches(tx: DbOrTx, items: ExactApplication[], now: Date): Promise<{ audit: AuditInput[]; orders: Order[] }> {
+  if (items.length === 0) return { audit: [], orders: [] };
+  const audit: AuditInput[] = [];
+  const merchantId = items[0].payment.merchantId;
+  await tx.insert(allocations).values(
+    items.flatMap((it) =>
+      it.allocations.map((a) => ({
+        merchantId,
+        paymentId: it.payment.id,
+        orderId: a.orderId,
+        amount: a.amount,
+        method: it.method,
+        confidence: it.confidence,
+        createdBy: "system",
+      })),
+    ),
+  );
+  const orderIds = [...new Set(items.flatMap((it) => it.allocations.map((a) => a.orderId)))];
+  const withWriteOffs = items.filter((it) => it.writeOffs.length > 0);
+  if (withWriteOffs.length) {
+    const rows = new Map((await tx.select().from(orders).where(inArray(orders.id, [...new Set(withWriteOffs.flatMap((it) => it.writeOffs.map((w) => w.orderId)))]))).map((o) => [o.id, o]));
+    for (const it of withWriteOffs) {
+      for (const w of it.writeOffs) {
+        const o = rows.get(w.orderId)!;
+        const record: WriteOffRecord = { paymentId: it.payment.id, amount: w.amount, cause: w.cause, source: w.source, ...(w.rule ? { rule: w.rule } : {}), at: now.toISOString() };
+        const next = { ...o, writtenOffAmount: o.writtenOffAmount + w.amount, details: { ...o.details, writeOffs: [...writeOffsOf(o), record] } };
+        rows.set(o.id, next);
+        await tx.update(orders).set({ writtenOffAmount: next.writtenOffAmount, details: next.details, updatedAt: now }).where(eq(orders.id, o.id));
+        audit.push({ action: "order.written_off", subjectType: "order", subjectId: o.id, after: { ...record } });
+      }
+    }
+  }
+  const values = items.map((it) => {
+    const allocated = it.allocations.reduce((s, a) => s + a.amount, 0);
+    const status = allocated >= it.payment.amount ? "matched" : "partially_matched";
+    const details = it.amountMismatch ? { ...it.payment.details, amountMismatch: it.amountMismatch } : it.payment.details;
+    return { it, allocated, status, details };
+  });
+  const rowsSql = values.map(
+    (v) =>
+      sql`(${v.it.payment.id}::uuid, ${v.status}::payment_status, ${v.allocated}::bigint, ${v.it.method}, ${v.it.confidence}::real, ${JSON.stringify(v.it.explanation)}::jsonb, ${JSON.stringify(v.details)}::jsonb)`,
+  );
+  await tx.execute(sql`
+    update ${payments} set
+      status = v.status, allocated_amount = v.allocated, match_method = v.method, confidence = v.confidence,
+      explanation = v.explanation, suggestions = '[]'::jsonb, match_checked_at = ${now.toISOString()}::timestamptz, details = v.details
+    from (values ${sql.join(rowsSql, sql`, `)}) as v(id, status, allocated, method, confidence, explanation, details)
+    where ${payments.id} = v.id`);
+  for (const v of values) {
+    for (const a of v.it.allocations) {
+      audit.push({
+        action: "allocation.created",
+        subjectType: "payment",
+        subjectId: v.it.payment.id,
+        after: { orderId: a.orderId, amount: a.amount, method: v.it.method, confidence: v.it.confidence, explanation: v.it.explanation.en },
+      });
+    }
+    audit.push({
+      action: "payment.matched",
+      subjectType: "payment",
+      subjectId: v.it.payment.id,
+      before: { status: v.it.payment.status, allocatedAmount: 0 },
+      after: { status: v.status, allocatedAmount: v.allocated, method: v.it.method, manual: false, explanation: v.it.explanation.en },
+    });
+  }
+  // Refunds that arrived before the match now belong to the order the payment pays most.
+  const refundIds: string[] = [];
+  for (const it of items.filter((x) => x.payment.refundedAmount > 0)) {
+    const largest = [...it.allocations].sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))[0];
+    const moved = await tx.update(refunds).set({ orderId: largest.orderId }).where(eq(refunds.paymentId, it.payment.id)).returning({ orderId: refunds.orderId });
+    refundIds.push(...moved.map((r) => r.orderId!).filter(Boolean));
+  }
+  const refreshIds = [...new Set([...orderIds, ...refundIds])];
+  audit.push(...(await refreshOrders(tx, refreshIds, now)));
+  const fresh = await tx.select().from(orders).where(inArray(orders.id, refreshIds));
+  return { audit, orders: fresh };
+}

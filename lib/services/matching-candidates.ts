@@ -1,0 +1,229 @@
+import crypto from "node:crypto";
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { MatchContext } from "@/lib/core/matching/engine";
+import { decideExactMatch } from "@/lib/core/matching/exact";
+import { readMemo, referencesToLookUp } from "@/lib/core/matching/memo-signals";
+import { normalizePayerName } from "@/lib/core/matching/payer-name";
+import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/core/matching/tolerance";
+import type { CandidateOrder, PaymentFacts } from "@/lib/core/matching/types";
+import { decryptSecret } from "@/lib/crypto/secrets";
+import type { DbOrTx } from "@/lib/db/client";
+import { orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
+
+/** How far back a payment looks for orders without a reference, and how far ahead (date-only statements). */
+export const MATCH_WINDOW = { backDays: 60, aheadDays: 1 } as const;
+const DAY = 86_400_000;
+
+// Above this many payments one scan of the merchant's open orders in the window is cheaper than per-payment filters.
+const FILTERED_BATCH_LIMIT = 20;
+
+/** The kind of rule rows that hold amount tolerances. */
+export const TOLERANCE_RULE_KIND = "amount_tolerance";
+
+/** Order row → matching candidate (open amount net of refunds and accepted write-offs). */
+export function toCandidate(o: Order): CandidateOrder {
+  return {
+    id: o.id,
+    reference: o.reference,
+    orderNo: o.orderNo,
+    amount: o.amount,
+    openAmount: Math.max(0, o.amount - o.paidAmount + o.refundedAmount - o.writtenOffAmount),
+    status: o.status,
+    customerName: o.customerName,
+    createdAt: o.createdAt,
+  };
+}
+
+/** Payer keys under which aliases are learned and looked up: the hashed account, and the normalised name. */
+export function payerKeysOf(payment: Pick<Payment, "merchantId" | "payerName" | "payerAccountEnc">): string[] {
+  const keys: string[] = [];
+  if (payment.payerAccountEnc) {
+    try {
+      const account = decryptSecret(payment.payerAccountEnc).replace(/\s+/g, "");
+      if (account) keys.push(`acct:${crypto.createHash("sha256").update(`${payment.merchantId}:${account}`).digest("hex")}`);
+    } catch {
+      // An account encrypted under a retired key: the name key still works.
+    }
+  }
+  const name = normalizePayerName(payment.payerName);
+  if (name) keys.push(`name:${name.full}`);
+  return keys;
+}
+
+/** Reference sets a person rejected for this payment (payments.details.rejectedSuggestions). */
+export function rejectedOf(payment: Payment): string[][] {
+  const raw = payment.details.rejectedSuggestions;
+  return Array.isArray(raw) ? raw.filter((r): r is string[] => Array.isArray(r) && r.every((x) => typeof x === "string")) : [];
+}
+
+/** The engine's view of a payment row. */
+export function paymentFacts(payment: Payment, payerKeys: string[]): PaymentFacts {
+  return {
+    id: payment.id,
+    amount: payment.amount,
+    channel: payment.channel,
+    reference: payment.reference,
+    memo: payment.memo,
+    payerName: payment.payerName,
+    payerKeys,
+    receivedAt: payment.receivedAt,
+    details: payment.details,
+    rejected: rejectedOf(payment),
+  };
+}
+
+/** The merchant's enabled tolerance rules in position order. */
+export async function loadToleranceRules(db: DbOrTx, merchantId: string): Promise<ToleranceRule[]> {
+  const rows = await db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.merchantId, merchantId), eq(rules.kind, TOLERANCE_RULE_KIND)))
+    .orderBy(asc(rules.position));
+  return parseToleranceRules(rows);
+}
+
+/**
+ * Everything matching needs for a batch of one merchant's payments, read in a handful of
+ * set-based queries (no per-payment round trips): orders named by references or repairs,
+ * open orders in the window, settled orders of the same amounts, aliases, tolerance rules.
+ */
+export class CandidatePool {
+  private readonly byReference = new Map<string, CandidateOrder>();
+  private readonly byId = new Map<string, CandidateOrder>();
+  private readonly openByAmount = new Map<number, Set<string>>();
+  private readonly byCore = new Map<string, Set<string>>();
+  private readonly byOrderAmount = new Map<number, Set<string>>();
+
+  private readonly aliases = new Map<string, string[]>();
+
+  private constructor(
+    readonly merchantId: string,
+    readonly toleranceRules: ToleranceRule[],
+  ) {}
+
+  /** Loads the pool for `payments` (all of `merchantId`). */
+  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+    const toleranceRules = await loadToleranceRules(db, merchantId);
+    const pool = new CandidatePool(merchantId, toleranceRules);
+    const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.payment.reference, p.payment.memo))))];
+    for (let i = 0; i < refs.length; i += 5000) {
+      const chunk = refs.slice(i, i + 5000);
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, chunk)));
+      rows.forEach((o) => pool.put(o));
+    }
+    // A payment its reference settles needs nothing else: the webhook path stops here.
+    const rest = payments.filter((p) => !decideExactMatch(p.facts, pool.byReference));
+    if (rest.length === 0) return pool;
+
+    const keys = [...new Set(rest.flatMap((p) => p.facts.payerKeys))];
+    const aliasRows = keys.length
+      ? await db
+          .select({ payerKey: payerAliases.payerKey, customerName: payerAliases.customerName })
+          .from(payerAliases)
+          .where(and(eq(payerAliases.merchantId, merchantId), inArray(payerAliases.payerKey, keys)))
+      : [];
+    for (const a of aliasRows) pool.aliases.set(a.payerKey, [...(pool.aliases.get(a.payerKey) ?? []), a.customerName]);
+
+    const times = rest.map((p) => p.payment.receivedAt.getTime());
+    const from = new Date(Math.min(...times) - MATCH_WINDOW.backDays * DAY);
+    const to = new Date(Math.max(...times) + MATCH_WINDOW.aheadDays * DAY);
+    const open = sql`${orders.status} in ('pending', 'partially_paid')`;
+    const openAmount = sql`(${orders.amount} - ${orders.paidAmount} + ${orders.refundedAmount} - ${orders.writtenOffAmount})`;
+    let filter: SQL | undefined;
+    if (rest.length <= FILTERED_BATCH_LIMIT) {
+      // Only orders that could fit one of these payments: by amount (within tolerance) or by payer name.
+      const parts: SQL[] = [];
+      for (const { payment, facts } of rest) {
+        const tolerance = maxToleranceFen(toleranceRules, payment.channel, payment.amount);
+        parts.push(sql`${openAmount} between ${payment.amount} and ${payment.amount + tolerance}`);
+        for (const name of [facts.payerName, ...pool.aliasNamesFor(facts)]) {
+          const core = normalizePayerName(name)?.core;
+          if (core && core.length >= 2) parts.push(sql`${orders.customerName} like ${`%${core.replace(/[\\%_]/g, "\\$&")}%`}`);
+        }
+      }
+      filter = sql`(${sql.join(parts, sql` or `)})`;
+    }
+    const openRows = await db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.merchantId, merchantId), open, gte(orders.createdAt, from), lte(orders.createdAt, to), filter));
+    openRows.forEach((o) => pool.put(o));
+    const amounts = [...new Set(rest.map((p) => p.payment.amount))];
+    const settledRows = await db
+      .select()
+      .from(orders)
+      .where(
+        and(
+          eq(orders.merchantId, merchantId),
+          inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded"]),
+          inArray(orders.amount, amounts),
+          gte(orders.createdAt, from),
+          lte(orders.createdAt, to),
+        ),
+      );
+    settledRows.forEach((o) => pool.put(o));
+    return pool;
+  }
+
+  /** Adds or refreshes an order (after a match changed its open amount or status). */
+  put(row: Order) {
+    const c = toCandidate(row);
+    const old = this.byId.get(c.id);
+    if (old) {
+      this.openByAmount.get(old.openAmount)?.delete(c.id);
+    }
+    this.byId.set(c.id, c);
+    this.byReference.set(c.reference, c);
+    const add = (m: Map<number | string, Set<string>>, k: number | string) => {
+      let s = m.get(k);
+      if (!s) m.set(k, (s = new Set()));
+      s.add(c.id);
+    };
+    if (c.status === "pending" || c.status === "partially_paid") add(this.openByAmount as Map<number | string, Set<string>>, c.openAmount);
+    // By the order's own amount whatever its state: another order of the payer with this amount makes a match ambiguous.
+    add(this.byOrderAmount as Map<number | string, Set<string>>, c.amount);
+    const core = normalizePayerName(c.customerName)?.core;
+    if (core) add(this.byCore as Map<number | string, Set<string>>, core);
+  }
+
+  /** Takes money off an order inside a chunk being decided, before the database shows it. */
+  consume(orderId: string, amount: number) {
+    const c = this.byId.get(orderId);
+    if (!c) return;
+    const next: CandidateOrder = { ...c, openAmount: Math.max(0, c.openAmount - amount) };
+    if (next.openAmount === 0 && (c.status === "pending" || c.status === "partially_paid")) next.status = "paid";
+    this.openByAmount.get(c.openAmount)?.delete(c.id);
+    this.byId.set(c.id, next);
+    this.byReference.set(c.reference, next);
+    if (next.status === "pending" || next.status === "partially_paid") {
+      let set = this.openByAmount.get(next.openAmount);
+      if (!set) this.openByAmount.set(next.openAmount, (set = new Set()));
+      set.add(c.id);
+    }
+  }
+
+  private aliasNamesFor(facts: PaymentFacts): string[] {
+    return [...new Set(facts.payerKeys.flatMap((k) => this.aliases.get(k) ?? []))];
+  }
+
+  /** The engine's context for one payment: only orders in its window that fit by amount or payer. */
+  contextFor(facts: PaymentFacts): MatchContext {
+    const aliasNames = this.aliasNamesFor(facts);
+    const t = facts.receivedAt.getTime();
+    const inWindow = (c: CandidateOrder) => c.createdAt.getTime() >= t - MATCH_WINDOW.backDays * DAY && c.createdAt.getTime() <= t + MATCH_WINDOW.aheadDays * DAY;
+    const ids = new Set<string>();
+    const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
+    if (tolerance === 0) this.openByAmount.get(facts.amount)?.forEach((id) => ids.add(id));
+    else for (const [amount, set] of this.openByAmount) if (amount >= facts.amount && amount <= facts.amount + tolerance) set.forEach((id) => ids.add(id));
+    this.byOrderAmount.get(facts.amount)?.forEach((id) => ids.add(id));
+    for (const name of [facts.payerName, ...aliasNames]) {
+      const core = normalizePayerName(name)?.core;
+      if (core) this.byCore.get(core)?.forEach((id) => ids.add(id));
+    }
+    const candidates = [...ids].map((id) => this.byId.get(id)!).filter(inWindow);
+    return { ordersByReference: this.byReference, candidates, aliasNames, toleranceRules: this.toleranceRules };
+  }
+}

@@ -1,0 +1,44 @@
+import { ApiError, badRequest } from "@/lib/http/errors";
+
+/** Largest statement file accepted: a month of a busy account's camt.053 stays well below it. */
+export const MAX_STATEMENT_BYTES = 50 * 1024 * 1024;
+
+const ACCEPTED_TYPES = ["text/csv", "application/xml", "text/xml", "text/plain", "application/octet-stream"];
+
+const tooLarge = () => new ApiError(413, "payload_too_large", `Statement files are limited to ${MAX_STATEMENT_BYTES / 1024 / 1024} MB`);
+
+/**
+ * Reads a statement upload as raw bytes: 415 for a content type that is not a file, 413 as soon as
+ * more than MAX_STATEMENT_BYTES arrive (announced or not), 400 for an empty body. The body is read
+ * in chunks so an oversized upload is refused without being buffered whole.
+ */
+export async function readStatementBody(request: Request, maxBytes = MAX_STATEMENT_BYTES): Promise<Uint8Array> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (!ACCEPTED_TYPES.includes(type)) {
+    throw new ApiError(415, "unsupported_media_type", `Content-Type must be one of ${ACCEPTED_TYPES.join(", ")}`);
+  }
+  const announced = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(announced) && announced > maxBytes) throw tooLarge();
+  if (!request.body) throw badRequest("body: the statement file is empty", "invalid_statement");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (size === 0) throw badRequest("body: the statement file is empty", "invalid_statement");
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return bytes;
+}

@@ -1,0 +1,275 @@
+import crypto from "node:crypto";
+import { and, count, eq } from "drizzle-orm";
+import type { ChannelName, PaymentEvent, RefundEvent } from "@/lib/core/channels/types";
+import {
+  BANK_FORMATS,
+  parseStatement,
+  StatementFormatError,
+  type RejectedLine,
+  type StatementFormat,
+  type StatementLine,
+} from "@/lib/core/statements";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { appendAuditEvents, type Actor, type AuditInput } from "@/lib/db/queries/audit";
+import { channelAccounts, payments, statements, type Payment } from "@/lib/db/schema";
+import { badRequest, notFound } from "@/lib/http/errors";
+import { logger } from "@/lib/log";
+import { matchPayments } from "@/lib/services/match-payment";
+import { recordRefund } from "@/lib/services/refunds";
+import { insertStatementPayments, STATEMENT_BATCH_SIZE, type StatementPaymentInput } from "@/lib/services/statement-payments";
+
+export interface ImportStatementParams {
+  merchantId: string;
+  channelAccountId: string;
+  format: StatementFormat | "auto";
+  bytes: Uint8Array;
+  actor: Actor;
+  now: Date;
+}
+
+export interface ImportStatementResult {
+  statementId: string;
+  format: StatementFormat;
+  imported: number;
+  duplicates: number;
+  /** Payments first recorded by a notify that this bill confirmed now. */
+  confirmed: number;
+  refunds: number;
+  matched: number;
+  suggested: number;
+  unmatched: number;
+  rejected: RejectedLine[];
+  /** All rejected lines; `rejected` lists at most MAX_LISTED_REJECTIONS of them. */
+  rejectedCount: number;
+}
+
+// A wrong file can reject hundreds of thousands of lines: the answer and the statement row list the first ones.
+const MAX_LISTED_REJECTIONS = 1000;
+
+/** The channel an account must have for a format: banks for statements, the issuing channel for bills. */
+function channelFor(format: StatementFormat): ChannelName {
+  if (format === "alipay-bill") return "alipay";
+  if (format === "wechat-bill") return "wechatpay";
+  return "bank";
+}
+
+function assertAccountFits(format: StatementFormat, channel: ChannelName) {
+  const needed = channelFor(format);
+  if (channel !== needed) {
+    throw badRequest(`channelAccountId: a ${format} file belongs to a ${needed} account, this account is ${channel}`, "invalid_field");
+  }
+}
+
+const sha256 = (data: Uint8Array | string) => crypto.createHash("sha256").update(data).digest("hex");
+
+/**
+ * Dedupe keys of bank lines: (serial or end-to-end id, booked date, amount) within the account. The
+ * serial alone is not unique (PostFinance repeats AcctSvcrRef on different entries), so the date and
+ * amount are part of the key. A line with neither serial nor end-to-end id (Volksbank, ABN AMRO, ASN
+ * MT940) is keyed on its content (payer, account, memo) plus its occurrence number among identical
+ * lines of the file: re-importing the file, or another file covering the same days, finds the same keys.
+ */
+function bankDedupeKeys(lines: StatementLine[]): string[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    const when = `${l.bookedDate}|${l.amount}${l.currency}`;
+    if (l.bankSerial) return `serial:${l.bankSerial}|${when}`;
+    if (l.endToEndId) return `e2e:${l.endToEndId}|${when}`;
+    const content = `content:${sha256(JSON.stringify([l.payerName, l.payerAccount, l.memo])).slice(0, 32)}|${when}`;
+    const n = (seen.get(content) ?? 0) + 1;
+    seen.set(content, n);
+    return `${content}#${n}`;
+  });
+}
+
+function paymentEvent(l: StatementLine, channel: ChannelName, format: StatementFormat, dedupeKey: string): PaymentEvent {
+  return {
+    kind: "payment",
+    channel,
+    // The contract's channelTransactionId is the bank's serial; a line without one is identified by its key.
+    channelTransactionId: l.bankSerial ?? dedupeKey,
+    reference: l.reference,
+    amount: l.amount,
+    currency: l.currency,
+    receivedAt: l.bookedAt,
+    payerName: l.payerName,
+    payerAccount: l.payerAccount,
+    memo: l.memo,
+    merchantAccountId: null,
+    sellerId: null,
+    details: {
+      ...l.details,
+      statementFormat: format,
+      statementLine: l.lineNo,
+      bookedDate: l.bookedDate,
+      ...(l.valueDate ? { valueDate: l.valueDate } : {}),
+      ...(l.endToEndId ? { endToEndId: l.endToEndId } : {}),
+      raw: l.raw,
+    },
+  };
+}
+
+function refundEvent(l: StatementLine, channel: ChannelName): RefundEvent {
+  return {
+    kind: "refund",
+    channel,
+    channelTransactionId: l.bankSerial ?? "",
+    channelRefundId: l.refundId ?? "",
+    reference: l.reference,
+    cumulativeRefundedAmount: null,
+    amount: l.amount,
+    refundedAt: l.bookedAt,
+    closesPayment: false,
+    details: { ...l.details, source: "bill", statementLine: l.lineNo },
+  };
+}
+
+/** A bill line confirms a payment a notify recorded: stamp it, and flag a different amount for the anomaly sweep. */
+async function confirmByBill(tx: DbOrTx, payment: Payment, billAmount: number, now: Date) {
+  const details: Record<string, unknown> = { ...payment.details, billAmount };
+  if (billAmount !== payment.amount) {
+    details.billMismatch = { billAmount, recordedAmount: payment.amount, difference: billAmount - payment.amount };
+  }
+  await tx.update(payments).set({ confirmedByBillAt: now, details }).where(eq(payments.id, payment.id));
+}
+
+/**
+ * Imports a bank statement or channel bill into one statement row and its payments, all in one
+ * transaction: credits become payments (deduplicated, so a second import of the same file records
+ * nothing), bill refund rows become refunds of their payments, a bill row confirms the payment its
+ * notify recorded. New payments are then matched in bulk (matchPayments), and the counts are read
+ * back from their statuses.
+ */
+export async function importStatement(db: Db, params: ImportStatementParams): Promise<ImportStatementResult> {
+  const [account] = await db
+    .select({ id: channelAccounts.id, channel: channelAccounts.channel })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.id, params.channelAccountId), eq(channelAccounts.merchantId, params.merchantId)))
+    .limit(1);
+  if (!account) throw notFound("Channel account");
+  if (params.format !== "auto") assertAccountFits(params.format, account.channel);
+  let parsed;
+  try {
+    parsed = parseStatement(params.format, params.bytes);
+  } catch (error) {
+    if (error instanceof StatementFormatError) throw badRequest(`body: ${error.message}`, "invalid_statement");
+    throw error;
+  }
+  const format = parsed.format;
+  assertAccountFits(format, account.channel);
+  const isBill = !BANK_FORMATS.includes(format);
+  // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
+  const credits = parsed.lines.filter((l) => l.direction === "credit" && !l.reversal);
+  const refundLines = isBill ? parsed.lines.filter((l) => l.direction === "debit" && l.refundId) : [];
+  const keys = isBill ? credits.map((l) => l.bankSerial ?? "") : bankDedupeKeys(credits);
+  const rejected: RejectedLine[] = [...parsed.rejected];
+  const fileSha256 = sha256(params.bytes);
+  const outcome = await db.transaction(async (tx) => {
+    const [statement] = await tx
+      .insert(statements)
+      .values({
+        merchantId: params.merchantId,
+        channelAccountId: account.id,
+        format,
+        fileSha256,
+        lineCount: parsed.lines.length + parsed.rejected.length,
+        createdAt: params.now,
+      })
+      .returning({ id: statements.id });
+    let imported = 0;
+    let duplicates = 0;
+    let confirmed = 0;
+    const newIds: string[] = [];
+    for (let from = 0; from < credits.length; from += STATEMENT_BATCH_SIZE) {
+      const batch = credits.slice(from, from + STATEMENT_BATCH_SIZE);
+      const inputs: StatementPaymentInput[] = batch.map((l, i) => ({
+        event: paymentEvent(l, account.channel, format, keys[from + i]),
+        dedupeKey: keys[from + i],
+        confirmedByBillAt: isBill ? params.now : null,
+      }));
+      const { inserted, existing } = await insertStatementPayments(tx, {
+        merchantId: params.merchantId,
+        channelAccountId: account.id,
+        origin: isBill ? "bill" : "statement",
+        statementId: statement.id,
+        inputs,
+      });
+      imported += inserted.length;
+      duplicates += batch.length - inserted.length;
+      newIds.push(...inserted.map((p) => p.id));
+      if (!isBill) continue;
+      const billAmountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
+      for (const payment of existing) {
+        if (payment.confirmedByBillAt) continue;
+        await confirmByBill(tx, payment, billAmountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
+        confirmed++;
+      }
+    }
+
+    const audit: AuditInput[] = [];
+    let refunds = 0;
+    for (const l of refundLines) {
+      const [payment] = await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.channelAccountId, account.id), eq(payments.dedupeKey, l.bankSerial ?? "")))
+        .for("update");
+      if (!payment) {
+        rejected.push({ line: l.lineNo, message: `refund ${l.refundId}: no payment ${l.bankSerial} has been recorded on this account` });
+        continue;
+      }
+      const refund = await recordRefund(tx, { payment, event: refundEvent(l, account.channel), now: params.now });
+      audit.push(...refund.audit);
+      if (refund.kind === "recorded") refunds++;
+      if (refund.kind === "refused") rejected.push({ line: l.lineNo, message: refund.reason });
+    }
+
+    rejected.sort((a, b) => a.line - b.line);
+    const listed = rejected.slice(0, MAX_LISTED_REJECTIONS);
+    await tx.update(statements).set({ imported, duplicates, rejected: listed }).where(eq(statements.id, statement.id));
+    audit.push({
+      action: "statement.imported",
+      subjectType: "statement",
+      subjectId: statement.id,
+      after: {
+        format,
+        channelAccountId: account.id,
+        fileSha256,
+        imported,
+        duplicates,
+        confirmed,
+        refunds,
+        rejected: rejected.length,
+      },
+    });
+    await appendAuditEvents(tx, params.merchantId, params.actor, audit);
+    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds, listed };
+  });
+
+  // Matching runs after the import committed: a matching failure must not undo the recorded money,
+  // and a payment left unchecked is picked up again by the sweep (matchCheckedAt stays null).
+  try {
+    await matchPayments(db, { paymentIds: outcome.newIds, now: params.now });
+  } catch (err) {
+    logger.error({ err, statementId: outcome.statementId }, "statement matching deferred to the sweep");
+  }
+  const byStatus = await db
+    .select({ status: payments.status, n: count() })
+    .from(payments)
+    .where(eq(payments.statementId, outcome.statementId))
+    .groupBy(payments.status);
+  const n = (...s: string[]) => byStatus.filter((r) => s.includes(r.status)).reduce((sum, r) => sum + Number(r.n), 0);
+  return {
+    statementId: outcome.statementId,
+    format,
+    imported: outcome.imported,
+    duplicates: outcome.duplicates,
+    confirmed: outcome.confirmed,
+    refunds: outcome.refunds,
+    matched: n("matched", "partially_matched"),
+    suggested: n("suggested"),
+    unmatched: n("unmatched"),
+    rejected: outcome.listed,
+    rejectedCount: rejected.length,
+  };
+}

@@ -1,0 +1,258 @@
+import { describe, expect, it } from "vitest";
+import { and, count, eq } from "drizzle-orm";
+import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
+import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
+import { POST as rejectRoute } from "@/app/api/v1/payments/[paymentId]/reject/route";
+import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
+import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
+import { GET as listRoute } from "@/app/api/v1/payments/route";
+import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
+import { matchPayment, matchPayments } from "@/lib/services/match-payment";
+import { recordPayment } from "@/lib/services/payments";
+import { recordRefund } from "@/lib/services/refunds";
+import { replaceToleranceRules, toleranceRuleSchema } from "@/lib/services/tolerance-rules";
+import { call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+const h = (f: unknown) => f as H;
+
+async function merchantWithBank() {
+  const m = await merchantWithAlipay();
+  const bank = await call(h(createAccountRoute), {
+    apiKey: m.apiKey,
+    body: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755912345678901" } },
+  });
+  return { ...m, bankId: bank.json.id as string };
+}
+type M = Awaited<ReturnType<typeof merchantWithBank>>;
+
+let serial = 0;
+/** A bank statement credit, recorded as the statement import records it (not yet matched). */
+async function bankCredit(m: M, p: { amount: number; memo?: string; payerName?: string | null; payerAccount?: string; at?: Date }) {
+  const { payment } = await recordPayment(t.db(), {
+    merchantId: m.merchantId,
+    channelAccountId: m.bankId,
+    origin: "statement",
+    event: {
+      kind: "payment",
+      channel: "bank",
+      channelTransactionId: `CMB${Date.now()}${++serial}`,
+      reference: null,
+      amount: p.amount,
+      currency: "CNY",
+      receivedAt: (p.at ?? new Date()).toISOString(),
+      payerName: p.payerName === undefined ? "张三" : p.payerName,
+      payerAccount: p.payerAccount ?? `6222${String(serial).padStart(12, "0")}`,
+      memo: p.memo ?? "货款",
+      merchantAccountId: null,
+      sellerId: null,
+      details: {},
+    },
+  });
+  return payment;
+}
+
+const view = async (m: M, paymentId: string) => (await call(h(getPayment), { method: "GET", apiKey: m.apiKey, params: { paymentId } })).json;
+const orderView = async (m: M, reference: string) => (await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference } })).json;
+const post = (route: unknown, m: M, paymentId: string, body?: unknown) => call(h(route), { apiKey: m.apiKey, params: { paymentId }, body });
+const auditCount = async (merchantId: string) =>
+  (await t.db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.merchantId, merchantId)))[0].n;
+
+describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
+  it("a transfer without reference from the order's customer is matched with an explanation; re-running changes nothing", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 15900, customer: { name: "张三" } });
+    await createOrder(m.apiKey, { amount: 15900, customer: { name: "李四" } });
+    const p = await bankCredit(m, { amount: 15900 });
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("matched");
+    const v = await view(m, p.id);
+    expect(v).toMatchObject({ status: "matched", matchMethod: "amount_payer", allocations: [{ reference: o.reference, amount: 15900 }] });
+    expect(v.confidence).toBeGreaterThanOrEqual(0.85);
+    expect(v.explanation).toContain("payer name equals");
+    expect(v.explanationZh).toContain("付款人");
+    expect((await orderView(m, o.reference)).status).toBe("paid");
+    const before = await auditCount(m.merchantId);
+    expect(await matchPayments(t.db(), { paymentIds: [p.id] })).toMatchObject({ alreadyDecided: 1, matched: 0 });
+    expect(await auditCount(m.merchantId)).toBe(before);
+  });
+
+  it("two payments racing for the last open amount of an order: only one takes it", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 9900, customer: { name: "王五" } });
+    const a = await bankCredit(m, { amount: 9900, payerName: "王五" });
+    const b = await bankCredit(m, { amount: 9900, payerName: "王五" });
+    const outcomes = await Promise.all([matchPayment(t.db(), { paymentId: a.id }), matchPayment(t.db(), { paymentId: b.id })]);
+    expect(outcomes.filter((x) => x === "matched")).toHaveLength(1);
+    const order = await orderView(m, o.reference);
+    expect(order).toMatchObject({ status: "paid", paidAmount: 9900 });
+    const loser = outcomes[0] === "matched" ? b : a;
+    const lv = await view(m, loser.id);
+    expect(lv.status).not.toBe("matched");
+    expect(lv.explanation).toContain("duplicate");
+  });
+
+  it("a whole statement: exact references are applied first, so a guess never takes an order its reference pays", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 12800, customer: { name: "赵六" } });
+    const early = await bankCredit(m, { amount: 12800, payerName: "赵六", at: new Date(Date.now() - 60_000) });
+    const withRef = await bankCredit(m, { amount: 12800, payerName: "赵六", memo: `货款 ${o.reference}` });
+    const result = await matchPayments(t.db(), { paymentIds: [early.id, withRef.id] });
+    expect(result.outcomes[withRef.id]).toBe("matched");
+    expect((await view(m, withRef.id)).matchMethod).toBe("reference_in_memo");
+    expect(result.outcomes[early.id]).not.toBe("matched");
+    expect((await orderView(m, o.reference)).status).toBe("paid");
+    const again = await matchPayments(t.db(), { paymentIds: [early.id, withRef.id] });
+    expect(again.outcomes).toEqual({ [early.id]: result.outcomes[early.id], [withRef.id]: "already_decided" });
+  });
+
+  it("a shortfall within the merchant's tolerance rule settles the order with a recorded bank fee; without a rule it stays partially paid", async () => {
+    const m = await merchantWithBank();
+    expect(toleranceRuleSchema.safeParse({ name: "x", cause: "bank_fee" }).success).toBe(false);
+    const saved = await replaceToleranceRules(t.db(), {
+      merchantId: m.merchantId,
+      actor: { type: "user", id: null },
+      rules: [toleranceRuleSchema.parse({ name: "银行手续费", channels: ["bank"], maxShortfallFen: 200, cause: "bank_fee" })],
+    });
+    expect(saved).toEqual([expect.objectContaining({ name: "银行手续费", channels: ["bank"], maxShortfallFen: 200, cause: "bank_fee" })]);
+    const o = await createOrder(m.apiKey, { amount: 10000 });
+    const p = await bankCredit(m, { amount: 9880, memo: `汇款 ${o.reference}` });
+    await matchPayment(t.db(), { paymentId: p.id });
+    const [row] = await t.db().select().from(orders).where(eq(orders.reference, o.reference));
+    expect(row).toMatchObject({ status: "paid", paidAmount: 9880, writtenOffAmount: 120 });
+    expect(row.details.writeOffs).toEqual([expect.objectContaining({ paymentId: p.id, amount: 120, cause: "bank_fee", source: "rule" })]);
+
+    const other = await merchantWithBank();
+    const o2 = await createOrder(other.apiKey, { amount: 10000 });
+    const p2 = await bankCredit(other, { amount: 9880, memo: `汇款 ${o2.reference}` });
+    await matchPayment(t.db(), { paymentId: p2.id });
+    expect((await orderView(other, o2.reference)).status).toBe("partially_paid");
+    const [pay2] = await t.db().select().from(payments).where(eq(payments.id, p2.id));
+    expect(pay2.details.amountMismatch).toMatchObject({ kind: "short", difference: -120 });
+  });
+
+  it("split payments pay an order together; a refund is charged to the payment it came through and refused above what is left of it", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 10000 });
+    const first = await bankCredit(m, { amount: 6000, memo: `${o.reference} 第1笔` });
+    const second = await bankCredit(m, { amount: 4000, memo: `${o.reference} 第2笔` });
+    await matchPayments(t.db(), { paymentIds: [first.id, second.id] });
+    expect((await orderView(m, o.reference)).status).toBe("paid");
+    const refund = (amount: number, id: string) =>
+      t.db().transaction(async (tx) => {
+        const [locked] = await tx.select().from(payments).where(eq(payments.id, second.id)).for("update");
+        return recordRefund(tx, {
+          payment: locked,
+          event: { kind: "refund", channel: "bank", channelTransactionId: second.channelTransactionId, channelRefundId: id, reference: null, cumulativeRefundedAmount: null, amount, refundedAt: new Date().toISOString(), closesPayment: false, details: {} },
+          now: new Date(),
+        });
+      });
+    expect((await refund(3000, "r1")).kind).toBe("recorded");
+    expect((await refund(1500, "r2")).kind).toBe("refused");
+    const after = await orderView(m, o.reference);
+    expect(after).toMatchObject({ status: "partially_refunded", refundedAmount: 3000 });
+    const [p1] = await t.db().select().from(payments).where(eq(payments.id, first.id));
+    expect(p1.refundedAmount).toBe(0);
+  });
+
+  it("manual match: validates, sticks through re-runs, and unmatch stays unmatched", async () => {
+    const m = await merchantWithBank();
+    const stranger = await merchantWithBank();
+    const a = await createOrder(m.apiKey, { amount: 3000, customer: { name: "孙七" } });
+    const b = await createOrder(m.apiKey, { amount: 5000, customer: { name: "孙七" } });
+    const foreign = await createOrder(stranger.apiKey, { amount: 3000 });
+    const p = await bankCredit(m, { amount: 8000, payerName: "某公司", memo: "往来" });
+    await matchPayment(t.db(), { paymentId: p.id });
+
+    const tooMuch = await post(matchRoute, m, p.id, { allocations: [{ reference: a.reference, amount: 3000 }, { reference: b.reference, amount: 5001 }] });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.json.error.message).toContain("allocations");
+    const dup = await post(matchRoute, m, p.id, { allocations: [{ reference: a.reference, amount: 1 }, { reference: a.reference.toLowerCase(), amount: 1 }] });
+    expect(dup.status).toBe(400);
+    expect(dup.json.error.message).toContain("allocations.1.reference");
+    expect((await post(matchRoute, m, p.id, { allocations: [{ reference: "A", amount: -1 }] })).status).toBe(400);
+    expect((await post(matchRoute, m, p.id, { allocations: [{ reference: foreign.reference, amount: 3000 }] })).status).toBe(404);
+    expect((await post(matchRoute, stranger, p.id, { allocations: [{ reference: foreign.reference, amount: 3000 }] })).status).toBe(404);
+
+    const ok = await post(matchRoute, m, p.id, { allocations: [{ reference: a.reference, amount: 3000 }, { reference: b.reference, amount: 5000 }] });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ status: "matched", matchMethod: "manual", confidence: 1, allocatedAmount: 8000 });
+    expect((await orderView(m, b.reference)).status).toBe("paid");
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("already_decided");
+
+    const un = await post(unmatchRoute, m, p.id);
+    expect(un.status).toBe(200);
+    expect(un.json).toMatchObject({ status: "unmatched", allocations: [] });
+    expect((await orderView(m, a.reference)).status).toBe("pending");
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("already_decided");
+    expect((await view(m, p.id)).status).toBe("unmatched");
+    expect((await post(unmatchRoute, stranger, p.id)).status).toBe(404);
+  });
+
+  it("confirming a suggestion matches it and teaches the payer alias; rejected suggestions are not made again", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 5900, customer: { name: "周八" } });
+    const p = await bankCredit(m, { amount: 5900, payerName: "周八妈妈", payerAccount: "6222000011112222" });
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("suggested");
+    const suggested = await view(m, p.id);
+    expect(suggested.suggestions[0]).toMatchObject({ references: [o.reference], method: "amount_payer" });
+    expect(typeof suggested.suggestions[0].explanation).toBe("string");
+    const rejected = await post(rejectRoute, m, p.id);
+    expect(rejected.status).toBe(200);
+    expect(rejected.json.status).toBe("unmatched");
+    expect((await post(rejectRoute, m, p.id)).status).toBe(409);
+
+    // Rejected: the same order is never suggested again for this payment.
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("unmatched");
+    expect((await view(m, p.id)).suggestions).toBeUndefined();
+
+    const p2 = await bankCredit(m, { amount: 5900, payerName: "周八妈妈", payerAccount: "6222000011112222" });
+    expect(await matchPayment(t.db(), { paymentId: p2.id })).toBe("suggested");
+    expect((await post(confirmRoute, m, p2.id, { index: 5 })).status).toBe(400);
+    const confirmed = await post(confirmRoute, m, p2.id, {});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({ status: "matched", matchMethod: "manual", allocations: [{ reference: o.reference, amount: 5900 }] });
+    expect((await post(confirmRoute, m, p2.id, {})).status).toBe(409);
+    const aliases = await t.db().select().from(payerAliases).where(eq(payerAliases.merchantId, m.merchantId));
+    expect(aliases.map((a) => a.customerName)).toEqual(["周八", "周八"]);
+
+    // The same payer account now identifies 周八 even under another name.
+    const next = await createOrder(m.apiKey, { amount: 7700, customer: { name: "周八" } });
+    const p3 = await bankCredit(m, { amount: 7700, payerName: "周八的家人", payerAccount: "6222000011112222" });
+    expect(await matchPayment(t.db(), { paymentId: p3.id })).toBe("matched");
+    const v3 = await view(m, p3.id);
+    expect(v3).toMatchObject({ matchMethod: "amount_payer", allocations: [{ reference: next.reference }] });
+    expect(v3.explanation).toContain("confirmed before");
+  });
+
+  it("lists payments with filters and keyset pages, newest first", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 2000 });
+    const base = Date.now() - 10 * 60_000;
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await bankCredit(m, { amount: 2000 + i, memo: i === 0 ? o.reference : "杂项", payerName: null, at: new Date(base + i * 1000) }));
+    await matchPayments(t.db(), { paymentIds: made.map((p) => p.id) });
+    const list = (q: string) => call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?${q}` });
+    const page1 = await list("channel=bank&limit=2");
+    expect(page1.status).toBe(200);
+    expect(page1.json.data.map((p: { amount: number }) => p.amount)).toEqual([2004, 2003]);
+    const page2 = await list(`channel=bank&limit=2&cursor=${page1.json.nextCursor}`);
+    expect(page2.json.data.map((p: { amount: number }) => p.amount)).toEqual([2002, 2001]);
+    const page3 = await list(`channel=bank&limit=2&cursor=${page2.json.nextCursor}`);
+    expect(page3.json).toMatchObject({ nextCursor: null });
+    expect(page3.json.data[0]).toMatchObject({ amount: 2000, status: "matched", allocations: [{ reference: o.reference }] });
+    const matched = await list("status=matched");
+    expect(matched.json.data).toHaveLength(1);
+    expect((await list("channel=alipay")).json.data).toHaveLength(0);
+    expect((await list("status=paid")).status).toBe(400);
+    expect((await list("limit=0")).status).toBe(400);
+    expect((await list("from=2026-13-01")).status).toBe(400);
+    const stranger = await merchantWithBank();
+    expect((await call(h(listRoute), { method: "GET", apiKey: stranger.apiKey, path: "/api/v1/payments" })).json.data).toHaveLength(0);
+    const [{ n }] = await t.db().select({ n: count() }).from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.status, "unmatched")));
+    expect(n).toBe(4);
+  });
+});

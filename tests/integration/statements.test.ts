@@ -1,0 +1,236 @@
+import fs from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as importRoute } from "@/app/api/v1/statements/route";
+import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
+import { auditEvents, payments, refunds, statements } from "@/lib/db/schema";
+import { MAX_STATEMENT_BYTES } from "@/lib/services/statement-body";
+import { ALIPAY_SAMPLE, CMB_HEADER, CMB_SAMPLE, ICBC_SAMPLE, alipayBill, alipayRefund, alipayTrade, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
+import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
+import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+const FIXTURES = path.resolve(__dirname, "../fixtures/statements");
+const file = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
+
+/** POSTs a raw statement body the way a client uploads a file. */
+async function upload(apiKey: string, query: Record<string, string>, body: Uint8Array | string, contentType = "text/plain") {
+  const request = new Request(`${BASE}/api/v1/statements?${new URLSearchParams(query)}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": contentType },
+    body: typeof body === "string" ? body : Buffer.from(body),
+  });
+  const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+async function addAccount(apiKey: string, channel: string, credentials: Record<string, string>) {
+  const res = await call(createChannelAccount as unknown as H, { apiKey, body: { channel, name: `${channel} 账户`, credentials } });
+  if (res.status !== 201) throw new Error(res.text);
+  return res.json.id as string;
+}
+
+async function bankMerchant() {
+  const m = await merchantWithAlipay();
+  const bankId = await addAccount(m.apiKey, "bank", { bankName: "招商银行", accountNo: "755912345610101" });
+  return { ...m, bankId };
+}
+
+const amountsOf = async (statementId: string) =>
+  (await t.db().select({ amount: payments.amount }).from(payments).where(eq(payments.statementId, statementId))).map((p) => p.amount).sort((a, b) => a - b);
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
+  it.each([
+    ["camt053/postfinance_camt.053.001.04_CH2909000000250094239.xml", "camt053", "application/xml", [450, 150000, 153700, 169222]],
+    ["camt053/stuzza_at_camt.053.001.02_valid_example_stuzza.xml", "auto", "text/xml", [5000, 10000, 25000]],
+    ["camt053/ubs_ch_camt.053.001.08_valid_example_v8.xml", "camt053", "application/xml", [47440, 8885]],
+    ["camt053/genkgo_camt.053.001.08_fixture.xml", "auto", "application/xml", [885]],
+    ["camt054/postfinance_camt.054.001.04_ESR-ASR_batch.xml", "camt054", "application/xml", [25000, 20000, 30000, 32400, 46300]],
+    ["camt054/postfinance_camt.054.001.04_credit.xml", "auto", "application/xml", [150000]],
+    ["mt940/ing_nl_sepa_ing-4.txt", "mt940", "text/plain", [10520, 33553, 32778]],
+    ["mt940/volksbank_de_volksbankenraiffeisenbanken_CRLF.txt", "auto", "text/plain", [6500, 8000, 8000, 5500, 6500, 8000, 5500, 5500, 6500, 5000, 4000, 5500]],
+    ["mt940/abnamro_nl_sepa_abnamro2_CRLF.txt", "mt940", "application/octet-stream", [50001]],
+    ["mt940/asnbank_nl_swift_blocks_mt940.txt", "auto", "text/plain", [100000, 82872, 100018]],
+  ])("%s (%s) imports exactly its credits, and a second import imports nothing", async (name, format, type, amounts) => {
+    const m = await bankMerchant();
+    const first = await upload(m.apiKey, { channelAccountId: m.bankId, format }, file(name), type);
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ imported: amounts.length, duplicates: 0, matched: 0, suggested: 0, unmatched: amounts.length, rejected: [] });
+    expect(await amountsOf(first.json.statementId)).toEqual(sorted(amounts));
+    const again = await upload(m.apiKey, { channelAccountId: m.bankId, format }, file(name), type);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ imported: 0, duplicates: amounts.length, matched: 0, unmatched: 0 });
+    expect(await amountsOf(again.json.statementId)).toEqual([]);
+  });
+
+  it("bank payments carry the serial as channelTransactionId, payer and memo; PostFinance's repeated AcctSvcrRef stays two payments", async () => {
+    const m = await bankMerchant();
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId }, file("camt053/postfinance_camt.053.001.04_CH2909000000250094239.xml"), "application/xml");
+    const rows = await t.db().select().from(payments).where(eq(payments.statementId, res.json.statementId));
+    const shared = rows.filter((p) => p.channelTransactionId === "07582000303KBMSU").map((p) => p.amount);
+    expect(sorted(shared)).toEqual([153700, 169222]);
+    expect(rows.every((p) => p.channel === "bank" && p.origin === "statement" && p.currency === "CHF")).toBe(true);
+    const [statement] = await t.db().select().from(statements).where(eq(statements.id, res.json.statementId));
+    expect(statement).toMatchObject({ format: "camt053", imported: 4, duplicates: 0, channelAccountId: m.bankId });
+    const audit = await t.db().select().from(auditEvents).where(and(eq(auditEvents.subjectId, res.json.statementId), eq(auditEvents.action, "statement.imported")));
+    expect(audit).toHaveLength(1);
+    expect(audit[0].after).toMatchObject({ imported: 4, format: "camt053" });
+  });
+
+  it("GBK CMB and ICBC exports import their credits and list the bad rows", async () => {
+    const m = await bankMerchant();
+    const cmb = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(CMB_SAMPLE), "text/csv");
+    expect(cmb.status).toBe(200);
+    expect(cmb.json).toMatchObject({ imported: 2, duplicates: 0, rejected: [{ line: 8, message: expect.stringContaining("20241301") }] });
+    expect(await amountsOf(cmb.json.statementId)).toEqual([123456, 880000]);
+    const icbc = await upload(m.apiKey, { channelAccountId: m.bankId, format: "auto" }, toGbk(ICBC_SAMPLE), "text/csv; charset=gbk");
+    expect(icbc.json).toMatchObject({ format: "icbc-csv", imported: 2, rejected: [{ line: 5 }] });
+    expect(await amountsOf(icbc.json.statementId)).toEqual([50, 1280000]);
+    const again = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(CMB_SAMPLE), "text/csv");
+    expect(again.json).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+
+  it("a bank memo with the checkout reference typed lower case in groups (货款ld7k 2m9q x4) matches that order", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 880000, channel: "bank" });
+    const typed = (order.reference as string).toLowerCase().replace(/(.{4})(?=.)/g, "$1 ");
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: "20240501", time: "10:23:45", credit: "8,800.00", serial: "K9000000001", memo: `货款${typed}`, payer: "张三贸易有限公司", account: "6225880123456789" }),
+      cmbCredit({ date: "20240501", time: "10:30:00", credit: "1.00", serial: "K9000000002", memo: "无参考号", payer: "李四", account: "6225880123456780" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(csv), "text/csv");
+    expect(res.json).toMatchObject({ imported: 2, matched: 1, unmatched: 1, suggested: 0 });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+    expect(after.json).toMatchObject({ status: "paid", paidAmount: 880000 });
+    expect(after.json.payments).toEqual([expect.objectContaining({ channel: "bank", channelTransactionId: "K9000000001", matchMethod: "reference_in_memo" })]);
+  });
+
+  it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {
+    const m = await merchantWithAlipay();
+    const wx = await addAccount(m.apiKey, "wechatpay", {
+      mchId: "1601959334",
+      apiV3Key: "0123456789abcdef0123456789abcdef",
+      platformPublicKey: generateAlipayKeyPair().publicKeyPem,
+      platformPublicKeyId: "PUB_KEY_ID_0116019593342021012800000000000001",
+    });
+    const bill = file("wechatpay-bill/wechatpay_v3_tradebill_ALL_20210128.csv");
+    const res = await upload(m.apiKey, { channelAccountId: wx, format: "wechat-bill" }, bill, "text/csv");
+    expect(res.json).toMatchObject({ imported: 3, duplicates: 0, unmatched: 3 });
+    const rows = await t.db().select().from(payments).where(eq(payments.statementId, res.json.statementId));
+    expect(rows.map((p) => [p.channelTransactionId, p.reference, p.amount, p.channel, p.origin]).sort()).toEqual([
+      ["4200000910202101282955148400", "S20210128153505214586", 1, "wechatpay", "bill"],
+      ["4200000925202101284997714292", "S20210128170702357723", 1, "wechatpay", "bill"],
+      ["4200000926202101281412639609", "S20210128165824499930", 1, "wechatpay", "bill"],
+    ]);
+    expect(rows.every((p) => p.confirmedByBillAt !== null)).toBe(true);
+    expect((await upload(m.apiKey, { channelAccountId: wx }, bill, "text/csv")).json).toMatchObject({ imported: 0, duplicates: 3 });
+  });
+
+  it("an Alipay notify then the T+1 bill with the same trade no is ONE payment, confirmed by the bill; its refund row is recorded once", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 12800 });
+    const tradeNo = "2024050122001468450512505578";
+    const notify = signAlipayParams(
+      alipayPaymentNotify({ outTradeNo: order.reference, appId: m.appId, totalAmount: "128.00", tradeNo, gmtPayment: "2024-05-01 10:00:09" }),
+      m.keys.privateKeyPem,
+    );
+    const posted = await call(webhookRoute as unknown as H, {
+      params: { channel: "alipay", channelAccountId: m.accountId },
+      rawBody: toFormBody(notify),
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    });
+    expect(posted.text).toBe("success");
+    const bill = alipayBill([
+      alipayTrade({ tradeNo, outTradeNo: order.reference, amount: "128.00", created: "2024-05-01 10:00:01", finished: "2024-05-01 10:00:09" }),
+      alipayTrade({ tradeNo: "2024050122001468450512505599", outTradeNo: "OTHER-1", amount: "88.00", created: "2024-05-01 12:30:00", finished: "2024-05-01 12:30:05" }),
+      alipayRefund({ tradeNo, outTradeNo: order.reference, amount: "20.00", finished: "2024-05-01 18:00:00", batchNo: "RF20240501001" }),
+      alipayRefund({ tradeNo: "2024050122001468450500000000", outTradeNo: "NOPE", amount: "1.00", finished: "2024-05-01 18:00:00", batchNo: "RF2" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.accountId, format: "alipay-bill" }, toGbk(bill), "text/csv");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ imported: 1, duplicates: 1, confirmed: 1, refunds: 1, unmatched: 1 });
+    expect(res.json.rejected).toEqual([{ line: 9, message: expect.stringContaining("2024050122001468450500000000") }]);
+    const same = await t.db().select().from(payments).where(and(eq(payments.channelAccountId, m.accountId), eq(payments.channelTransactionId, tradeNo)));
+    expect(same).toHaveLength(1);
+    expect(same[0]).toMatchObject({ origin: "notify", amount: 12800, refundedAmount: 2000, status: "matched" });
+    expect(same[0].confirmedByBillAt).not.toBeNull();
+    expect(same[0].details).toMatchObject({ billAmount: 12800 });
+    expect(same[0].details.billMismatch).toBeUndefined();
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+    expect(after.json).toMatchObject({ status: "partially_refunded", refundedAmount: 2000 });
+
+    const again = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(bill), "text/csv");
+    expect(again.json).toMatchObject({ format: "alipay-bill", imported: 0, duplicates: 2, confirmed: 0, refunds: 0 });
+    expect(await t.db().select().from(refunds).where(eq(refunds.paymentId, same[0].id))).toHaveLength(1);
+  });
+
+  it("a bill amount that differs from the notify is flagged as billMismatch on the payment", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 12800 });
+    const tradeNo = "2024050222001468450512505001";
+    const notify = signAlipayParams(alipayPaymentNotify({ outTradeNo: order.reference, appId: m.appId, totalAmount: "128.00", tradeNo }), m.keys.privateKeyPem);
+    await call(webhookRoute as unknown as H, {
+      params: { channel: "alipay", channelAccountId: m.accountId },
+      rawBody: toFormBody(notify),
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    });
+    const bill = alipayBill([alipayTrade({ tradeNo, outTradeNo: order.reference, amount: "127.00", created: "2024-03-01 12:00:00", finished: "2024-03-01 12:00:05" })]);
+    const res = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(bill), "text/csv");
+    expect(res.json).toMatchObject({ imported: 0, confirmed: 1 });
+    const [p] = await t.db().select().from(payments).where(eq(payments.channelTransactionId, tradeNo));
+    expect(p.details.billMismatch).toEqual({ billAmount: 12700, recordedAmount: 12800, difference: -100 });
+  });
+
+  it("the Alipay sample fixture imports on an alipay account", async () => {
+    const m = await merchantWithAlipay();
+    const res = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(ALIPAY_SAMPLE), "text/csv");
+    expect(res.json).toMatchObject({ format: "alipay-bill", imported: 2, refunds: 1, rejected: [{ line: 9 }] });
+    expect(await amountsOf(res.json.statementId)).toEqual([8800, 12800]);
+  });
+
+  it("malformed input gets a 400 or per-line rejections, never a 500", async () => {
+    const m = await bankMerchant();
+    const q = { channelAccountId: m.bankId };
+    const notXml = await upload(m.apiKey, { ...q, format: "camt053" }, "this is not xml", "application/xml");
+    expect(notXml.status).toBe(400);
+    expect(notXml.json.error.message).toMatch(/camt053/);
+    const unknown = await upload(m.apiKey, q, new Uint8Array([0x00, 0xff, 0x13, 0x37]), "application/octet-stream");
+    expect(unknown.status).toBe(400);
+    const xxe = await upload(m.apiKey, q, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Document><BkToCstmrStmt/></Document>`, "text/xml");
+    expect(xxe.status).toBe(400);
+    const badLines = await upload(m.apiKey, { ...q, format: "mt940" }, ":20:X\n:25:Y\n:60F:C240101EUR1,00\n:61:garbage\n:61:240102C1,00NTRFNONREF//OK\n-", "text/plain");
+    expect(badLines.status).toBe(200);
+    expect(badLines.json).toMatchObject({ imported: 1, rejected: [{ line: 4 }] });
+    const empty = await upload(m.apiKey, q, "", "text/plain");
+    expect(empty.status).toBe(400);
+  });
+
+  it("checks the query, the content type, the size and the account", async () => {
+    const m = await bankMerchant();
+    const other = await bankMerchant();
+    const body = file("camt053/genkgo_camt.053.001.08_fixture.xml");
+    const missing = await upload(m.apiKey, {}, body, "application/xml");
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.message).toContain("channelAccountId");
+    const badFormat = await upload(m.apiKey, { channelAccountId: m.bankId, format: "pdf" }, body, "application/xml");
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.json.error.message).toContain("format");
+    expect((await upload(m.apiKey, { channelAccountId: m.bankId }, body, "application/json")).status).toBe(415);
+    expect((await upload(m.apiKey, { channelAccountId: other.bankId }, body, "application/xml")).status).toBe(404);
+    const wrongChannel = await upload(m.apiKey, { channelAccountId: m.accountId }, body, "application/xml");
+    expect(wrongChannel.status).toBe(400);
+    expect(wrongChannel.json.error.message).toContain("bank");
+    const alipayOnBank = await upload(m.apiKey, { channelAccountId: m.bankId, format: "alipay-bill" }, toGbk(ALIPAY_SAMPLE), "text/csv");
+    expect(alipayOnBank.status).toBe(400);
+    const tooBig = await upload(m.apiKey, { channelAccountId: m.bankId }, new Uint8Array(MAX_STATEMENT_BYTES + 1).fill(0x41), "text/plain");
+    expect(tooBig.status).toBe(413);
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { decideMatch } from "@/lib/core/matching/engine";
+import type { MatchResult } from "@/lib/core/matching/types";
+import { bankFeeRule, context, nextReference, order, payment, T0, typoOf } from "@/tests/fixtures/matching/engine-fixtures";
+
+const DAY = 86_400_000;
+function asMatch(r: MatchResult) {
+  if (r.kind !== "match") throw new Error(`expected a match, got ${r.kind}: ${r.explanation.en}`);
+  return r;
+}
+
+describe("exact references", () => {
+  it("the echoed reference field settles the order; explanation in both languages", () => {
+    const o = order({ amount: 4200 });
+    const r = asMatch(decideMatch(payment({ amount: 4200, reference: o.reference, channel: "alipay" }), context([o])));
+    expect(r).toMatchObject({ method: "reference", confidence: 1, allocations: [{ orderId: o.id, amount: 4200 }], writeOffs: [], amountMismatch: null });
+    expect(r.explanation.en).toContain(o.reference);
+    expect(r.explanation.zh).toContain("订单号");
+  });
+
+  it("a reference in the memo, in lower case and in groups, is found", () => {
+    const o = order();
+    const grouped = o.reference.toLowerCase().replace(/(.{4})/g, "$1 ").trim();
+    const r = asMatch(decideMatch(payment({ memo: `付款 ${grouped}` }), context([o])));
+    expect(r.method).toBe("reference_in_memo");
+  });
+
+  it("split payments: each part with the reference goes to the order, which stays partly open", () => {
+    const o = order({ amount: 30000, openAmount: 12000, status: "partially_paid" });
+    const r = asMatch(decideMatch(payment({ amount: 8000, memo: `${o.reference} 第2笔` }), context([o])));
+    expect(r.allocations).toEqual([{ orderId: o.id, reference: o.reference, amount: 8000 }]);
+    expect(r.amountMismatch).toMatchObject({ kind: "short", expected: 12000, received: 8000, difference: -4000 });
+  });
+
+  it("merged: one transfer naming two references fills both open amounts", () => {
+    const a = order({ amount: 1990 });
+    const b = order({ amount: 5900, customerName: "李四" });
+    const r = asMatch(decideMatch(payment({ amount: 7890, memo: `${a.reference},${b.reference}` }), context([a, b])));
+    expect(r.method).toBe("multi_reference");
+    expect(r.allocations.map((x) => x.amount)).toEqual([1990, 5900]);
+    expect(r.amountMismatch).toBeNull();
+  });
+
+  it("never matches a reference the merchant does not have (another merchant's)", () => {
+    const foreign = nextReference();
+    const mine = order({ amount: 9900, customerName: "王五" });
+    const r = decideMatch(payment({ amount: 9900, memo: foreign, payerName: "赵六" }), context([mine]));
+    expect(r.kind).toBe("none");
+    expect(r.explanation.en).toContain(foreign);
+  });
+});
+
+describe("amounts that differ", () => {
+  it("short beyond any rule: the payment matches, the order stays partially paid, the gap is flagged", () => {
+    const o = order({ amount: 10000 });
+    const r = asMatch(decideMatch(payment({ amount: 9880, memo: `汇款 ${o.reference}` }), context([o])));
+    expect(r.writeOffs).toEqual([]);
+    expect(r.amountMismatch).toEqual({ kind: "short", expected: 10000, received: 9880, difference: -120, references: [o.reference] });
+    expect(r.explanation.zh).toContain("少");
+  });
+
+  it("short within the merchant's bank-fee rule: written off as a bank fee", () => {
+    const o = order({ amount: 10000 });
+    const r = asMatch(decideMatch(payment({ amount: 9880, memo: `汇款 ${o.reference}` }), context([o], { toleranceRules: [bankFeeRule] })));
+    expect(r.writeOffs).toEqual([{ orderId: o.id, amount: 120, cause: "bank_fee", source: "rule", rule: "银行手续费" }]);
+    expect(r.amountMismatch).toBeNull();
+    expect(r.explanation.en).toContain("tolerance rule");
+  });
+
+  it("the rule is per channel: an Alipay shortfall is not a bank fee", () => {
+    const o = order({ amount: 10000 });
+    const r = asMatch(decideMatch(payment({ amount: 9880, channel: "alipay", reference: o.reference }), context([o], { toleranceRules: [bankFeeRule] })));
+    expect(r.writeOffs).toEqual([]);
+  });
+
+  it("a discount the channel states is written off with its causes instead of a tolerance", () => {
+    const o = order({ amount: 10000 });
+    const details = { amount: { total: 10000, payer_total: 8500 }, promotion_detail: [{ amount: 1500, merchant_contribute: 1000, wechatpay_contribute: 500 }] };
+    const r = asMatch(decideMatch(payment({ amount: 8500, channel: "wechatpay", reference: o.reference, details }), context([o])));
+    expect(r.writeOffs).toEqual([
+      { orderId: o.id, amount: 1000, cause: "coupon", source: "channel" },
+      { orderId: o.id, amount: 500, cause: "platform_subsidy", source: "channel" },
+    ]);
+    expect(r.amountMismatch).toBeNull();
+  });
+
+  it("overpaid: the whole payment goes to the order and the surplus is flagged", () => {
+    const o = order({ amount: 5000 });
+    const r = asMatch(decideMatch(payment({ amount: 10000, memo: o.reference }), context([o])));
+    expect(r.allocations[0].amount).toBe(10000);
+    expect(r.amountMismatch).toMatchObject({ kind: "over", difference: 5000 });
+  });
+});
+
+describe("damaged references", () => {
+  it("a typo one character away, exact amount, same payer → typo_reference", () => {
+    const o = order({ amount: 25900 });
+    const r = asMatch(decideMatch(payment({ amount: 25900, memo: `货款${typoOf(o.reference)}` }), context([o])));
+    expect(r.method).toBe("typo_reference");
+    expect(r.confidence).toBeGreaterThan(0.9);
+    expect(r.explanation.zh).toContain("笔误");
+  });
+
+  it("a typo with a different amount is only a suggestion", () => {
+    const o = order({ amount: 25900 });
+    const r = decideMatch(payment({ amount: 20000, memo: `货款${typoOf(o.reference)}` }), context([o]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind === "suggest") expect(r.suggestions[0]).toMatchObject({ references: [o.reference], method: "typo_reference" });
+  });
+
+  it("a typo from a payer that contradicts the customer is only a suggestion", () => {
+    const o = order({ amount: 25900, customerName: "王芳" });
+    expect(decideMatch(payment({ amount: 25900, payerName: "刘强", memo: typoOf(o.reference) }), context([o])).kind).toBe("suggest");
+  });
+});
+
+describe("no reference: amount and payer", () => {
+  it("one open order of this payer with this amount → amount_payer", () => {
+    const o = order({ amount: 15900 });
+    const other = order({ amount: 15900, customerName: "李四" });
+    const r = asMatch(decideMatch(payment({ amount: 15900, memo: "货款" }), context([o, other])));
+    expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: o.id }] });
+    expect(r.confidence).toBeGreaterThanOrEqual(0.85);
+    expect(r.explanation.en).toMatch(/payer name equals/);
+  });
+
+  it("never on amount alone: a different or missing payer name is not enough", () => {
+    const o = order({ amount: 15900, customerName: "李四" });
+    expect(decideMatch(payment({ amount: 15900 }), context([o])).kind).toBe("suggest");
+    expect(decideMatch(payment({ amount: 15900, payerName: null }), context([o])).kind).not.toBe("match");
+  });
+
+  it("two open orders of the same payer and amount → suggestion, never a guess", () => {
+    const a = order({ amount: 9900 });
+    const b = order({ amount: 9900, createdAt: new Date(T0.getTime() + DAY) });
+    const r = decideMatch(payment({ amount: 9900 }), context([a, b]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind === "suggest") expect(r.suggestions.map((s) => s.references[0]).sort()).toEqual([a.reference, b.reference].sort());
+  });
+
+  it("a twin order already paid makes it a possible duplicate payment, not a match", () => {
+    const paid = order({ amount: 9900, status: "paid", openAmount: 0 });
+    const open = order({ amount: 9900 });
+    const r = decideMatch(payment({ amount: 9900 }), context([paid, open]));
+    expect(r.kind).toBe("suggest");
+    expect(r.explanation.en).toContain("duplicate");
+  });
+
+  it("a twin order being paid in parts still makes the payer's orders of this amount ambiguous", () => {
+    const partly = order({ amount: 9900, status: "partially_paid", openAmount: 4000 });
+    const open = order({ amount: 9900 });
+    expect(decideMatch(payment({ amount: 9900 }), context([partly, open])).kind).toBe("suggest");
+  });
+
+  it("a memo naming someone else's reference or document number blocks the amount match", () => {
+    const o = order({ amount: 19900 });
+    expect(decideMatch(payment({ amount: 19900, memo: nextReference() }), context([o])).kind).toBe("suggest");
+    expect(decideMatch(payment({ amount: 19900, memo: "货款4549880175" }), context([o])).kind).toBe("suggest");
+    expect(decideMatch(payment({ amount: 19900, memo: "利息" }), context([o])).kind).toBe("suggest");
+    // A phone number is not a document number.
+    expect(decideMatch(payment({ amount: 19900, memo: "13800138000 货款" }), context([o])).kind).toBe("match");
+  });
+
+  it("company names agree once place and suffix are removed, but not across cities", () => {
+    const o = order({ amount: 128800, customerName: "恒达贸易" });
+    expect(asMatch(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([o]))).explanation.en).toContain("legal suffix");
+    const sh = order({ amount: 128800, customerName: "上海恒达贸易有限公司" });
+    expect(decideMatch(payment({ amount: 128800, payerName: "杭州恒达贸易有限公司" }), context([sh])).kind).not.toBe("match");
+  });
+
+  it("a learned alias identifies the payer", () => {
+    const o = order({ amount: 5900, customerName: "张三" });
+    expect(decideMatch(payment({ amount: 5900, payerName: "张三妈妈" }), context([o])).kind).not.toBe("match");
+    const r = asMatch(decideMatch(payment({ amount: 5900, payerName: "张三妈妈" }), context([o], { aliasNames: ["张三"] })));
+    expect(r.explanation.en).toContain("confirmed before");
+  });
+
+  it("a tolerated shortfall can match on payer when the name is exact, with the write-off", () => {
+    const o = order({ amount: 10000 });
+    const r = asMatch(decideMatch(payment({ amount: 9900 }), context([o], { toleranceRules: [bankFeeRule] })));
+    expect(r.writeOffs).toEqual([{ orderId: o.id, amount: 100, cause: "bank_fee", source: "rule", rule: "银行手续费" }]);
+  });
+
+  it("rejected suggestions are not made again", () => {
+    const o = order({ amount: 7700, customerName: "李四" });
+    const r = decideMatch(payment({ amount: 7700, rejected: [[o.reference]] }), context([o]));
+    expect(r.kind).toBe("none");
+  });
+});
+
+describe("no reference: the sum of the same payer's open orders", () => {
+  it("exactly one group adds up → amount_payer_sum", () => {
+    const a = order({ amount: 3000 });
+    const b = order({ amount: 7000 });
+    const c = order({ amount: 4500 });
+    const stranger = order({ amount: 6000, customerName: "李四" });
+    const r = asMatch(decideMatch(payment({ amount: 10000 }), context([a, b, c, stranger])));
+    expect(r.method).toBe("amount_payer_sum");
+    expect(r.allocations.map((x) => x.orderId).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it("prefers the smallest group", () => {
+    // 6500 + 3500 and 1000 + 2000 + 3000 + 4000 both make 10000.
+    const pair = [order({ amount: 6500 }), order({ amount: 3500 })];
+    const four = [1000, 2000, 3000, 4000].map((amount) => order({ amount }));
+    const r = asMatch(decideMatch(payment({ amount: 10000 }), context([...four, ...pair])));
+    expect(r.allocations.map((x) => x.orderId).sort()).toEqual(pair.map((o) => o.id).sort());
+  });
+
+  it("interchangeable groups (same amounts) → suggestions", () => {
+    const orders = [0, 1, 2].map((d) => order({ amount: 5000, createdAt: new Date(T0.getTime() + d * DAY) }));
+    const r = decideMatch(payment({ amount: 10000, receivedAt: new Date(T0.getTime() + 3 * DAY) }), context(orders));
+    expect(r.kind).toBe("suggest");
+    expect(r.explanation.en).toContain("cannot be told apart");
+  });
+
+  it("different groups of the same size: the oldest orders win", () => {
+    const old = [order({ amount: 3000 }), order({ amount: 7000 })];
+    const newer = [4000, 6000].map((amount) => order({ amount, createdAt: new Date(T0.getTime() + DAY) }));
+    const r = asMatch(decideMatch(payment({ amount: 10000, receivedAt: new Date(T0.getTime() + 2 * DAY) }), context([...old, ...newer])));
+    expect(r.allocations.map((x) => x.orderId).sort()).toEqual(old.map((o) => o.id).sort());
+    expect(r.confidence).toBeLessThan(0.88);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { compareNames, normalizePayerName, payerAgreement } from "@/lib/core/matching/payer-name";
+
+describe("normalizePayerName", () => {
+  it("folds full width, case, spaces and punctuation", () => {
+    expect(normalizePayerName("  张 三 ")?.full).toBe("张三");
+    expect(normalizePayerName("ＺＨＡＮＧ　Ｓａｎ")?.full).toBe("zhangsan");
+    expect(normalizePayerName("王·小明")?.full).toBe("王小明");
+    expect(normalizePayerName("   ")).toBeNull();
+    expect(normalizePayerName(null)).toBeNull();
+  });
+
+  it("splits place prefix and legal suffix off company names", () => {
+    expect(normalizePayerName("上海恒达贸易有限公司")).toMatchObject({ core: "恒达贸易", place: "上海", isCompany: true });
+    expect(normalizePayerName("杭州市禾木家居股份有限公司")).toMatchObject({ core: "禾木家居", place: "杭州" });
+    expect(normalizePayerName("锦程服饰有限责任公司")).toMatchObject({ core: "锦程服饰", place: null });
+    // A short person's name that happens to contain a place stays whole.
+    expect(normalizePayerName("周杭州")).toMatchObject({ core: "周杭州", place: null, isCompany: false });
+  });
+});
+
+describe("compareNames", () => {
+  it("tells exact, company-core, masked, partial and different apart", () => {
+    expect(compareNames("张三", "张 三")).toBe("exact");
+    expect(compareNames("上海恒达贸易有限公司", "恒达贸易")).toBe("company_core");
+    expect(compareNames("恒达贸易有限公司", "恒达贸易股份有限公司")).toBe("company_core");
+    expect(compareNames("张*", "张三")).toBe("masked");
+    expect(compareNames("*三", "李四")).toBe("different");
+    expect(compareNames("恒达贸易", "上海恒达贸易电子商务有限公司")).toBe("partial");
+    expect(compareNames("王伟", "王芳")).toBe("different");
+    expect(compareNames(null, "王芳")).toBe("unknown");
+  });
+
+  it("two different explicit cities are two different companies", () => {
+    expect(compareNames("上海恒达贸易有限公司", "杭州恒达贸易有限公司")).toBe("different");
+  });
+
+  it("a learned alias counts as agreement", () => {
+    expect(payerAgreement("李小龙", ["张三"], "张三")).toBe("alias");
+    expect(payerAgreement("李小龙", [], "张三")).toBe("different");
+  });
+});

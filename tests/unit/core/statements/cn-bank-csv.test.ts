@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { parseCmbCsv, parseIcbcCsv, parseStatement, StatementFormatError } from "@/lib/core/statements";
+import { CMB_HEADER, CMB_SAMPLE, ICBC_SAMPLE, buildCsv, cmbCredit, toGbk } from "../../../fixtures/statements/cn-exports";
+
+describe("cmb-csv (our GBK fixture)", () => {
+  it("decodes GBK, skips the preamble and 合计 footer, maps columns by name and reads 1,234.56", () => {
+    const r = parseStatement("cmb-csv", toGbk(CMB_SAMPLE));
+    expect(r.lines.map((l) => [l.lineNo, l.direction, l.amount, l.bankSerial, l.bookedAt])).toEqual([
+      [5, "credit", 880000, "K1234567890", "2024-05-01T02:23:45.000Z"],
+      [6, "debit", 120000, "K1234567891", "2024-05-01T03:02:00.000Z"],
+      [7, "credit", 123456, "K1234567892", "2024-05-02T01:15:10.000Z"],
+    ]);
+    expect(r.lines[0]).toMatchObject({
+      currency: "CNY",
+      payerName: "张三贸易有限公司",
+      payerAccount: "6225880123456789",
+      memo: "货款P7K2M9QX4D | 汇入",
+      valueDate: "2024-05-01",
+    });
+    expect(r.lines[2].memo).toBe("订单 ld7k 2m9q x4, 谢谢 | 汇入");
+    expect(r.lines[2].payerAccount).toBe("6217000000000002");
+    expect(r.rejected).toEqual([{ line: 8, message: expect.stringContaining("20241301") }]);
+  });
+
+  it("columns in another order, with a BOM, LF endings and a 备注 column, read the same", () => {
+    const header = ["流水号", "备注", "贷方金额", "借方金额", "交易时间", "交易日期", "收(付)方名称"];
+    const text = `\uFEFF${buildCsv(header, [{ 流水号: "S1", 备注: "货款 ABC", 贷方金额: "1,000,000.01", 交易时间: "235959", 交易日期: "2024/02/29", "收(付)方名称": "某公司" }], { eol: "\n" })}`;
+    const r = parseCmbCsv(text);
+    expect(r.rejected).toEqual([]);
+    expect(r.lines).toMatchObject([{ amount: 100000001, bankSerial: "S1", memo: "货款 ABC", bookedAt: "2024-02-29T15:59:59.000Z", payerName: "某公司" }]);
+  });
+
+  it("rows filling both or neither amount column are rejected", () => {
+    const r = parseCmbCsv(
+      buildCsv(CMB_HEADER, [
+        { ...cmbCredit({ date: "20240501", time: "10:00:00", credit: "1.00", serial: "A", memo: "", payer: "", account: "" }), 借方金额: "1.00" },
+        { ...cmbCredit({ date: "20240501", time: "10:00:00", credit: "", serial: "B", memo: "", payer: "", account: "" }) },
+        cmbCredit({ date: "20240501", time: "10:00:00", credit: "abc", serial: "C", memo: "", payer: "", account: "" }),
+      ]),
+    );
+    expect(r.lines).toEqual([]);
+    expect(r.rejected.map((x) => x.line)).toEqual([2, 3, 4]);
+    expect(r.rejected[2].message).toContain("abc");
+  });
+
+  it("a file without the CMB header is a StatementFormatError", () => {
+    expect(() => parseCmbCsv("日期,金额\n2024-01-01,1.00\n")).toThrow(StatementFormatError);
+  });
+});
+
+describe("icbc-csv (our GBK fixture)", () => {
+  it("reads ICBC timestamps, 借/贷 and 贷方发生额, and joins 附言/用途/摘要", () => {
+    const r = parseStatement("icbc-csv", toGbk(ICBC_SAMPLE));
+    expect(r.lines.map((l) => [l.direction, l.amount, l.bankSerial, l.bookedAt, l.memo])).toEqual([
+      ["credit", 1280000, "0012345601", "2024-05-01T02:23:45.000Z", "LD7K2M9QX4 | 货款 | 跨行汇款"],
+      ["debit", 30000, "0012345602", "2024-05-01T03:00:00.000Z", "手续费"],
+      ["credit", 50, "0012345603", "2024-05-02T00:00:00.000Z", "测试"],
+    ]);
+    expect(r.lines[0]).toMatchObject({ payerName: "杭州某某电子商务有限公司", payerAccount: "6222020200112233445" });
+    expect(r.rejected).toEqual([{ line: 5, message: "no debit or credit amount" }]);
+  });
+
+  it("an amount + 借/贷 flag layout without separate columns works, and an unknown flag is rejected", () => {
+    const header = ["凭证号", "交易时间", "借/贷", "发生额", "对方单位名称", "附言"];
+    const text = buildCsv(header, [
+      { 凭证号: "1", 交易时间: "2024-05-01 10:00:00", "借/贷": "贷", 发生额: "5.00", 附言: "x" },
+      { 凭证号: "2", 交易时间: "2024-05-01 10:00:00", "借/贷": "借", 发生额: "6.00" },
+      { 凭证号: "3", 交易时间: "2024-05-01 10:00:00", "借/贷": "?", 发生额: "5.00" },
+    ]);
+    const r = parseIcbcCsv(text);
+    expect(r.lines.map((l) => [l.direction, l.amount, l.bankSerial])).toEqual([
+      ["credit", 500, "1"],
+      ["debit", 600, "2"],
+    ]);
+    expect(r.rejected).toEqual([{ line: 4, message: expect.stringContaining("借 nor 贷") }]);
+  });
+});
