@@ -81,7 +81,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         <h2 id="today-heading" className="sr-only">
           {b.todayHeading}
         </h2>
-        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-5">
           <Stat label={b.netToday} emphasis className="col-span-2 lg:col-span-1">
             <span data-testid="board-total-net">{formatYuan(board.today.totals.netAmount)}</span>
             <Sub>{format(b.paymentsCount, { count: board.today.totals.count })}</Sub>
@@ -97,6 +97,12 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
             <Sub>
               <span data-testid="board-pending-amount">{format(b.pendingAmount, { amount: formatYuan(board.pending.amount) })}</span>
               <span className="block text-slate-400">{b.pendingHint}</span>
+            </Sub>
+          </Stat>
+          <Stat label={b.anomalies} warn={board.anomalies.high > 0} className="col-span-2 lg:col-span-1">
+            <span data-testid="board-anomalies-open">{board.anomalies.open}</span>
+            <Sub>
+              <span data-testid="board-anomalies-high">{format(b.anomaliesBySeverity, { high: board.anomalies.high, medium: board.anomalies.medium, low: board.anomalies.low })}</span>
             </Sub>
           </Stat>
         </div>

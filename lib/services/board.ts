@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { startOfZonedDay } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
-import { merchants, orders, payments } from "@/lib/db/schema";
+import { anomalies, merchants, orders, payments } from "@/lib/db/schema";
 
 /** The board's figures for one merchant: today's receipts per channel, pending money, recent activity. */
 export async function getBoard(db: DbOrTx, merchantId: string, now = new Date()) {
@@ -39,6 +39,13 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     .select({ count: sql<string>`count(*)`, amount: sql<string>`coalesce(sum(${payments.amount} - ${payments.allocatedAmount}), 0)` })
     .from(payments)
     .where(and(eq(payments.merchantId, merchantId), inArray(payments.status, ["unmatched", "suggested"])));
+  const anomalyRows = await db
+    .select({ severity: anomalies.severity, count: sql<string>`count(*)` })
+    .from(anomalies)
+    .where(and(eq(anomalies.merchantId, merchantId), inArray(anomalies.status, ["open", "acknowledged"])))
+    .groupBy(anomalies.severity);
+  const bySeverity = { high: 0, medium: 0, low: 0 };
+  for (const r of anomalyRows) bySeverity[r.severity] = Number(r.count);
   const recentPayments = await db
     .select({
       paymentId: payments.id,
@@ -74,6 +81,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     generatedAt: now.toISOString(),
     today: { from: dayStart.toISOString(), channels, totals },
     pending: { count: Number(pending.count), amount: Number(pending.amount) },
+    anomalies: { open: bySeverity.high + bySeverity.medium + bySeverity.low, ...bySeverity },
     recentPayments: recentPayments.map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),
     recentOrders: recentOrders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),
   };
