@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { PayChannels } from "@/components/pay/pay-channels";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
@@ -46,7 +47,8 @@ function bodyText(status: string, t: Messages["pay"]): string {
   }
 }
 
-export function PayStatusCard({ initialData }: { initialData: PayStatus }) {
+/** The order's live status; while it can still be paid, also how to pay it. `qrSvgs`: see PayChannels. */
+export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus; qrSvgs: Record<string, string> }) {
   const { messages } = useI18n();
   const t = messages.pay;
   const query = useQuery({
@@ -103,6 +105,10 @@ export function PayStatusCard({ initialData }: { initialData: PayStatus }) {
           </p>
         ) : null}
       </div>
+
+      {phase === "awaiting" ? (
+        <PayChannels channels={order.channels} amount={remaining} returnUrl={order.returnUrl} qrSvgs={qrSvgs} />
+      ) : null}
 
       <dl className="divide-y divide-slate-100 border-t border-slate-100 px-6 text-sm">
         <Row label={t.orderNo}>

@@ -1,5 +1,13 @@
-import { expect, test } from "@playwright/test";
-import { collectConsoleErrors, createOrder, expectSameDocument, markDocument, postAlipayNotify, signUpMerchantWithAlipay } from "./support/merchant";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import {
+  collectConsoleErrors,
+  createOrder,
+  type E2eMerchant,
+  expectSameDocument,
+  markDocument,
+  postAlipayNotify,
+  signUpMerchantWithAlipay,
+} from "./support/merchant";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -29,6 +37,86 @@ test("the customer's pay page turns 已支付 by itself once the notify arrives"
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: "test-results/pay-390.png", fullPage: true });
   expect(consoleErrors).toEqual([]);
+});
+
+const BANK = { bankName: "招商银行上海分行", accountNo: "6225880123456789", accountName: "上海链动小铺商贸有限公司" };
+
+async function addBankAccount(request: APIRequestContext, merchant: E2eMerchant) {
+  const res = await request.post("/api/v1/channel-accounts", {
+    headers: { authorization: `Bearer ${merchant.apiKey}` },
+    data: { channel: "bank", name: "对公账户", credentials: BANK },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+test("bank transfer: instructions with the reference as memo, a QR of the slip, copy, then 已支付 live", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const consoleErrors = collectConsoleErrors(page);
+  const merchant = await signUpMerchantWithAlipay(request);
+  await addBankAccount(request, merchant);
+  const { reference } = await createOrder(request, merchant, {
+    amount: 12800,
+    description: "年度会员 高级版",
+    returnUrl: "https://shop.example.cn/orders/done",
+  });
+
+  await page.goto(`/pay/${reference}`);
+  await expect(page.getByTestId("pay-status")).toHaveText("待支付");
+  const options = page.getByTestId("pay-channel-option");
+  await expect(options).toHaveCount(2);
+  // Bank transfer is chosen first: it is the one way to pay that this page can complete on its own.
+  await expect(options.and(page.locator('[data-channel="bank"]'))).toHaveAttribute("aria-checked", "true");
+
+  const bank = page.getByTestId("pay-bank");
+  await expect(bank.getByTestId("pay-bank-account-name")).toHaveText(BANK.accountName);
+  await expect(bank.getByTestId("pay-bank-account-no")).toHaveText(BANK.accountNo);
+  await expect(bank.getByTestId("pay-bank-name")).toHaveText(BANK.bankName);
+  await expect(bank.getByTestId("pay-memo")).toHaveText(reference);
+  await expect(bank.getByText("¥128.00")).toBeVisible();
+  const qr = page.getByTestId("pay-qr").locator("svg");
+  await expect(qr).toBeVisible();
+  expect(await qr.locator("path").count()).toBeGreaterThan(0);
+
+  const copyMemo = page.getByTestId("pay-copy-memo");
+  await copyMemo.click();
+  await expect(copyMemo).toHaveText("已复制");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(reference);
+  await page.getByTestId("pay-copy-all").click();
+  await expect(page.getByTestId("pay-copy-all")).toHaveText("已复制");
+  const slip = await page.evaluate(() => navigator.clipboard.readText());
+  expect(slip).toContain(`收款账号：${BANK.accountNo}`);
+  expect(slip).toContain(`附言：${reference}`);
+  expect(slip).toContain("金额：128.00 元");
+
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "test-results/pay-390-bank.png", fullPage: true });
+
+  // A wallet channel cannot be started here: the page says so and sends the customer back to the merchant.
+  await options.and(page.locator('[data-channel="alipay"]')).click();
+  await expect(page.getByTestId("pay-wallet")).toContainText("支付宝");
+  await expect(page.getByTestId("pay-channel-return")).toHaveAttribute("href", "https://shop.example.cn/orders/done");
+  await expect(page.getByTestId("pay-channel-return")).toHaveText("返回商户完成支付");
+  await markDocument(page);
+
+  await postAlipayNotify(request, merchant, reference, "128.00");
+
+  await expect(page.getByTestId("pay-status")).toHaveText("已支付", { timeout: 5_000 });
+  await expect(page.getByTestId("pay-channels")).toHaveCount(0);
+  await expectSameDocument(page);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("without clipboard access the copy button selects the text for a manual copy", async ({ page, request }) => {
+  const merchant = await signUpMerchantWithAlipay(request);
+  await addBankAccount(request, merchant);
+  const { reference } = await createOrder(request, merchant, { amount: 500 });
+  // In-app browsers and plain-HTTP pages have no navigator.clipboard.
+  await page.addInitScript(() => Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true }));
+  await page.goto(`/pay/${reference}`);
+  await page.getByTestId("pay-copy-account").click();
+  await expect(page.getByTestId("pay-copy-account-hint")).toHaveText("已选中，请长按或按 Ctrl+C 复制");
+  expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(BANK.accountNo);
 });
 
 test("an unknown reference is a friendly 404", async ({ page }) => {

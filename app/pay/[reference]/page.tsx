@@ -1,15 +1,25 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import QRCode from "qrcode";
 import { PayShell } from "@/components/pay/pay-shell";
 import { PayStatusCard } from "@/components/pay/pay-status";
+import { transferSlipText } from "@/components/pay/transfer-slip";
 import { getDb } from "@/lib/db/client";
 import { getMessages } from "@/lib/i18n/server";
-import { getPayStatus } from "@/lib/services/pay-page";
+import { getPayStatus, type PayStatus } from "@/lib/services/pay-page";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getMessages();
   // A pay link is meant for one customer; keep it out of search engines.
   return { title: t.pay.title, robots: { index: false, follow: false } };
+}
+
+/** QR codes of each bank account's transfer slip for the amount still due, keyed by the slip text (SVG, no canvas, no network). */
+async function transferQrSvgs(status: PayStatus): Promise<Record<string, string>> {
+  const remaining = Math.max(status.amount - status.paidAmount, 0);
+  const slips = status.channels.flatMap((c) => (c.channel === "bank" ? [transferSlipText(c, remaining)] : []));
+  const svgs = await Promise.all(slips.map((slip) => QRCode.toString(slip, { type: "svg", errorCorrectionLevel: "M", margin: 2 })));
+  return Object.fromEntries(slips.map((slip, i) => [slip, svgs[i]]));
 }
 
 export default async function PayPage({ params }: { params: Promise<{ reference: string }> }) {
@@ -18,7 +28,7 @@ export default async function PayPage({ params }: { params: Promise<{ reference:
   if (!status) notFound();
   return (
     <PayShell>
-      <PayStatusCard initialData={status} />
+      <PayStatusCard initialData={status} qrSvgs={await transferQrSvgs(status)} />
     </PayShell>
   );
 }

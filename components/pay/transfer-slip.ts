@@ -1,0 +1,19 @@
+import { toYuanString } from "@/lib/core/money";
+import type { PayBankChannel } from "@/lib/services/pay-page";
+
+/**
+ * The bank-transfer details as plain text, one field a line. Chinese banks have no standard transfer-QR payload
+ * (unlike EPC QR in Europe), so the QR code carries this text for the customer to save, scan as text and copy
+ * into their banking app; the labels stay Chinese because the slip is read against a Chinese bank's form.
+ */
+export function transferSlipText(bank: PayBankChannel, amountFen: number): string {
+  return [
+    bank.accountName ? `收款户名：${bank.accountName}` : null,
+    `收款账号：${bank.accountNo}`,
+    `开户行：${bank.bankName}`,
+    `金额：${toYuanString(amountFen)} 元`,
+    `附言：${bank.memo}`,
+  ]
+    .filter((line): line is string => line !== null)
+    .join("\n");
+}
