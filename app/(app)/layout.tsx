@@ -25,6 +25,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label={t.nav.main} className="flex items-center gap-1">
             <NavLink href="/board">{t.nav.board}</NavLink>
+            <NavLink href="/payments">{t.nav.payments}</NavLink>
+            <NavLink href="/anomalies">{t.nav.anomalies}</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
             <span className="hidden max-w-48 truncate text-sm text-slate-500 md:inline" title={user.email}>

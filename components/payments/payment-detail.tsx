@@ -1,0 +1,282 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { PaymentStatusBadge } from "@/components/ui/status-badge";
+import { formatYuan, parseYuan } from "@/lib/core/money";
+import { formatZoned } from "@/lib/core/time";
+import { useI18n } from "@/lib/i18n/client";
+import { format, labelOf, type Messages } from "@/lib/i18n/messages";
+import type { getPaymentView } from "@/lib/services/payments";
+
+type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
+type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string };
+type PaymentView = Omit<BaseView, "suggestions"> & { suggestions?: Suggestion[] };
+type Action = { path: "confirm" | "reject" | "match" | "unmatch"; body: unknown };
+
+const TIME_ZONE = "Asia/Shanghai";
+const primaryButton = `rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50 ${focusRing}`;
+const secondaryButton = `rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`;
+const input = `w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
+const percent = (c: number | null) => (c === null ? null : `${Math.round(c * 100)}%`);
+
+/** One payment with what a person can do about it: confirm or reject suggestions, match by hand, unmatch. */
+export function PaymentDetail({ paymentId }: { paymentId: string }) {
+  const { locale, messages: t } = useI18n();
+  const p = t.payments;
+  const queryClient = useQueryClient();
+  const key = ["app-payment", paymentId];
+  const query = useQuery({ queryKey: key, queryFn: () => appFetch<PaymentView>(`/api/app/payments/${paymentId}`) });
+  const action = useMutation({
+    mutationFn: ({ path, body }: Action) => appFetch<BaseView>(`/api/app/payments/${paymentId}/${path}`, body),
+    // Waiting for the refetch keeps the buttons disabled until the page shows the new state.
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: ["app-payments"] })]),
+  });
+
+  const back = (
+    <Link href="/payments" className={`rounded text-sm text-teal-700 hover:underline ${focusRing}`}>
+      ← {p.back}
+    </Link>
+  );
+  if (query.isPending) return <div className="space-y-4">{back}<p className="text-sm text-slate-500">{p.loading}</p></div>;
+  if (query.isError) {
+    return (
+      <div className="space-y-4">
+        {back}
+        <p role="alert" data-testid="payment-load-error" className="text-sm text-red-700">
+          {query.error instanceof AppApiError ? query.error.message : p.loadFailed}
+        </p>
+      </div>
+    );
+  }
+  const v = query.data;
+  const explanation = locale === "en" ? v.explanation : v.explanationZh;
+  const run = (a: Action) => action.mutate(a);
+  const busy = action.isPending;
+
+  return (
+    <div className="space-y-6">
+      {back}
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">
+          {p.detailHeading} <span data-testid="payment-amount" className="tabular-nums">{formatYuan(v.amount)}</span>
+        </h1>
+        <span data-testid="payment-status">
+          <PaymentStatusBadge status={v.status} label={labelOf(t.paymentStatus, v.status)} />
+        </span>
+      </div>
+
+      <Card title={p.detailHeading}>
+        <dl className="grid grid-cols-1 gap-x-6 gap-y-3 px-4 py-4 text-sm sm:grid-cols-2 sm:px-5">
+          <Field label={p.channel}>{labelOf(t.channels, v.channel)}</Field>
+          <Field label={p.time}>
+            <time dateTime={v.receivedAt}>{formatZoned(new Date(v.receivedAt), TIME_ZONE)}</time>
+          </Field>
+          <Field label={p.payer}>{v.payerName ?? p.none}</Field>
+          <Field label={p.payerAccount}>{v.payerAccount ?? p.none}</Field>
+          <Field label={p.memo}>{v.memo ?? p.none}</Field>
+          <Field label={p.transactionId}>{v.channelTransactionId}</Field>
+          <Field label={p.matchMethod}>{v.matchMethod ? labelOf(p.methods, v.matchMethod) : p.none}</Field>
+          <Field label={p.confidence}>{percent(v.confidence) ?? p.none}</Field>
+          <div className="sm:col-span-2">
+            <Field label={p.explanation}>
+              <span data-testid="payment-explanation">{explanation ?? p.none}</span>
+            </Field>
+          </div>
+        </dl>
+      </Card>
+
+      <Card title={p.allocations}>
+        {v.allocations.length === 0 ? (
+          <p data-testid="payment-no-allocations" className="px-4 py-6 text-sm text-slate-500 sm:px-5">{p.noAllocations}</p>
+        ) : (
+          <table className="w-full text-sm" data-testid="payment-allocations">
+            <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2.5 sm:px-5">{p.reference}</th>
+                <th scope="col" className="px-4 py-2.5">{p.orderNo}</th>
+                <th scope="col" className="px-4 py-2.5 text-right sm:px-5">{p.allocated}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {v.allocations.map((a) => (
+                <tr key={a.reference} data-testid={`allocation-${a.reference}`}>
+                  <td className="px-4 py-2.5 font-mono text-xs text-slate-900 sm:px-5">{a.reference}</td>
+                  <td className="px-4 py-2.5 text-slate-700">{a.orderNo}</td>
+                  <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{formatYuan(a.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+
+      {action.error ? (
+        <p role="alert" data-testid="payment-action-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-600/25">
+          {action.error instanceof AppApiError ? action.error.message : String(action.error)}
+        </p>
+      ) : null}
+
+      {v.status === "suggested" && v.suggestions?.length ? (
+        <Card title={p.suggestions}>
+          <p className="px-4 pt-4 text-sm text-slate-500 sm:px-5">{p.suggestionsHint}</p>
+          <ol className="divide-y divide-slate-100">
+            {v.suggestions.map((s, i) => (
+              <li key={i} data-testid={`suggestion-${i}`} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-5">
+                <div className="min-w-0 flex-1">
+                  <p className="font-mono text-xs text-slate-900">{s.references.join(" + ")}</p>
+                  <p className="mt-0.5 text-sm text-slate-600">{locale === "en" ? s.explanation : s.explanationZh}</p>
+                </div>
+                <span className="tabular-nums text-sm text-slate-700">{percent(s.confidence)}</span>
+                <button type="button" disabled={busy} data-testid={`suggestion-confirm-${i}`} onClick={() => run({ path: "confirm", body: { index: i } })} className={primaryButton}>
+                  {p.confirm}
+                </button>
+              </li>
+            ))}
+          </ol>
+          <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
+            <button type="button" disabled={busy} data-testid="suggestions-reject" onClick={() => run({ path: "reject", body: {} })} className={secondaryButton}>
+              {p.rejectAll}
+            </button>
+          </div>
+        </Card>
+      ) : null}
+
+      {v.status === "unmatched" || v.status === "suggested" ? (
+        <ManualMatchForm messages={t} busy={busy} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
+      ) : null}
+
+      {v.status === "matched" || v.status === "partially_matched" ? (
+        <div>
+          <button type="button" disabled={busy} data-testid="payment-unmatch" onClick={() => run({ path: "unmatch", body: {} })} className={secondaryButton}>
+            {busy ? p.working : p.unmatch}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+interface Row {
+  key: number;
+  reference: string;
+  amount: string;
+}
+
+/** Rows of (reference, yuan amount): one payment split across several orders, amounts parsed exactly to fen. */
+function ManualMatchForm({
+  messages: t,
+  busy,
+  onSubmit,
+}: {
+  messages: Messages;
+  busy: boolean;
+  onSubmit: (allocations: { reference: string; amount: number }[]) => void;
+}) {
+  const p = t.payments;
+  const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const allocations: { reference: string; amount: number }[] = [];
+    for (const [i, r] of rows.entries()) {
+      if (!r.reference.trim()) return setProblem(format(p.missingReference, { row: i + 1 }));
+      let amount: number;
+      try {
+        amount = parseYuan(r.amount);
+      } catch {
+        return setProblem(format(p.invalidAmount, { row: i + 1 }));
+      }
+      if (amount <= 0) return setProblem(format(p.invalidAmount, { row: i + 1 }));
+      allocations.push({ reference: r.reference.trim(), amount });
+    }
+    setProblem(null);
+    onSubmit(allocations);
+  }
+
+  return (
+    <Card title={p.manualHeading}>
+      <form onSubmit={submit} data-testid="manual-match-form" className="space-y-3 px-4 py-4 sm:px-5" noValidate>
+        <p className="text-sm text-slate-500">{p.manualHint}</p>
+        {rows.map((r, i) => (
+          <div key={r.key} className="flex flex-wrap items-end gap-3" data-testid={`manual-row-${i}`}>
+            <label className="min-w-48 flex-1 text-sm text-slate-700">
+              <span className="mb-1 block text-xs text-slate-500">{p.rowReference}</span>
+              <input
+                className={`${input} font-mono`}
+                value={r.reference}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid={`manual-reference-${i}`}
+                onChange={(e) => update(r.key, { reference: e.target.value })}
+              />
+            </label>
+            <label className="w-40 text-sm text-slate-700">
+              <span className="mb-1 block text-xs text-slate-500">{p.rowAmount}</span>
+              <input
+                className={`${input} tabular-nums`}
+                value={r.amount}
+                inputMode="decimal"
+                autoComplete="off"
+                placeholder="0.00"
+                data-testid={`manual-amount-${i}`}
+                onChange={(e) => update(r.key, { amount: e.target.value })}
+              />
+            </label>
+            {rows.length > 1 ? (
+              <button
+                type="button"
+                aria-label={`${p.removeRow} ${i + 1}`}
+                data-testid={`manual-remove-${i}`}
+                onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}
+                className={secondaryButton}
+              >
+                {p.removeRow}
+              </button>
+            ) : null}
+          </div>
+        ))}
+        {problem ? (
+          <p role="alert" data-testid="manual-match-problem" className="text-sm text-red-700">
+            {problem}
+          </p>
+        ) : null}
+        <div className="flex flex-wrap gap-3 pt-1">
+          <button
+            type="button"
+            data-testid="manual-add-row"
+            onClick={() => setRows((rs) => [...rs, { key: Math.max(...rs.map((x) => x.key)) + 1, reference: "", amount: "" }])}
+            className={secondaryButton}
+          >
+            {p.addRow}
+          </button>
+          <button type="submit" disabled={busy} data-testid="manual-submit" className={primaryButton}>
+            {busy ? p.working : p.submitMatch}
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <h2 className="border-b border-slate-100 px-4 py-3 text-base font-semibold text-slate-900 sm:px-5">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { expect, test } from "@playwright/test";
+import { collectConsoleErrors, createOrder, expectSameDocument, markDocument, signIn, signUpMerchantWithAlipay } from "./support/merchant";
+
+const CMB_HEADER =
+  "交易日期,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,流程实例号,业务名称,用途,业务参考号,业务摘要,其它摘要,收(付)方分行名,收(付)方名称,收(付)方帐号,收(付)方开户行行号,收(付)方开户行名,收(付)方开户行地址,扩展摘要,票据号,商务支付订单号";
+
+/** One CMB credit line (layout of toCmbCsv in the shared matching dataset), booked now in Beijing time. */
+function cmbStatement({ serial, amount, payerName, payerAccount, memo }: { serial: string; amount: string; payerName: string; payerAccount: string; memo: string }) {
+  const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString();
+  const date = beijing.slice(0, 10).replace(/-/g, "");
+  const line = [date, beijing.slice(11, 19), date, "汇入汇款", "", amount, "100150.00", "汇入", serial, "", "普通汇兑", memo, "", "", "", "", payerName, payerAccount, "", "", "", memo, "", ""];
+  return `${CMB_HEADER}\r\n${line.join(",")}\r\n`;
+}
+
+test.describe("exceptions workbench at 1280×800", () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test("an unmatched bank transfer is split by hand across two orders and both orders turn paid", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const consoleErrors = collectConsoleErrors(page);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const auth = { authorization: `Bearer ${merchant.apiKey}` };
+
+    const bank = await request.post("/api/v1/channel-accounts", {
+      headers: auth,
+      data: { channel: "bank", name: "招商银行 基本户", credentials: { bankName: "招商银行", accountNo: "755912345610901", accountName: "链动小铺" } },
+    });
+    expect(bank.status(), await bank.text()).toBe(201);
+    const { id: bankAccountId } = (await bank.json()) as { id: string };
+
+    const first = await createOrder(request, merchant, { amount: 10000, description: "定制茶具 一套" });
+    const second = await createOrder(request, merchant, { amount: 5000, description: "茶叶 小罐" });
+
+    const serial = `K${Date.now()}`;
+    const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccountId}&format=cmb-csv`, {
+      headers: { ...auth, "content-type": "text/csv" },
+      data: cmbStatement({ serial, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" }),
+    });
+    expect(imported.status(), await imported.text()).toBe(200);
+    const result = (await imported.json()) as { imported: number; matched: number; rejected: unknown[] };
+    expect(result).toMatchObject({ imported: 1, matched: 0, rejected: [] });
+
+    const list = await request.get("/api/v1/payments?channel=bank", { headers: auth });
+    expect(list.status()).toBe(200);
+    const { data: bankPayments } = (await list.json()) as { data: { paymentId: string; status: string; amount: number }[] };
+    expect(bankPayments).toHaveLength(1);
+    const [payment] = bankPayments;
+    expect(payment.amount).toBe(15000);
+    expect(["unmatched", "suggested"]).toContain(payment.status);
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto("/payments");
+    await expect(page.getByTestId("payments-tab-pending")).toHaveAttribute("aria-pressed", "true");
+    const row = page.getByTestId(`payments-row-${payment.paymentId}`);
+    await expect(row).toContainText("¥150.00", { timeout: 15_000 });
+    await expect(row).toContainText("货款");
+    await expect(row).toContainText("王晓东");
+    await expect(row).toContainText("银行转账");
+
+    await page.getByTestId(`payments-link-${payment.paymentId}`).click();
+    await expect(page).toHaveURL(new RegExp(`/payments/${payment.paymentId}$`), { timeout: 15_000 });
+    await expect(page.getByTestId("payment-amount")).toHaveText("¥150.00", { timeout: 15_000 });
+    await expect(page.getByTestId("payment-no-allocations")).toBeVisible();
+    await markDocument(page);
+
+    await page.getByTestId("manual-reference-0").fill(first.reference);
+    await page.getByTestId("manual-amount-0").fill("100.00");
+    await page.getByTestId("manual-add-row").click();
+    await page.getByTestId("manual-reference-1").fill(second.reference);
+    await page.getByTestId("manual-amount-1").fill("50.00");
+    // Enter in the last field submits the form, as a keyboard user would.
+    await page.getByTestId("manual-amount-1").press("Enter");
+
+    await expect(page.getByTestId("payment-status")).toHaveText("已匹配", { timeout: 15_000 });
+    await expect(page.getByTestId(`allocation-${first.reference}`)).toContainText("¥100.00");
+    await expect(page.getByTestId(`allocation-${second.reference}`)).toContainText("¥50.00");
+    await expect(page.getByTestId("payment-unmatch")).toBeVisible();
+    await expect(page.getByTestId("manual-match-form")).toHaveCount(0);
+    await expectSameDocument(page);
+
+    for (const order of [first, second]) {
+      const view = await request.get(`/api/v1/orders/${order.reference}`, { headers: auth });
+      expect(view.status()).toBe(200);
+      expect(((await view.json()) as { status: string }).status).toBe("paid");
+    }
+
+    await page.goto("/payments");
+    await expect(page.getByTestId("payments-tab-pending")).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByTestId("payments-empty")).toBeVisible({ timeout: 15_000 });
+    await page.getByTestId("payments-tab-all").click();
+    await expect(page.getByTestId(`payments-row-${payment.paymentId}`)).toContainText("已匹配", { timeout: 15_000 });
+    await page.screenshot({ path: "test-results/workbench-1280.png", fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test("an unknown reference comes back as an inline error and nothing is matched", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const auth = { authorization: `Bearer ${merchant.apiKey}` };
+    const bank = await request.post("/api/v1/channel-accounts", {
+      headers: auth,
+      data: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755900001111222" } },
+    });
+    expect(bank.status(), await bank.text()).toBe(201);
+    const { id: bankAccountId } = (await bank.json()) as { id: string };
+    const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccountId}&format=cmb-csv`, {
+      headers: { ...auth, "content-type": "text/csv" },
+      data: cmbStatement({ serial: `E${Date.now()}`, amount: "88.00", payerName: "李娜", payerAccount: "6214830099998888", memo: "货款" }),
+    });
+    expect(imported.status(), await imported.text()).toBe(200);
+    const list = await request.get("/api/v1/payments?channel=bank", { headers: auth });
+    const [payment] = ((await list.json()) as { data: { paymentId: string }[] }).data;
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto(`/payments/${payment.paymentId}`);
+    await page.getByTestId("manual-reference-0").fill("ZZZZ-ZZZZ-Z");
+    await page.getByTestId("manual-amount-0").fill("88.001");
+    await page.getByTestId("manual-submit").click();
+    await expect(page.getByTestId("manual-match-problem")).toHaveText("第 1 行金额格式不正确（例如 100.00）");
+
+    await page.getByTestId("manual-amount-0").fill("88.00");
+    await page.getByTestId("manual-submit").click();
+    await expect(page.getByTestId("payment-action-error")).toContainText("not found", { timeout: 15_000 });
+    await expect(page.getByTestId("payment-no-allocations")).toBeVisible();
+
+    // A brand-new merchant has nothing open: the anomalies page answers through its session route.
+    await page.goto("/anomalies");
+    await expect(page.getByTestId("anomalies-empty")).toHaveText("没有未处理的异常。", { timeout: 15_000 });
+  });
+});
