@@ -12,7 +12,14 @@ const integration = (name: string, env: Record<string, string>) => ({
     name,
     include: ["tests/integration/**/*.test.ts"],
     environment: "node",
-    env: { ...env, SIGNUP_RATE_LIMIT_PER_HOUR: "100000", API_RATE_LIMIT_PER_MINUTE: "100000" },
+    // The delivery and invariant suites take their size from the environment; CI runs a short version.
+    env: {
+      LDXP_DELIVERY_COUNT: process.env.LDXP_DELIVERY_COUNT ?? "100",
+      LDXP_INVARIANT_RUNS: process.env.LDXP_INVARIANT_RUNS ?? "10",
+      ...env,
+      SIGNUP_RATE_LIMIT_PER_HOUR: "100000",
+      API_RATE_LIMIT_PER_MINUTE: "100000",
+    },
     globalSetup: ["tests/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

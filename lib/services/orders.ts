@@ -44,6 +44,8 @@ export async function buildOrderView(db: DbOrTx, order: Order) {
 /** Finds a merchant's order by reference, case-insensitively and tolerant of O/I/L look-alikes. */
 export async function findOrderByReference(db: DbOrTx, merchantId: string, reference: string) {
   const normalized = normalizeReference(reference) ?? reference.trim().toUpperCase();
+  // No stored reference holds U+0000, and PostgreSQL would refuse the parameter with an error rather than find nothing.
+  if (normalized.includes("\u0000")) return null;
   const [order] = await db
     .select()
     .from(orders)

@@ -65,6 +65,8 @@ export async function verifyTimestampedHmac(params: {
   const parsed = parseTimestampedSignatureHeader(header);
   if (parsed === null) return { ok: false, reason: "signature header has no timestamp" };
   if (parsed.v1.length === 0) return { ok: false, reason: "signature header has no v1 signature" };
+  // Web Crypto refuses a zero-length HMAC key (DataError); an unset secret must reject, not throw.
+  if (secret === "") return { ok: false, reason: "no signing secret configured" };
   const expected = await hmacSha256Hex(secret, `${parsed.timestamp}.${rawBody}`);
   let matched = false;
   // Check every candidate (no early exit) so timing does not reveal which one matched.
