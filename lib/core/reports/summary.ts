@@ -1,0 +1,91 @@
+import { compareChannels } from "./labels";
+import { createReportScope, type ReportScope } from "./scope";
+import type { ChannelSummary, DailyFlow, ReportFigures, ReportParams, ReportPaymentRow, ReportRefundRow } from "./types";
+
+/** All-zero figures. */
+export const emptyFigures = (): ReportFigures => ({
+  count: 0,
+  grossAmount: 0,
+  refundCount: 0,
+  refundedAmount: 0,
+  netAmount: 0,
+  matchedAmount: 0,
+  unmatchedAmount: 0,
+});
+
+function addPaymentTo(f: ReportFigures, amount: number, allocated: number) {
+  f.count += 1;
+  f.grossAmount += amount;
+  f.netAmount += amount;
+  f.matchedAmount += allocated;
+  f.unmatchedAmount += amount - allocated;
+}
+
+function addRefundTo(f: ReportFigures, amount: number) {
+  f.refundCount += 1;
+  f.refundedAmount += amount;
+  f.netAmount -= amount;
+}
+
+/** The summary part of the report: per channel, totals, and the daily fund flow. */
+export interface ReportSummary {
+  channels: ChannelSummary[];
+  totals: ReportFigures;
+  daily: DailyFlow[];
+}
+
+/**
+ * Folds payments and refunds into the summary one row at a time, so a month of a million payments
+ * is summarised in constant memory (one entry per channel and per day-channel). Every figure is a
+ * sum of the same rows, so per-channel lines add up to the totals and the days add up to the channels.
+ */
+export function createSummaryAccumulator(params: ReportParams, scope: ReportScope = createReportScope(params)) {
+  const channels = new Map<string, ReportFigures>();
+  const daily = new Map<string, DailyFlow>();
+  const figuresOf = (channel: string) => {
+    let f = channels.get(channel);
+    if (!f) channels.set(channel, (f = emptyFigures()));
+    return f;
+  };
+  const dayOf = (date: string, channel: string) => {
+    const key = `${date}|${channel}`;
+    let d = daily.get(key);
+    if (!d) daily.set(key, (d = { date, channel, ...emptyFigures() }));
+    return d;
+  };
+  return {
+    /** Adds a payment; returns false (and counts nothing) when it is out of scope. */
+    addPayment(p: ReportPaymentRow): boolean {
+      const date = scope.dateIfInScope(p.receivedAt, p.channel, p.source);
+      if (!date) return false;
+      addPaymentTo(figuresOf(p.channel), p.amount, p.allocatedAmount);
+      addPaymentTo(dayOf(date, p.channel), p.amount, p.allocatedAmount);
+      return true;
+    },
+    /** Adds a refund by its own date; returns false when it is out of scope. */
+    addRefund(r: ReportRefundRow): boolean {
+      const date = scope.dateIfInScope(r.refundedAt, r.channel, r.source);
+      if (!date) return false;
+      addRefundTo(figuresOf(r.channel), r.amount);
+      addRefundTo(dayOf(date, r.channel), r.amount);
+      return true;
+    },
+    /** The summary so far, sorted by channel (and date). */
+    result(): ReportSummary {
+      const channelList = [...channels.entries()]
+        .sort(([a], [b]) => compareChannels(a, b))
+        .map(([channel, f]) => ({ channel, ...f }));
+      const totals = emptyFigures();
+      for (const c of channelList) {
+        for (const k of Object.keys(totals) as (keyof ReportFigures)[]) totals[k] += c[k];
+      }
+      const dailyList = [...daily.values()].sort((a, b) =>
+        a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareChannels(a.channel, b.channel),
+      );
+      return { channels: channelList, totals, daily: dailyList.map((d) => ({ ...d })) };
+    },
+  };
+}
+
+/** The accumulator type {@link createSummaryAccumulator} returns. */
+export type SummaryAccumulator = ReturnType<typeof createSummaryAccumulator>;

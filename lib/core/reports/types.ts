@@ -1,0 +1,169 @@
+// Rows in: what the loaders read from the database (money in fen, instants as Date).
+// Model out: the contract's `GET /api/v1/reports/reconciliation?format=json` shape, plus added fields.
+
+/** A payment received in the report range. */
+export interface ReportPaymentRow {
+  paymentId: string;
+  channel: string;
+  channelTransactionId: string;
+  amount: number;
+  allocatedAmount: number;
+  status: string;
+  matchMethod: string | null;
+  receivedAt: Date;
+  /** Our reference as the channel returned it (raw). */
+  reference: string | null;
+  payerName: string | null;
+  memo: string | null;
+  /**
+   * Source of the order holding the payment's largest allocation; null when unallocated. Loaders
+   * may leave it null when the report has no source filter, the only place it is read.
+   */
+  source: string | null;
+  /** References a suggestion proposed (status `suggested`). */
+  suggestedReferences: string[];
+}
+
+/** One allocation of an in-range payment to an order. */
+export interface ReportAllocationRow {
+  paymentId: string;
+  channel: string;
+  channelTransactionId: string;
+  receivedAt: Date;
+  paymentAmount: number;
+  /** Source of the payment's primary order (see ReportPaymentRow.source), for the source filter. */
+  paymentSource: string | null;
+  orderReference: string;
+  orderNo: string;
+  orderSource: string;
+  orderAmount: number;
+  orderStatus: string;
+  /** What the order has received in total, from every payment (orders.paid_amount). */
+  orderPaidAmount: number;
+  amount: number;
+  method: string;
+  confidence: number;
+}
+
+/** A refund made in the report range (cash basis: by refund date, whenever its payment came in). */
+export interface ReportRefundRow {
+  refundId: string;
+  paymentId: string;
+  channel: string;
+  /** Primary order source of the refunded payment. */
+  source: string | null;
+  amount: number;
+  refundedAt: Date;
+}
+
+/** An anomaly still open about an in-range payment (or detected in range without a payment). */
+export interface ReportAnomalyRow {
+  anomalyId: string;
+  kind: string;
+  severity: string;
+  paymentId: string | null;
+  channel: string | null;
+  channelTransactionId: string | null;
+  receivedAt: Date | null;
+  paymentAmount: number | null;
+  paymentSource: string | null;
+  message: string;
+  detectedAt: Date;
+}
+
+/** Date range (merchant-local, inclusive) and filters of a report. */
+export interface ReportParams {
+  from: string;
+  to: string;
+  timeZone: string;
+  channel?: string | null;
+  source?: string | null;
+}
+
+/** Figures of one channel, of the totals, or of one day. */
+export interface ReportFigures {
+  /** Payments received. */
+  count: number;
+  grossAmount: number;
+  /** Refunds made in the range. */
+  refundCount: number;
+  refundedAmount: number;
+  /** grossAmount − refundedAmount. */
+  netAmount: number;
+  /** Allocated to orders, of the payments received. */
+  matchedAmount: number;
+  /** grossAmount − matchedAmount. */
+  unmatchedAmount: number;
+}
+
+/** The per-channel summary line. */
+export interface ChannelSummary extends ReportFigures {
+  channel: string;
+}
+
+/** The daily fund flow: one line per local date and channel with activity. */
+export interface DailyFlow extends ReportFigures {
+  date: string;
+  channel: string;
+}
+
+/** A payment → order allocation (匹配明细). */
+export interface MatchedRow {
+  paymentId: string;
+  channel: string;
+  channelTransactionId: string;
+  receivedAt: string;
+  paymentAmount: number;
+  orderReference: string;
+  orderNo: string;
+  orderSource: string;
+  orderAmount: number;
+  allocatedAmount: number;
+  matchMethod: string;
+  confidence: number;
+}
+
+/** What an exception line is about. */
+export type ExceptionKind =
+  | "unmatched"
+  | "suggested"
+  | "partially_matched"
+  | "ignored"
+  | "unallocated"
+  | "amount_mismatch"
+  | (string & {});
+
+/** One exception (异常): money not (fully) allocated, an order paid the wrong amount, or an open anomaly. */
+export interface ExceptionRow {
+  kind: ExceptionKind;
+  /** `payment` lines carry the unallocated money (they add up to unmatchedAmount); others carry 0. */
+  origin: "payment" | "allocation" | "anomaly";
+  severity: "low" | "medium" | "high";
+  paymentId: string | null;
+  channel: string | null;
+  channelTransactionId: string | null;
+  receivedAt: string | null;
+  amount: number;
+  allocatedAmount: number;
+  unallocatedAmount: number;
+  status: string | null;
+  reference: string | null;
+  orderReference: string | null;
+  orderNo: string | null;
+  anomalyId: string | null;
+  message: string;
+}
+
+/** The reconciliation report (the contract's JSON, plus range metadata). */
+export interface ReconciliationReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  currency: string;
+  filters: { channel: string | null; source: string | null };
+  channels: ChannelSummary[];
+  totals: ReportFigures;
+  matched: MatchedRow[];
+  exceptions: ExceptionRow[];
+  daily: DailyFlow[];
+}

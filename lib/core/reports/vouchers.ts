@@ -1,0 +1,206 @@
+// 记账凭证 (accounting vouchers) from the daily fund flow, and the CSV layouts of the 金蝶 (Kingdee)
+// and 用友 (Yonyou) voucher import templates.
+//
+// Posting: one voucher per local date and channel (凭证字 记, numbered from 1 in each month):
+//   借 其他货币资金-<channel> (bank: 银行存款)   gross receipts of the day
+//     贷 应收账款                               the part allocated to orders (matched)
+//     贷 其他应付款-待确认收款                   the part not allocated yet (unmatched)
+//   借 应收账款                                 refunds made that day
+//     贷 其他货币资金-<channel>                  refunds made that day
+// Every account is configurable per merchant (see resolveLedgerAccounts); a cash-basis merchant
+// points matchedCredit at 6001 主营业务收入.
+//
+// Layouts: the column lists follow the vendors' voucher import Excel templates as commonly published
+// (金蝶 KIS / K3 WISE 「凭证引入」: 凭证日期 … 现金流量; 用友 U8 / T+ 「凭证导入」: 制单日期 … 制单人), one
+// line per entry, amounts in yuan with two decimals. They are NOT certified by either vendor, and
+// template versions differ: a merchant should import one short period first, check it, and adjust
+// account codes to their chart of accounts. Open the CSV in Excel and save as .xls/.xlsx when the
+// import wizard asks for an Excel file; `encoding=gbk` serves wizards that read only GBK.
+import { toYuanString } from "@/lib/core/money";
+import { csvField, UTF8_BOM } from "./csv";
+import { channelLabel } from "./labels";
+import type { DailyFlow } from "./types";
+
+/** A ledger account (会计科目): code and full name as in the merchant's chart of accounts. */
+export interface LedgerAccount {
+  code: string;
+  name: string;
+}
+
+/** Which accounts the vouchers post to. */
+export interface LedgerAccounts {
+  /** Debited with each channel's receipts (and credited with its refunds). */
+  channels: Record<string, LedgerAccount>;
+  /** Credited with money allocated to orders (应收账款, or 主营业务收入 for cash-basis books). */
+  matchedCredit: LedgerAccount;
+  /** Credited with money not (yet) allocated to any order: a suspense account until it is. */
+  unmatchedCredit: LedgerAccount;
+  /** Debited with refunds (reverses what matchedCredit recorded). */
+  refundDebit: LedgerAccount;
+}
+
+// 企业会计准则 chart of accounts: 1002 银行存款, 1012 其他货币资金 (third-party payment balances),
+// 1122 应收账款, 2241 其他应付款. Sub-account codes are the common 4-2 layout.
+const other = (code: string, name: string): LedgerAccount => ({ code: `1012${code}`, name: `其他货币资金-${name}` });
+
+/** Defaults used when `merchants.settings.ledgerAccounts` does not override them. */
+export const DEFAULT_LEDGER_ACCOUNTS: LedgerAccounts = {
+  channels: {
+    alipay: other("01", "支付宝"),
+    wechatpay: other("02", "微信支付"),
+    unionpay: other("03", "银联"),
+    douyin: other("04", "抖音支付"),
+    doudian: other("05", "抖店"),
+    stripe: other("06", "Stripe"),
+    paypal: other("07", "PayPal"),
+    other: other("99", "其他"),
+    bank: { code: "1002", name: "银行存款" },
+  },
+  matchedCredit: { code: "1122", name: "应收账款" },
+  unmatchedCredit: { code: "224101", name: "其他应付款-待确认收款" },
+  refundDebit: { code: "1122", name: "应收账款" },
+};
+
+function asAccount(v: unknown): LedgerAccount | null {
+  if (!v || typeof v !== "object") return null;
+  const { code, name } = v as Record<string, unknown>;
+  if (typeof code !== "string" || !/^[0-9A-Za-z.\-]{1,40}$/.test(code.trim())) return null;
+  if (typeof name !== "string" || !name.trim() || name.length > 100) return null;
+  return { code: code.trim(), name: name.trim() };
+}
+
+/**
+ * The merchant's accounts: `settings.ledgerAccounts` = `{ channels?: { alipay?: { code, name } … },
+ * matchedCredit?, unmatchedCredit?, refundDebit? }` over the defaults; malformed entries are ignored.
+ */
+export function resolveLedgerAccounts(settings: Record<string, unknown> | null | undefined): LedgerAccounts {
+  const raw = settings?.ledgerAccounts;
+  const o = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const channels = { ...DEFAULT_LEDGER_ACCOUNTS.channels };
+  if (o.channels && typeof o.channels === "object") {
+    for (const [ch, v] of Object.entries(o.channels as Record<string, unknown>)) {
+      const acc = asAccount(v);
+      if (acc) channels[ch] = acc;
+    }
+  }
+  return {
+    channels,
+    matchedCredit: asAccount(o.matchedCredit) ?? DEFAULT_LEDGER_ACCOUNTS.matchedCredit,
+    unmatchedCredit: asAccount(o.unmatchedCredit) ?? DEFAULT_LEDGER_ACCOUNTS.unmatchedCredit,
+    refundDebit: asAccount(o.refundDebit) ?? DEFAULT_LEDGER_ACCOUNTS.refundDebit,
+  };
+}
+
+/** One entry (分录) of a voucher; exactly one of debit/credit is non-zero. */
+export interface VoucherLine {
+  summary: string;
+  account: LedgerAccount;
+  debit: number;
+  credit: number;
+}
+
+/** One 记账凭证: a day's receipts and refunds of one channel. */
+export interface Voucher {
+  date: string;
+  /** Accounting period `YYYY-MM`; voucher numbers restart each period. */
+  period: string;
+  word: string;
+  number: number;
+  channel: string;
+  lines: VoucherLine[];
+}
+
+/**
+ * One voucher per local date and channel with money movement: 借 channel account (receipts),
+ * 贷 matchedCredit / unmatchedCredit; refunds as 借 refundDebit / 贷 channel account. Debits equal
+ * credits in every voucher because matched + unmatched = gross.
+ */
+export function buildVouchers(daily: DailyFlow[], accounts: LedgerAccounts, word = "记"): Voucher[] {
+  const vouchers: Voucher[] = [];
+  const nextNumber = new Map<string, number>();
+  const sorted = [...daily].sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+  for (const d of sorted) {
+    if (d.grossAmount === 0 && d.refundedAmount === 0) continue;
+    const cash = accounts.channels[d.channel] ?? accounts.channels.other ?? DEFAULT_LEDGER_ACCOUNTS.channels.other;
+    const name = channelLabel(d.channel);
+    const lines: VoucherLine[] = [];
+    const add = (summary: string, account: LedgerAccount, debit: number, credit: number) => {
+      if (debit !== 0 || credit !== 0) lines.push({ summary, account, debit, credit });
+    };
+    add(`${d.date} ${name}收款 ${d.count} 笔`, cash, d.grossAmount, 0);
+    add(`${d.date} ${name}收款-已匹配订单`, accounts.matchedCredit, 0, d.matchedAmount);
+    add(`${d.date} ${name}收款-待确认`, accounts.unmatchedCredit, 0, d.unmatchedAmount);
+    add(`${d.date} ${name}退款 ${d.refundCount} 笔`, accounts.refundDebit, d.refundedAmount, 0);
+    add(`${d.date} ${name}退款`, cash, 0, d.refundedAmount);
+    const period = d.date.slice(0, 7);
+    const number = nextNumber.get(period) ?? 1;
+    nextNumber.set(period, number + 1);
+    vouchers.push({ date: d.date, period, word, number, channel: d.channel, lines });
+  }
+  return vouchers;
+}
+
+/** Debit and credit totals of a voucher. */
+export function voucherTotals(v: Voucher): { debit: number; credit: number } {
+  return v.lines.reduce((t, l) => ({ debit: t.debit + l.debit, credit: t.credit + l.credit }), { debit: 0, credit: 0 });
+}
+
+/** Options common to both layouts. */
+export interface VoucherCsvOptions {
+  /** 制单人: who prepared the vouchers. */
+  preparer: string;
+}
+
+const money = (fen: number) => (fen === 0 ? "0.00" : toYuanString(fen));
+const row = (cells: (string | number)[]) => `${cells.map((c) => csvField(String(c))).join(",")}\r\n`;
+
+/** Column headers of the 金蝶 KIS / K3 WISE 凭证引入 template, in template order. */
+export const KINGDEE_COLUMNS = [
+  "凭证日期", "会计年度", "会计期间", "凭证字", "凭证号", "科目代码", "科目名称", "币别代码", "币别名称", "原币金额",
+  "借方", "贷方", "制单", "审核", "核准", "出纳", "经办", "结算方式", "结算号", "凭证摘要", "数量", "数量单位", "单价",
+  "参考信息", "业务日期", "往来业务编号", "附件数", "序号", "系统模块", "业务描述", "汇率类型", "汇率", "分录序号",
+  "核算项目", "过账", "机制凭证", "现金流量",
+] as const;
+
+/** The vouchers in the 金蝶 凭证引入 layout: one line per entry, UTF-8 with BOM. */
+export function kingdeeVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions): string {
+  let out = UTF8_BOM + row([...KINGDEE_COLUMNS]);
+  vouchers.forEach((v, i) => {
+    v.lines.forEach((l, j) => {
+      const cells: Record<(typeof KINGDEE_COLUMNS)[number], string | number> = {
+        凭证日期: v.date, 会计年度: v.period.slice(0, 4), 会计期间: Number(v.period.slice(5, 7)), 凭证字: v.word,
+        凭证号: v.number, 科目代码: l.account.code, 科目名称: l.account.name, 币别代码: "RMB", 币别名称: "人民币",
+        原币金额: money(l.debit || l.credit), 借方: money(l.debit), 贷方: money(l.credit), 制单: opts.preparer,
+        审核: "", 核准: "", 出纳: "", 经办: "", 结算方式: "", 结算号: "", 凭证摘要: l.summary, 数量: 0, 数量单位: "",
+        单价: 0, 参考信息: "", 业务日期: v.date, 往来业务编号: "", 附件数: 0, 序号: i + 1, 系统模块: "总账",
+        业务描述: `${channelLabel(v.channel)}对账`, 汇率类型: "公司汇率", 汇率: 1, 分录序号: j + 1, 核算项目: "",
+        过账: 0, 机制凭证: "", 现金流量: "",
+      };
+      out += row(KINGDEE_COLUMNS.map((c) => cells[c]));
+    });
+  });
+  return out;
+}
+
+/** Column headers of the 用友 U8 / T+ 凭证导入 template, in template order. */
+export const YONYOU_COLUMNS = [
+  "制单日期", "凭证类别", "凭证编号", "附单据数", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额", "币种", "汇率",
+  "外币金额", "数量", "单价", "结算方式", "票号", "票号日期", "部门", "个人", "客户", "供应商", "项目", "业务员", "制单人",
+] as const;
+
+/** The vouchers in the 用友 凭证导入 layout: one line per entry, UTF-8 with BOM. */
+export function yonyouVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions): string {
+  let out = UTF8_BOM + row([...YONYOU_COLUMNS]);
+  for (const v of vouchers) {
+    for (const l of v.lines) {
+      const cells: Record<(typeof YONYOU_COLUMNS)[number], string | number> = {
+        制单日期: v.date, 凭证类别: v.word, 凭证编号: v.number, 附单据数: 0, 摘要: l.summary, 科目编码: l.account.code,
+        科目名称: l.account.name, 借方金额: money(l.debit), 贷方金额: money(l.credit), 币种: "人民币", 汇率: 1,
+        外币金额: "", 数量: "", 单价: "", 结算方式: "", 票号: "", 票号日期: "", 部门: "", 个人: "", 客户: "",
+        供应商: "", 项目: "", 业务员: "", 制单人: opts.preparer,
+      };
+      out += row(YONYOU_COLUMNS.map((c) => cells[c]));
+    }
+  }
+  return out;
+}

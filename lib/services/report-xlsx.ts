@@ -1,0 +1,254 @@
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import {
+  channelLabel,
+  DAILY_COLUMNS,
+  EXCEPTION_COLUMNS,
+  MATCHED_COLUMNS,
+  SECTION_TITLES,
+  sourceLabel,
+  SUMMARY_COLUMNS,
+  summaryLines,
+  type Column,
+  type ReportSummary,
+} from "@/lib/core/reports";
+import type { DbOrTx } from "@/lib/db/client";
+import { logger } from "@/lib/log";
+import { exceptionBatches, matchedBatches, summarizeReconciliation, type ReportContext } from "@/lib/services/reports";
+
+/** Excel number format of money cells: yuan with thousands separators and two decimals. */
+export const MONEY_FORMAT = '"¥"#,##0.00';
+const FORMATS: Record<Column<unknown>["kind"], string | undefined> = {
+  money: MONEY_FORMAT,
+  int: "0",
+  ratio: "0.00",
+  datetime: "yyyy-mm-dd hh:mm:ss",
+  date: "yyyy-mm-dd",
+  text: "@",
+};
+const BOLD = { bold: true };
+const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8F0FE" } };
+const TOTAL_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF3F4F6" } };
+
+type Sheet = ExcelJS.Worksheet;
+
+/** Column letter of a 1-based index (1 → A, 27 → AA). */
+export function columnLetter(index: number): string {
+  let s = "";
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+// Money is stored as the yuan number fen/100 (the double nearest the exact decimal, which Excel
+// shows and sums exactly at two decimals); instants as their wall-clock time in the merchant's zone.
+function cellValue<R>(column: Column<R>, row: R): ExcelJS.CellValue {
+  const v = column.value(row);
+  if (v === null || v === undefined) return null;
+  switch (column.kind) {
+    case "money":
+      return Number(v) / 100;
+    case "int":
+    case "ratio":
+      return Number(v);
+    case "datetime":
+      return new Date(Date.parse(`${String(v).slice(0, 19)}Z`));
+    case "date":
+      return new Date(`${String(v)}T00:00:00Z`);
+    default:
+      return String(v);
+  }
+}
+
+function defineColumns<R>(ws: Sheet, columns: Column<R>[]) {
+  ws.columns = columns.map((c) => ({ width: c.width, style: { numFmt: FORMATS[c.kind] } }));
+}
+
+function writeHeader<R>(ws: Sheet, columns: Column<R>[]) {
+  const row = ws.addRow(columns.map((c) => c.header));
+  row.eachCell((cell) => {
+    cell.font = BOLD;
+    cell.fill = HEADER_FILL;
+    cell.numFmt = "@";
+  });
+  row.commit();
+}
+
+function writeRows<R>(ws: Sheet, columns: Column<R>[], rows: R[]) {
+  for (const r of rows) ws.addRow(columns.map((c) => cellValue(c, r))).commit();
+}
+
+// exceljs drops a zero formula result given through `cell.value` (it copies only truthy fields),
+// which would leave a 0 total without a cached value for readers that do not calculate; setting
+// the cell's model keeps it.
+function setFormula(cell: ExcelJS.Cell, formula: string, result: number) {
+  cell.model = { ...cell.model, type: ExcelJS.ValueType.Formula, formula, result } as ExcelJS.CellModel;
+}
+
+/**
+ * A 合计 line under rows `first..last`: SUM formulas (with their computed result, so readers that do
+ * not calculate still see the figure) in the money and count columns named by `sums`.
+ */
+function writeTotals<R>(ws: Sheet, columns: Column<R>[], first: number, last: number, sums: Record<string, number>, label = "合计") {
+  const row = ws.addRow([label]);
+  columns.forEach((c, i) => {
+    if (!(c.header in sums)) return;
+    const result = c.kind === "money" ? sums[c.header] / 100 : sums[c.header];
+    const cell = row.getCell(i + 1);
+    if (last < first) cell.value = result;
+    else setFormula(cell, `SUM(${columnLetter(i + 1)}${first}:${columnLetter(i + 1)}${last})`, result);
+  });
+  for (let i = 1; i <= columns.length; i++) {
+    const cell = row.getCell(i);
+    cell.font = BOLD;
+    cell.fill = TOTAL_FILL;
+  }
+  row.commit();
+  return row.number;
+}
+
+// Waits while the consumer is behind, so a slow download never buffers the whole workbook; a
+// download the client abandoned ends the work instead of waiting for a drain that never comes.
+async function drained(out: Writable) {
+  if (out.destroyed) throw new Error("report output closed before the workbook was complete");
+  if (!out.writableNeedDrain) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      if (out.destroyed) reject(new Error("report output closed before the workbook was complete"));
+      else resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+  });
+}
+
+function sumBy<R>(columns: Column<R>[], headers: string[]) {
+  const sums: Record<string, number> = Object.fromEntries(headers.map((h) => [h, 0]));
+  const cols = columns.filter((c) => headers.includes(c.header));
+  return {
+    sums,
+    add(row: R) {
+      for (const c of cols) sums[c.header] += Number(c.value(row) ?? 0);
+    },
+  };
+}
+
+type Workbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
+
+const FIGURE_HEADERS = ["收款笔数", "收款金额", "退款笔数", "退款金额", "净额", "已匹配金额", "未匹配金额"];
+const SUMMARY_HEADER_ROW = 8;
+
+function writeSummarySheet(wb: Workbook, ctx: ReportContext, summary: ReportSummary, generatedAt: Date) {
+  const { channels, totals } = summary;
+  const ws = wb.addWorksheet(SECTION_TITLES.summary, { views: [{ state: "frozen", ySplit: SUMMARY_HEADER_ROW }] });
+  defineColumns(ws, SUMMARY_COLUMNS);
+  ws.getColumn(1).width = 30;
+  const title = ws.addRow(["收款对账报告"]);
+  title.getCell(1).font = { bold: true, size: 14 };
+  title.commit();
+  const meta: [string, string][] = [
+    ["商户", ctx.merchant.name],
+    ["对账期间", `${ctx.params.from} 至 ${ctx.params.to}（${ctx.merchant.timeZone}）`],
+    ["生成时间", `${ctx.fmt.dateTime(generatedAt)}（${ctx.merchant.timeZone}）`],
+    ["筛选条件", `渠道：${ctx.params.channel ? channelLabel(ctx.params.channel) : "全部"}；订单来源：${ctx.params.source ? sourceLabel(ctx.params.source) : "全部"}`],
+    ["币种", ctx.merchant.currency],
+  ];
+  for (const [k, v] of meta) {
+    const r = ws.addRow([k, v]);
+    r.getCell(1).font = BOLD;
+    r.getCell(2).numFmt = "@";
+    r.commit();
+  }
+  ws.addRow([]).commit();
+  writeHeader(ws, SUMMARY_COLUMNS);
+  const first = SUMMARY_HEADER_ROW + 1;
+  writeRows(ws, SUMMARY_COLUMNS, channels.map((c) => ({ ...c })));
+  const sums = sumBy(SUMMARY_COLUMNS, FIGURE_HEADERS);
+  summaryLines(channels, totals).slice(0, -1).forEach(sums.add);
+  const t = writeTotals(ws, SUMMARY_COLUMNS, first, first + channels.length - 1, sums.sums);
+  ws.addRow([]).commit();
+
+  // Cross-checks an auditor can recalculate; each must come to zero. The other sheets are found by
+  // their 合计 line (INDEX/MATCH), so the formulas hold however many rows they have.
+  const col = <R>(columns: Column<R>[], header: string) => columnLetter(columns.findIndex((c) => c.header === header) + 1);
+  const s = (header: string) => `${col(SUMMARY_COLUMNS, header)}${t}`;
+  const totalOf = <R>(sheet: string, columns: Column<R>[], header: string) =>
+    `INDEX('${sheet}'!${col(columns, header)}:${col(columns, header)},MATCH("合计",'${sheet}'!A:A,0))`;
+  const checks: [string, string, number][] = [
+    ["校验：收款 − 退款 − 净额", `${s("收款金额")}-${s("退款金额")}-${s("净额")}`, totals.grossAmount - totals.refundedAmount - totals.netAmount],
+    ["校验：已匹配 + 未匹配 − 收款", `${s("已匹配金额")}+${s("未匹配金额")}-${s("收款金额")}`, totals.matchedAmount + totals.unmatchedAmount - totals.grossAmount],
+    ["校验：匹配明细合计 − 已匹配", `${totalOf(SECTION_TITLES.matched, MATCHED_COLUMNS, "匹配金额")}-${s("已匹配金额")}`, 0],
+    ["校验：异常未分配合计 − 未匹配", `${totalOf(SECTION_TITLES.exceptions, EXCEPTION_COLUMNS, "未分配金额")}-${s("未匹配金额")}`, 0],
+    [
+      "校验：资金流净额合计 − 净额",
+      `${totalOf(SECTION_TITLES.daily, DAILY_COLUMNS, "净额")}-${s("净额")}`,
+      summary.daily.reduce((a, d) => a + d.netAmount, 0) - totals.netAmount,
+    ],
+  ];
+  const head = ws.addRow(["勾稽关系校验（应为 0）"]);
+  head.getCell(1).font = BOLD;
+  head.commit();
+  for (const [label, formula, fen] of checks) {
+    const r = ws.addRow([label]);
+    setFormula(r.getCell(2), formula, fen / 100);
+    r.getCell(2).numFmt = MONEY_FORMAT;
+    r.commit();
+  }
+  ws.commit();
+}
+
+/** Streams rows of `batches` into a new sheet with a frozen header, autofilter and a 合计 line. */
+async function streamSheet<R>(wb: Workbook, out: Writable, title: string, columns: Column<R>[], batches: AsyncIterable<R[]>, sumHeaders: string[]) {
+  const ws = wb.addWorksheet(title, { views: [{ state: "frozen", ySplit: 1 }] });
+  defineColumns(ws, columns);
+  writeHeader(ws, columns);
+  const sums = sumBy(columns, sumHeaders);
+  let count = 0;
+  for await (const batch of batches) {
+    writeRows(ws, columns, batch);
+    batch.forEach(sums.add);
+    count += batch.length;
+    await drained(out);
+  }
+  writeTotals(ws, columns, 2, count + 1, sums.sums);
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  ws.commit();
+  return sums.sums;
+}
+
+/**
+ * Writes the reconciliation workbook (汇总 / 匹配明细 / 异常 / 资金流) to `out`, streaming: detail rows
+ * are read in keyset batches and committed as they come, so memory stays flat however many
+ * payments the range holds. The summary is folded first in its own pass; each sheet is added only
+ * when it is written, because exceljs opens a sheet's zip entry when the sheet is added and the
+ * zip is written entry by entry: a sheet left open ahead would hold every later row in memory.
+ */
+export async function writeReconciliationXlsx(
+  db: DbOrTx,
+  ctx: ReportContext,
+  out: Writable,
+  opts: { generatedAt: Date },
+): Promise<void> {
+  const summary = await summarizeReconciliation(db, ctx);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = "LDXP Reconcile 链动小铺";
+  wb.created = opts.generatedAt;
+  writeSummarySheet(wb, ctx, summary, opts.generatedAt);
+  const matched = await streamSheet(wb, out, SECTION_TITLES.matched, MATCHED_COLUMNS, matchedBatches(db, ctx), ["匹配金额"]);
+  const exceptions = await streamSheet(wb, out, SECTION_TITLES.exceptions, EXCEPTION_COLUMNS, exceptionBatches(db, ctx), ["未分配金额"]);
+  // Equal by construction when the passes read one snapshot; rows changing between passes (a live
+  // day on a database read without one) would show here and in the 校验 lines once recalculated.
+  if (matched["匹配金额"] !== summary.totals.matchedAmount || exceptions["未分配金额"] !== summary.totals.unmatchedAmount) {
+    logger.warn({ merchantId: ctx.merchant.id, matched: matched["匹配金额"], unallocated: exceptions["未分配金额"], totals: summary.totals }, "xlsx detail sheets differ from the summary");
+  }
+  const daily = wb.addWorksheet(SECTION_TITLES.daily, { views: [{ state: "frozen", ySplit: 1 }] });
+  defineColumns(daily, DAILY_COLUMNS);
+  writeHeader(daily, DAILY_COLUMNS);
+  writeRows(daily, DAILY_COLUMNS, summary.daily);
+  const dailySums = sumBy(DAILY_COLUMNS, FIGURE_HEADERS);
+  summary.daily.forEach(dailySums.add);
+  writeTotals(daily, DAILY_COLUMNS, 2, summary.daily.length + 1, dailySums.sums);
+  daily.commit();
+  await wb.commit();
+}
