@@ -36,3 +36,11 @@ export function parseDateParam(name: string, value: string | null, timeZoneOffse
   if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw badRequest(`${name}: expected YYYY-MM-DD or an RFC 3339 time`);
   return d;
 }
+
+/** An optional enum query parameter; an unknown value is a 400 naming the parameter. */
+export function enumParam<T extends string>(q: URLSearchParams, name: string, values: readonly T[]): T | undefined {
+  const v = q.get(name);
+  if (!v) return undefined;
+  if (!(values as readonly string[]).includes(v)) throw badRequest(`${name}: unknown value "${v}"`);
+  return v as T;
+}

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { allocations, orders, payments, type Channel, type Payment, type PaymentStatus } from "@/lib/db/schema";
+import { allocations, orders, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
 import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
+import { toPaymentView, type AllocationView } from "@/lib/services/payments";
 
 export interface ListPaymentsParams {
   merchantId: string;
@@ -11,36 +12,6 @@ export interface ListPaymentsParams {
   to?: Date | null;
   limit: number;
   cursor: PageCursor | null;
-}
-
-type AllocationView = { reference: string; orderNo: string; amount: number; method: string };
-
-/** A payment row as `GET /api/v1/payments/{id}` shows it (same fields as getPaymentView). */
-function toView(p: Payment, allocs: AllocationView[]) {
-  return {
-    paymentId: p.id,
-    channel: p.channel,
-    channelAccountId: p.channelAccountId,
-    channelTransactionId: p.channelTransactionId,
-    amount: p.amount,
-    currency: p.currency,
-    receivedAt: p.receivedAt.toISOString(),
-    payerName: p.payerName,
-    payerAccount: p.payerAccountMasked,
-    memo: p.memo,
-    reference: p.reference,
-    status: p.status,
-    matchMethod: p.matchMethod,
-    confidence: p.confidence,
-    explanation: p.explanation ? p.explanation.en : null,
-    explanationZh: p.explanation ? p.explanation.zh : null,
-    allocations: allocs,
-    allocatedAmount: p.allocatedAmount,
-    refundedAmount: p.refundedAmount,
-    suggestions: p.status === "suggested" ? p.suggestions.map((s) => ({ ...s, explanation: s.explanation.en })) : undefined,
-    origin: p.origin,
-    createdAt: p.createdAt.toISOString(),
-  };
 }
 
 /** A page of the merchant's payments, newest received first, keyset-paged; allocations in one query per page. */
@@ -71,7 +42,7 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   for (const { paymentId, ...a } of allocs) byPayment.set(paymentId, [...(byPayment.get(paymentId) ?? []), a]);
   const last = page[page.length - 1];
   return {
-    data: page.map((r) => toView(r, byPayment.get(r.id) ?? [])),
+    data: page.map((r) => toPaymentView(r, byPayment.get(r.id) ?? [])),
     nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null,
   };
 }

@@ -91,20 +91,11 @@ export async function recordPayment(
   return { payment: existing, created: false, audit: [] };
 }
 
-/** The payment as the contract's `GET /api/v1/payments/{id}` shows it. */
-export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
-  const [p] = await db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.id, paymentId), eq(payments.merchantId, merchantId)))
-    .limit(1);
-  if (!p) throw notFound("Payment");
-  const allocs = await db
-    .select({ reference: orders.reference, orderNo: orders.orderNo, amount: allocations.amount, method: allocations.method })
-    .from(allocations)
-    .innerJoin(orders, eq(orders.id, allocations.orderId))
-    .where(eq(allocations.paymentId, p.id));
+
+export type AllocationView = { reference: string; orderNo: string; amount: number; method: string };
+
+/** A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations. */
+export function toPaymentView(p: Payment, allocs: AllocationView[]) {
   return {
     paymentId: p.id,
     channel: p.channel,
@@ -129,4 +120,21 @@ export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: 
     origin: p.origin,
     createdAt: p.createdAt.toISOString(),
   };
+}
+
+/** The payment as the contract's `GET /api/v1/payments/{id}` shows it. */
+export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
+  const [p] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.merchantId, merchantId)))
+    .limit(1);
+  if (!p) throw notFound("Payment");
+  const allocs = await db
+    .select({ reference: orders.reference, orderNo: orders.orderNo, amount: allocations.amount, method: allocations.method })
+    .from(allocations)
+    .innerJoin(orders, eq(orders.id, allocations.orderId))
+    .where(eq(allocations.paymentId, p.id));
+  return toPaymentView(p, allocs);
 }
