@@ -1,4 +1,6 @@
-import { zoneOffsetMinutes } from "@/lib/core/time";
+import { zonedDayStart, zoneOffsetMinutes } from "@/lib/core/time";
+
+export { zonedDayStart };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -26,27 +28,6 @@ export function eachDate(from: string, to: string): string[] {
   const out: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
   return out;
-}
-
-const localDate = (ms: number, timeZone: string) =>
-  new Date(ms + zoneOffsetMinutes(new Date(ms), timeZone) * 60_000).toISOString().slice(0, 10);
-
-/**
- * The instant the calendar day `date` starts in `timeZone`: the first millisecond whose local
- * date is `date`. Found by bisection rather than by applying one offset, because on a DST day the
- * offset at midnight differs from the offset later that day (and some zones skip midnight itself).
- */
-export function zonedDayStart(date: string, timeZone: string): Date {
-  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
-  // Every real offset lies within ±15 h, so the start is inside this window.
-  let lo = midnightUtc - 15 * 3_600_000;
-  let hi = midnightUtc + 15 * 3_600_000;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (localDate(mid, timeZone) >= date) hi = mid;
-    else lo = mid;
-  }
-  return new Date(hi);
 }
 
 /** The half-open UTC interval [start, end) covering the local dates `from`..`to` inclusive. */
