@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { readConfig, type AppConfig } from "@/lib/config/env";
 import { acquireDirectoryLock, type DirectoryLock } from "@/lib/db/lock";
 import * as schema from "@/lib/db/schema";
+import { logger } from "@/lib/log";
 
 export type Schema = typeof schema;
 /** One database type for all three drivers (PGlite, node-postgres, Neon serverless). */
@@ -54,6 +55,8 @@ async function openPostgres(config: AppConfig, url: string): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
   const pool = new pg.Pool({ connectionString: url, max: config.databasePoolMax });
+  // An idle connection the server closes (restart, failover, admin) must not crash the process.
+  pool.on("error", (err) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: config.databaseDriver, close: () => pool.end() };
@@ -76,6 +79,7 @@ async function openNeon(config: AppConfig, url: string): Promise<DbHandle> {
     neonConfig.pipelineConnect = false;
   }
   const pool = new Pool({ connectionString: url, max: config.databasePoolMax });
+  pool.on("error", (err: Error) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: "neon", close: () => pool.end() };
