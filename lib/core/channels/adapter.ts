@@ -1,3 +1,4 @@
+import { NotificationFormatError } from "@/lib/core/channels/errors";
 import type { ChannelName, NormalizedNotification } from "@/lib/core/channels/types";
 
 /** What a webhook answers the channel, in the channel's own dialect. */
@@ -34,4 +35,14 @@ export interface ChannelAdapter<C = Record<string, string>> {
   reject(status: 400 | 401 | 404): ChannelReply;
   /** The answer when we failed internally and want the channel to retry. */
   retryLater(): ChannelReply;
+}
+
+/** A verified notification normalised, or a 400 rejection naming the field the channel got wrong. */
+export function normalizedOrRejected(normalize: () => NormalizedNotification): ReceiveResult {
+  try {
+    return { kind: "accepted", notification: normalize() };
+  } catch (err) {
+    if (err instanceof NotificationFormatError) return { kind: "rejected", status: 400, reason: `invalid: ${err.message}` };
+    throw err;
+  }
 }

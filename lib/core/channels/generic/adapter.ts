@@ -1,5 +1,4 @@
-import type { ChannelAdapter, ChannelReply } from "@/lib/core/channels/adapter";
-import { NotificationFormatError } from "@/lib/core/channels/errors";
+import { type ChannelAdapter, type ChannelReply, normalizedOrRejected } from "@/lib/core/channels/adapter";
 import { normalizeGenericNotification } from "./normalize";
 import { verifyTimestampedHmac } from "./signing";
 
@@ -19,12 +18,7 @@ export const genericAdapter: ChannelAdapter<GenericCredentials> = {
   async receive({ rawBody, headers, credentials, now }) {
     const check = await verifyTimestampedHmac({ header: headers[GENERIC_SIGNATURE_HEADER], rawBody, secret: credentials.secret, now });
     if (!check.ok) return { kind: "rejected", status: 401, reason: check.reason };
-    try {
-      return { kind: "accepted", notification: normalizeGenericNotification(rawBody) };
-    } catch (err) {
-      if (err instanceof NotificationFormatError) return { kind: "rejected", status: 400, reason: `invalid: ${err.message}` };
-      throw err;
-    }
+    return normalizedOrRejected(() => normalizeGenericNotification(rawBody));
   },
   ack: () => json(200, { received: true }),
   reject: (status) => json(status, { received: false }),

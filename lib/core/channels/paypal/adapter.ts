@@ -1,5 +1,4 @@
-import type { ChannelAdapter, ChannelReply } from "@/lib/core/channels/adapter";
-import { NotificationFormatError } from "@/lib/core/channels/errors";
+import { type ChannelAdapter, type ChannelReply, normalizedOrRejected } from "@/lib/core/channels/adapter";
 import { normalizePaypalEvent } from "./normalize";
 import { paypalTransmission, verifyPaypalSignature } from "./verify";
 
@@ -23,12 +22,7 @@ export const paypalAdapter: ChannelAdapter<PaypalCredentials> = {
       now,
     });
     if (!check.ok) return { kind: "rejected", status: 401, reason: check.reason };
-    try {
-      return { kind: "accepted", notification: normalizePaypalEvent(rawBody) };
-    } catch (err) {
-      if (err instanceof NotificationFormatError) return { kind: "rejected", status: 400, reason: `invalid: ${err.message}` };
-      throw err;
-    }
+    return normalizedOrRejected(() => normalizePaypalEvent(rawBody));
   },
   ack: () => json(200, { received: true }),
   reject: (status) => json(status, { received: false }),

@@ -1,5 +1,4 @@
-import type { ChannelAdapter, ChannelReply } from "@/lib/core/channels/adapter";
-import { NotificationFormatError } from "@/lib/core/channels/errors";
+import { type ChannelAdapter, type ChannelReply, normalizedOrRejected } from "@/lib/core/channels/adapter";
 import { verifyTimestampedHmac } from "@/lib/core/channels/generic/signing";
 import { normalizeStripeEvent } from "./normalize";
 
@@ -21,12 +20,7 @@ export const stripeAdapter: ChannelAdapter<StripeCredentials> = {
   async receive({ rawBody, headers, credentials, now }) {
     const check = await verifyStripeSignature({ header: headers["stripe-signature"], rawBody, webhookSecret: credentials.webhookSecret, now });
     if (!check.ok) return { kind: "rejected", status: 401, reason: check.reason };
-    try {
-      return { kind: "accepted", notification: normalizeStripeEvent(rawBody) };
-    } catch (err) {
-      if (err instanceof NotificationFormatError) return { kind: "rejected", status: 400, reason: `invalid: ${err.message}` };
-      throw err;
-    }
+    return normalizedOrRejected(() => normalizeStripeEvent(rawBody));
   },
   ack: () => json(200, { received: true }),
   reject: (status) => json(status, { received: false }),
