@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
-const DATA_DIR = ".data-e2e";
+// Port and data dir can be moved so two checkouts on one machine can run their browser tests at once.
+const PORT = Number(process.env.E2E_PORT ?? 3311);
+const DATA_DIR = process.env.E2E_DATA_DIR ?? ".data-e2e";
 
 // Playwright starts webServer before globalSetup, so the embedded database is wiped here, at
 // config load. Workers load this file again while the server holds the directory open: only the
@@ -22,7 +24,7 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   outputDir: "test-results/artifacts",
   use: {
-    baseURL: "http://127.0.0.1:3311",
+    baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     locale: "zh-CN",
@@ -49,8 +51,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node_modules/.bin/next start -H 127.0.0.1 -p 3311",
-    url: "http://127.0.0.1:3311/api/health",
+    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "pipe",
