@@ -16,7 +16,9 @@ import { badRequest, notFound } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
 import { matchPayments } from "@/lib/services/match-payment";
 import { recordRefund } from "@/lib/services/refunds";
+import { addBulkCandidates, applyBulkMatches, createBulkCandidates } from "@/lib/services/statement-bulk-match";
 import { insertStatementPayments, STATEMENT_BATCH_SIZE, type StatementPaymentInput } from "@/lib/services/statement-payments";
+import { bulkCandidate } from "@/lib/core/matching/bulk";
 
 export interface ImportStatementParams {
   merchantId: string;
@@ -180,6 +182,7 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
     let duplicates = 0;
     let confirmed = 0;
     const newIds: string[] = [];
+    await createBulkCandidates(tx);
     for (let from = 0; from < credits.length; from += STATEMENT_BATCH_SIZE) {
       const batch = credits.slice(from, from + STATEMENT_BATCH_SIZE);
       const inputs: StatementPaymentInput[] = batch.map((l, i) => ({
@@ -197,6 +200,14 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
       imported += inserted.length;
       duplicates += batch.length - inserted.length;
       newIds.push(...inserted.map((p) => p.id));
+      const eventByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event]));
+      await addBulkCandidates(
+        tx,
+        inserted.flatMap((p) => {
+          const candidate = bulkCandidate(eventByKey.get(p.dedupeKey)!);
+          return candidate ? [{ paymentId: p.id, ...candidate }] : [];
+        }),
+      );
       if (!isBill) continue;
       const billAmountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
       for (const payment of existing) {
@@ -224,6 +235,10 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
       if (refund.kind === "refused") rejected.push({ line: l.lineNo, message: refund.reason });
     }
 
+    // Certain matches are settled set-based before the import commits; the engine takes the rest after it.
+    const bulk = await applyBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, now: params.now });
+    audit.push(...bulk.audit);
+
     rejected.sort((a, b) => a.line - b.line);
     const listed = rejected.slice(0, MAX_LISTED_REJECTIONS);
     await tx.update(statements).set({ imported, duplicates, rejected: listed }).where(eq(statements.id, statement.id));
@@ -243,7 +258,8 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
       },
     });
     await appendAuditEvents(tx, params.merchantId, params.actor, audit);
-    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds, listed };
+    const bulkMatched = new Set(bulk.paymentIds);
+    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds: newIds.filter((id) => !bulkMatched.has(id)), listed };
   });
 
   // Matching runs after the import committed: a matching failure must not undo the recorded money,

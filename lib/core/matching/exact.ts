@@ -33,13 +33,23 @@ export function referenceCandidates(p: PaymentForMatching): { field: string | nu
 const fen = (n: number) => (n / 100).toFixed(2);
 
 function amountNote(paid: number, order: OpenOrder): Explanation {
-  if (paid === order.amount) return { zh: "金额与订单金额一致", en: "amount equals order amount" };
+  if (paid === order.amount) return FULL_AMOUNT_NOTE;
   if (paid === order.openAmount) return { zh: "金额等于订单未付金额", en: "amount equals the order's open amount" };
   const diff = paid - order.openAmount;
   return diff > 0
     ? { zh: `比未付金额多 ¥${fen(diff)}`, en: `¥${fen(diff)} more than the open amount` }
     : { zh: `比未付金额少 ¥${fen(-diff)}`, en: `¥${fen(-diff)} less than the open amount` };
 }
+
+/** Why an exact (single-reference) match was made, in both languages. */
+export function exactExplanation(method: "reference" | "reference_in_memo", reference: string, note: Explanation): Explanation {
+  return method === "reference"
+    ? { zh: `渠道回传的商户订单号 ${reference} 对应此订单；${note.zh}`, en: `the channel returned our reference ${reference}; ${note.en}` }
+    : { zh: `附言包含订单参考号 ${reference}（校验位有效）；${note.zh}`, en: `memo contains reference ${reference} (check character valid); ${note.en}` };
+}
+
+/** The note for a payment that equals its order's full amount. */
+export const FULL_AMOUNT_NOTE: Explanation = { zh: "金额与订单金额一致", en: "amount equals order amount" };
 
 /**
  * Exact matching: a reference the channel echoed back, or valid references found in the memo,
@@ -57,10 +67,7 @@ export function decideExactMatch(
       method: "reference",
       confidence: 1,
       allocations: [{ orderId: fieldOrder.id, reference: fieldOrder.reference, amount: p.amount }],
-      explanation: {
-        zh: `渠道回传的商户订单号 ${fieldOrder.reference} 对应此订单；${note.zh}`,
-        en: `the channel returned our reference ${fieldOrder.reference}; ${note.en}`,
-      },
+      explanation: exactExplanation("reference", fieldOrder.reference, note),
     };
   }
   const found = memo.map((r) => ordersByReference.get(r)).filter((o): o is OpenOrder => !!o);
@@ -71,10 +78,7 @@ export function decideExactMatch(
       method: "reference_in_memo",
       confidence: 1,
       allocations: [{ orderId: order.id, reference: order.reference, amount: p.amount }],
-      explanation: {
-        zh: `附言包含订单参考号 ${order.reference}（校验位有效）；${note.zh}`,
-        en: `memo contains reference ${order.reference} (check character valid); ${note.en}`,
-      },
+      explanation: exactExplanation("reference_in_memo", order.reference, note),
     };
   }
   if (found.length > 1) {

@@ -1,0 +1,109 @@
+import crypto from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as importRoute } from "@/app/api/v1/statements/route";
+import { allocations, auditEvents, payments } from "@/lib/db/schema";
+import { verifyAuditChains } from "@/lib/services/audit-verify";
+import { CMB_HEADER, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
+import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+
+async function upload(apiKey: string, bankId: string, csv: string) {
+  const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${bankId}&format=cmb-csv`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "text/csv" },
+    body: Buffer.from(toGbk(csv)),
+  });
+  const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
+  return { status: res.status, json: await res.json() };
+}
+
+async function bankMerchant() {
+  const m = await merchantWithAlipay();
+  const res = await call(createChannelAccount as unknown as H, {
+    apiKey: m.apiKey,
+    body: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755912345610101" } },
+  });
+  return { ...m, bankId: res.json.id as string };
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+let serial = 0;
+const line = (fen: number, memo: string) =>
+  cmbCredit({ date: "20261124", time: "10:00:00", credit: yuan(fen), serial: `B${++serial}`, memo, payer: "张三", account: "6225880123456789" });
+
+const orderStatus = async (apiKey: string, reference: string) =>
+  (await call(getOrder as unknown as H, { method: "GET", apiKey, params: { reference } })).json;
+
+describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () => {
+  it("pays untouched orders named once with their exact amount set-based, leaves the rest to the engine, and audits the set with a digest", async () => {
+    const m = await bankMerchant();
+    const exact = await Promise.all([12800, 9900, 100].map((amount) => createOrder(m.apiKey, { amount, channel: "bank" })));
+    const split = await createOrder(m.apiKey, { amount: 20000, channel: "bank" });
+    const short = await createOrder(m.apiKey, { amount: 5000, channel: "bank" });
+    const csv = buildCsv(CMB_HEADER, [
+      line(12800, `货款${exact[0].reference}`),
+      line(9900, `${exact[1].reference.toLowerCase()} 订单付款`),
+      line(100, exact[2].reference.replace(/(.{4})/g, "$1 ")),
+      // Two lines naming one order: a split payment, which the engine decides.
+      line(10000, `第一笔 ${split.reference}`),
+      line(10000, `第二笔 ${split.reference}`),
+      // A shortfall: the engine keeps it partly paid with an amount-mismatch signal.
+      line(4900, `货款${short.reference}`),
+    ]);
+    const res = await upload(m.apiKey, m.bankId, csv);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ imported: 6, matched: 6, suggested: 0, unmatched: 0 });
+
+    for (const o of exact) {
+      const view = await orderStatus(m.apiKey, o.reference);
+      expect(view).toMatchObject({ status: "paid", paidAmount: o.amount });
+      expect(view.payments).toEqual([expect.objectContaining({ matchMethod: "reference_in_memo", allocatedAmount: o.amount })]);
+      const [row] = await t.db().select().from(payments).where(eq(payments.id, view.payments[0].paymentId));
+      expect(row).toMatchObject({ status: "matched", confidence: 1, suggestions: [] });
+      expect(row.explanation?.zh).toBe(`附言包含订单参考号 ${o.reference}（校验位有效）；金额与订单金额一致`);
+      expect(row.matchCheckedAt).not.toBeNull();
+    }
+    expect(await orderStatus(m.apiKey, split.reference)).toMatchObject({ status: "paid", paidAmount: 20000 });
+    expect(await orderStatus(m.apiKey, short.reference)).toMatchObject({ status: "partially_paid", paidAmount: 4900 });
+
+    const [bulkEvent] = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "statement.bulk_matched")));
+    expect(bulkEvent.subjectId).toBe(res.json.statementId);
+    expect(bulkEvent.after).toMatchObject({ payments: 3, amount: 12800 + 9900 + 100 });
+    const bulkAllocations = await t
+      .db()
+      .select({ paymentId: allocations.paymentId, orderId: allocations.orderId, amount: allocations.amount })
+      .from(allocations)
+      .innerJoin(payments, eq(payments.id, allocations.paymentId))
+      .where(and(eq(payments.statementId, res.json.statementId), eq(allocations.merchantId, m.merchantId)))
+      .orderBy(asc(allocations.paymentId));
+    const digest = crypto.createHash("sha256");
+    for (const a of bulkAllocations.filter((a) => exact.some((o) => o.amount === a.amount))) digest.update(`${a.paymentId}:${a.orderId}:${a.amount}\n`);
+    expect(bulkEvent.after?.allocationsSha256).toBe(digest.digest("hex"));
+    expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId }))[0].broken).toBeNull();
+
+    // Importing the same file again records and changes nothing.
+    const again = await upload(m.apiKey, m.bankId, csv);
+    expect(again.json).toMatchObject({ imported: 0, duplicates: 6, matched: 0 });
+    expect(await t.db().select().from(allocations).where(eq(allocations.merchantId, m.merchantId))).toHaveLength(bulkAllocations.length);
+  });
+
+  it("never takes an order that was paid before the statement arrived: that line goes to the engine", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 8800, channel: "bank" });
+    const first = await upload(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
+    expect(first.json).toMatchObject({ matched: 1 });
+    // The same transfer booked again under a new serial (a duplicate payment by the customer).
+    const second = await upload(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
+    expect(second.json.imported).toBe(1);
+    const view = await orderStatus(m.apiKey, order.reference);
+    expect(view.paidAmount).toBeGreaterThanOrEqual(8800);
+    const events = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "statement.bulk_matched")));
+    expect(events).toHaveLength(1);
+  });
+});
