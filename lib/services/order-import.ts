@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import { parsePlatformOrders, type PlatformFormat, type PlatformOrder } from "@/lib/core/orders/platform-export";
+import { iteratePlatformOrders, type PlatformFormat, type PlatformOrder } from "@/lib/core/orders/platform-export";
 import { generateReference } from "@/lib/core/reference";
-import { decodeStatementBytes } from "@/lib/core/statements/decode";
+import { decodeStatementChunks } from "@/lib/core/statements/decode";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { orders, type NewOrder } from "@/lib/db/schema";
@@ -55,30 +55,46 @@ export async function insertPlatformOrders(
 }
 
 /**
- * Imports a platform's order export: every order gets a reference and then matches like any
- * other. Idempotent on the platform order id (re-importing adds nothing); one transaction.
+ * Imports a platform's order export: every order gets a reference and then matches like any other. Idempotent on
+ * the platform order id (re-importing adds nothing); one transaction. The file is decoded, parsed and inserted a
+ * batch at a time, so a 100k-line export never becomes one string or one array.
  */
 export async function importPlatformOrders(
   db: Db,
   params: { merchantId: string; actor: Actor; format: PlatformFormat; bytes: Uint8Array; now: Date },
 ) {
-  const { text } = decodeStatementBytes(params.bytes);
-  const parsed = parsePlatformOrders(text, params.format);
   const target = { merchantId: params.merchantId, source: params.format, now: params.now };
+  const items = iteratePlatformOrders(decodeStatementChunks(params.bytes), params.format);
+  // The header is read before the transaction opens, so a file that is not an export is refused without one.
+  const first = items.next();
+  const rejected: { line: number; message: string }[] = [];
+  let parsed = 0;
   let imported = 0;
   await db.transaction(async (tx) => {
-    for (let i = 0; i < parsed.orders.length; i += BATCH) {
-      const batch = parsed.orders.slice(i, i + BATCH).map(({ lineNo, ...o }) => ({ ...o, provenance: { importedFromLine: lineNo } }));
+    let batch: PlatformOrderInput[] = [];
+    const flush = async () => {
       imported += (await insertPlatformOrders(tx, target, batch)).length;
+      batch = [];
+    };
+    for (let item = first; !item.done; item = items.next()) {
+      if ("rejected" in item.value) {
+        rejected.push(item.value.rejected);
+        continue;
+      }
+      const { lineNo, ...order } = item.value.order;
+      batch.push({ ...order, provenance: { importedFromLine: lineNo } });
+      parsed++;
+      if (batch.length === BATCH) await flush();
     }
+    await flush();
     await appendAuditEvents(tx, params.merchantId, params.actor, [
       {
         action: "orders.imported",
         subjectType: "merchant",
         subjectId: params.merchantId,
-        after: { format: params.format, imported, duplicates: parsed.orders.length - imported, rejected: parsed.rejected.length },
+        after: { format: params.format, imported, duplicates: parsed - imported, rejected: rejected.length },
       },
     ]);
   });
-  return { imported, duplicates: parsed.orders.length - imported, rejected: parsed.rejected };
+  return { imported, duplicates: parsed - imported, rejected };
 }
