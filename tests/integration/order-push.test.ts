@@ -3,10 +3,8 @@ import { describe, expect, it } from "vitest";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as pushRoute } from "@/app/api/v1/orders/push/route";
 import { POST as storefrontWebhookRoute } from "@/app/api/v1/settings/storefront-webhook/route";
-import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { auditEvents, orders } from "@/lib/db/schema";
-import { alipayPaymentNotify, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
-import { call, merchantWithAlipay } from "../helpers/api";
+import { call, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { genericSignatureHeader } from "../helpers/generic-signer";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -54,13 +52,7 @@ describe(`POST /api/v1/orders/push (${process.env.TEST_DB})`, () => {
   it("the pushed order is paid by the channel echoing the params it was handed", async () => {
     const m = await setup();
     const pushed = (await push(m.merchantId, body({ source: "miniprogram", orderNo: "MP-77", amount: 990 }))).json;
-    const form = toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: pushed.channelParams.alipay.out_trade_no, appId: m.appId, totalAmount: "9.90" }), m.keys.privateKeyPem));
-    const res = await call(webhookRoute as unknown as H, {
-      path: `/api/webhooks/alipay/${m.accountId}`,
-      params: { channel: "alipay", channelAccountId: m.accountId },
-      rawBody: form,
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-    });
+    const res = await payWithAlipay(m, pushed.channelParams.alipay.out_trade_no, "9.90");
     expect(res.text).toBe("success");
     expect((await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: pushed.reference } })).json).toMatchObject({ status: "paid", paidAmount: 990 });
   });
