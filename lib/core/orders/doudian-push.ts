@@ -2,8 +2,8 @@
 //
 // PARTLY UNVERIFIED (channels.md §4 and §10): the signing rule implemented here is the one documented for
 // open-douyin webhooks and named by the issue/contract — header `X-Douyin-Signature` = sha1_hex(appSecret + raw body),
-// dedupe on the `Msg-Id` header. The jinritemai SDKs also describe an `event-sign` header (md5 of app_key + body +
-// app_secret); that variant is not accepted because no primary source for it was available to test against.
+// dedupe on the `Msg-Id` header. Some third-party 抖店 integrations mention an `event-sign` header signed with
+// app_key and app_secret instead; that variant is not accepted, because no primary source for it was available.
 // The body layout — a JSON array of `{ tag, msg_id, data }` where `data` is the message JSON (as a string, or
 // inline) — and the tags/fields follow the doudian SDK's generated message classes (trade_TradeCreate = "100",
 // trade_TradePaid = "101": p_id, s_ids, shop_id, order_status, pay_type, pay_time, pay_amount in fen).
