@@ -76,8 +76,8 @@ function pathOfNulCharacter(root: unknown): (string | number)[] | null {
   return null;
 }
 
-/** Reads and validates a JSON body; every failure is a 4xx that names the offending field. */
-export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
+/** Reads a JSON request body as text (Content-Type and size checked), for callers that verify a signature over it. */
+export async function readJsonText(request: Request): Promise<string> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "Content-Type must be application/json");
@@ -87,9 +87,14 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
   // The limit is in bytes: a million CJK characters are three megabytes of UTF-8.
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_JSON_BYTES) throw tooLarge();
+  return new TextDecoder().decode(bytes);
+}
+
+/** Parses and validates JSON text; every failure is a 400 that names the offending field. */
+export function parseJsonText<T>(text: string, schema: ZodType<T>): T {
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder().decode(bytes));
+    raw = JSON.parse(text);
   } catch {
     throw badRequest("Body is not valid JSON", "invalid_json");
   }
@@ -102,4 +107,9 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
     throw badRequest(`${field}: ${issue.message}`, "invalid_field");
   }
   return parsed.data;
+}
+
+/** Reads and validates a JSON body; every failure is a 4xx that names the offending field. */
+export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
+  return parseJsonText(await readJsonText(request), schema);
 }

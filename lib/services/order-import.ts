@@ -1,65 +1,100 @@
 import crypto from "node:crypto";
-import { parsePlatformOrders, type PlatformFormat } from "@/lib/core/orders/platform-export";
+import { iteratePlatformOrders, type PlatformFormat, type PlatformOrder } from "@/lib/core/orders/platform-export";
 import { generateReference } from "@/lib/core/reference";
-import { decodeStatementBytes } from "@/lib/core/statements/decode";
-import type { Db } from "@/lib/db/client";
+import { decodeStatementChunks } from "@/lib/core/statements/decode";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { orders, type NewOrder } from "@/lib/db/schema";
 
 const BATCH = 1000;
 const randomBytes = (n: number) => new Uint8Array(crypto.randomBytes(n));
 
+/** A platform order as any of its ways in (export import, message push) describes it. */
+export type PlatformOrderInput = Omit<PlatformOrder, "lineNo"> & {
+  /** Where this copy came from (import line, push message id…), kept in the order's details. */
+  provenance: Record<string, unknown>;
+};
+
 /**
- * Imports a platform's order export: every order gets a reference and then matches like any
- * other. Idempotent on the platform order id (re-importing adds nothing); one transaction.
+ * Inserts platform orders with fresh references, idempotently on (merchant, source, orderNo) where orderNo is the
+ * platform's order id: an order imported and also pushed is one row. Returns only the rows this call created.
+ */
+export async function insertPlatformOrders(
+  tx: DbOrTx,
+  params: { merchantId: string; source: PlatformFormat; now: Date },
+  batch: PlatformOrderInput[],
+) {
+  if (batch.length === 0) return [];
+  const values: NewOrder[] = batch.map((o) => ({
+    merchantId: params.merchantId,
+    reference: generateReference(randomBytes),
+    orderNo: o.platformOrderId,
+    platformOrderId: o.platformOrderId,
+    source: params.source,
+    amount: o.amount,
+    currency: "CNY",
+    status: o.closed ? "closed" : "pending",
+    closedAt: o.closed ? params.now : null,
+    description: o.title,
+    customerName: o.buyer,
+    details: {
+      platformStatus: o.platformStatus,
+      platformPaidAmount: o.paidAmount,
+      platformDiscountAmount: o.discountAmount,
+      platformPaidAt: o.paidAt,
+      ...o.provenance,
+    },
+    createdAt: o.createdAt ? new Date(o.createdAt) : params.now,
+    updatedAt: params.now,
+  }));
+  return tx
+    .insert(orders)
+    .values(values)
+    .onConflictDoNothing({ target: [orders.merchantId, orders.source, orders.orderNo] })
+    .returning({ id: orders.id, reference: orders.reference, orderNo: orders.orderNo, amount: orders.amount });
+}
+
+/**
+ * Imports a platform's order export: every order gets a reference and then matches like any other. Idempotent on
+ * the platform order id (re-importing adds nothing); one transaction. The file is decoded, parsed and inserted a
+ * batch at a time, so a 100k-line export never becomes one string or one array.
  */
 export async function importPlatformOrders(
   db: Db,
   params: { merchantId: string; actor: Actor; format: PlatformFormat; bytes: Uint8Array; now: Date },
 ) {
-  const { text } = decodeStatementBytes(params.bytes);
-  const parsed = parsePlatformOrders(text, params.format);
-  const source = params.format;
+  const target = { merchantId: params.merchantId, source: params.format, now: params.now };
+  const items = iteratePlatformOrders(decodeStatementChunks(params.bytes), params.format);
+  // The header is read before the transaction opens, so a file that is not an export is refused without one.
+  const first = items.next();
+  const rejected: { line: number; message: string }[] = [];
+  let parsed = 0;
   let imported = 0;
   await db.transaction(async (tx) => {
-    for (let i = 0; i < parsed.orders.length; i += BATCH) {
-      const values: NewOrder[] = parsed.orders.slice(i, i + BATCH).map((o) => ({
-        merchantId: params.merchantId,
-        reference: generateReference(randomBytes),
-        orderNo: o.platformOrderId,
-        platformOrderId: o.platformOrderId,
-        source,
-        amount: o.amount,
-        currency: "CNY",
-        status: o.closed ? "closed" : "pending",
-        closedAt: o.closed ? params.now : null,
-        description: o.title,
-        customerName: o.buyer,
-        details: {
-          platformStatus: o.platformStatus,
-          platformPaidAmount: o.paidAmount,
-          platformDiscountAmount: o.discountAmount,
-          platformPaidAt: o.paidAt,
-          importedFromLine: o.lineNo,
-        },
-        createdAt: o.createdAt ? new Date(o.createdAt) : params.now,
-        updatedAt: params.now,
-      }));
-      const rows = await tx
-        .insert(orders)
-        .values(values)
-        .onConflictDoNothing({ target: [orders.merchantId, orders.source, orders.orderNo] })
-        .returning({ id: orders.id });
-      imported += rows.length;
+    let batch: PlatformOrderInput[] = [];
+    const flush = async () => {
+      imported += (await insertPlatformOrders(tx, target, batch)).length;
+      batch = [];
+    };
+    for (let item = first; !item.done; item = items.next()) {
+      if ("rejected" in item.value) {
+        rejected.push(item.value.rejected);
+        continue;
+      }
+      const { lineNo, ...order } = item.value.order;
+      batch.push({ ...order, provenance: { importedFromLine: lineNo } });
+      parsed++;
+      if (batch.length === BATCH) await flush();
     }
+    await flush();
     await appendAuditEvents(tx, params.merchantId, params.actor, [
       {
         action: "orders.imported",
         subjectType: "merchant",
         subjectId: params.merchantId,
-        after: { format: params.format, imported, duplicates: parsed.orders.length - imported, rejected: parsed.rejected.length },
+        after: { format: params.format, imported, duplicates: parsed - imported, rejected: rejected.length },
       },
     ]);
   });
-  return { imported, duplicates: parsed.orders.length - imported, rejected: parsed.rejected };
+  return { imported, duplicates: parsed - imported, rejected };
 }

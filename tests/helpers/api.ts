@@ -1,7 +1,8 @@
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
 import { POST as signupRoute } from "@/app/api/v1/signup/route";
-import { generateAlipayKeyPair } from "./alipay-signer";
+import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
+import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "./alipay-signer";
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -67,4 +68,15 @@ export async function createOrder(apiKey: string, body: Record<string, unknown> 
   });
   if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${res.text}`);
   return res.json;
+}
+
+/** Posts a signed Alipay TRADE_SUCCESS notify (`totalAmount` in yuan) to the merchant's Alipay account through the real webhook route. */
+export async function payWithAlipay(m: Awaited<ReturnType<typeof merchantWithAlipay>>, outTradeNo: string, totalAmount: string) {
+  const form = toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo, appId: m.appId, totalAmount }), m.keys.privateKeyPem));
+  return call(webhookRoute as unknown as Handler, {
+    path: `/api/webhooks/alipay/${m.accountId}`,
+    params: { channel: "alipay", channelAccountId: m.accountId },
+    rawBody: form,
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+  });
 }

@@ -24,10 +24,8 @@ import * as rules from "@/app/api/v1/rules/route";
 import * as deliveries from "@/app/api/v1/settings/storefront-webhook/deliveries/route";
 import * as toleranceRules from "@/app/api/v1/settings/tolerance-rules/route";
 import * as statements from "@/app/api/v1/statements/route";
-import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
-import { alipayPaymentNotify, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
-import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { BASE, call, createOrder, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 setupTestDatabase();
@@ -107,13 +105,7 @@ async function importStatement(apiKey: string, channelAccountId: string, csv: st
 async function merchantWithData() {
   const m = await merchantWithAlipay();
   const order = await createOrder(m.apiKey, { amount: 12800 });
-  const form = toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: order.reference, appId: m.appId, totalAmount: "128.00" }), m.keys.privateKeyPem));
-  const notified = await call(webhookRoute as unknown as H, {
-    path: `/api/webhooks/alipay/${m.accountId}`,
-    params: { channel: "alipay", channelAccountId: m.accountId },
-    rawBody: form,
-    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-  });
+  const notified = await payWithAlipay(m, order.reference, "128.00");
   expect(notified.text).toBe("success");
   const withPayment = await call(orderOne.GET as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
   expect(withPayment.json.status).toBe("paid");
@@ -178,13 +170,7 @@ describe(`cross-tenant isolation (${process.env.TEST_DB})`, () => {
     const intoA = await importStatement(b.apiKey, a.owned.bankAccountId, a.csv);
     expect(intoA.status, JSON.stringify(intoA.json)).toBe(404);
     const bOrder = await createOrder(b.apiKey, { amount: 12800 });
-    const bForm = toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: bOrder.reference, appId: b.appId, totalAmount: "128.00" }), b.keys.privateKeyPem));
-    await call(webhookRoute as unknown as H, {
-      path: `/api/webhooks/alipay/${b.accountId}`,
-      params: { channel: "alipay", channelAccountId: b.accountId },
-      rawBody: bForm,
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-    });
+    await payWithAlipay(b, bOrder.reference, "128.00");
     const bPaid = await call(orderOne.GET as unknown as H, { method: "GET", apiKey: b.apiKey, params: { reference: bOrder.reference } });
     const bPaymentId = bPaid.json.payments[0].paymentId as string;
     await call(paymentUnmatch.POST as unknown as H, { apiKey: b.apiKey, params: { paymentId: bPaymentId } });

@@ -1,5 +1,5 @@
 import { MoneyFormatError, parseYuan } from "@/lib/core/money";
-import { cellValue, isBlankRecord, mapColumns, readCsv } from "@/lib/core/statements/csv";
+import { cellValue, isBlankRecord, mapColumns, readCsvChunks } from "@/lib/core/statements/csv";
 import { parseCnDateTime } from "@/lib/core/statements/time";
 
 export type PlatformFormat = "taobao" | "douyin";
@@ -74,19 +74,32 @@ function money(cell: string, field: string): number {
   }
 }
 
+export type PlatformExportItem = { order: PlatformOrder } | { rejected: { line: number; message: string } };
+
 /**
  * Reads a Taobao/Tmall 订单报表 or a 抖店 订单导出 (already decoded text). Columns are found by name.
  * A 抖店 export lists one row per sub-order: rows of one 主订单编号 are one order, whose 订单应付金额
  * repeats on each row (taken once, not summed).
  */
 export function parsePlatformOrders(text: string, format: PlatformFormat): PlatformParseResult {
-  const records = readCsv(text);
+  const orders: PlatformOrder[] = [];
+  const rejected: { line: number; message: string }[] = [];
+  for (const item of iteratePlatformOrders([text], format)) {
+    if ("order" in item) orders.push(item.order);
+    else rejected.push(item.rejected);
+  }
+  return { orders, rejected };
+}
+
+/**
+ * {@link parsePlatformOrders} one order (or rejected line) at a time over text chunks, so an export of any length is
+ * read in bounded memory: only the ids already seen are kept, to take a 抖店 order's sub-order rows once.
+ */
+export function* iteratePlatformOrders(chunks: Iterable<string>, format: PlatformFormat): Generator<PlatformExportItem> {
   let header: string[] | null = null;
   let cols: Record<keyof (typeof COLUMNS)["taobao"], number> | null = null;
-  const orders: PlatformOrder[] = [];
   const seen = new Set<string>();
-  const rejected: { line: number; message: string }[] = [];
-  for (const { lineNo, fields } of records) {
+  for (const { lineNo, fields } of readCsvChunks(chunks)) {
     if (isBlankRecord(fields)) continue;
     if (!header) {
       header = fields;
@@ -98,6 +111,7 @@ export function parsePlatformOrders(text: string, format: PlatformFormat): Platf
     }
     const c = cols!;
     const get = (i: number) => (i >= 0 ? cellValue(fields[i]) : "");
+    let order: PlatformOrder;
     try {
       const id = get(c.id).replace(/^'/, "");
       if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) throw new Error(`order id: "${id}" is not a platform order number`);
@@ -107,7 +121,7 @@ export function parsePlatformOrders(text: string, format: PlatformFormat): Platf
       const discount = get(c.discount);
       const created = parseCnDateTime(get(c.createdAt));
       const paidAt = parseCnDateTime(get(c.paidAt));
-      orders.push({
+      order = {
         lineNo,
         platformOrderId: id,
         amount: money(get(c.amount), COLUMNS[format].amount[0]),
@@ -119,12 +133,13 @@ export function parsePlatformOrders(text: string, format: PlatformFormat): Platf
         title: get(c.title) || null,
         createdAt: created?.iso ?? null,
         paidAt: paidAt?.iso ?? null,
-      });
+      };
       seen.add(id);
     } catch (err) {
-      rejected.push({ line: lineNo, message: (err as Error).message });
+      yield { rejected: { line: lineNo, message: (err as Error).message } };
+      continue;
     }
+    yield { order };
   }
   if (!header) throw new PlatformExportFormatError("the file is empty");
-  return { orders, rejected };
 }

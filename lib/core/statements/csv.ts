@@ -2,6 +2,8 @@
 export interface CsvRecord {
   lineNo: number;
   fields: string[];
+  /** Index in the text read where the record starts. */
+  start: number;
 }
 
 /**
@@ -15,6 +17,7 @@ export function* readCsv(text: string, delimiter = ","): Generator<CsvRecord> {
   const n = text.length;
   while (i < n) {
     const start = line;
+    const startIndex = i;
     const fields: string[] = [];
     let field = "";
     let quoted = false;
@@ -61,7 +64,34 @@ export function* readCsv(text: string, delimiter = ","): Generator<CsvRecord> {
         i++;
       }
     }
-    yield { lineNo: start, fields };
+    yield { lineNo: start, fields, start: startIndex };
+  }
+}
+
+/**
+ * {@link readCsv} over text that arrives in chunks (a large export decoded piece by piece). The record a chunk ends
+ * in may be cut short, so it is read again, whole, together with the next chunk; line numbers count from the file's
+ * start.
+ */
+export function* readCsvChunks(chunks: Iterable<string>, delimiter = ","): Generator<CsvRecord> {
+  const iterator = chunks[Symbol.iterator]();
+  let carry = "";
+  let lineBase = 0;
+  for (let next = iterator.next(); !next.done; ) {
+    const text = carry + next.value;
+    next = iterator.next();
+    let held: CsvRecord | null = null;
+    for (const record of readCsv(text, delimiter)) {
+      if (held) yield { ...held, lineNo: held.lineNo + lineBase };
+      held = record;
+    }
+    if (!held) continue;
+    if (next.done) {
+      yield { ...held, lineNo: held.lineNo + lineBase };
+    } else {
+      carry = text.slice(held.start);
+      lineBase += held.lineNo - 1;
+    }
   }
 }
 
