@@ -24,6 +24,8 @@ import * as rules from "@/app/api/v1/rules/route";
 import * as deliveries from "@/app/api/v1/settings/storefront-webhook/deliveries/route";
 import * as toleranceRules from "@/app/api/v1/settings/tolerance-rules/route";
 import * as statements from "@/app/api/v1/statements/route";
+import * as teamOne from "@/app/api/v1/team/[userId]/route";
+import * as teamList from "@/app/api/v1/team/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 import { alipayPaymentNotify, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
@@ -43,12 +45,13 @@ interface Owned {
   keyId: string;
   bankAccountId: string;
   alipayAccountId: string;
+  ownerUserId: string;
 }
 
 type IdRoute = {
   /** The route file under app/api/v1, e.g. "payments/[paymentId]/match". */
   file: string;
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   handler: unknown;
   params: (a: Owned) => Record<string, string>;
   body?: (a: Owned) => unknown;
@@ -73,6 +76,8 @@ const ID_ROUTES: IdRoute[] = [
   },
   { file: "payments/[paymentId]/reject", method: "POST", handler: paymentReject.POST, params: (a) => ({ paymentId: a.bankPaymentId }) },
   { file: "payments/[paymentId]/unmatch", method: "POST", handler: paymentUnmatch.POST, params: (a) => ({ paymentId: a.paymentId }) },
+  { file: "team/[userId]", method: "PATCH", handler: teamOne.PATCH, params: (a) => ({ userId: a.ownerUserId }), body: () => ({ role: "viewer" }) },
+  { file: "team/[userId]", method: "DELETE", handler: teamOne.DELETE, params: (a) => ({ userId: a.ownerUserId }) },
 ];
 
 /** Route files under app/api/v1 (relative, without "/route.ts") that have a dynamic segment. */
@@ -137,6 +142,7 @@ async function merchantWithData() {
   const anomalies = await call(anomalyList.GET as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/anomalies" });
   const key = await call(apiKeyList.POST as unknown as H, { apiKey: m.apiKey, body: { name: "storefront" } });
   expect(key.status).toBe(201);
+  const team = await call(teamList.GET as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/team" });
   const owned: Owned = {
     reference: order.reference,
     orderId: withPayment.json.orderId,
@@ -146,6 +152,7 @@ async function merchantWithData() {
     keyId: key.json.id,
     bankAccountId: bank.json.id,
     alipayAccountId: m.accountId,
+    ownerUserId: team.json.data[0].userId,
   };
   return { m, owned, csv };
 }
@@ -209,6 +216,7 @@ describe(`cross-tenant isolation (${process.env.TEST_DB})`, () => {
       ["payments", paymentList.GET, "/api/v1/payments"],
       ["anomalies", anomalyList.GET, "/api/v1/anomalies"],
       ["api-keys", apiKeyList.GET, "/api/v1/api-keys"],
+      ["team", teamList.GET, "/api/v1/team"],
       ["channel-accounts", channelAccountList.GET, "/api/v1/channel-accounts"],
       ["rules", rules.GET, "/api/v1/rules"],
       ["tolerance-rules", toleranceRules.GET, "/api/v1/settings/tolerance-rules"],
