@@ -38,15 +38,6 @@ export const requireUser = cache(async (): Promise<SessionUser> => {
   return user;
 });
 
-/** For server actions: the signed-in user if their role grants the permission; 401/403 otherwise. */
-export async function authorizeAction(permission: Permission): Promise<{ db: Db; user: SessionUser }> {
-  const db = await getDb();
-  const user = await currentUser(db);
-  if (!user) throw unauthorized("Sign in required");
-  if (!can(user.role, permission)) throw forbidden();
-  return { db, user };
-}
-
 type SessionHandler = (ctx: { db: Db; user: SessionUser; request: Request }, params: Record<string, string>) => Promise<Response>;
 
 /**
