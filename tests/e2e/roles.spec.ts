@@ -1,31 +1,20 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { cmbStatement, createBankAccount, importCmbStatement } from "./support/bank";
 import { collectConsoleErrors, createOrder, signIn, signUpMerchantWithAlipay, type E2eMerchant } from "./support/merchant";
-
-const CMB_HEADER =
-  "交易日期,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,流程实例号,业务名称,用途,业务参考号,业务摘要,其它摘要,收(付)方分行名,收(付)方名称,收(付)方帐号,收(付)方开户行行号,收(付)方开户行名,收(付)方开户行地址,扩展摘要,票据号,商务支付订单号";
 
 /** A bank credit of exactly one open order's amount but no reference: the engine suggests, a person decides. */
 async function suggestedBankPayment(request: APIRequestContext, merchant: E2eMerchant): Promise<string> {
-  const auth = { authorization: `Bearer ${merchant.apiKey}` };
-  const bank = await request.post("/api/v1/channel-accounts", {
-    headers: auth,
-    data: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755900002222333" } },
-  });
-  expect(bank.status(), await bank.text()).toBe(201);
-  const { id: bankAccountId } = (await bank.json()) as { id: string };
+  const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755900002222333" });
   await createOrder(request, merchant, { amount: 8800, description: "茶叶礼盒" });
-  const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString();
-  const date = beijing.slice(0, 10).replace(/-/g, "");
-  const line = [date, beijing.slice(11, 19), date, "汇入汇款", "", "88.00", "100088.00", "汇入", `R${Date.now()}`, "", "普通汇兑", "货款", "", "", "", "", "李娜", "6214830099997777", "", "", "", "货款", "", ""];
-  const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccountId}&format=cmb-csv`, {
-    headers: { ...auth, "content-type": "text/csv" },
-    data: `${CMB_HEADER}\r\n${line.join(",")}\r\n`,
-  });
-  expect(imported.status(), await imported.text()).toBe(200);
-  const list = await request.get("/api/v1/payments?channel=bank", { headers: auth });
-  const [payment] = ((await list.json()) as { data: { paymentId: string; status: string }[] }).data;
-  expect(payment.status).toBe("suggested");
-  return payment.paymentId;
+  const { payments } = await importCmbStatement(
+    request,
+    merchant,
+    bankAccountId,
+    cmbStatement({ serial: `R${Date.now()}`, amount: "88.00", payerName: "李娜", payerAccount: "6214830099997777", memo: "货款" }),
+  );
+  expect(payments).toHaveLength(1);
+  expect(payments[0].status).toBe("suggested");
+  return payments[0].paymentId;
 }
 
 test("a viewer sees the workbench read-only and is refused with 403 when forcing an action; the owner manages the team", async ({ browser, page, request }) => {
