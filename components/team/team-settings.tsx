@@ -31,8 +31,11 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
     mutationFn: (userId: string) => appFetch(`/api/app/team/${userId}`, undefined, "DELETE"),
     onSettled: refresh,
   });
-  const busy = change.isPending || remove.isPending;
-  const failure = change.error ?? remove.error;
+  const reset = useMutation({
+    mutationFn: (userId: string) => appFetch<{ member: Member; initialPassword: string }>(`/api/app/team/${userId}/password`, {}),
+  });
+  const busy = change.isPending || remove.isPending || reset.isPending;
+  const failure = change.error ?? remove.error ?? reset.error;
 
   return (
     <div className="space-y-6">
@@ -45,6 +48,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
           {errorText(failure)}
         </p>
       ) : null}
+      {reset.data ? <OneTimePassword testId="team-new-password" label={format(m.newPassword, { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="team-table">
@@ -84,7 +88,16 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
                   <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
                     <time dateTime={member.createdAt}>{formatZoned(new Date(member.createdAt), TIME_ZONE)}</time>
                   </td>
-                  <td className={td}>
+                  <td className={`${td} whitespace-nowrap space-x-2`}>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      data-testid={`team-reset-${member.email}`}
+                      onClick={() => window.confirm(format(m.resetConfirm, { email: member.email })) && reset.mutate(member.userId)}
+                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
+                    >
+                      {m.resetPassword}
+                    </button>
                     <button
                       type="button"
                       disabled={busy}
@@ -175,10 +188,19 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
         </p>
       ) : null}
       {created?.initialPassword ? (
-        <p data-testid="team-initial-password" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/30">
-          {format(m.initialPassword, { email: created.member.email })} <code className="font-mono font-semibold">{created.initialPassword}</code>
-        </p>
+        <div className="mt-3">
+          <OneTimePassword testId="team-initial-password" label={format(m.initialPassword, { email: created.member.email })} password={created.initialPassword} />
+        </div>
       ) : null}
     </section>
+  );
+}
+
+/** A password the server generated and will never show again. */
+function OneTimePassword({ testId, label, password }: { testId: string; label: string; password: string }) {
+  return (
+    <p data-testid={testId} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/30">
+      {label} <code data-testid={`${testId}-value`} className="font-mono font-semibold">{password}</code>
+    </p>
   );
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/lib/auth/config";
+import { passwordStamp } from "@/lib/auth/password-stamp";
 import { can, type Permission } from "@/lib/core/roles";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
@@ -17,26 +18,31 @@ export interface SessionUser {
 
 /**
  * The signed-in user as the database has them now. The role is read on every request, not taken
- * from the session token, so a demotion or removal takes effect at once rather than at token expiry.
+ * from the session token, so a demotion or removal takes effect at once rather than at token expiry;
+ * a session opened before the last password change is no session at all.
  */
 async function currentUser(db: Db): Promise<SessionUser | null> {
   const session = await auth();
   const claimed = session?.user;
   if (!claimed?.id || !claimed.merchantId) return null;
   const [row] = await db
-    .select({ id: users.id, email: users.email, merchantId: users.merchantId, role: users.role })
+    .select({ id: users.id, email: users.email, merchantId: users.merchantId, role: users.role, passwordHash: users.passwordHash })
     .from(users)
     .where(and(eq(users.id, claimed.id), eq(users.merchantId, claimed.merchantId)))
     .limit(1);
-  return row ?? null;
+  if (!row || passwordStamp(row.passwordHash) !== claimed.passwordStamp) return null;
+  return { id: row.id, email: row.email, merchantId: row.merchantId, role: row.role };
 }
 
-/** For pages: the signed-in user, or a redirect to the sign-in page. Once per render: layout and page share it. */
-export const requireUser = cache(async (): Promise<SessionUser> => {
-  const user = await currentUser(await getDb());
+/** The signed-in user, or null (no session, or one the user's removal or a password change ended). Once per render. */
+export const signedInUser = cache(async (): Promise<SessionUser | null> => currentUser(await getDb()));
+
+/** For pages: the signed-in user, or a redirect to the sign-in page. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await signedInUser();
   if (!user) redirect("/login");
   return user;
-});
+}
 
 type SessionHandler = (ctx: { db: Db; user: SessionUser; request: Request }, params: Record<string, string>) => Promise<Response>;
 

@@ -231,6 +231,9 @@ const zhCN = {
     working: "处理中…",
     initialPassword: "{email} 的初始密码（只显示这一次，请安全转交）：",
     forbidden: "只有所有者可以管理团队。",
+    resetPassword: "重置密码",
+    resetConfirm: "为 {email} 生成新密码？该成员现有的登录会全部失效。",
+    newPassword: "{email} 的新密码（只显示这一次，请安全转交）：",
   },
   channels: {
     alipay: "支付宝",
@@ -488,6 +491,9 @@ const en: Messages = {
     working: "Working…",
     initialPassword: "Initial password for {email} (shown once; hand it over safely):",
     forbidden: "Only owners can manage the team.",
+    resetPassword: "Reset password",
+    resetConfirm: "Generate a new password for {email}? Their current sessions all end.",
+    newPassword: "New password for {email} (shown once; hand it over safely):",
   },
   channels: {
     alipay: "Alipay",

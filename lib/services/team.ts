@@ -16,6 +16,7 @@ export const addMemberSchema = z.object({
   password: z.string().min(10, "must be at least 10 characters").max(200).optional(),
 });
 export const changeRoleSchema = z.object({ role: z.enum(ROLES) });
+export const resetPasswordSchema = addMemberSchema.pick({ password: true });
 
 export interface Member {
   userId: string;
@@ -97,6 +98,23 @@ export async function changeMemberRole(db: Db, params: { merchantId: string; use
     ]);
     return toMember(after);
   });
+}
+
+/**
+ * Sets a new password (given, or generated and returned once) and lifts a login lock-out. Every
+ * session opened with the old password ends on its next request (see lib/auth/password-stamp.ts).
+ */
+export async function resetMemberPassword(db: Db, params: { merchantId: string; userId: string; password?: string; actor: Actor }) {
+  const { merchantId, userId, actor } = params;
+  const password = params.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  const member = await db.transaction(async (tx) => {
+    const row = await lockedMember(tx, merchantId, userId);
+    await tx.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null }).where(and(eq(users.id, userId), eq(users.merchantId, merchantId)));
+    await appendAuditEvents(tx, merchantId, actor, [{ action: "user.password_reset", subjectType: "user", subjectId: userId }]);
+    return toMember(row);
+  });
+  return { member, ...(params.password ? {} : { initialPassword: password }) };
 }
 
 /** Removes a member; their session stops working on its next request (roles are read per request). */

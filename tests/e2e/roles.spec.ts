@@ -90,12 +90,30 @@ test("a viewer sees the workbench read-only and is refused with 403 when forcing
   await viewer.goto(`/payments/${paymentId}`);
   await expect(viewer.getByTestId("suggestion-confirm-0")).toBeVisible({ timeout: 15_000 });
 
+  // A password reset ends the member's sessions: the old cookie is refused, the sign-in page shows (no redirect loop),
+  // and the new password, shown once to the owner, signs them in again.
+  expect((await viewer.request.get("/api/app/payments")).status()).toBe(200);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByTestId(`team-reset-${viewerEmail}`).click();
+  await expect(page.getByTestId("team-new-password")).toContainText(viewerEmail, { timeout: 15_000 });
+  const newPassword = (await page.getByTestId("team-new-password-value").textContent()) ?? "";
+  expect(newPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  expect((await viewer.request.get("/api/app/payments")).status()).toBe(401);
+  await viewer.goto("/board");
+  await expect(viewer).toHaveURL(/\/login$/, { timeout: 15_000 });
+  await signIn(viewer, viewerEmail, viewerPassword);
+  await expect(viewer).toHaveURL(/\/login\?error=1$/, { timeout: 15_000 });
+  await signIn(viewer, viewerEmail, newPassword);
+  await expect(viewer).toHaveURL(/\/board$/, { timeout: 15_000 });
+
   // Removing a member ends their session at once.
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByTestId(`team-remove-${viewerEmail}`).click();
   await expect(page.getByTestId(`team-row-${viewerEmail}`)).toHaveCount(0, { timeout: 15_000 });
   const afterRemoval = await viewer.request.get("/api/app/payments");
   expect(afterRemoval.status()).toBe(401);
+  await viewer.goto("/payments");
+  await expect(viewer).toHaveURL(/\/login$/, { timeout: 15_000 });
   await viewerContext.close();
   await page.screenshot({ path: "test-results/team-settings.png", fullPage: true });
   // The refused self-demotion is a 409 the page shows; the browser also logs it as a failed resource.

@@ -24,6 +24,7 @@ import * as rules from "@/app/api/v1/rules/route";
 import * as deliveries from "@/app/api/v1/settings/storefront-webhook/deliveries/route";
 import * as toleranceRules from "@/app/api/v1/settings/tolerance-rules/route";
 import * as statements from "@/app/api/v1/statements/route";
+import * as teamPassword from "@/app/api/v1/team/[userId]/password/route";
 import * as teamOne from "@/app/api/v1/team/[userId]/route";
 import * as teamList from "@/app/api/v1/team/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
@@ -78,6 +79,7 @@ const ID_ROUTES: IdRoute[] = [
   { file: "payments/[paymentId]/unmatch", method: "POST", handler: paymentUnmatch.POST, params: (a) => ({ paymentId: a.paymentId }) },
   { file: "team/[userId]", method: "PATCH", handler: teamOne.PATCH, params: (a) => ({ userId: a.ownerUserId }), body: () => ({ role: "viewer" }) },
   { file: "team/[userId]", method: "DELETE", handler: teamOne.DELETE, params: (a) => ({ userId: a.ownerUserId }) },
+  { file: "team/[userId]/password", method: "POST", handler: teamPassword.POST, params: (a) => ({ userId: a.ownerUserId }), body: () => ({}) },
 ];
 
 /** Route files under app/api/v1 (relative, without "/route.ts") that have a dynamic segment. */

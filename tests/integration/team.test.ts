@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { POST as passwordRoute } from "@/app/api/v1/team/[userId]/password/route";
 import { DELETE as removeRoute, PATCH as patchRoute } from "@/app/api/v1/team/[userId]/route";
 import { GET as listRoute, POST as addRoute } from "@/app/api/v1/team/route";
 import { checkCredentials } from "@/lib/services/users";
@@ -87,6 +88,36 @@ describe(`team members (${process.env.TEST_DB})`, () => {
     expect(events[3]).toMatchObject({ before: { role: "owner" }, after: { role: "accountant" }, actorType: "api_key" });
     const [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
     expect(report.broken).toBeNull();
+  });
+
+  it("a password reset replaces the old password, lifts a lock-out, is audited, and never touches another merchant", async () => {
+    const m = await merchantWithAlipay();
+    const member = (await add(m.apiKey, { email: email("reset"), role: "accountant", password: "first password 1" })).json.member as MemberJson;
+    const now = new Date();
+    for (let i = 0; i < 5; i++) expect(await checkCredentials(t.db(), { email: member.email, password: "wrong" }, now)).toBeNull();
+    expect(await checkCredentials(t.db(), { email: member.email, password: "first password 1" }, now)).toBeNull();
+
+    const reset = (apiKey: string, body: unknown) => call(h(passwordRoute), { apiKey, path: `/api/v1/team/${member.userId}/password`, params: { userId: member.userId }, body });
+    const generated = await reset(m.apiKey, {});
+    expect(generated.status, generated.text).toBe(200);
+    expect(generated.json.initialPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await checkCredentials(t.db(), { email: member.email, password: "first password 1" })).toBeNull();
+    const before = await checkCredentials(t.db(), { email: member.email, password: generated.json.initialPassword });
+    expect(before).toMatchObject({ id: member.userId });
+
+    const given = await reset(m.apiKey, { password: "second password 2" });
+    expect(given.json.initialPassword).toBeUndefined();
+    const after = await checkCredentials(t.db(), { email: member.email, password: "second password 2" });
+    // A new salted hash: sessions stamped with the old one no longer count.
+    expect(after?.passwordStamp).toBeTruthy();
+    expect(after?.passwordStamp).not.toBe(before?.passwordStamp);
+
+    const other = await merchantWithAlipay();
+    const foreign = await reset(other.apiKey, { password: "stolen password 3" });
+    expect(foreign.status).toBe(404);
+    expect(await checkCredentials(t.db(), { email: member.email, password: "stolen password 3" })).toBeNull();
+    const actions = await t.db().select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.subjectId, member.userId)));
+    expect(actions.map((a) => a.action)).toEqual(["user.created", "user.password_reset", "user.password_reset"]);
   });
 
   it("two owners demoting each other at once leave one owner", async () => {
