@@ -1,8 +1,6 @@
 import type { NextConfig } from "next";
 
 const securityHeaders = [
-  // Scripts are governed by Next's own inline bootstrap; these directives need no nonce.
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -18,7 +16,11 @@ const nextConfig: NextConfig = {
   // Keeps `next dev` from writing AGENTS.md into the repo.
   agentRules: false,
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      // Pages get a per-response nonce policy from proxy.ts; API answers are never rendered as documents.
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+    ];
   },
 };
 

@@ -5,6 +5,7 @@ import { BrandMark } from "@/components/brand/brand-mark";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 import { NavLink } from "@/components/shell/nav-link";
 import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/core/roles";
 import { getMessages } from "@/lib/i18n/server";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -27,6 +28,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <NavLink href="/board">{t.nav.board}</NavLink>
             <NavLink href="/payments">{t.nav.payments}</NavLink>
             <NavLink href="/anomalies">{t.nav.anomalies}</NavLink>
+            {can(user.role, "manage_team") ? <span className="hidden sm:flex"><NavLink href="/settings/team">{t.nav.team}</NavLink></span> : null}
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
             <span className="hidden max-w-48 truncate text-sm text-slate-500 md:inline" title={user.email}>

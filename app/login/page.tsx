@@ -3,15 +3,16 @@ import { login } from "@/app/login/actions";
 import { BrandMark } from "@/components/brand/brand-mark";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 import { LoginSubmitButton } from "@/components/login/submit-button";
-import { auth } from "@/lib/auth/config";
+import { signedInUser } from "@/lib/auth/session";
 import { getMessages } from "@/lib/i18n/server";
 
 const inputClass =
   "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-teal-600 focus:outline-2 focus:outline-offset-0 focus:outline-teal-600/40";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  const [{ error }, session, t] = await Promise.all([searchParams, auth(), getMessages()]);
-  if (session?.user?.merchantId) redirect("/board");
+  // The same check as the app's pages, so an ended session (removed member, changed password) cannot bounce between the two.
+  const [{ error }, user, t] = await Promise.all([searchParams, signedInUser(), getMessages()]);
+  if (user) redirect("/board");
 
   return (
     <div className="flex min-h-dvh flex-col bg-gradient-to-b from-teal-50 via-slate-50 to-slate-50">

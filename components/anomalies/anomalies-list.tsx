@@ -19,7 +19,7 @@ const th = "px-4 py-2.5 font-medium";
 const td = "px-4 py-3 align-top";
 
 /** Open anomalies with a resolve-with-note action per row. */
-export function AnomaliesList() {
+export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
   const { locale, messages: t } = useI18n();
   const a = t.anomalies;
   const query = useQuery({ queryKey: KEY, queryFn: () => appFetch<{ data: AnomalyView[] }>("/api/app/anomalies") });
@@ -65,7 +65,9 @@ export function AnomaliesList() {
                       <time dateTime={row.detectedAt}>{formatZoned(new Date(row.detectedAt), TIME_ZONE)}</time>
                     </td>
                     <td className={`${td} min-w-64`}>
-                      {resolving === row.anomalyId ? (
+                      {!canResolve ? (
+                        <span className="text-slate-400">—</span>
+                      ) : resolving === row.anomalyId ? (
                         <ResolveForm anomalyId={row.anomalyId} onDone={() => setResolving(null)} />
                       ) : (
                         <button

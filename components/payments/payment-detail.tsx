@@ -23,7 +23,7 @@ const input = `w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm tex
 const percent = (c: number | null) => (c === null ? null : `${Math.round(c * 100)}%`);
 
 /** One payment with what a person can do about it: confirm or reject suggestions, match by hand, unmatch. */
-export function PaymentDetail({ paymentId }: { paymentId: string }) {
+export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canMatch: boolean }) {
   const { locale, messages: t } = useI18n();
   const p = t.payments;
   const queryClient = useQueryClient();
@@ -119,6 +119,12 @@ export function PaymentDetail({ paymentId }: { paymentId: string }) {
         </p>
       ) : null}
 
+      {!canMatch ? (
+        <p data-testid="payment-read-only" className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-inset ring-slate-200">
+          {t.roles.readOnly}
+        </p>
+      ) : null}
+
       {v.status === "suggested" && v.suggestions?.length ? (
         <Card title={p.suggestions}>
           <p className="px-4 pt-4 text-sm text-slate-500 sm:px-5">{p.suggestionsHint}</p>
@@ -130,25 +136,29 @@ export function PaymentDetail({ paymentId }: { paymentId: string }) {
                   <p className="mt-0.5 text-sm text-slate-600">{locale === "en" ? s.explanation : s.explanationZh}</p>
                 </div>
                 <span className="tabular-nums text-sm text-slate-700">{percent(s.confidence)}</span>
-                <button type="button" disabled={busy} data-testid={`suggestion-confirm-${i}`} onClick={() => run({ path: "confirm", body: { index: i } })} className={primaryButton}>
-                  {p.confirm}
-                </button>
+                {canMatch ? (
+                  <button type="button" disabled={busy} data-testid={`suggestion-confirm-${i}`} onClick={() => run({ path: "confirm", body: { index: i } })} className={primaryButton}>
+                    {p.confirm}
+                  </button>
+                ) : null}
               </li>
             ))}
           </ol>
-          <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
-            <button type="button" disabled={busy} data-testid="suggestions-reject" onClick={() => run({ path: "reject", body: {} })} className={secondaryButton}>
-              {p.rejectAll}
-            </button>
-          </div>
+          {canMatch ? (
+            <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
+              <button type="button" disabled={busy} data-testid="suggestions-reject" onClick={() => run({ path: "reject", body: {} })} className={secondaryButton}>
+                {p.rejectAll}
+              </button>
+            </div>
+          ) : null}
         </Card>
       ) : null}
 
-      {v.status === "unmatched" || v.status === "suggested" ? (
+      {canMatch && (v.status === "unmatched" || v.status === "suggested") ? (
         <ManualMatchForm messages={t} busy={busy} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
-      {v.status === "matched" || v.status === "partially_matched" ? (
+      {canMatch && (v.status === "matched" || v.status === "partially_matched") ? (
         <div>
           <button type="button" disabled={busy} data-testid="payment-unmatch" onClick={() => run({ path: "unmatch", body: {} })} className={secondaryButton}>
             {busy ? p.working : p.unmatch}

@@ -11,9 +11,10 @@ declare module "next-auth" {
   interface User {
     merchantId?: string;
     role?: string;
+    passwordStamp?: string;
   }
   interface Session {
-    user: { id: string; email: string; name?: string | null; merchantId: string; role: string };
+    user: { id: string; email: string; name?: string | null; merchantId: string; role: string; passwordStamp: string };
   }
 }
 
@@ -47,6 +48,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (user) {
         token.merchantId = user.merchantId;
         token.role = user.role;
+        token.passwordStamp = user.passwordStamp;
       }
       return token;
     },
@@ -54,6 +56,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       session.user.id = token.sub ?? "";
       session.user.merchantId = String(token.merchantId ?? "");
       session.user.role = String(token.role ?? "viewer");
+      session.user.passwordStamp = String(token.passwordStamp ?? "");
       return session;
     },
   },

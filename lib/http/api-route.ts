@@ -4,7 +4,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { ApiError, badRequest, errorResponse, rateLimited, unauthorized } from "@/lib/http/errors";
 import { readConfig } from "@/lib/config/env";
 import { namedRateLimiter } from "@/lib/http/rate-limit";
-import { logger } from "@/lib/log";
+import { logger, withRequestId } from "@/lib/log";
 
 export interface MerchantContext {
   db: Db;
@@ -24,15 +24,43 @@ export function toErrorResponse(err: unknown, request: Request): Response {
   return errorResponse(new ApiError(500, "internal_error", "Internal error; the request was not applied"));
 }
 
+// A caller's id is kept only if it cannot forge log structure or bloat every line.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives the request an id (the caller's `x-request-id` if sane, else a new UUID) that every log line
+ * written while handling it carries, echoes it in the response, and writes one access line.
+ */
+export function tracedRoute<C>(handler: (request: Request, ctx: C) => Promise<Response>) {
+  return async (request: Request, ctx: C): Promise<Response> => {
+    const incoming = request.headers.get("x-request-id");
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    return withRequestId(requestId, async () => {
+      const started = performance.now();
+      let response = await handler(request, ctx);
+      try {
+        response.headers.set("x-request-id", requestId);
+      } catch {
+        // Immutable headers (a fetched or redirect Response): copy it.
+        response = new Response(response.body, response);
+        response.headers.set("x-request-id", requestId);
+      }
+      const ms = Math.round(performance.now() - started);
+      logger.info({ method: request.method, path: new URL(request.url).pathname, status: response.status, ms }, "request");
+      return response;
+    });
+  };
+}
+
 /** Wraps a public handler (no API key) with the contract's error handling. */
 export function publicRoute(handler: (request: Request, params: Record<string, string>) => Promise<Response>) {
-  return async (request: Request, ctx: RouteParams) => {
+  return tracedRoute(async (request: Request, ctx: RouteParams) => {
     try {
       return await handler(request, ctx?.params ? await ctx.params : {});
     } catch (err) {
       return toErrorResponse(err, request);
     }
-  };
+  });
 }
 
 /** Wraps a merchant API handler: Bearer API key → merchant, errors in the contract's shape. */

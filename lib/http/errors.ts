@@ -13,6 +13,8 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string, code = "invalid_request") => new ApiError(400, code, message);
 export const unauthorized = (message = "Missing or invalid API key") => new ApiError(401, "unauthorized", message);
+/** The signed-in user's role does not allow the action (never used for another tenant's objects: those are 404). */
+export const forbidden = (message = "Your role does not allow this action") => new ApiError(403, "forbidden", message);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 export const conflict = (message: string, code = "conflict") => new ApiError(409, code, message);
 

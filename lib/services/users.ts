@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { passwordStamp } from "@/lib/auth/password-stamp";
 import { verifyPassword } from "@/lib/auth/passwords";
 import type { Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
@@ -28,5 +29,5 @@ export async function checkCredentials(db: Db, params: { email: string; password
   if (user.failedLogins > 0 || user.lockedUntil) {
     await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   }
-  return { id: user.id, email: user.email, name: user.name, merchantId: user.merchantId, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, merchantId: user.merchantId, role: user.role, passwordStamp: passwordStamp(user.passwordHash) };
 }

@@ -1,16 +1,6 @@
 import { expect, test } from "@playwright/test";
+import { cmbStatement, createBankAccount, importCmbStatement } from "./support/bank";
 import { collectConsoleErrors, createOrder, expectSameDocument, markDocument, signIn, signUpMerchantWithAlipay } from "./support/merchant";
-
-const CMB_HEADER =
-  "交易日期,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,流程实例号,业务名称,用途,业务参考号,业务摘要,其它摘要,收(付)方分行名,收(付)方名称,收(付)方帐号,收(付)方开户行行号,收(付)方开户行名,收(付)方开户行地址,扩展摘要,票据号,商务支付订单号";
-
-/** One CMB credit line (layout of toCmbCsv in the shared matching dataset), booked now in Beijing time. */
-function cmbStatement({ serial, amount, payerName, payerAccount, memo }: { serial: string; amount: string; payerName: string; payerAccount: string; memo: string }) {
-  const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString();
-  const date = beijing.slice(0, 10).replace(/-/g, "");
-  const line = [date, beijing.slice(11, 19), date, "汇入汇款", "", amount, "100150.00", "汇入", serial, "", "普通汇兑", memo, "", "", "", "", payerName, payerAccount, "", "", "", memo, "", ""];
-  return `${CMB_HEADER}\r\n${line.join(",")}\r\n`;
-}
 
 test.describe("exceptions workbench at 1280×800", () => {
   test.use({ viewport: { width: 1280, height: 800 } });
@@ -21,28 +11,19 @@ test.describe("exceptions workbench at 1280×800", () => {
     const merchant = await signUpMerchantWithAlipay(request);
     const auth = { authorization: `Bearer ${merchant.apiKey}` };
 
-    const bank = await request.post("/api/v1/channel-accounts", {
-      headers: auth,
-      data: { channel: "bank", name: "招商银行 基本户", credentials: { bankName: "招商银行", accountNo: "755912345610901", accountName: "链动小铺" } },
-    });
-    expect(bank.status(), await bank.text()).toBe(201);
-    const { id: bankAccountId } = (await bank.json()) as { id: string };
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755912345610901", accountName: "链动小铺" }, "招商银行 基本户");
 
     const first = await createOrder(request, merchant, { amount: 10000, description: "定制茶具 一套" });
     const second = await createOrder(request, merchant, { amount: 5000, description: "茶叶 小罐" });
 
     const serial = `K${Date.now()}`;
-    const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccountId}&format=cmb-csv`, {
-      headers: { ...auth, "content-type": "text/csv" },
-      data: cmbStatement({ serial, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" }),
-    });
-    expect(imported.status(), await imported.text()).toBe(200);
-    const result = (await imported.json()) as { imported: number; matched: number; rejected: unknown[] };
+    const { result, payments: bankPayments } = await importCmbStatement(
+      request,
+      merchant,
+      bankAccountId,
+      cmbStatement({ serial, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" }),
+    );
     expect(result).toMatchObject({ imported: 1, matched: 0, rejected: [] });
-
-    const list = await request.get("/api/v1/payments?channel=bank", { headers: auth });
-    expect(list.status()).toBe(200);
-    const { data: bankPayments } = (await list.json()) as { data: { paymentId: string; status: string; amount: number }[] };
     expect(bankPayments).toHaveLength(1);
     const [payment] = bankPayments;
     expect(payment.amount).toBe(15000);
@@ -97,20 +78,14 @@ test.describe("exceptions workbench at 1280×800", () => {
   test("an unknown reference comes back as an inline error and nothing is matched", async ({ page, request }) => {
     test.setTimeout(120_000);
     const merchant = await signUpMerchantWithAlipay(request);
-    const auth = { authorization: `Bearer ${merchant.apiKey}` };
-    const bank = await request.post("/api/v1/channel-accounts", {
-      headers: auth,
-      data: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755900001111222" } },
-    });
-    expect(bank.status(), await bank.text()).toBe(201);
-    const { id: bankAccountId } = (await bank.json()) as { id: string };
-    const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccountId}&format=cmb-csv`, {
-      headers: { ...auth, "content-type": "text/csv" },
-      data: cmbStatement({ serial: `E${Date.now()}`, amount: "88.00", payerName: "李娜", payerAccount: "6214830099998888", memo: "货款" }),
-    });
-    expect(imported.status(), await imported.text()).toBe(200);
-    const list = await request.get("/api/v1/payments?channel=bank", { headers: auth });
-    const [payment] = ((await list.json()) as { data: { paymentId: string }[] }).data;
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755900001111222" });
+    const { payments } = await importCmbStatement(
+      request,
+      merchant,
+      bankAccountId,
+      cmbStatement({ serial: `E${Date.now()}`, amount: "88.00", payerName: "李娜", payerAccount: "6214830099998888", memo: "货款" }),
+    );
+    const [payment] = payments;
 
     await signIn(page, merchant.email, merchant.password);
     await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });

@@ -24,6 +24,9 @@ import * as rules from "@/app/api/v1/rules/route";
 import * as deliveries from "@/app/api/v1/settings/storefront-webhook/deliveries/route";
 import * as toleranceRules from "@/app/api/v1/settings/tolerance-rules/route";
 import * as statements from "@/app/api/v1/statements/route";
+import * as teamPassword from "@/app/api/v1/team/[userId]/password/route";
+import * as teamOne from "@/app/api/v1/team/[userId]/route";
+import * as teamList from "@/app/api/v1/team/route";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 import { BASE, call, createOrder, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -41,12 +44,13 @@ interface Owned {
   keyId: string;
   bankAccountId: string;
   alipayAccountId: string;
+  ownerUserId: string;
 }
 
 type IdRoute = {
   /** The route file under app/api/v1, e.g. "payments/[paymentId]/match". */
   file: string;
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   handler: unknown;
   params: (a: Owned) => Record<string, string>;
   body?: (a: Owned) => unknown;
@@ -71,6 +75,9 @@ const ID_ROUTES: IdRoute[] = [
   },
   { file: "payments/[paymentId]/reject", method: "POST", handler: paymentReject.POST, params: (a) => ({ paymentId: a.bankPaymentId }) },
   { file: "payments/[paymentId]/unmatch", method: "POST", handler: paymentUnmatch.POST, params: (a) => ({ paymentId: a.paymentId }) },
+  { file: "team/[userId]", method: "PATCH", handler: teamOne.PATCH, params: (a) => ({ userId: a.ownerUserId }), body: () => ({ role: "viewer" }) },
+  { file: "team/[userId]", method: "DELETE", handler: teamOne.DELETE, params: (a) => ({ userId: a.ownerUserId }) },
+  { file: "team/[userId]/password", method: "POST", handler: teamPassword.POST, params: (a) => ({ userId: a.ownerUserId }), body: () => ({}) },
 ];
 
 /** Route files under app/api/v1 (relative, without "/route.ts") that have a dynamic segment. */
@@ -129,6 +136,7 @@ async function merchantWithData() {
   const anomalies = await call(anomalyList.GET as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/anomalies" });
   const key = await call(apiKeyList.POST as unknown as H, { apiKey: m.apiKey, body: { name: "storefront" } });
   expect(key.status).toBe(201);
+  const team = await call(teamList.GET as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/team" });
   const owned: Owned = {
     reference: order.reference,
     orderId: withPayment.json.orderId,
@@ -138,6 +146,7 @@ async function merchantWithData() {
     keyId: key.json.id,
     bankAccountId: bank.json.id,
     alipayAccountId: m.accountId,
+    ownerUserId: team.json.data[0].userId,
   };
   return { m, owned, csv };
 }
@@ -195,6 +204,7 @@ describe(`cross-tenant isolation (${process.env.TEST_DB})`, () => {
       ["payments", paymentList.GET, "/api/v1/payments"],
       ["anomalies", anomalyList.GET, "/api/v1/anomalies"],
       ["api-keys", apiKeyList.GET, "/api/v1/api-keys"],
+      ["team", teamList.GET, "/api/v1/team"],
       ["channel-accounts", channelAccountList.GET, "/api/v1/channel-accounts"],
       ["rules", rules.GET, "/api/v1/rules"],
       ["tolerance-rules", toleranceRules.GET, "/api/v1/settings/tolerance-rules"],

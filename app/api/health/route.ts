@@ -2,9 +2,10 @@
 import { sql } from "drizzle-orm";
 import { readConfig } from "@/lib/config/env";
 import { getDbHandle } from "@/lib/db/client";
+import { tracedRoute } from "@/lib/http/api-route";
 import { logger } from "@/lib/log";
 
-export async function GET() {
+export const GET = tracedRoute(async () => {
   const config = readConfig();
   try {
     const { db, driver } = await getDbHandle();
@@ -14,4 +15,4 @@ export async function GET() {
     logger.error({ err }, "health check failed");
     return Response.json({ status: "error", database: config.databaseDriver, jobs: config.jobsMode }, { status: 503 });
   }
-}
+});

@@ -2,6 +2,7 @@
 import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import { getDb } from "@/lib/db/client";
+import { tracedRoute } from "@/lib/http/api-route";
 import { logger } from "@/lib/log";
 import { receiveNotification } from "@/lib/services/receive-notification";
 
@@ -11,7 +12,7 @@ const MAX_NOTIFY_BYTES = 256 * 1024;
 const toResponse = (reply: ChannelReply) =>
   new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers: { "content-type": reply.contentType } });
 
-export async function POST(request: Request, ctx: { params: Promise<{ channel: string; channelAccountId: string }> }) {
+export const POST = tracedRoute(async (request: Request, ctx: { params: Promise<{ channel: string; channelAccountId: string }> }) => {
   const { channel, channelAccountId } = await ctx.params;
   const adapter = adapterFor(channel);
   if (!adapter) return new Response("not found", { status: 404 });
@@ -26,4 +27,4 @@ export async function POST(request: Request, ctx: { params: Promise<{ channel: s
     logger.error({ err, channel, channelAccountId }, "notification failed; the channel will retry");
     return toResponse(adapter.retryLater());
   }
-}
+});

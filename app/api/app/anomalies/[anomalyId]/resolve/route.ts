@@ -9,4 +9,4 @@ const schema = z.object({ note: z.string().trim().min(1).max(2000) });
 export const POST = sessionRoute(async ({ db, user, request }, { anomalyId }) => {
   const { note } = await readJson(request, schema);
   return Response.json(await resolveAnomaly(db, { merchantId: user.merchantId, anomalyId, note, actor: { type: "user", id: user.id } }));
-});
+}, "resolve_anomalies");

@@ -7,4 +7,4 @@ export const POST = sessionRoute(async ({ db, user, request }, { paymentId }) =>
   const { index } = await readJson(request, confirmSchema);
   const actor = { type: "user" as const, id: user.id };
   return Response.json(await confirmSuggestion(db, { merchantId: user.merchantId, paymentId, index, actor, now: new Date() }));
-});
+}, "match");

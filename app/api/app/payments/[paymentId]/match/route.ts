@@ -7,4 +7,4 @@ export const POST = sessionRoute(async ({ db, user, request }, { paymentId }) =>
   const { allocations } = await readJson(request, manualMatchSchema);
   const actor = { type: "user" as const, id: user.id };
   return Response.json(await matchManually(db, { merchantId: user.merchantId, paymentId, allocations, actor, now: new Date() }));
-});
+}, "match");

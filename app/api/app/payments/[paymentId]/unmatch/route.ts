@@ -10,4 +10,4 @@ const emptyBody = z.object({}).strict();
 export const POST = sessionRoute(async ({ db, user, request }, { paymentId }) => {
   await readJson(request, emptyBody);
   return Response.json(await unmatchManually(db, { merchantId: user.merchantId, paymentId, actor: { type: "user", id: user.id }, now: new Date() }));
-});
+}, "match");

@@ -1,0 +1,206 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { ROLES, type Role } from "@/lib/core/roles";
+import { formatZoned } from "@/lib/core/time";
+import { useI18n } from "@/lib/i18n/client";
+import { format } from "@/lib/i18n/messages";
+import type { Member } from "@/lib/services/team";
+
+const TIME_ZONE = "Asia/Shanghai";
+const KEY = ["app-team"];
+const th = "px-4 py-2.5 font-medium";
+const td = "px-4 py-3 align-middle";
+const field = `rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
+const errorText = (err: unknown) => (err instanceof AppApiError ? err.message : String(err));
+
+/** The owner's view of the team: change roles, remove members, add one with a password shown once. */
+export function TeamSettings({ currentUserId, initialMembers }: { currentUserId: string; initialMembers: Member[] }) {
+  const { messages: t } = useI18n();
+  const m = t.team;
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: KEY, queryFn: () => appFetch<{ data: Member[] }>("/api/app/team"), initialData: { data: initialMembers } });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
+  const change = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Role }) => appFetch(`/api/app/team/${userId}`, { role }, "PATCH"),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => appFetch(`/api/app/team/${userId}`, undefined, "DELETE"),
+    onSettled: refresh,
+  });
+  const reset = useMutation({
+    mutationFn: (userId: string) => appFetch<{ member: Member; initialPassword: string }>(`/api/app/team/${userId}/password`, {}),
+  });
+  const busy = change.isPending || remove.isPending || reset.isPending;
+  const failure = change.error ?? remove.error ?? reset.error;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{m.heading}</h1>
+        <p className="mt-1 text-sm text-slate-500">{m.subheading}</p>
+      </div>
+      {failure ? (
+        <p role="alert" data-testid="team-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-600/25">
+          {errorText(failure)}
+        </p>
+      ) : null}
+      {reset.data ? <OneTimePassword testId="team-new-password" label={format(m.newPassword, { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
+      <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="team-table">
+            <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
+              <tr>
+                <th scope="col" className={th}>{m.email}</th>
+                <th scope="col" className={th}>{m.name}</th>
+                <th scope="col" className={th}>{m.role}</th>
+                <th scope="col" className={th}>{m.addedAt}</th>
+                <th scope="col" className={th}>{m.actions}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {query.data.data.map((member) => (
+                <tr key={member.userId} data-testid={`team-row-${member.email}`}>
+                  <td className={`${td} text-slate-900`}>
+                    {member.email}
+                    {member.userId === currentUserId ? <span className="ml-1 text-xs text-slate-500">({m.you})</span> : null}
+                  </td>
+                  <td className={`${td} text-slate-700`}>{member.name ?? "—"}</td>
+                  <td className={td}>
+                    <select
+                      aria-label={`${m.role} ${member.email}`}
+                      value={member.role}
+                      disabled={busy}
+                      data-testid={`team-role-${member.email}`}
+                      onChange={(e) => change.mutate({ userId: member.userId, role: e.target.value as Role })}
+                      className={field}
+                    >
+                      {ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {t.roles[role]}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
+                    <time dateTime={member.createdAt}>{formatZoned(new Date(member.createdAt), TIME_ZONE)}</time>
+                  </td>
+                  <td className={`${td} whitespace-nowrap space-x-2`}>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      data-testid={`team-reset-${member.email}`}
+                      onClick={() => window.confirm(format(m.resetConfirm, { email: member.email })) && reset.mutate(member.userId)}
+                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
+                    >
+                      {m.resetPassword}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      data-testid={`team-remove-${member.email}`}
+                      onClick={() => window.confirm(format(m.removeConfirm, { email: member.email })) && remove.mutate(member.userId)}
+                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-600/25 hover:bg-red-50 disabled:opacity-50 ${focusRing}`}
+                    >
+                      {m.remove}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <AddMemberForm onAdded={refresh} />
+    </div>
+  );
+}
+
+function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
+  const { messages: t } = useI18n();
+  const m = t.team;
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("accountant");
+  const [password, setPassword] = useState("");
+  const add = useMutation({
+    mutationFn: () =>
+      appFetch<{ member: Member; initialPassword?: string }>("/api/app/team", {
+        email,
+        role,
+        ...(name.trim() ? { name } : {}),
+        ...(password ? { password } : {}),
+      }),
+    onSuccess: async () => {
+      setEmail("");
+      setName("");
+      setPassword("");
+      await onAdded();
+    },
+  });
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    add.mutate();
+  }
+  const created = add.data;
+
+  return (
+    <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <h2 className="text-base font-semibold text-slate-900">{m.addHeading}</h2>
+      <form onSubmit={submit} data-testid="team-add-form" className="mt-3 flex flex-wrap items-end gap-3">
+        <label className="block text-xs text-slate-500">
+          {m.email}
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} data-testid="team-add-email" className={`mt-1 block w-64 ${field}`} />
+        </label>
+        <label className="block text-xs text-slate-500">
+          {m.name}
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="team-add-name" className={`mt-1 block w-40 ${field}`} />
+        </label>
+        <label className="block text-xs text-slate-500">
+          {m.role}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="team-add-role" className={`mt-1 block ${field}`}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t.roles[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="block text-xs text-slate-500">
+          {m.password}
+          <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="team-add-password" className={`mt-1 block w-64 ${field}`} />
+        </label>
+        <button
+          type="submit"
+          disabled={add.isPending}
+          data-testid="team-add-submit"
+          className={`rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50 ${focusRing}`}
+        >
+          {add.isPending ? m.working : m.add}
+        </button>
+      </form>
+      {add.error ? (
+        <p role="alert" data-testid="team-add-error" className="mt-3 text-sm text-red-700">
+          {errorText(add.error)}
+        </p>
+      ) : null}
+      {created?.initialPassword ? (
+        <div className="mt-3">
+          <OneTimePassword testId="team-initial-password" label={format(m.initialPassword, { email: created.member.email })} password={created.initialPassword} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** A password the server generated and will never show again. */
+function OneTimePassword({ testId, label, password }: { testId: string; label: string; password: string }) {
+  return (
+    <p data-testid={testId} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/30">
+      {label} <code data-testid={`${testId}-value`} className="font-mono font-semibold">{password}</code>
+    </p>
+  );
+}
