@@ -71,6 +71,21 @@ export function encryptSecret(plain: string, ring: KeyRing = keyRing()): string 
   ].join(".");
 }
 
+/**
+ * Encrypts many values under one data key (each with its own IV), wrapped once: the same format as
+ * encryptSecret, at a fraction of the cost for the thousands of payer accounts of one statement batch.
+ */
+export function encryptSecrets(plains: readonly string[], ring: KeyRing = keyRing()): string[] {
+  if (plains.length === 0) return [];
+  const dek = crypto.randomBytes(32);
+  const wrapped = gcm(ring.current.key, dek);
+  const head = ["v1", ring.current.id, Buffer.concat([wrapped.iv, wrapped.sealed]).toString("base64")].join(".");
+  return plains.map((plain) => {
+    const body = gcm(dek, Buffer.from(plain, "utf8"));
+    return `${head}.${body.iv.toString("base64")}.${body.sealed.toString("base64")}`;
+  });
+}
+
 export function decryptSecret(value: string, ring: KeyRing = keyRing()): string {
   const [version, kekId, wrapped, iv, sealed] = value.split(".");
   if (version !== "v1" || !kekId || !wrapped || !iv || !sealed) throw new Error("Not an encrypted value");

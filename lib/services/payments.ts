@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
-import { encryptSecret } from "@/lib/crypto/secrets";
+import { encryptSecret, encryptSecrets } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { allocations, orders, payments, type NewPayment, type Payment } from "@/lib/db/schema";
@@ -14,6 +14,7 @@ export function paymentRow(
   e: PaymentEvent,
   dedupeKey: string,
   confirmedByBillAt: Date | null = null,
+  payerAccountEnc: string | null = e.payerAccount ? encryptSecret(e.payerAccount) : null,
 ): NewPayment {
   return {
     merchantId: params.merchantId,
@@ -28,13 +29,24 @@ export function paymentRow(
     receivedAt: new Date(e.receivedAt),
     payerName: e.payerName,
     // Payer accounts are personal data: stored encrypted, shown masked.
-    payerAccountEnc: e.payerAccount ? encryptSecret(e.payerAccount) : null,
+    payerAccountEnc,
     payerAccountMasked: e.payerAccount ? maskAccount(e.payerAccount) : null,
     memo: e.memo,
     statementId: params.statementId ?? null,
     confirmedByBillAt,
     details: e.details,
   };
+}
+
+/** paymentRow for a batch of statement lines, their payer accounts encrypted under one data key. */
+export function paymentRows(
+  params: { merchantId: string; channelAccountId: string; origin: NewPayment["origin"]; statementId?: string | null },
+  inputs: readonly { event: PaymentEvent; dedupeKey: string; confirmedByBillAt: Date | null }[],
+): NewPayment[] {
+  const accounts = inputs.map((i) => i.event.payerAccount).filter((a): a is string => !!a);
+  const sealed = encryptSecrets(accounts);
+  let next = 0;
+  return inputs.map((i) => paymentRow(params, i.event, i.dedupeKey, i.confirmedByBillAt, i.event.payerAccount ? sealed[next++] : null));
 }
 
 export interface RecordPaymentParams {

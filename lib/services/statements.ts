@@ -16,7 +16,7 @@ import { badRequest, notFound } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
 import { matchPayments } from "@/lib/services/match-payment";
 import { recordRefund } from "@/lib/services/refunds";
-import { addBulkCandidates, applyBulkMatches, createBulkCandidates } from "@/lib/services/statement-bulk-match";
+import { applyPlannedMatches, finishBulkMatches, planBulkMatches } from "@/lib/services/statement-bulk-match";
 import { insertStatementPayments, STATEMENT_BATCH_SIZE, type StatementPaymentInput } from "@/lib/services/statement-payments";
 import { bulkCandidate } from "@/lib/core/matching/bulk";
 
@@ -166,6 +166,11 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
   const keys = isBill ? credits.map((l) => l.bankSerial ?? "") : bankDedupeKeys(credits);
   const rejected: RejectedLine[] = [...parsed.rejected];
   const fileSha256 = sha256(params.bytes);
+  const events = credits.map((l, i) => paymentEvent(l, account.channel, format, keys[i]));
+  const candidates = events.map((e) => bulkCandidate(e));
+  // A reference two lines of the file name is a split or a duplicate: the engine decides those.
+  const namings = new Map<string, number>();
+  for (const c of candidates) if (c) namings.set(c.reference, (namings.get(c.reference) ?? 0) + 1);
   const outcome = await db.transaction(async (tx) => {
     const [statement] = await tx
       .insert(statements)
@@ -182,13 +187,21 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
     let duplicates = 0;
     let confirmed = 0;
     const newIds: string[] = [];
-    await createBulkCandidates(tx);
+    const bulkMatches: { paymentId: string; orderId: string; amount: number }[] = [];
     for (let from = 0; from < credits.length; from += STATEMENT_BATCH_SIZE) {
       const batch = credits.slice(from, from + STATEMENT_BATCH_SIZE);
-      const inputs: StatementPaymentInput[] = batch.map((l, i) => ({
-        event: paymentEvent(l, account.channel, format, keys[from + i]),
+      const certain = await planBulkMatches(tx, {
+        merchantId: params.merchantId,
+        lines: batch.flatMap((l, i) => {
+          const candidate = candidates[from + i];
+          return candidate && namings.get(candidate.reference) === 1 ? [{ dedupeKey: keys[from + i], amount: l.amount, currency: l.currency, candidate }] : [];
+        }),
+      });
+      const inputs: StatementPaymentInput[] = batch.map((_, i) => ({
+        event: events[from + i],
         dedupeKey: keys[from + i],
         confirmedByBillAt: isBill ? params.now : null,
+        match: certain.get(keys[from + i]) ?? null,
       }));
       const { inserted, existing } = await insertStatementPayments(tx, {
         merchantId: params.merchantId,
@@ -196,23 +209,23 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
         origin: isBill ? "bill" : "statement",
         statementId: statement.id,
         inputs,
+        now: params.now,
       });
       imported += inserted.length;
       duplicates += batch.length - inserted.length;
-      newIds.push(...inserted.map((p) => p.id));
-      const eventByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event]));
-      await addBulkCandidates(
-        tx,
-        inserted.flatMap((p) => {
-          const candidate = bulkCandidate(eventByKey.get(p.dedupeKey)!);
-          return candidate ? [{ paymentId: p.id, ...candidate }] : [];
-        }),
-      );
+      const amountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
+      const matchedNow = inserted.flatMap((p) => {
+        const plan = certain.get(p.dedupeKey);
+        return plan ? [{ paymentId: p.id, orderId: plan.orderId, amount: amountByKey.get(p.dedupeKey)!, method: plan.method }] : [];
+      });
+      await applyPlannedMatches(tx, { merchantId: params.merchantId, matches: matchedNow, now: params.now });
+      bulkMatches.push(...matchedNow);
+      const matchedIds = new Set(matchedNow.map((m) => m.paymentId));
+      newIds.push(...inserted.filter((p) => !matchedIds.has(p.id)).map((p) => p.id));
       if (!isBill) continue;
-      const billAmountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
       for (const payment of existing) {
         if (payment.confirmedByBillAt) continue;
-        await confirmByBill(tx, payment, billAmountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
+        await confirmByBill(tx, payment, amountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
         confirmed++;
       }
     }
@@ -235,9 +248,8 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
       if (refund.kind === "refused") rejected.push({ line: l.lineNo, message: refund.reason });
     }
 
-    // Certain matches are settled set-based before the import commits; the engine takes the rest after it.
-    const bulk = await applyBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, now: params.now });
-    audit.push(...bulk.audit);
+    // Certain matches were settled set-based with the lines; the engine takes the rest after the commit.
+    audit.push(...(await finishBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, matches: bulkMatches, now: params.now })));
 
     rejected.sort((a, b) => a.line - b.line);
     const listed = rejected.slice(0, MAX_LISTED_REJECTIONS);
@@ -258,8 +270,7 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
       },
     });
     await appendAuditEvents(tx, params.merchantId, params.actor, audit);
-    const bulkMatched = new Set(bulk.paymentIds);
-    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds: newIds.filter((id) => !bulkMatched.has(id)), listed };
+    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds, listed };
   });
 
   // Matching runs after the import committed: a matching failure must not undo the recorded money,

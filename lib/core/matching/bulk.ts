@@ -24,11 +24,7 @@ export function bulkCandidate(p: PaymentForMatching): BulkCandidate | null {
   return null;
 }
 
-/** Stands for the reference in the explanation templates the SQL fills in (never part of a reference). */
-export const REFERENCE_PLACEHOLDER = "@@reference@@";
-
-/** The explanation of a bulk match with the reference left as REFERENCE_PLACEHOLDER, as JSON text. */
-export function bulkExplanationTemplate(method: BulkCandidate["method"]): string {
-  const explanation: Explanation = exactExplanation(method, REFERENCE_PLACEHOLDER, FULL_AMOUNT_NOTE);
-  return JSON.stringify(explanation);
+/** The explanation of a bulk match: the engine's words for the same full-amount reference match. */
+export function bulkExplanation(candidate: BulkCandidate): Explanation {
+  return exactExplanation(candidate.method, candidate.reference, FULL_AMOUNT_NOTE);
 }

@@ -1,0 +1,153 @@
+// `npx tsx lib/cli/bench-bulk.ts [--sizes 100000,300000,1000000] [--json out.json]`: bulk statement matching.
+// For each size N on PostgreSQL (DATABASE_URL, default the local server's `ldxp_bench` database, created
+// afresh): N open orders with real check-charactered references, then a CMB statement of N credits whose
+// 用途 carries one reference each, imported through importStatement (parse, record, match, mark the
+// orders paid, audit). In the same run, on the same server, the hand-written baseline of the matching
+// issue: COPY of the lines (reference already in a column) + one INSERT … SELECT joining them to the
+// orders by reference + one UPDATE of the orders' status, on a table with fillfactor 70.
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { and, count, eq, sql } from "drizzle-orm";
+import pg from "pg";
+import { generateReference } from "@/lib/core/reference";
+import { closeDb, getDbHandle, type Db } from "@/lib/db/client";
+import { orders } from "@/lib/db/schema";
+import { createChannelAccount } from "@/lib/services/channel-accounts";
+import { signup } from "@/lib/services/signup";
+import { importStatement } from "@/lib/services/statements";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100000,300000,1000000" },
+    json: { type: "string" },
+    database: { type: "string", default: "ldxp_bench" },
+  },
+});
+const sizes = values.sizes!.split(",").map(Number);
+if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error("--sizes: positive integers, comma separated");
+
+const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+
+async function freshDatabase(name: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error("--database: a plain identifier");
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
+}
+
+/** N distinct references, as checkout would hand them out. */
+function references(n: number): string[] {
+  const seen = new Set<string>();
+  while (seen.size < n) seen.add(generateReference((k) => crypto.randomBytes(k)));
+  return [...seen];
+}
+
+async function insertOrders(db: Db, merchantId: string, refs: string[], amounts: number[]) {
+  const createdAt = new Date(Date.now() - 86_400_000).toISOString();
+  for (let i = 0; i < refs.length; i += 20_000) {
+    const rows = refs.slice(i, i + 20_000).map((reference, j) => ({ reference, order_no: `BULK-${i + j}`, amount: amounts[i + j] }));
+    await db.execute(sql`
+      insert into ${orders} (merchant_id, reference, order_no, source, amount, status, created_at, updated_at)
+      select ${merchantId}::uuid, reference, order_no, 'web', amount, 'pending', ${createdAt}::timestamptz, ${createdAt}::timestamptz
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(reference text, order_no text, amount bigint)`);
+  }
+  await db.execute(sql`analyze ${orders}`);
+}
+
+const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+
+/** A compact CMB export: the columns the parser maps, one credit per order. */
+function cmbStatement(refs: string[], amounts: number[]): Buffer {
+  const rows = ["交易日期,交易时间,借方金额,贷方金额,流水号,收(付)方名称,收(付)方帐号,用途"];
+  refs.forEach((ref, i) => {
+    rows.push(`20261124,${String(8 + (i % 12)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:00,,${yuan(amounts[i])},S${String(i).padStart(9, "0")},付款人${i % 997},62220000${String(i).padStart(8, "0")},货款${ref}`);
+  });
+  return Buffer.from(rows.join("\r\n") + "\r\n", "utf8");
+}
+
+async function ours(db: Db, n: number) {
+  const session = await signup(db, { merchantName: `批量基准 ${n}`, email: `bulk-${n}-${crypto.randomBytes(3).toString("hex")}@example.cn`, password: "benchmark password" });
+  const merchantId = session.merchantId;
+  const account = await createChannelAccount(db, {
+    merchantId,
+    actor: { type: "system", id: null },
+    channel: "bank",
+    name: "招商银行 对公户",
+    credentials: { bankName: "招商银行", accountNo: "755900000000001" },
+  });
+  const refs = references(n);
+  const amounts = refs.map((_, i) => 100 + ((i * 7919) % 500_000));
+  await insertOrders(db, merchantId, refs, amounts);
+  const bytes = cmbStatement(refs, amounts);
+  const started = performance.now();
+  const result = await importStatement(db, {
+    merchantId,
+    channelAccountId: account.id,
+    format: "cmb-csv",
+    bytes,
+    actor: { type: "system", id: null },
+    now: new Date(),
+  });
+  const ms = performance.now() - started;
+  const [paid] = await db.select({ n: count() }).from(orders).where(and(eq(orders.merchantId, merchantId), eq(orders.status, "paid")));
+  if (result.imported !== n || result.matched !== n || paid.n !== n) {
+    throw new Error(`ours(${n}): imported ${result.imported}, matched ${result.matched}, orders paid ${paid.n}`);
+  }
+  return { ms, refs, amounts, fileMb: bytes.length / 1024 / 1024 };
+}
+
+/** The least work the job can do: COPY the lines, one INSERT … SELECT join, one UPDATE. */
+async function baseline(url: string, refs: string[], amounts: number[]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop table if exists base_orders, base_lines, base_payments`);
+  await client.query(`create table base_orders (id bigserial primary key, reference text not null unique, amount bigint not null, status text not null default 'pending', paid_amount bigint not null default 0) with (fillfactor = 70)`);
+  await client.query(`create table base_lines (serial text not null, amount bigint not null, reference text)`);
+  await client.query(`create table base_payments (id bigserial primary key, serial text not null unique, order_id bigint not null references base_orders(id), amount bigint not null)`);
+  for (let i = 0; i < refs.length; i += 50_000) {
+    await client.query(`insert into base_orders (reference, amount) select * from unnest($1::text[], $2::bigint[])`, [refs.slice(i, i + 50_000), amounts.slice(i, i + 50_000)]);
+  }
+  await client.query(`analyze base_orders`);
+  const file = path.join(os.tmpdir(), `ldxp-bulk-baseline-${process.pid}.csv`);
+  fs.writeFileSync(file, refs.map((r, i) => `S${i},${amounts[i]},${r}`).join("\n") + "\n");
+  await client.end();
+  const started = performance.now();
+  execFileSync("psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", `\\copy base_lines from '${file}' csv`]);
+  const after = new pg.Client({ connectionString: url });
+  await after.connect();
+  await after.query(`insert into base_payments (serial, order_id, amount) select l.serial, o.id, l.amount from base_lines l join base_orders o on o.reference = l.reference`);
+  await after.query(`update base_orders o set status = 'paid', paid_amount = p.amount from base_payments p where p.order_id = o.id`);
+  const ms = performance.now() - started;
+  await after.query(`drop table base_payments, base_lines, base_orders`);
+  await after.end();
+  fs.rmSync(file, { force: true });
+  return { ms };
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL ?? (await freshDatabase(values.database!));
+  process.env.DATABASE_URL = url;
+  process.env.LOG_LEVEL ??= "silent";
+  const { db, driver } = await getDbHandle();
+  console.log(`database: ${driver}; node ${process.version}; ${os.cpus().length} cores`);
+  const results = [];
+  for (const n of sizes) {
+    const mine = await ours(db, n);
+    const base = await baseline(url, mine.refs, mine.amounts);
+    const row = { lines: n, fileMb: Number(mine.fileMb.toFixed(1)), oursS: seconds(mine.ms), baselineS: seconds(base.ms), ratio: Number((mine.ms / base.ms).toFixed(2)), linesPerS: Math.round(n / (mine.ms / 1000)) };
+    results.push(row);
+    console.log(`${String(n).padStart(8)} lines (${row.fileMb} MB): ours ${row.oursS} s, baseline ${row.baselineS} s, ratio ${row.ratio}×, ${row.linesPerS} lines/s`);
+  }
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify({ driver, results }, null, 2));
+  await closeDb();
+}
+
+await main();
