@@ -12,10 +12,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <div className="min-h-dvh">
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur supports-[backdrop-filter]:bg-white/75">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6 sm:px-6">
+        {/* Below lg the nav takes its own scrollable row, so more sections never widen a phone page. */}
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 pt-2 sm:gap-x-6 sm:px-6 lg:h-14 lg:flex-nowrap lg:pt-0">
           <Link
             href="/board"
-            className="flex shrink-0 items-center gap-2 rounded-md focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600"
+            className="flex h-10 shrink-0 items-center gap-2 rounded-md focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600"
           >
             <BrandMark className="size-7" />
             <span className="text-sm font-semibold text-slate-900">
@@ -23,9 +24,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
               <span className="hidden font-normal text-slate-500 sm:inline"> · {t.app.product}</span>
             </span>
           </Link>
-          <nav aria-label={t.nav.main} className="flex items-center gap-1">
+          <nav aria-label={t.nav.main} className="order-last -mx-1 flex w-full items-center gap-1 overflow-x-auto px-1 pb-2 lg:order-none lg:mx-0 lg:w-auto lg:overflow-visible lg:px-0 lg:pb-0">
             <NavLink href="/board">{t.nav.board}</NavLink>
             <NavLink href="/payments">{t.nav.payments}</NavLink>
+            <NavLink href="/orders">{t.nav.orders}</NavLink>
             <NavLink href="/anomalies">{t.nav.anomalies}</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">

@@ -2,6 +2,7 @@
 
 import Form from "next/form";
 import Link from "next/link";
+import { toSearchParams } from "@/components/lists/query";
 import { focusRing } from "@/components/payments/app-api";
 import { useI18n } from "@/lib/i18n/client";
 
@@ -78,7 +79,7 @@ export function ListFilters({
 /** "Next page" for keyset paging: the same filters plus the cursor the list answered with. */
 export function PageLinks({ action, values, nextCursor }: { action: string; values: Record<string, string | undefined>; nextCursor: string | null }) {
   const { messages: t } = useI18n();
-  const base = Object.entries(values).filter((e): e is [string, string] => !!e[1] && e[0] !== "cursor");
+  const base = toSearchParams({ ...values, cursor: undefined });
   const next = nextCursor ? `${action}?${new URLSearchParams([...base, ["cursor", nextCursor]]).toString()}` : null;
   if (!next && !values.cursor) return null;
   return (

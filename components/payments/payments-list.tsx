@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
+import { toSearchParams } from "@/components/lists/query";
 import { appFetch, focusRing } from "@/components/payments/app-api";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
@@ -19,7 +20,6 @@ const TIME_ZONE = "Asia/Shanghai";
 const th = "px-4 py-2.5 font-medium";
 const td = "px-4 py-3 align-middle";
 
-const FILTER_KEYS = ["view", "status", "channel", "from", "to", "q", "cursor"] as const;
 const STATUS_OPTIONS = ["pending", "unmatched", "suggested", "matched", "partially_matched", "ignored"];
 
 /**
@@ -30,9 +30,9 @@ export function PaymentsList({ query: params }: { query: Record<string, string |
   const { messages: t } = useI18n();
   const p = t.payments;
   const router = useRouter();
-  const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, params[k] || undefined])) as Record<string, string | undefined>;
+  const values = params;
   const view: View = values.view === "all" || (values.status && values.status !== "pending") ? "all" : "pending";
-  const qs = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => !!e[1])).toString();
+  const qs = toSearchParams(values).toString();
   const query = useQuery({
     queryKey: ["app-payments", qs],
     queryFn: () => appFetch<{ data: PaymentRow[]; nextCursor: string | null }>(`/api/app/payments?${qs}`),
