@@ -29,6 +29,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <NavLink href="/payments">{t.nav.payments}</NavLink>
             <NavLink href="/orders">{t.nav.orders}</NavLink>
             <NavLink href="/anomalies">{t.nav.anomalies}</NavLink>
+            <NavLink href="/imports">{t.nav.imports}</NavLink>
+            <NavLink href="/settings">{t.nav.settings}</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-1 sm:gap-3">
             <span className="hidden max-w-48 truncate text-sm text-slate-500 md:inline" title={user.email}>

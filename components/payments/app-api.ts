@@ -12,9 +12,9 @@ export class AppApiError extends Error {
 }
 
 /** Fetches JSON from a session route; a non-2xx answer becomes an AppApiError with the server's message. */
-export async function appFetch<T>(url: string, body?: unknown): Promise<T> {
+export async function appFetch<T>(url: string, body?: unknown, method?: "POST" | "PUT" | "DELETE"): Promise<T> {
   const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
+    method: method ?? (body === undefined ? "GET" : "POST"),
     cache: "no-store",
     headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),

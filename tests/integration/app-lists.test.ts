@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GET as listOrdersRoute } from "@/app/api/v1/orders/route";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
+import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 import { listPayments, paymentFiltersFrom } from "@/lib/services/list-payments";
 import { matchPayment } from "@/lib/services/match-payment";
 import { getOrderFundTrail } from "@/lib/services/order-trail";
 import { recordPayment } from "@/lib/services/payments";
+import { getStorefrontWebhook, setStorefrontWebhook } from "@/lib/services/storefront-webhooks";
 import { call, createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -93,5 +95,21 @@ describe(`order fund trail (${process.env.TEST_DB})`, () => {
     await expect(getOrderFundTrail(t.db(), m.merchantId, "NO-SUCH-REF")).rejects.toMatchObject({ status: 404 });
     const stranger = await merchantWithAlipay();
     await expect(getOrderFundTrail(t.db(), stranger.merchantId, order.reference)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe(`settings reads (${process.env.TEST_DB})`, () => {
+  it("a channel account shows its newest notified payment; the storefront webhook shows its URL, never the secret", async () => {
+    const m = await merchantWithAlipay();
+    let [account] = await listChannelAccountsWithActivity(t.db(), m.merchantId);
+    expect(account).toMatchObject({ id: m.accountId, webhookUrl: `/api/webhooks/alipay/${m.accountId}`, lastPayment: null });
+    const order = await createOrder(m.apiKey, { amount: 4_200 });
+    const payment = await alipayPayment(m, 4_200, order.reference);
+    [account] = await listChannelAccountsWithActivity(t.db(), m.merchantId);
+    expect(account.lastPayment).toMatchObject({ paymentId: payment.id, amount: 4_200, status: "matched" });
+
+    expect(await getStorefrontWebhook(t.db(), m.merchantId)).toBeNull();
+    await setStorefrontWebhook(t.db(), { merchantId: m.merchantId, actor: { type: "user", id: null }, url: "https://shop.example/hook", secret: "s".repeat(20) });
+    expect(await getStorefrontWebhook(t.db(), m.merchantId)).toEqual({ url: "https://shop.example/hook" });
   });
 });
