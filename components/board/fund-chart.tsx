@@ -20,9 +20,6 @@ const FILL: Record<string, string> = {
 };
 const fillOf = (channel: string) => FILL[channel] ?? "fill-slate-400";
 
-const WIDTH = 720;
-const HEIGHT = 220;
-
 /** Compact axis money: ¥12.3k rather than a full amount that would crowd the axis. */
 function axisYuan(fen: number): string {
   const yuan = fen / 100;
@@ -31,55 +28,24 @@ function axisYuan(fen: number): string {
   return `¥${yuan.toFixed(0)}`;
 }
 
+// Two drawings rather than one scaled SVG: a 720-unit chart shrunk onto a phone would shrink its
+// labels to unreadable sizes, so phones get a narrower geometry with the same type size.
+const SIZES = [
+  { width: 720, height: 220, className: "hidden sm:block" },
+  { width: 360, height: 200, className: "sm:hidden" },
+];
+
 /** Daily net by channel for the last days of the board, each segment a link to that day's payments. */
 export function FundChart({ daily, days }: { daily: Board["daily"]; days: number }) {
   const { messages: t } = useI18n();
   const b = t.board;
   const shown = daily.days.slice(-days);
   const series = daily.series.map((s) => ({ channel: s.channel, values: s.values.slice(-days) }));
-  const chart = buildFundChart({ days: shown, series, width: WIDTH, height: HEIGHT });
-  const dayLabel = (d: string) => d.slice(5);
   return (
-    <figure className="space-y-3 px-4 py-4 sm:px-5">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        className="h-auto w-full"
-        role="group"
-        aria-labelledby="fund-chart-title"
-        data-testid="fund-chart"
-      >
-        <title id="fund-chart-title">{format(b.chartTitle, { days })}</title>
-        {chart.yTicks.map((tick) => (
-          <g key={tick.value} aria-hidden="true">
-            <line x1={chart.plot.left} x2={chart.plot.right} y1={tick.y} y2={tick.y} className="stroke-slate-200" strokeWidth={1} />
-            <text x={chart.plot.left - 6} y={tick.y + 4} textAnchor="end" className="fill-slate-500 text-[11px] tabular-nums">
-              {axisYuan(tick.value)}
-            </text>
-          </g>
-        ))}
-        <line x1={chart.plot.left} x2={chart.plot.right} y1={chart.zeroY} y2={chart.zeroY} className="stroke-slate-400" strokeWidth={1} aria-hidden="true" />
-        {chart.bars.map((bar) => {
-          const label = `${bar.day} ${labelOf(t.channels, bar.channel)} ${formatYuan(bar.value)}`;
-          return (
-            <Link
-              key={`${bar.day}-${bar.channel}`}
-              href={`/payments?channel=${bar.channel}&from=${bar.day}&to=${bar.day}&view=all`}
-              aria-label={label}
-              data-testid={`fund-bar-${bar.day}-${bar.channel}`}
-              className="focus-visible:outline-none [&:focus-visible>rect]:stroke-teal-700 [&:focus-visible>rect]:stroke-2"
-            >
-              <rect x={bar.x} y={bar.y} width={bar.width} height={Math.max(bar.height, 1)} rx={2} className={`${fillOf(bar.channel)} hover:opacity-80`}>
-                <title>{label}</title>
-              </rect>
-            </Link>
-          );
-        })}
-        {chart.xLabels.map((l) => (
-          <text key={l.day} x={l.x} y={HEIGHT - 6} textAnchor="middle" className="fill-slate-500 text-[11px] tabular-nums" aria-hidden="true">
-            {dayLabel(l.day)}
-          </text>
-        ))}
-      </svg>
+    <figure className="space-y-3 px-4 py-4 sm:px-5" data-testid="fund-chart">
+      {SIZES.map((size) => (
+        <ChartSvg key={size.width} days={shown} series={series} {...size} title={format(b.chartTitle, { days })} />
+      ))}
       <figcaption>
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label={b.chartLegend}>
           {series.map((s) => (
@@ -94,5 +60,59 @@ export function FundChart({ daily, days }: { daily: Board["daily"]; days: number
         </ul>
       </figcaption>
     </figure>
+  );
+}
+
+function ChartSvg({
+  days,
+  series,
+  width,
+  height,
+  className,
+  title,
+}: {
+  days: string[];
+  series: { channel: string; values: number[] }[];
+  width: number;
+  height: number;
+  className: string;
+  title: string;
+}) {
+  const { messages: t } = useI18n();
+  const chart = buildFundChart({ days, series, width, height, padding: { left: width < 500 ? 48 : 64, right: 8, top: 8, bottom: 24 } });
+  const titleId = `fund-chart-title-${width}`;
+  return (
+    <svg viewBox={`0 0 ${width} ${height}`} className={`h-auto w-full ${className}`} role="group" aria-labelledby={titleId}>
+      <title id={titleId}>{title}</title>
+      {chart.yTicks.map((tick) => (
+        <g key={tick.value} aria-hidden="true">
+          <line x1={chart.plot.left} x2={chart.plot.right} y1={tick.y} y2={tick.y} className="stroke-slate-200" strokeWidth={1} />
+          <text x={chart.plot.left - 6} y={tick.y + 4} textAnchor="end" className="fill-slate-500 text-[11px] tabular-nums">
+            {axisYuan(tick.value)}
+          </text>
+        </g>
+      ))}
+      <line x1={chart.plot.left} x2={chart.plot.right} y1={chart.zeroY} y2={chart.zeroY} className="stroke-slate-400" strokeWidth={1} aria-hidden="true" />
+      {chart.bars.map((bar) => {
+        const label = `${bar.day} ${labelOf(t.channels, bar.channel)} ${formatYuan(bar.value)}`;
+        return (
+          <Link
+            key={`${bar.day}-${bar.channel}`}
+            href={`/payments?view=all&channel=${bar.channel}&from=${bar.day}&to=${bar.day}`}
+            aria-label={label}
+            className="focus-visible:outline-none [&:focus-visible>rect]:stroke-teal-700 [&:focus-visible>rect]:stroke-2"
+          >
+            <rect x={bar.x} y={bar.y} width={bar.width} height={Math.max(bar.height, 1)} rx={2} className={`${fillOf(bar.channel)} hover:opacity-80`}>
+              <title>{label}</title>
+            </rect>
+          </Link>
+        );
+      })}
+      {chart.xLabels.map((l) => (
+        <text key={l.day} x={l.x} y={height - 6} textAnchor="middle" className="fill-slate-500 text-[11px] tabular-nums" aria-hidden="true">
+          {l.day.slice(5)}
+        </text>
+      ))}
+    </svg>
   );
 }

@@ -47,14 +47,14 @@ export async function createOrder(
   return (await res.json()) as { reference: string; orderNo: string };
 }
 
-/** Now as Alipay writes it: Beijing wall time, so the payment counts towards the board's "today". */
-function beijingNow(): string {
-  return new Date(Date.now() + 8 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
+/** An instant as Alipay writes it: Beijing wall time (now by default, so the payment counts towards the board's "today"). */
+function beijingTime(at = new Date()): string {
+  return new Date(at.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** Posts a correctly signed TRADE_SUCCESS notify for the order and checks Alipay would be satisfied. */
-export async function postAlipayNotify(request: APIRequestContext, merchant: E2eMerchant, reference: string, totalAmount: string) {
-  const params = alipayPaymentNotify({ outTradeNo: reference, appId: merchant.appId, totalAmount, gmtPayment: beijingNow() });
+export async function postAlipayNotify(request: APIRequestContext, merchant: E2eMerchant, reference: string, totalAmount: string, paidAt?: Date) {
+  const params = alipayPaymentNotify({ outTradeNo: reference, appId: merchant.appId, totalAmount, gmtPayment: beijingTime(paidAt) });
   const res = await request.post(`/api/webhooks/alipay/${merchant.channelAccountId}`, {
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
     data: toFormBody(signAlipayParams(params, merchant.privateKeyPem)),
@@ -87,4 +87,25 @@ export function collectConsoleErrors(page: Page): string[] {
   });
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;
+}
+
+const CMB_HEADER =
+  "交易日期,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,流程实例号,业务名称,用途,业务参考号,业务摘要,其它摘要,收(付)方分行名,收(付)方名称,收(付)方帐号,收(付)方开户行行号,收(付)方开户行名,收(付)方开户行地址,扩展摘要,票据号,商务支付订单号";
+
+/** One CMB credit line (layout of toCmbCsv in the shared matching dataset), booked now in Beijing time. */
+export function cmbStatement({ serial, amount, payerName, payerAccount, memo }: { serial: string; amount: string; payerName: string; payerAccount: string; memo: string }) {
+  const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString();
+  const date = beijing.slice(0, 10).replace(/-/g, "");
+  const line = [date, beijing.slice(11, 19), date, "汇入汇款", "", amount, "100150.00", "汇入", serial, "", "普通汇兑", memo, "", "", "", "", payerName, payerAccount, "", "", "", memo, "", ""];
+  return `${CMB_HEADER}\r\n${line.join(",")}\r\n`;
+}
+
+/** A bank channel account (statements are imported into it); returns its id. */
+export async function addBankAccount(request: APIRequestContext, merchant: E2eMerchant): Promise<string> {
+  const bank = await request.post("/api/v1/channel-accounts", {
+    headers: { authorization: `Bearer ${merchant.apiKey}` },
+    data: { channel: "bank", name: "招商银行 基本户", credentials: { bankName: "招商银行", accountNo: "755912345610901", accountName: "链动小铺" } },
+  });
+  expect(bank.status(), await bank.text()).toBe(201);
+  return ((await bank.json()) as { id: string }).id;
 }
