@@ -45,7 +45,8 @@ const percent = (rate: number) => `${(Math.round(rate * 1000) / 10).toFixed(1)}%
 
 /** The payments list filtered to what a board figure counts; dates are merchant-zone days, both ends inclusive. */
 function paymentsHref(filter: { channel?: string; from?: string; to?: string; status?: string }): string {
-  const q = new URLSearchParams({ view: "all" });
+  // Pending is the workbench's own tab; every other figure is a slice of all payments.
+  const q = new URLSearchParams(filter.status === "pending" ? {} : { view: "all" });
   for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
   return `/payments?${q.toString()}`;
 }

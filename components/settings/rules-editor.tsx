@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { appFetch, AppApiError } from "@/components/payments/app-api";
 import { inputClass, primaryButton, quietButton } from "@/components/settings/section";
@@ -39,15 +38,15 @@ interface Row {
 const CAUSES = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
 let nextKey = 0;
 
-function useSave() {
-  const router = useRouter();
+/** PUTs the whole list; the answer (the rules as stored) is handed back so the form shows exactly that. */
+function useSave<T>(onSaved: (data: T[]) => void) {
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
   const save = async (url: string, body: unknown, failed: string) => {
     setState({ busy: true, error: null, saved: false });
     try {
-      await appFetch(url, body, "PUT");
+      const res = await appFetch<{ data: T[] }>(url, body, "PUT");
+      onSaved(res.data);
       setState({ busy: false, error: null, saved: true });
-      router.refresh();
     } catch (err) {
       setState({ busy: false, error: err instanceof AppApiError ? err.message : failed, saved: false });
     }
@@ -56,21 +55,22 @@ function useSave() {
 }
 
 /** Amount tolerances: under which shortfall a payment still settles its order, and what the difference is booked as. */
+const toRows = (rules: ToleranceRuleView[]): Row[] =>
+  rules.map((x) => ({
+    key: nextKey++,
+    name: x.name,
+    enabled: x.enabled,
+    channels: x.channels ?? [],
+    yuan: x.maxShortfallFen === undefined ? "" : toYuanString(x.maxShortfallFen),
+    percent: x.maxShortfallPercent === undefined ? "" : String(x.maxShortfallPercent),
+    cause: x.cause,
+  }));
+
 export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) {
   const { messages: t } = useI18n();
   const r = t.settings.rules;
-  const [rows, setRows] = useState<Row[]>(() =>
-    rules.map((x) => ({
-      key: nextKey++,
-      name: x.name,
-      enabled: x.enabled,
-      channels: x.channels ?? [],
-      yuan: x.maxShortfallFen === undefined ? "" : toYuanString(x.maxShortfallFen),
-      percent: x.maxShortfallPercent === undefined ? "" : String(x.maxShortfallPercent),
-      cause: x.cause,
-    })),
-  );
-  const status = useSave();
+  const [rows, setRows] = useState<Row[]>(() => toRows(rules));
+  const status = useSave<ToleranceRuleView>((saved) => setRows(toRows(saved)));
   const update = (key: number, patch: Partial<Row>) => setRows((all) => all.map((row) => (row.key === key ? { ...row, ...patch } : row)));
 
   function submit(e: FormEvent) {
@@ -167,11 +167,15 @@ function describe(obj: Record<string, unknown>, t: ReturnType<typeof useI18n>["m
 }
 
 /** Anomaly rules: read in order, switched on or off; the full rule language stays in PUT /api/v1/rules. */
-export function AnomalyRulesToggles({ rules }: { rules: AnomalyRuleView[] }) {
+export function AnomalyRulesToggles({ rules: initial }: { rules: AnomalyRuleView[] }) {
   const { messages: t } = useI18n();
   const r = t.settings.rules;
-  const [enabled, setEnabled] = useState(() => Object.fromEntries(rules.map((x) => [x.id, x.enabled])));
-  const status = useSave();
+  const [rules, setRules] = useState(initial);
+  const [enabled, setEnabled] = useState(() => Object.fromEntries(initial.map((x) => [x.id, x.enabled])));
+  const status = useSave<AnomalyRuleView>((saved) => {
+    setRules(saved);
+    setEnabled(Object.fromEntries(saved.map((x) => [x.id, x.enabled])));
+  });
   function submit(e: FormEvent) {
     e.preventDefault();
     const body = rules.map((x) => ({ id: x.id, name: x.name, enabled: enabled[x.id], conditions: x.conditions, actions: x.actions }));

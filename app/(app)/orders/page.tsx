@@ -14,7 +14,7 @@ import { listOrders, orderFiltersFrom } from "@/lib/services/orders";
 
 const KEYS = ["status", "source", "channel", "from", "to", "q", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
-const th = "px-4 py-2.5 font-medium";
+const th = "whitespace-nowrap px-4 py-2.5 font-medium";
 const td = "px-4 py-3 align-middle";
 
 export default async function OrdersPage({ searchParams }: { searchParams: PageSearchParams }) {

@@ -14,8 +14,8 @@ import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/s
 
 const TIME_ZONE = "Asia/Shanghai";
 const when = (iso: string | null) => (iso ? formatZoned(new Date(iso), TIME_ZONE) : null);
-const th = "px-4 py-2.5 font-medium";
-const td = "px-4 py-3 align-middle";
+const th = "whitespace-nowrap px-4 py-2.5 font-medium";
+const td = "whitespace-nowrap px-4 py-3 align-middle";
 
 async function load(merchantId: string, reference: string): Promise<OrderFundTrail> {
   try {

@@ -14,11 +14,10 @@ export default async function RulesPage() {
   return (
     <div className="space-y-6">
       <SettingsSection title={r.toleranceHeading} id="tolerance-heading" hint={r.toleranceHint}>
-        {/* key: after a save the server's order and ids replace the edited rows. */}
-        <ToleranceRulesEditor key={JSON.stringify(tolerance)} rules={tolerance as ToleranceRuleView[]} />
+        <ToleranceRulesEditor rules={tolerance as ToleranceRuleView[]} />
       </SettingsSection>
       <SettingsSection title={r.anomalyHeading} id="anomaly-rules-heading" hint={r.anomalyHint}>
-        <AnomalyRulesToggles key={JSON.stringify(anomaly)} rules={anomaly as AnomalyRuleView[]} />
+        <AnomalyRulesToggles rules={anomaly as AnomalyRuleView[]} />
       </SettingsSection>
     </div>
   );

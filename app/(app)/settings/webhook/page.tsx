@@ -8,7 +8,7 @@ import { getMessages } from "@/lib/i18n/server";
 import { getStorefrontWebhook, listDeliveries } from "@/lib/services/storefront-webhooks";
 
 const TIME_ZONE = "Asia/Shanghai";
-const th = "px-4 py-2.5 font-medium";
+const th = "whitespace-nowrap px-4 py-2.5 font-medium";
 const td = "px-4 py-2.5 align-middle";
 
 export default async function WebhookSettingsPage() {
