@@ -156,8 +156,11 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
 /** Condition and action summaries in the merchant's words; amounts in yuan. */
 function describe(obj: Record<string, unknown>, t: ReturnType<typeof useI18n>["messages"]): string {
   return Object.entries(obj)
+    .filter(([, v]) => v !== false)
     .map(([k, v]) => {
       const label = labelOf(t.settings.rules.fields, k);
+      if (v === true) return label;
+      if (k === "direction") return labelOf(t.settings.rules.directions, String(v));
       if (typeof v === "number" && /Amount|Difference/.test(k)) return `${label} ${formatYuan(v)}`;
       if (Array.isArray(v)) return `${label} ${v.map((x) => labelOf(t.anomalies.kinds, labelOf(t.channels, String(x)))).join("、")}`;
       if (v && typeof v === "object") return `${label} ${Object.values(v).map((x) => labelOf(t.settings.rules.causes, String(x))).join("、")}`;

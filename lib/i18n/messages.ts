@@ -349,6 +349,7 @@ const zhCN = {
       noAnomalyRules: "没有异常规则。",
       when: "当",
       always: "任何异常",
+      directions: { shortfall: "少付", surplus: "多付" } as Record<string, string>,
       causes: {
         coupon: "优惠券",
         platform_subsidy: "平台补贴",
@@ -824,6 +825,7 @@ const en: Messages = {
       noAnomalyRules: "No anomaly rules.",
       when: "When",
       always: "any anomaly",
+      directions: { shortfall: "paid short", surplus: "paid over" },
       causes: {
         coupon: "Coupon",
         platform_subsidy: "Platform subsidy",

@@ -106,6 +106,9 @@ for (const width of WIDTHS) {
       const account = page.getByTestId(`channel-account-${merchant.channelAccountId}`);
       await expect(account.getByTestId("channel-webhook-url")).toContainText(`/api/webhooks/alipay/${merchant.channelAccountId}`);
       await expect(account.getByTestId("channel-last-notified")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      await noHorizontalOverflow(page);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/settings-channels-${width.name}.png`, fullPage: true });
 
       await page.getByRole("link", { name: "API 密钥" }).click();
       await page.getByTestId("api-key-name").fill("商城后端");
@@ -130,6 +133,7 @@ for (const width of WIDTHS) {
       const rules = await request.get("/api/v1/settings/tolerance-rules", { headers: { authorization: `Bearer ${merchant.apiKey}` } });
       expect(((await rules.json()) as { data: unknown[] }).data).toMatchObject([{ name: "抹零", maxShortfallFen: 99, cause: "rounding" }]);
       await expect(page.getByTestId("anomaly-rules-form")).toBeVisible();
+      await page.screenshot({ path: `${SCREENSHOTS}/settings-rules-${width.name}.png`, fullPage: true });
 
       await page.getByRole("link", { name: "商城通知" }).click();
       await page.getByTestId("webhook-url").fill("https://shop.example/ldxp/hook");

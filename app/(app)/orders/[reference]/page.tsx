@@ -47,7 +47,7 @@ function eventDetail(e: TrailEvent, t: Messages): string | null {
 
 export default async function OrderPage({ params }: { params: Promise<{ reference: string }> }) {
   const [{ reference }, user, t] = await Promise.all([params, requireUser(), getMessages()]);
-  const trail = await load(user.merchantId, decodeURIComponent(reference));
+  const trail = await load(user.merchantId, reference);
   const o = t.orders;
   const order = trail.order;
   const actor = (e: TrailEvent) => {
