@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { GET as listOrdersRoute } from "@/app/api/v1/orders/route";
+import { eq } from "drizzle-orm";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
+import { users } from "@/lib/db/schema";
+import { matchManually } from "@/lib/services/manual-match";
 import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 import { listPayments, paymentFiltersFrom } from "@/lib/services/list-payments";
 import { matchPayment } from "@/lib/services/match-payment";
@@ -95,6 +98,34 @@ describe(`order fund trail (${process.env.TEST_DB})`, () => {
     await expect(getOrderFundTrail(t.db(), m.merchantId, "NO-SUCH-REF")).rejects.toMatchObject({ status: 404 });
     const stranger = await merchantWithAlipay();
     await expect(getOrderFundTrail(t.db(), stranger.merchantId, order.reference)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe(`order fund trail: manual decisions (${process.env.TEST_DB})`, () => {
+  it("names the user who split a payment by hand, and shows the split on each order's trail", async () => {
+    const m = await merchantWithAlipay();
+    const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
+    const first = await createOrder(m.apiKey, { amount: 10_000 });
+    const second = await createOrder(m.apiKey, { amount: 5_000 });
+    const payment = await alipayPayment(m, 15_000, "NOT-A-REFERENCE");
+    await matchManually(t.db(), {
+      merchantId: m.merchantId,
+      paymentId: payment.id,
+      actor: { type: "user", id: owner.id },
+      now: new Date(),
+      allocations: [
+        { reference: first.reference, amount: 10_000 },
+        { reference: second.reference, amount: 5_000 },
+      ],
+    });
+    const trail = await getOrderFundTrail(t.db(), m.merchantId, second.reference);
+    expect(trail.order).toMatchObject({ status: "paid", paidAmount: 5_000 });
+    const byUser = trail.events.filter((e) => e.actor.type === "user");
+    expect(byUser.map((e) => e.action)).toContain("allocation.created");
+    expect(byUser.every((e) => e.actor.name === owner.email)).toBe(true);
+    // The payment's trail is the same on both orders: both allocations of the split are visible.
+    const allocated = trail.events.filter((e) => e.action === "allocation.created").map((e) => e.after?.amount);
+    expect(allocated.sort()).toEqual([10_000, 5_000].sort());
   });
 });
 
