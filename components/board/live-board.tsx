@@ -2,13 +2,16 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, type ReactNode } from "react";
+import Link from "next/link";
+import { useEffect, useState, type ReactNode } from "react";
+import { FundChart } from "@/components/board/fund-chart";
+import { focusRing } from "@/components/payments/app-api";
 import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
 import { format, labelOf } from "@/lib/i18n/messages";
-import type { Board } from "@/lib/services/board";
+import { BOARD_PERIODS, type Board, type BoardPeriod } from "@/lib/services/board";
 
 const POLL_MS = 3_000;
 
@@ -38,6 +41,16 @@ const tdClass =
 const numClass = "tabular-nums md:text-right";
 const sumCell = "whitespace-nowrap px-3 py-2.5 sm:px-5";
 
+const percent = (rate: number) => `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+
+/** The payments list filtered to what a board figure counts; dates are merchant-zone days, both ends inclusive. */
+function paymentsHref(filter: { channel?: string; from?: string; to?: string; status?: string }): string {
+  // Pending is the workbench's own tab; every other figure is a slice of all payments.
+  const q = new URLSearchParams(filter.status === "pending" ? {} : { view: "all" });
+  for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+  return `/payments?${q.toString()}`;
+}
+
 const refund = (fen: number) => (fen ? `-${formatYuan(fen)}` : formatYuan(0));
 
 export function LiveBoard({ initialData }: { initialData: Board }) {
@@ -62,6 +75,8 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
   const tz = board.timeZone;
   const when = (iso: string) => formatZoned(new Date(iso), tz);
   const b = t.board;
+  const [period, setPeriod] = useState<BoardPeriod>("today");
+  const fig = board.periods[period];
 
   return (
     <div className="space-y-6 sm:space-y-8">
@@ -69,7 +84,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         <div>
           <p className="text-sm font-medium text-teal-700">{b.heading}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{board.merchantName || b.heading}</h1>
-          <p className="mt-1 text-sm text-slate-500">{format(b.todaySince, { from: when(board.today.from), tz: labelOf(t.timeZones, tz) })}</p>
+          <p className="mt-1 text-sm text-slate-500">{format(b.todaySince, { from: when(fig.from), tz: labelOf(t.timeZones, tz) })}</p>
         </div>
         <LiveIndicator
           failing={query.isRefetchError}
@@ -78,28 +93,52 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
       </div>
 
       <section aria-labelledby="today-heading" className="space-y-4">
-        <h2 id="today-heading" className="sr-only">
-          {b.todayHeading}
-        </h2>
-        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-5">
-          <Stat label={b.netToday} emphasis className="col-span-2 lg:col-span-1">
-            <span data-testid="board-total-net">{formatYuan(board.today.totals.netAmount)}</span>
-            <Sub>{format(b.paymentsCount, { count: board.today.totals.count })}</Sub>
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <h2 id="today-heading" className="text-base font-semibold text-slate-900">
+            {b.periodHeadings[period]}
+          </h2>
+          <div role="group" aria-label={b.periodSwitch} className="inline-flex self-start rounded-lg bg-slate-100 p-1">
+            {BOARD_PERIODS.map((id) => (
+              <button
+                key={id}
+                type="button"
+                aria-pressed={period === id}
+                data-testid={`board-period-${id}`}
+                onClick={() => setPeriod(id)}
+                className={`rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
+                  period === id ? "bg-white text-slate-900 shadow-sm" : "text-slate-600 hover:text-slate-900"
+                }`}
+              >
+                {b.periods[id]}
+              </button>
+            ))}
+          </div>
+        </div>
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-6">
+          <Stat label={b.netLabels[period]} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })} emphasis className="col-span-2 lg:col-span-2">
+            <span data-testid="board-total-net">{formatYuan(fig.totals.netAmount)}</span>
+            <Sub>
+              <span data-testid="board-total-count">{format(b.paymentsCount, { count: fig.totals.count })}</span>
+            </Sub>
           </Stat>
-          <Stat label={b.gross}>
-            <span data-testid="board-total-gross">{formatYuan(board.today.totals.grossAmount)}</span>
+          <Stat label={b.gross} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })}>
+            <span data-testid="board-total-gross">{formatYuan(fig.totals.grossAmount)}</span>
           </Stat>
-          <Stat label={b.refunds}>
-            <span data-testid="board-total-refunds">{formatYuan(board.today.totals.refundedAmount)}</span>
+          <Stat label={b.refunds} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })}>
+            <span data-testid="board-total-refunds">{formatYuan(fig.totals.refundedAmount)}</span>
           </Stat>
-          <Stat label={b.pending} warn={board.pending.count > 0} className="col-span-2 lg:col-span-1">
+          <Stat label={b.matchRate} href={paymentsHref({ from: fig.fromDate, to: fig.toDate, status: "matched" })} className="col-span-2 lg:col-span-2">
+            <span data-testid="board-match-rate">{fig.matchRate.rate === null ? b.none : percent(fig.matchRate.rate)}</span>
+            <Sub>{format(b.matchRateDetail, { matched: fig.matchRate.matched, total: fig.matchRate.total })}</Sub>
+          </Stat>
+          <Stat label={b.pending} href={paymentsHref({ status: "pending" })} warn={board.pending.count > 0} className="col-span-2 lg:col-span-3">
             <span data-testid="board-pending-count">{board.pending.count}</span>
             <Sub>
               <span data-testid="board-pending-amount">{format(b.pendingAmount, { amount: formatYuan(board.pending.amount) })}</span>
-              <span className="block text-slate-400">{b.pendingHint}</span>
+              <span className="block opacity-80">{b.pendingHint}</span>
             </Sub>
           </Stat>
-          <Stat label={b.anomalies} warn={board.anomalies.high > 0} className="col-span-2 lg:col-span-1">
+          <Stat label={b.anomalies} href="/anomalies" warn={board.anomalies.high > 0} className="col-span-2 lg:col-span-3">
             <span data-testid="board-anomalies-open">{board.anomalies.open}</span>
             <Sub>
               <span data-testid="board-anomalies-high">{format(b.anomaliesBySeverity, { high: board.anomalies.high, medium: board.anomalies.medium, low: board.anomalies.low })}</span>
@@ -108,8 +147,8 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         </div>
 
         <Panel title={b.byChannel} titleId="channel-heading">
-          {board.today.channels.length === 0 ? (
-            <Empty>{b.noPaymentsToday}</Empty>
+          {fig.channels.length === 0 ? (
+            <Empty>{b.noPaymentsInPeriod[period]}</Empty>
           ) : (
             // A per-channel summary reads best as a grid even on a phone: it scrolls sideways instead of stacking.
             <div className="overflow-x-auto">
@@ -124,9 +163,17 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
-                  {board.today.channels.map((c) => (
+                  {fig.channels.map((c) => (
                     <tr key={c.channel} data-testid={`channel-row-${c.channel}`}>
-                      <th scope="row" className={`${sumCell} text-left font-medium text-slate-900`}>{labelOf(t.channels, c.channel)}</th>
+                      <th scope="row" className={`${sumCell} text-left font-medium text-slate-900`}>
+                        <Link
+                          href={paymentsHref({ channel: c.channel, from: fig.fromDate, to: fig.toDate })}
+                          data-testid={`channel-link-${c.channel}`}
+                          className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
+                        >
+                          {labelOf(t.channels, c.channel)}
+                        </Link>
+                      </th>
                       <td className={`${sumCell} text-right tabular-nums`}>{c.count}</td>
                       <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(c.grossAmount)}</td>
                       <td className={`${sumCell} text-right tabular-nums text-slate-600`}>{refund(c.refundedAmount)}</td>
@@ -137,15 +184,19 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                 <tfoot className="border-t border-slate-200 bg-slate-50/70 font-semibold text-slate-900">
                   <tr>
                     <th scope="row" className={`${sumCell} text-left`}>{b.total}</th>
-                    <td className={`${sumCell} text-right tabular-nums`}>{board.today.totals.count}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(board.today.totals.grossAmount)}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{refund(board.today.totals.refundedAmount)}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(board.today.totals.netAmount)}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{fig.totals.count}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(fig.totals.grossAmount)}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{refund(fig.totals.refundedAmount)}</td>
+                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(fig.totals.netAmount)}</td>
                   </tr>
                 </tfoot>
               </table>
             </div>
           )}
+        </Panel>
+
+        <Panel title={b.fundSummary} titleId="fund-heading">
+          <FundChart daily={board.daily} days={period === "30d" ? 30 : 7} />
         </Panel>
       </section>
 
@@ -241,12 +292,14 @@ function LiveIndicator({ failing, label }: { failing: boolean; label: string }) 
 
 function Stat({
   label,
+  href,
   children,
   emphasis = false,
   warn = false,
   className = "",
 }: {
   label: string;
+  href: string;
   children: ReactNode;
   emphasis?: boolean;
   warn?: boolean;
@@ -258,12 +311,13 @@ function Stat({
       ? "border-amber-200 bg-amber-50 text-slate-900"
       : "border-slate-200 bg-white text-slate-900";
   return (
-    <div className={`rounded-xl border p-4 shadow-sm sm:p-5 ${tone} ${className}`}>
+    // The whole card is the link to the list behind the figure: a large target on a phone.
+    <Link href={href} className={`block rounded-xl border p-4 shadow-sm transition hover:shadow-md sm:p-5 ${focusRing} ${tone} ${className}`}>
       <p className={`text-sm ${emphasis ? "text-teal-50" : warn ? "text-amber-800" : "text-slate-500"}`}>{label}</p>
       <div className={`mt-1 font-semibold tabular-nums tracking-tight ${emphasis ? "text-3xl" : "text-2xl"} [&>span:first-child]:block`}>
         {children}
       </div>
-    </div>
+    </Link>
   );
 }
 

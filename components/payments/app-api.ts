@@ -12,7 +12,7 @@ export class AppApiError extends Error {
 }
 
 /** Fetches JSON from a session route; a non-2xx answer becomes an AppApiError with the server's message. */
-export async function appFetch<T>(url: string, body?: unknown, method?: "PATCH" | "DELETE"): Promise<T> {
+export async function appFetch<T>(url: string, body?: unknown, method?: "POST" | "PUT" | "PATCH" | "DELETE"): Promise<T> {
   const res = await fetch(url, {
     method: method ?? (body === undefined ? "GET" : "POST"),
     cache: "no-store",

@@ -2,7 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { ListFilters, PageLinks } from "@/components/lists/list-filters";
+import { toSearchParams } from "@/components/lists/query";
 import { appFetch, focusRing } from "@/components/payments/app-api";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
@@ -18,16 +20,25 @@ const TIME_ZONE = "Asia/Shanghai";
 const th = "px-4 py-2.5 font-medium";
 const td = "px-4 py-3 align-middle";
 
-/** The workbench list: pending (unmatched + to confirm) by default, or every payment. */
-export function PaymentsList() {
+const STATUS_OPTIONS = ["pending", "unmatched", "suggested", "matched", "partially_matched", "ignored"];
+
+/**
+ * The workbench list: pending (unmatched + to confirm) by default, or every payment, narrowed by the
+ * filters in the URL (the board's figures link here with channel, dates and status).
+ */
+export function PaymentsList({ query: params }: { query: Record<string, string | undefined> }) {
   const { messages: t } = useI18n();
   const p = t.payments;
-  const [view, setView] = useState<View>("pending");
+  const router = useRouter();
+  const values = params;
+  const view: View = values.view === "all" || (values.status && values.status !== "pending") ? "all" : "pending";
+  const qs = toSearchParams(values).toString();
   const query = useQuery({
-    queryKey: ["app-payments", view],
-    queryFn: () => appFetch<{ data: PaymentRow[] }>(`/api/app/payments?view=${view}`),
+    queryKey: ["app-payments", qs],
+    queryFn: () => appFetch<{ data: PaymentRow[]; nextCursor: string | null }>(`/api/app/payments?${qs}`),
   });
   const rows = query.data?.data ?? [];
+  const setView = (next: View) => router.push(next === "all" ? "/payments?view=all" : "/payments");
   const tabs: { id: View; label: string }[] = [
     { id: "pending", label: p.tabPending },
     { id: "all", label: p.tabAll },
@@ -55,6 +66,16 @@ export function PaymentsList() {
           </button>
         ))}
       </div>
+      <ListFilters
+        action="/payments"
+        values={values}
+        keep={{ view }}
+        searchHint={p.searchHint}
+        selects={[
+          { name: "channel", label: p.channel, options: Object.entries(t.channels).map(([value, label]) => ({ value, label })) },
+          { name: "status", label: p.status, options: STATUS_OPTIONS.map((value) => ({ value, label: labelOf(p.statusFilter, value) })) },
+        ]}
+      />
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         {query.isPending ? (
           <p className="px-4 py-8 text-center text-sm text-slate-500">{p.loading}</p>
@@ -107,6 +128,7 @@ export function PaymentsList() {
           </div>
         )}
       </section>
+      <PageLinks action="/payments" values={values} nextCursor={query.data?.nextCursor ?? null} />
     </div>
   );
 }

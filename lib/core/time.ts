@@ -49,3 +49,13 @@ export function formatZoned(at: Date, timeZone: string): string {
   const offset = zoneOffsetMinutes(at, timeZone);
   return new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 16).replace("T", " ");
 }
+
+/** The last `count` calendar dates (`YYYY-MM-DD`) in `timeZone`, oldest first, ending with the one containing `at`. */
+export function zonedDates(at: Date, timeZone: string, count: number): string[] {
+  const today = new Date(`${localDate(at.getTime(), timeZone)}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(today);
+    d.setUTCDate(d.getUTCDate() - (count - 1 - i));
+    return d.toISOString().slice(0, 10);
+  });
+}

@@ -1,31 +1,38 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
-import { startOfZonedDay } from "@/lib/core/time";
+import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
 import { anomalies, merchants, orders, payments } from "@/lib/db/schema";
 
-/** The board's figures for one merchant: today's receipts per channel, pending money, recent activity. */
-export async function getBoard(db: DbOrTx, merchantId: string, now = new Date()) {
-  const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
-  const timeZone = merchant?.timezone ?? "Asia/Shanghai";
-  const dayStart = startOfZonedDay(now, timeZone);
-  const perChannel = await db
-    .select({
-      channel: payments.channel,
-      count: sql<string>`count(*)`,
-      grossAmount: sql<string>`coalesce(sum(${payments.amount}), 0)`,
-      refundedAmount: sql<string>`coalesce(sum(${payments.refundedAmount}), 0)`,
-    })
-    .from(payments)
-    .where(and(eq(payments.merchantId, merchantId), gte(payments.receivedAt, dayStart)))
-    .groupBy(payments.channel)
-    .orderBy(payments.channel);
-  const channels = perChannel.map((r) => ({
-    channel: r.channel,
-    count: Number(r.count),
-    grossAmount: Number(r.grossAmount),
-    refundedAmount: Number(r.refundedAmount),
-    netAmount: Number(r.grossAmount) - Number(r.refundedAmount),
-  }));
+export const BOARD_PERIODS = ["today", "7d", "30d"] as const;
+export type BoardPeriod = (typeof BOARD_PERIODS)[number];
+const PERIOD_DAYS: Record<BoardPeriod, number> = { today: 1, "7d": 7, "30d": 30 };
+
+interface Bucket {
+  day: string;
+  channel: string;
+  status: string;
+  count: number;
+  grossAmount: number;
+  refundedAmount: number;
+}
+
+/** Per-channel receipts and the match rate of the buckets in one period; `fromDate`/`toDate` are the zoned dates links filter on. */
+function summarise(buckets: Bucket[], fromDate: string, toDate: string, timeZone: string) {
+  const byChannel = new Map<string, { channel: string; count: number; grossAmount: number; refundedAmount: number; netAmount: number }>();
+  let matched = 0;
+  let counted = 0;
+  for (const b of buckets) {
+    const c = byChannel.get(b.channel) ?? { channel: b.channel, count: 0, grossAmount: 0, refundedAmount: 0, netAmount: 0 };
+    c.count += b.count;
+    c.grossAmount += b.grossAmount;
+    c.refundedAmount += b.refundedAmount;
+    c.netAmount = c.grossAmount - c.refundedAmount;
+    byChannel.set(b.channel, c);
+    // Ignored payments are not the merchant's money to match, so they count on neither side.
+    if (b.status !== "ignored") counted += b.count;
+    if (b.status === "matched") matched += b.count;
+  }
+  const channels = [...byChannel.values()].sort((a, b) => a.channel.localeCompare(b.channel));
   const totals = channels.reduce(
     (t, c) => ({
       count: t.count + c.count,
@@ -35,6 +42,57 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     }),
     { count: 0, grossAmount: 0, refundedAmount: 0, netAmount: 0 },
   );
+  return {
+    from: zonedDayStart(fromDate, timeZone).toISOString(),
+    fromDate,
+    toDate,
+    channels,
+    totals,
+    matchRate: { matched, total: counted, rate: counted ? matched / counted : null },
+  };
+}
+
+export type BoardPeriodFigures = ReturnType<typeof summarise>;
+
+/** The board's figures for one merchant: today's receipts per channel, pending money, recent activity. */
+export async function getBoard(db: DbOrTx, merchantId: string, now = new Date()) {
+  const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
+  const timeZone = merchant?.timezone ?? "Asia/Shanghai";
+  const dates = zonedDates(now, timeZone, PERIOD_DAYS["30d"]);
+  const since = zonedDayStart(dates[0], timeZone);
+  // One grouped scan of the last 30 days feeds every period, the chart and the match rate.
+  const day = sql<string>`to_char(${payments.receivedAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+  const buckets = (
+    await db
+      .select({
+        day,
+        channel: payments.channel,
+        status: payments.status,
+        count: sql<string>`count(*)`,
+        grossAmount: sql<string>`coalesce(sum(${payments.amount}), 0)`,
+        refundedAmount: sql<string>`coalesce(sum(${payments.refundedAmount}), 0)`,
+      })
+      .from(payments)
+      .where(and(eq(payments.merchantId, merchantId), gte(payments.receivedAt, since)))
+      // By position: a repeated expression would bind the zone twice and no longer equal the selected one.
+      .groupBy(sql`1`, sql`2`, sql`3`)
+  ).map((r) => ({ ...r, count: Number(r.count), grossAmount: Number(r.grossAmount), refundedAmount: Number(r.refundedAmount) }));
+  const periods = {} as Record<BoardPeriod, BoardPeriodFigures>;
+  for (const period of BOARD_PERIODS) {
+    const first = dates[dates.length - PERIOD_DAYS[period]];
+    periods[period] = summarise(buckets.filter((b) => b.day >= first), first, dates[dates.length - 1], timeZone);
+  }
+  const channelNames = [...new Set(buckets.map((b) => b.channel))].sort();
+  const daily = {
+    days: dates,
+    series: channelNames.map((channel) => ({
+      channel,
+      values: dates.map((d) =>
+        buckets.filter((b) => b.channel === channel && b.day === d).reduce((sum, b) => sum + b.grossAmount - b.refundedAmount, 0),
+      ),
+    })),
+  };
+  const { channels, totals } = periods.today;
   const [pending] = await db
     .select({ count: sql<string>`count(*)`, amount: sql<string>`coalesce(sum(${payments.amount} - ${payments.allocatedAmount}), 0)` })
     .from(payments)
@@ -79,7 +137,9 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     merchantName: merchant?.name ?? "",
     timeZone,
     generatedAt: now.toISOString(),
-    today: { from: dayStart.toISOString(), channels, totals },
+    today: { from: periods.today.from, channels, totals },
+    periods,
+    daily,
     pending: { count: Number(pending.count), amount: Number(pending.amount) },
     anomalies: { open: bySeverity.high + bySeverity.medium + bySeverity.low, ...bySeverity },
     recentPayments: recentPayments.map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),

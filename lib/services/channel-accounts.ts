@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { type Certificate, certificatePublicKey, isCertificateValidAt, isIssuedBy, parseCertificate } from "@/lib/core/channels/generic/x509";
 import { platformCertificates, type WechatpayCredentials } from "@/lib/core/channels/wechatpay/credentials";
@@ -6,7 +6,7 @@ import { importRsaPublicKey, KeyFormatError } from "@/lib/core/crypto/pem";
 import { decryptJson, encryptJson } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
-import { channelAccounts, type Channel, type ChannelAccount } from "@/lib/db/schema";
+import { channelAccounts, payments, type Channel, type ChannelAccount } from "@/lib/db/schema";
 import { badRequest, notFound } from "@/lib/http/errors";
 
 const pem = z.string().trim().min(40).max(20_000);
@@ -218,4 +218,23 @@ export async function requireChannelAccount<T>(db: DbOrTx, id: string, merchantI
   const found = await loadChannelAccount<T>(db, id, merchantId);
   if (!found) throw notFound("Channel account");
   return found;
+}
+
+/**
+ * The settings page's accounts: each with when its last notification arrived and the newest payment a
+ * notification recorded, found newest-first through the merchant's received-at index.
+ */
+export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: string) {
+  const accounts = await listChannelAccounts(db, merchantId);
+  return Promise.all(
+    accounts.map(async (a) => {
+      const [last] = await db
+        .select({ paymentId: payments.id, amount: payments.amount, status: payments.status, receivedAt: payments.receivedAt })
+        .from(payments)
+        .where(and(eq(payments.merchantId, merchantId), eq(payments.channelAccountId, a.id), eq(payments.origin, "notify")))
+        .orderBy(desc(payments.receivedAt))
+        .limit(1);
+      return { ...a, lastPayment: last ? { ...last, receivedAt: last.receivedAt.toISOString() } : null };
+    }),
+  );
 }

@@ -1,12 +1,17 @@
 import { and, desc, eq, gte, inArray, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { allocations, orders, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
-import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
+import { searchCondition } from "@/lib/db/queries/search";
+import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
+import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
 import { toPaymentView, type AllocationView } from "@/lib/services/payments";
 
 export interface ListPaymentsParams {
   merchantId: string;
   status?: PaymentStatus;
+  /** Several statuses at once, e.g. the workbench's "pending" (unmatched + suggested). */
+  statuses?: PaymentStatus[];
+  /** Reference, payer, transaction id, memo or an exact yuan amount. */
+  search?: string;
   channel?: Channel;
   from?: Date | null;
   to?: Date | null;
@@ -18,7 +23,10 @@ export interface ListPaymentsParams {
 export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   const where = [eq(payments.merchantId, p.merchantId)];
   if (p.status) where.push(eq(payments.status, p.status));
+  if (p.statuses?.length) where.push(inArray(payments.status, p.statuses));
   if (p.channel) where.push(eq(payments.channel, p.channel));
+  const search = p.search ? searchCondition(p.search, [payments.reference, payments.payerName, payments.channelTransactionId, payments.memo], payments.amount) : undefined;
+  if (search) where.push(search);
   if (p.from) where.push(gte(payments.receivedAt, p.from));
   if (p.to) where.push(lt(payments.receivedAt, p.to));
   if (p.cursor) {
@@ -44,5 +52,26 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   return {
     data: page.map((r) => toPaymentView(r, byPayment.get(r.id) ?? [])),
     nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null,
+  };
+}
+
+const SHANGHAI_OFFSET = 480;
+export const PENDING_STATUSES: PaymentStatus[] = ["unmatched", "suggested"];
+
+/**
+ * The web app's payment filters from a query string: the board's links and the list's filter form
+ * both speak it. `status=pending` stands for unmatched + suggested; `view=pending` without a status too.
+ */
+export function paymentFiltersFrom(q: URLSearchParams): Omit<ListPaymentsParams, "merchantId" | "limit"> {
+  const status = q.get("status");
+  const pending = status === "pending" || (!status && q.get("view") !== "all");
+  return {
+    statuses: pending ? PENDING_STATUSES : undefined,
+    status: pending ? undefined : enumParam(q, "status", paymentStatusEnum.enumValues),
+    channel: enumParam(q, "channel", channelEnum.enumValues),
+    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
+    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
+    search: q.get("q") ?? undefined,
+    cursor: decodeCursor(q.get("cursor")),
   };
 }

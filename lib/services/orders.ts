@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { normalizeReference } from "@/lib/core/reference";
 import type { DbOrTx } from "@/lib/db/client";
-import { allocations, orders, payments, refunds, type Order } from "@/lib/db/schema";
+import { searchCondition } from "@/lib/db/queries/search";
+import { allocations, channelEnum, orderSourceEnum, orderStatusEnum, orders, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
-import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
+import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -84,6 +85,10 @@ export interface ListOrdersParams {
   merchantId: string;
   status?: string;
   source?: string;
+  /** Orders with money allocated from a payment of this channel. */
+  channel?: string;
+  /** Reference, order number, customer or an exact yuan amount. */
+  search?: string;
   from?: Date | null;
   to?: Date | null;
   limit: number;
@@ -95,6 +100,19 @@ export async function listOrders(db: DbOrTx, p: ListOrdersParams) {
   const where = [eq(orders.merchantId, p.merchantId)];
   if (p.status) where.push(eq(orders.status, p.status as Order["status"]));
   if (p.source) where.push(eq(orders.source, p.source as Order["source"]));
+  if (p.channel) {
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(allocations)
+          .innerJoin(payments, eq(payments.id, allocations.paymentId))
+          .where(and(eq(allocations.orderId, orders.id), eq(payments.channel, p.channel as Payment["channel"]))),
+      ),
+    );
+  }
+  const search = p.search ? searchCondition(p.search, [orders.reference, orders.orderNo, orders.customerName], orders.amount) : undefined;
+  if (search) where.push(search);
   if (p.from) where.push(gte(orders.createdAt, p.from));
   if (p.to) where.push(lt(orders.createdAt, p.to));
   if (p.cursor) {
@@ -111,4 +129,19 @@ export async function listOrders(db: DbOrTx, p: ListOrdersParams) {
   for (const o of page) data.push(await buildOrderView(db, o));
   const last = page[page.length - 1];
   return { data, nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+}
+
+const SHANGHAI_OFFSET = 480;
+
+/** Order filters from a query string, shared by `GET /api/v1/orders` and the orders page. */
+export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "merchantId" | "limit"> {
+  return {
+    status: enumParam(q, "status", orderStatusEnum.enumValues),
+    source: enumParam(q, "source", orderSourceEnum.enumValues),
+    channel: enumParam(q, "channel", channelEnum.enumValues),
+    search: q.get("q") ?? undefined,
+    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
+    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
+    cursor: decodeCursor(q.get("cursor")),
+  };
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
+import { z } from "zod";
 import { retryDelayMs, signLdxpPayload } from "@/lib/core/webhooks/signature";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
@@ -9,6 +10,17 @@ import { buildOrderView } from "@/lib/services/orders";
 
 const MAX_ATTEMPTS = 20;
 const TIMEOUT_MS = 10_000;
+
+export const storefrontWebhookSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  secret: z.string().min(16, "must be at least 16 characters").max(200),
+});
+
+/** The merchant's storefront webhook URL, or null; the secret never leaves the server. */
+export async function getStorefrontWebhook(db: DbOrTx, merchantId: string) {
+  const [row] = await db.select({ url: storefrontWebhooks.url }).from(storefrontWebhooks).where(eq(storefrontWebhooks.merchantId, merchantId)).limit(1);
+  return row ? { url: row.url } : null;
+}
 
 /** Sets (or replaces) the merchant's storefront webhook; the secret is stored encrypted. */
 export async function setStorefrontWebhook(db: Db, params: { merchantId: string; actor: Actor; url: string; secret: string }) {

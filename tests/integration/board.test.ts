@@ -3,7 +3,7 @@ import { getBoard } from "@/lib/services/board";
 import { runAnomalySweep } from "@/lib/services/anomalies";
 import { matchPayment } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
-import { merchantWithAlipay } from "../helpers/api";
+import { createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -30,5 +30,50 @@ describe(`board figures (${process.env.TEST_DB})`, () => {
     board = await getBoard(t.db(), m.merchantId);
     expect(board.anomalies.open).toBeGreaterThanOrEqual(1);
     expect(board.anomalies.open).toBe(board.anomalies.high + board.anomalies.medium + board.anomalies.low);
+  });
+});
+
+describe(`board periods and fund chart (${process.env.TEST_DB})`, () => {
+  it("sums receipts per channel for today, 7 and 30 Shanghai days, with daily net and the match rate", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 10_000 });
+    // 2026-11-25 10:00 Shanghai; Shanghai days start at 16:00Z the day before.
+    const now = new Date("2026-11-25T02:00:00Z");
+    const pay = async (n: number, at: string, amount: number, reference: string) => {
+      const { payment } = await recordPayment(t.db(), {
+        merchantId: m.merchantId,
+        channelAccountId: m.accountId,
+        origin: "notify",
+        event: {
+          kind: "payment", channel: "alipay", channelTransactionId: `20261125220014${String(n).padStart(8, "0")}`, reference,
+          amount, currency: "CNY", receivedAt: at, payerName: null, payerAccount: null,
+          memo: null, merchantAccountId: m.appId, sellerId: null, details: {},
+        },
+      });
+      await matchPayment(t.db(), { paymentId: payment.id });
+    };
+    await pay(1, "2026-11-24T16:00:00Z", 10_000, order.reference); // today 00:00 Shanghai, matches the order
+    await pay(2, "2026-11-24T15:59:59Z", 2_000, "NOT-OURS-A"); // yesterday 23:59:59 Shanghai
+    await pay(3, "2026-11-18T16:00:00Z", 3_000, "NOT-OURS-B"); // first day of the 7-day window
+    await pay(4, "2026-11-18T15:59:00Z", 4_000, "NOT-OURS-C"); // the day before it: 30-day only
+    await pay(5, "2026-10-26T15:00:00Z", 5_000, "NOT-OURS-D"); // 31 days back: outside every period
+
+    const board = await getBoard(t.db(), m.merchantId, now);
+    expect(board.today.totals).toEqual({ count: 1, grossAmount: 10_000, refundedAmount: 0, netAmount: 10_000 });
+    expect(board.periods.today.totals.netAmount).toBe(10_000);
+    expect(board.periods["7d"]).toMatchObject({ fromDate: "2026-11-19", toDate: "2026-11-25", from: "2026-11-18T16:00:00.000Z" });
+    expect(board.periods["7d"].totals).toEqual({ count: 3, grossAmount: 15_000, refundedAmount: 0, netAmount: 15_000 });
+    expect(board.periods["30d"].totals.count).toBe(4);
+    expect(board.periods["30d"].channels).toEqual([{ channel: "alipay", count: 4, grossAmount: 19_000, refundedAmount: 0, netAmount: 19_000 }]);
+    expect(board.periods["7d"].matchRate).toEqual({ matched: 1, total: 3, rate: 1 / 3 });
+    expect(board.periods.today.matchRate.rate).toBe(1);
+    expect(board.daily.days).toHaveLength(30);
+    expect(board.daily.days.at(-1)).toBe("2026-11-25");
+    const alipay = board.daily.series.find((s) => s.channel === "alipay")!;
+    expect(alipay.values.at(-1)).toBe(10_000);
+    expect(alipay.values.at(-2)).toBe(2_000);
+    expect(alipay.values.at(-7)).toBe(3_000);
+    expect(alipay.values.at(-8)).toBe(4_000);
+    expect(alipay.values.reduce((a, b) => a + b, 0)).toBe(19_000);
   });
 });

@@ -1,5 +1,10 @@
+import { flatParams, type PageSearchParams } from "@/components/lists/query";
 import { PaymentsList } from "@/components/payments/payments-list";
 
-export default function PaymentsPage() {
-  return <PaymentsList />;
+const KEYS = ["view", "status", "channel", "from", "to", "q", "cursor"] as const;
+
+export default async function PaymentsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const query = await flatParams(searchParams, KEYS);
+  // key: a new filter set mounts a fresh list, so the form shows the URL's values, not stale input.
+  return <PaymentsList key={JSON.stringify(query)} query={query} />;
 }

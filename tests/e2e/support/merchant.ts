@@ -47,14 +47,14 @@ export async function createOrder(
   return (await res.json()) as { reference: string; orderNo: string };
 }
 
-/** Now as Alipay writes it: Beijing wall time, so the payment counts towards the board's "today". */
-function beijingNow(): string {
-  return new Date(Date.now() + 8 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
+/** An instant as Alipay writes it: Beijing wall time (now by default, so the payment counts towards the board's "today"). */
+function beijingTime(at = new Date()): string {
+  return new Date(at.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** Posts a correctly signed TRADE_SUCCESS notify for the order and checks Alipay would be satisfied. */
-export async function postAlipayNotify(request: APIRequestContext, merchant: E2eMerchant, reference: string, totalAmount: string) {
-  const params = alipayPaymentNotify({ outTradeNo: reference, appId: merchant.appId, totalAmount, gmtPayment: beijingNow() });
+export async function postAlipayNotify(request: APIRequestContext, merchant: E2eMerchant, reference: string, totalAmount: string, paidAt?: Date) {
+  const params = alipayPaymentNotify({ outTradeNo: reference, appId: merchant.appId, totalAmount, gmtPayment: beijingTime(paidAt) });
   const res = await request.post(`/api/webhooks/alipay/${merchant.channelAccountId}`, {
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
     data: toFormBody(signAlipayParams(params, merchant.privateKeyPem)),
@@ -88,3 +88,4 @@ export function collectConsoleErrors(page: Page): string[] {
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;
 }
+

@@ -1,21 +1,10 @@
-// GET /api/v1/orders?status=&source=&from=&to=&limit=&cursor= – the merchant's orders, newest first
-import { orderSourceEnum, orderStatusEnum } from "@/lib/db/schema";
+// GET /api/v1/orders?status=&source=&channel=&q=&from=&to=&limit=&cursor= – the merchant's orders, newest first
 import { merchantRoute } from "@/lib/http/api-route";
-import { decodeCursor, enumParam, parseDateParam, parseLimit } from "@/lib/http/pagination";
-import { listOrders } from "@/lib/services/orders";
-
-const SHANGHAI_OFFSET = 480;
+import { parseLimit } from "@/lib/http/pagination";
+import { listOrders, orderFiltersFrom } from "@/lib/services/orders";
 
 export const GET = merchantRoute(async ({ db, merchantId, request }) => {
   const q = new URL(request.url).searchParams;
-  const page = await listOrders(db, {
-    merchantId,
-    status: enumParam(q, "status", orderStatusEnum.enumValues),
-    source: enumParam(q, "source", orderSourceEnum.enumValues),
-    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
-    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
-    limit: parseLimit(q.get("limit")),
-    cursor: decodeCursor(q.get("cursor")),
-  });
+  const page = await listOrders(db, { merchantId, ...orderFiltersFrom(q), limit: parseLimit(q.get("limit")) });
   return Response.json(page);
 });

@@ -1,0 +1,193 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { focusRing } from "@/components/payments/app-api";
+import { OrderStatusBadge } from "@/components/ui/status-badge";
+import { requireUser } from "@/lib/auth/session";
+import { formatYuan } from "@/lib/core/money";
+import { formatZoned } from "@/lib/core/time";
+import { getDb } from "@/lib/db/client";
+import { ApiError } from "@/lib/http/errors";
+import { format, labelOf, type Messages } from "@/lib/i18n/messages";
+import { getMessages } from "@/lib/i18n/server";
+import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
+
+const TIME_ZONE = "Asia/Shanghai";
+const when = (iso: string | null) => (iso ? formatZoned(new Date(iso), TIME_ZONE) : null);
+const th = "whitespace-nowrap px-4 py-2.5 font-medium";
+const td = "whitespace-nowrap px-4 py-3 align-middle";
+
+async function load(merchantId: string, reference: string): Promise<OrderFundTrail> {
+  try {
+    return await getOrderFundTrail(await getDb(), merchantId, reference);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) notFound();
+    throw err;
+  }
+}
+
+/** One line of what an event changed, from the amounts and statuses its audit record carries. */
+function eventDetail(e: TrailEvent, t: Messages): string | null {
+  const tr = t.orders.trail;
+  const after = e.after ?? {};
+  const before = e.before ?? {};
+  const parts: string[] = [];
+  if (typeof after.amount === "number") parts.push(formatYuan(after.amount));
+  if (typeof after.channel === "string") parts.push(labelOf(t.channels, after.channel));
+  if (typeof after.method === "string") parts.push(labelOf(t.payments.methods, after.method));
+  const status = (v: unknown) => (e.subjectType === "order" ? labelOf(t.orderStatus, String(v)) : labelOf(t.paymentStatus, String(v)));
+  if (typeof after.status === "string" && e.subjectType !== "anomaly") {
+    parts.push(typeof before.status === "string" ? format(tr.statusChange, { from: status(before.status), to: status(after.status) }) : status(after.status));
+  }
+  if (typeof after.paidAmount === "number") parts.push(format(tr.paidNow, { amount: formatYuan(after.paidAmount) }));
+  if (typeof after.note === "string" && after.note) parts.push(after.note);
+  if (typeof after.reason === "string" && after.reason) parts.push(after.reason);
+  return parts.length ? parts.join(" · ") : null;
+}
+
+export default async function OrderPage({ params }: { params: Promise<{ reference: string }> }) {
+  const [{ reference }, user, t] = await Promise.all([params, requireUser(), getMessages()]);
+  const trail = await load(user.merchantId, reference);
+  const o = t.orders;
+  const order = trail.order;
+  const actor = (e: TrailEvent) => {
+    const kind = labelOf(o.trail.actors, e.actor.type);
+    return e.actor.name ? `${kind} · ${e.actor.name}` : kind;
+  };
+  return (
+    <div className="space-y-6">
+      <Link href="/orders" className={`rounded text-sm text-teal-700 hover:underline ${focusRing}`}>
+        {o.back}
+      </Link>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">
+          {o.detailHeading} <span className="font-mono">{order.reference}</span>
+        </h1>
+        <span data-testid="order-status">
+          <OrderStatusBadge status={order.status} label={labelOf(t.orderStatus, order.status)} />
+        </span>
+      </div>
+
+      <Section title={o.summary} id="order-summary">
+        <dl className="grid grid-cols-1 gap-x-6 gap-y-3 px-4 py-4 text-sm sm:grid-cols-2 sm:px-5 lg:grid-cols-3">
+          <Item label={o.orderNo}>{order.orderNo}</Item>
+          <Item label={o.source}>{labelOf(o.sources, order.source)}</Item>
+          <Item label={o.amount}>
+            <span data-testid="order-amount">{formatYuan(order.amount)}</span>
+          </Item>
+          <Item label={o.paid}>
+            <span data-testid="order-paid">{formatYuan(order.paidAmount)}</span>
+          </Item>
+          <Item label={o.refunded}>{formatYuan(order.refundedAmount)}</Item>
+          {order.writtenOffAmount ? <Item label={o.writtenOff}>{formatYuan(order.writtenOffAmount)}</Item> : null}
+          <Item label={o.customer}>{order.customerName ?? o.none}</Item>
+          <Item label={o.createdAt}>{when(order.createdAt)}</Item>
+          <Item label={o.paidAt}>{when(order.paidAt) ?? o.none}</Item>
+          {order.description ? <Item label={o.description}>{order.description}</Item> : null}
+        </dl>
+      </Section>
+
+      <Section title={o.payments} id="order-payments">
+        {order.payments.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-slate-500 sm:px-5">{o.noPayments}</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" aria-labelledby="order-payments">
+              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
+                <tr>
+                  <th scope="col" className={th}>{o.receivedAt}</th>
+                  <th scope="col" className={th}>{o.channel}</th>
+                  <th scope="col" className={`${th} text-right`}>{o.paymentAmount}</th>
+                  <th scope="col" className={`${th} text-right`}>{o.allocated}</th>
+                  <th scope="col" className={th}>{o.method}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {order.payments.map((p) => (
+                  <tr key={p.paymentId} data-testid={`order-payment-${p.paymentId}`}>
+                    <td className={`${td} whitespace-nowrap tabular-nums`}>
+                      <Link href={`/payments/${p.paymentId}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                        <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
+                      </Link>
+                    </td>
+                    <td className={td}>{labelOf(t.channels, p.channel)}</td>
+                    <td className={`${td} text-right tabular-nums`}>{formatYuan(p.amount)}</td>
+                    <td className={`${td} text-right font-medium tabular-nums`}>{formatYuan(p.allocatedAmount)}</td>
+                    <td className={td}>{labelOf(t.payments.methods, p.matchMethod)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      {trail.refunds.length > 0 ? (
+        <Section title={o.refunds} id="order-refunds">
+          <ul className="divide-y divide-slate-100 text-sm">
+            {trail.refunds.map((r) => (
+              <li key={r.refundId} className="flex flex-wrap justify-between gap-2 px-4 py-3 sm:px-5">
+                <span className="tabular-nums text-slate-600">{when(r.refundedAt)}</span>
+                <span>{labelOf(t.channels, r.channel)}</span>
+                <span className="font-medium tabular-nums">-{formatYuan(r.amount)}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+
+      {trail.anomalies.length > 0 ? (
+        <Section title={o.anomalies} id="order-anomalies">
+          <ul className="divide-y divide-slate-100 text-sm">
+            {trail.anomalies.map((a) => (
+              <li key={a.id} className="flex flex-wrap justify-between gap-2 px-4 py-3 sm:px-5">
+                <span className="font-medium">{labelOf(t.anomalies.kinds, a.kind)}</span>
+                <span>{labelOf(t.anomalies.severities, a.severity)}</span>
+                <span className="tabular-nums text-slate-600">{when(a.detectedAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+
+      <Section title={o.trail.heading} id="fund-trail">
+        <p className="px-4 pt-3 text-xs text-slate-500 sm:px-5">{o.trail.hint}</p>
+        <ol className="space-y-0 px-4 py-4 sm:px-5" data-testid="fund-trail">
+          {trail.events.map((e) => {
+            const detail = eventDetail(e, t);
+            return (
+              <li key={e.id} data-testid={`trail-${e.action}`} className="relative border-l-2 border-slate-200 pb-4 pl-4 last:pb-0">
+                <span className="absolute -left-[5px] top-1.5 size-2 rounded-full bg-teal-600" aria-hidden="true" />
+                <p className="text-sm font-medium text-slate-900">{labelOf(o.trail.actions, e.action)}</p>
+                {detail ? <p className="text-sm text-slate-700">{detail}</p> : null}
+                <p className="text-xs text-slate-500">
+                  <time dateTime={e.at} className="tabular-nums">{when(e.at)}</time> · {actor(e)}
+                </p>
+              </li>
+            );
+          })}
+        </ol>
+      </Section>
+    </div>
+  );
+}
+
+function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <h2 id={id} className="border-b border-slate-100 px-4 py-3 text-base font-semibold text-slate-900 sm:px-5">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 break-all text-slate-900">{children}</dd>
+    </div>
+  );
+}

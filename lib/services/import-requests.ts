@@ -1,0 +1,53 @@
+// The two file imports as HTTP requests, shared by the API (key auth) and the web app (session auth):
+// the query parameters, content checks and error mapping are the contract's, so they live once.
+import { PlatformExportFormatError } from "@/lib/core/orders/platform-export";
+import { STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
+import type { Db } from "@/lib/db/client";
+import type { Actor } from "@/lib/db/queries/audit";
+import { ApiError, badRequest } from "@/lib/http/errors";
+import { importPlatformOrders } from "@/lib/services/order-import";
+import { readStatementBody } from "@/lib/services/statement-body";
+import { importStatement } from "@/lib/services/statements";
+
+const STATEMENT_FORMAT_VALUES: readonly string[] = ["auto", ...STATEMENT_FORMATS];
+const ORDER_FORMATS = new Set(["taobao", "douyin"]);
+const MAX_ORDER_EXPORT_BYTES = 50 * 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `POST …/statements?channelAccountId=&format=` with the raw file as body. */
+export async function importStatementRequest(db: Db, params: { merchantId: string; actor: Actor; request: Request }) {
+  const query = new URL(params.request.url).searchParams;
+  const channelAccountId = query.get("channelAccountId") ?? "";
+  if (!UUID.test(channelAccountId)) throw badRequest("channelAccountId: required, the id of a channel account", "invalid_field");
+  const format = query.get("format") ?? "auto";
+  if (!STATEMENT_FORMAT_VALUES.includes(format)) throw badRequest(`format: must be one of ${STATEMENT_FORMAT_VALUES.join(", ")}`, "invalid_field");
+  const bytes = await readStatementBody(params.request);
+  return importStatement(db, {
+    merchantId: params.merchantId,
+    channelAccountId,
+    format: format as StatementFormat | "auto",
+    bytes,
+    actor: params.actor,
+    now: new Date(),
+  });
+}
+
+/** `POST …/orders/import?format=taobao|douyin` with a platform's CSV export as body. */
+export async function importOrdersRequest(db: Db, params: { merchantId: string; actor: Actor; request: Request }) {
+  const { request } = params;
+  const format = new URL(request.url).searchParams.get("format") ?? "";
+  if (!ORDER_FORMATS.has(format)) throw badRequest(`format: must be taobao or douyin, got "${format}"`);
+  const type = request.headers.get("content-type") ?? "text/csv";
+  if (!/^(text\/csv|text\/plain|application\/octet-stream|application\/vnd\.ms-excel)\b/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "Send the export as text/csv");
+  }
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_ORDER_EXPORT_BYTES) throw new ApiError(413, "payload_too_large", "File above 50 MB");
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > MAX_ORDER_EXPORT_BYTES) throw new ApiError(413, "payload_too_large", "File above 50 MB");
+  try {
+    return await importPlatformOrders(db, { merchantId: params.merchantId, actor: params.actor, format: format as "taobao" | "douyin", bytes, now: new Date() });
+  } catch (err) {
+    if (err instanceof PlatformExportFormatError) throw badRequest(err.message, "invalid_file");
+    throw err;
+  }
+}
