@@ -3,7 +3,7 @@ import { and, count, eq } from "drizzle-orm";
 import type { ChannelName, PaymentEvent, RefundEvent } from "@/lib/core/channels/types";
 import {
   BANK_FORMATS,
-  parseStatement,
+  streamStatement,
   StatementFormatError,
   type RejectedLine,
   type StatementFormat,
@@ -71,9 +71,9 @@ const sha256 = (data: Uint8Array | string) => crypto.createHash("sha256").update
  * MT940) is keyed on its content (payer, account, memo) plus its occurrence number among identical
  * lines of the file: re-importing the file, or another file covering the same days, finds the same keys.
  */
-function bankDedupeKeys(lines: StatementLine[]): string[] {
+function bankDedupeKeyer(): (l: StatementLine) => string {
   const seen = new Map<string, number>();
-  return lines.map((l) => {
+  return (l) => {
     const when = `${l.bookedDate}|${l.amount}${l.currency}`;
     if (l.bankSerial) return `serial:${l.bankSerial}|${when}`;
     if (l.endToEndId) return `e2e:${l.endToEndId}|${when}`;
@@ -81,7 +81,7 @@ function bankDedupeKeys(lines: StatementLine[]): string[] {
     const n = (seen.get(content) ?? 0) + 1;
     seen.set(content, n);
     return `${content}#${n}`;
-  });
+  };
 }
 
 function paymentEvent(l: StatementLine, channel: ChannelName, format: StatementFormat, dedupeKey: string): PaymentEvent {
@@ -143,6 +143,16 @@ async function confirmByBill(tx: DbOrTx, payment: Payment, billAmount: number, n
  * back from their statuses.
  */
 export async function importStatement(db: Db, params: ImportStatementParams): Promise<ImportStatementResult> {
+  try {
+    return await importStatementStream(db, params);
+  } catch (error) {
+    // A file that is not the format at all is found out on its first lines, before anything is written.
+    if (error instanceof StatementFormatError) throw badRequest(`body: ${error.message}`, "invalid_statement");
+    throw error;
+  }
+}
+
+async function importStatementStream(db: Db, params: ImportStatementParams): Promise<ImportStatementResult> {
   const [account] = await db
     .select({ id: channelAccounts.id, channel: channelAccounts.channel })
     .from(channelAccounts)
@@ -150,58 +160,51 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
     .limit(1);
   if (!account) throw notFound("Channel account");
   if (params.format !== "auto") assertAccountFits(params.format, account.channel);
-  let parsed;
-  try {
-    parsed = parseStatement(params.format, params.bytes);
-  } catch (error) {
-    if (error instanceof StatementFormatError) throw badRequest(`body: ${error.message}`, "invalid_statement");
-    throw error;
-  }
-  const format = parsed.format;
+  const stream = streamStatement(params.format, params.bytes);
+  const format = stream.format;
   assertAccountFits(format, account.channel);
   const isBill = !BANK_FORMATS.includes(format);
-  // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
-  const credits = parsed.lines.filter((l) => l.direction === "credit" && !l.reversal);
-  const refundLines = isBill ? parsed.lines.filter((l) => l.direction === "debit" && l.refundId) : [];
-  const keys = isBill ? credits.map((l) => l.bankSerial ?? "") : bankDedupeKeys(credits);
-  const rejected: RejectedLine[] = [...parsed.rejected];
+  const keyOf = isBill ? (l: StatementLine) => l.bankSerial ?? "" : bankDedupeKeyer();
   const fileSha256 = sha256(params.bytes);
-  const events = credits.map((l, i) => paymentEvent(l, account.channel, format, keys[i]));
-  const candidates = events.map((e) => bulkCandidate(e));
-  // A reference two lines of the file name is a split or a duplicate: the engine decides those.
-  const namings = new Map<string, number>();
-  for (const c of candidates) if (c) namings.set(c.reference, (namings.get(c.reference) ?? 0) + 1);
+  let rejectedCount = 0;
+  const rejected: RejectedLine[] = [];
+  const reject = (r: RejectedLine) => {
+    rejectedCount++;
+    if (rejected.length < MAX_LISTED_REJECTIONS) rejected.push(r);
+  };
   const outcome = await db.transaction(async (tx) => {
     const [statement] = await tx
       .insert(statements)
-      .values({
-        merchantId: params.merchantId,
-        channelAccountId: account.id,
-        format,
-        fileSha256,
-        lineCount: parsed.lines.length + parsed.rejected.length,
-        createdAt: params.now,
-      })
+      .values({ merchantId: params.merchantId, channelAccountId: account.id, format, fileSha256, lineCount: 0, createdAt: params.now })
       .returning({ id: statements.id });
+    let lineCount = 0;
     let imported = 0;
     let duplicates = 0;
     let confirmed = 0;
     const newIds: string[] = [];
     const bulkMatches: { paymentId: string; orderId: string; amount: number }[] = [];
-    for (let from = 0; from < credits.length; from += STATEMENT_BATCH_SIZE) {
-      const batch = credits.slice(from, from + STATEMENT_BATCH_SIZE);
+    const refundLines: StatementLine[] = [];
+
+    const recordBatch = async (batch: StatementLine[]) => {
+      const keys = batch.map(keyOf);
+      const events = batch.map((l, i) => paymentEvent(l, account.channel, format, keys[i]));
+      const candidates = events.map((e) => bulkCandidate(e));
+      // A reference two lines name is a split or a duplicate: the engine decides those. Across
+      // batches the second line finds the order no longer untouched, which comes to the same.
+      const namings = new Map<string, number>();
+      for (const c of candidates) if (c) namings.set(c.reference, (namings.get(c.reference) ?? 0) + 1);
       const certain = await planBulkMatches(tx, {
         merchantId: params.merchantId,
         lines: batch.flatMap((l, i) => {
-          const candidate = candidates[from + i];
-          return candidate && namings.get(candidate.reference) === 1 ? [{ dedupeKey: keys[from + i], amount: l.amount, currency: l.currency, candidate }] : [];
+          const candidate = candidates[i];
+          return candidate && namings.get(candidate.reference) === 1 ? [{ dedupeKey: keys[i], amount: l.amount, currency: l.currency, candidate }] : [];
         }),
       });
       const inputs: StatementPaymentInput[] = batch.map((_, i) => ({
-        event: events[from + i],
-        dedupeKey: keys[from + i],
+        event: events[i],
+        dedupeKey: keys[i],
         confirmedByBillAt: isBill ? params.now : null,
-        match: certain.get(keys[from + i]) ?? null,
+        match: certain.get(keys[i]) ?? null,
       }));
       const { inserted, existing } = await insertStatementPayments(tx, {
         merchantId: params.merchantId,
@@ -219,16 +222,38 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
         return plan ? [{ paymentId: p.id, orderId: plan.orderId, amount: amountByKey.get(p.dedupeKey)!, method: plan.method }] : [];
       });
       await applyPlannedMatches(tx, { merchantId: params.merchantId, matches: matchedNow, now: params.now });
-      bulkMatches.push(...matchedNow);
+      for (const m of matchedNow) bulkMatches.push({ paymentId: m.paymentId, orderId: m.orderId, amount: m.amount });
       const matchedIds = new Set(matchedNow.map((m) => m.paymentId));
-      newIds.push(...inserted.filter((p) => !matchedIds.has(p.id)).map((p) => p.id));
-      if (!isBill) continue;
+      for (const p of inserted) if (!matchedIds.has(p.id)) newIds.push(p.id);
+      if (!isBill) return;
       for (const payment of existing) {
         if (payment.confirmedByBillAt) continue;
         await confirmByBill(tx, payment, amountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
         confirmed++;
       }
+    };
+
+    // Lines are read as the file is decoded and recorded a batch at a time: memory holds one batch.
+    let batch: StatementLine[] = [];
+    for (const item of stream.items) {
+      lineCount++;
+      if (item.rejected) {
+        reject(item.rejected);
+        continue;
+      }
+      const l = item.line;
+      // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
+      if (l.direction === "credit" && !l.reversal) {
+        batch.push(l);
+        if (batch.length >= STATEMENT_BATCH_SIZE) {
+          await recordBatch(batch);
+          batch = [];
+        }
+      } else if (isBill && l.direction === "debit" && l.refundId) {
+        refundLines.push(l);
+      }
     }
+    await recordBatch(batch);
 
     const audit: AuditInput[] = [];
     let refunds = 0;
@@ -239,21 +264,21 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
         .where(and(eq(payments.channelAccountId, account.id), eq(payments.dedupeKey, l.bankSerial ?? "")))
         .for("update");
       if (!payment) {
-        rejected.push({ line: l.lineNo, message: `refund ${l.refundId}: no payment ${l.bankSerial} has been recorded on this account` });
+        reject({ line: l.lineNo, message: `refund ${l.refundId}: no payment ${l.bankSerial} has been recorded on this account` });
         continue;
       }
       const refund = await recordRefund(tx, { payment, event: refundEvent(l, account.channel), now: params.now });
       audit.push(...refund.audit);
       if (refund.kind === "recorded") refunds++;
-      if (refund.kind === "refused") rejected.push({ line: l.lineNo, message: refund.reason });
+      if (refund.kind === "refused") reject({ line: l.lineNo, message: refund.reason });
     }
 
     // Certain matches were settled set-based with the lines; the engine takes the rest after the commit.
     audit.push(...(await finishBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, matches: bulkMatches, now: params.now })));
 
     rejected.sort((a, b) => a.line - b.line);
-    const listed = rejected.slice(0, MAX_LISTED_REJECTIONS);
-    await tx.update(statements).set({ imported, duplicates, rejected: listed }).where(eq(statements.id, statement.id));
+    const listed = rejected;
+    await tx.update(statements).set({ lineCount, imported, duplicates, rejected: listed }).where(eq(statements.id, statement.id));
     audit.push({
       action: "statement.imported",
       subjectType: "statement",
@@ -266,7 +291,7 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
         duplicates,
         confirmed,
         refunds,
-        rejected: rejected.length,
+        rejected: rejectedCount,
       },
     });
     await appendAuditEvents(tx, params.merchantId, params.actor, audit);
@@ -297,6 +322,6 @@ export async function importStatement(db: Db, params: ImportStatementParams): Pr
     suggested: n("suggested"),
     unmatched: n("unmatched"),
     rejected: outcome.listed,
-    rejectedCount: rejected.length,
+    rejectedCount,
   };
 }

@@ -1,9 +1,10 @@
-import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv } from "@/lib/core/statements/csv";
+import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
 import { joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
 import { parseCnDateTime } from "@/lib/core/statements/time";
 import {
+  collectItems,
   StatementFormatError,
-  type RejectedLine,
+  type StatementItem,
   type StatementLine,
   type StatementParseResult,
 } from "@/lib/core/statements/types";
@@ -98,12 +99,10 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
  * with tabs. 交易 rows are payments (bankSerial = 支付宝交易号, reference = 商户订单号); 退款 rows are
  * refunds of the payment with that 支付宝交易号.
  */
-export function parseAlipayBill(text: string): StatementParseResult {
+export function* alipayBillItems(records: Iterable<CsvRecord>): Generator<StatementItem> {
   let header: string[] | null = null;
   let cols: Record<Col, number> | null = null;
-  const lines: StatementLine[] = [];
-  const rejected: RejectedLine[] = [];
-  for (const { lineNo, fields } of readCsv(text)) {
+  for (const { lineNo, fields } of records) {
     if (cellValue(fields[0]).startsWith("#")) continue;
     if (!header || !cols) {
       if (isAlipayBillHeader(fields)) {
@@ -116,11 +115,12 @@ export function parseAlipayBill(text: string): StatementParseResult {
     }
     if (isBlankRecord(fields)) continue;
     try {
-      lines.push(readRow(header, cols, fields, lineNo));
+      yield { line: readRow(header, cols, fields, lineNo) };
     } catch (error) {
-      rejected.push({ line: lineNo, message: reasonOf(error) });
+      yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }
   }
   if (!header) throw new StatementFormatError("alipay-bill", "no header row with 支付宝交易号 and 业务类型");
-  return { format: "alipay-bill", lines, rejected };
 }
+
+export const parseAlipayBill = (text: string): StatementParseResult => collectItems("alipay-bill", alipayBillItems(readCsv(text)));

@@ -1,9 +1,10 @@
-import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv } from "@/lib/core/statements/csv";
+import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
 import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
 import { parseClock, parseCnDate, parseCnDateTime, shanghaiToIso } from "@/lib/core/statements/time";
 import {
+  collectItems,
   StatementFormatError,
-  type RejectedLine,
+  type StatementItem,
   type StatementLine,
   type StatementParseResult,
 } from "@/lib/core/statements/types";
@@ -86,7 +87,7 @@ export function detectCnBankLayout(text: string): "cmb-csv" | "icbc-csv" | null 
 }
 
 /** Tab-separated when the first lines have tabs and no commas (some banks' "文本文件" export). */
-function delimiterOf(text: string): string {
+export function delimiterOf(text: string): string {
   const head = text.slice(0, 4096);
   return head.includes("\t") && !head.includes(",") ? "\t" : ",";
 }
@@ -161,14 +162,11 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
   };
 }
 
-function parseLayout(text: string, layout: Layout): StatementParseResult {
-  const delimiter = delimiterOf(text);
+function* layoutItems(records: Iterable<CsvRecord>, layout: Layout): Generator<StatementItem> {
   let header: string[] | null = null;
   let cols: Record<Field, number> | null = null;
-  const lines: StatementLine[] = [];
-  const rejected: RejectedLine[] = [];
   let preamble = 0;
-  for (const { lineNo, fields } of readCsv(text, delimiter)) {
+  for (const { lineNo, fields } of records) {
     if (!header || !cols) {
       if (hasSignature(fields, layout) || hasSignature(fields, layout === CMB ? ICBC : CMB)) {
         header = fields;
@@ -182,14 +180,20 @@ function parseLayout(text: string, layout: Layout): StatementParseResult {
     }
     if (isBlankRecord(fields) || isFooter(fields)) continue;
     try {
-      lines.push(readLine(header, cols, fields, lineNo));
+      yield { line: readLine(header, cols, fields, lineNo) };
     } catch (error) {
-      rejected.push({ line: lineNo, message: reasonOf(error) });
+      yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }
   }
   if (!header) throw new StatementFormatError(layout.format, `no header row with ${layout.signatures[0].join(" and ")}`);
-  return { format: layout.format, lines, rejected };
 }
+
+/** The lines of a CMB (or ICBC) export as they are read, from its CSV records. */
+export const cmbCsvItems = (records: Iterable<CsvRecord>) => layoutItems(records, CMB);
+export const icbcCsvItems = (records: Iterable<CsvRecord>) => layoutItems(records, ICBC);
+
+const parseLayout = (text: string, layout: Layout): StatementParseResult =>
+  collectItems(layout.format, layoutItems(readCsv(text, delimiterOf(text)), layout));
 
 /** 招商银行 企业网银 CSV export (channels.md §5): headers mapped by name, 借方/贷方金额 columns, 流水号 serial. */
 export function parseCmbCsv(text: string): StatementParseResult {

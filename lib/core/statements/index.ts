@@ -1,11 +1,17 @@
-import { parseAlipayBill, isAlipayBillHeader } from "@/lib/core/statements/alipay-bill";
+import { alipayBillItems, parseAlipayBill, isAlipayBillHeader } from "@/lib/core/statements/alipay-bill";
 import { detectCamt, parseCamt053, parseCamt054 } from "@/lib/core/statements/camt";
-import { detectCnBankLayout, parseCmbCsv, parseIcbcCsv } from "@/lib/core/statements/cn-bank-csv";
-import { readCsv } from "@/lib/core/statements/csv";
-import { decodeStatementBytes, stripBom } from "@/lib/core/statements/decode";
+import { cmbCsvItems, delimiterOf, detectCnBankLayout, icbcCsvItems, parseCmbCsv, parseIcbcCsv } from "@/lib/core/statements/cn-bank-csv";
+import { readCsv, readCsvChunks, type CsvRecord } from "@/lib/core/statements/csv";
+import { decodeStatementBytes, decodeStatementChunks, stripBom } from "@/lib/core/statements/decode";
 import { looksLikeMt940, parseMt940 } from "@/lib/core/statements/mt940";
-import { StatementFormatError, type StatementFormat, type StatementParseResult } from "@/lib/core/statements/types";
-import { isWechatBillHeader, parseWechatBill } from "@/lib/core/statements/wechat-bill";
+import {
+  StatementFormatError,
+  type StatementFormat,
+  type StatementItem,
+  type StatementParseResult,
+  type StatementStream,
+} from "@/lib/core/statements/types";
+import { isWechatBillHeader, parseWechatBill, wechatBillItems } from "@/lib/core/statements/wechat-bill";
 
 export * from "@/lib/core/statements/types";
 export { decodeStatementBytes } from "@/lib/core/statements/decode";
@@ -49,4 +55,41 @@ export function parseStatement(format: StatementFormat | "auto", input: Uint8Arr
   const resolved = format === "auto" ? detectStatementFormat(text) : format;
   if (!resolved) throw new StatementFormatError("auto", "the content matches none of cmb-csv, icbc-csv, camt053, camt054, mt940, alipay-bill, wechat-bill");
   return PARSERS[resolved](text);
+}
+
+/** Formats read record by record, so a large file is never one string nor one array of lines. */
+const CSV_ITEMS: Partial<Record<StatementFormat, (records: Iterable<CsvRecord>) => Iterable<StatementItem>>> = {
+  "cmb-csv": cmbCsvItems,
+  "icbc-csv": icbcCsvItems,
+  "alipay-bill": alipayBillItems,
+  "wechat-bill": wechatBillItems,
+};
+
+function* linesAndRejections(result: StatementParseResult): Generator<StatementItem> {
+  for (const line of result.lines) yield { line };
+  for (const rejected of result.rejected) yield { rejected };
+}
+
+/**
+ * parseStatement, lazily: the bytes are decoded in chunks of about a megabyte and the CSV formats
+ * (bank exports, channel bills) yield their lines as the records are read, so memory stays bounded
+ * by the chunk, not by the file. MT940 and camt are read whole (their statements carry the account,
+ * currency and balances that every entry needs); the upload size cap bounds them.
+ */
+export function streamStatement(format: StatementFormat | "auto", bytes: Uint8Array): StatementStream {
+  const chunks = decodeStatementChunks(bytes);
+  const first = chunks.next();
+  const head = stripBom(first.done ? "" : first.value);
+  const resolved = format === "auto" ? detectStatementFormat(head) : format;
+  if (!resolved) throw new StatementFormatError("auto", "the content matches none of cmb-csv, icbc-csv, camt053, camt054, mt940, alipay-bill, wechat-bill");
+  function* text(): Generator<string> {
+    if (head) yield head;
+    yield* chunks;
+  }
+  const csv = CSV_ITEMS[resolved];
+  if (csv) {
+    const delimiter = resolved === "cmb-csv" || resolved === "icbc-csv" ? delimiterOf(head) : ",";
+    return { format: resolved, items: csv(readCsvChunks(text(), delimiter)) };
+  }
+  return { format: resolved, items: linesAndRejections(PARSERS[resolved]([...text()].join(""))) };
 }

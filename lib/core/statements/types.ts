@@ -59,6 +59,26 @@ export interface StatementParseResult {
   rejected: RejectedLine[];
 }
 
+/** One parser output, in file order: a readable line or a rejected one. */
+export type StatementItem = { line: StatementLine; rejected?: undefined } | { rejected: RejectedLine; line?: undefined };
+
+/** A statement read lazily: its format and its items, produced as they are iterated. */
+export interface StatementStream {
+  format: StatementFormat;
+  items: Iterable<StatementItem>;
+}
+
+/** Collects a parser's items into the array result. */
+export function collectItems(format: StatementFormat, items: Iterable<StatementItem>): StatementParseResult {
+  const lines: StatementLine[] = [];
+  const rejected: RejectedLine[] = [];
+  for (const item of items) {
+    if (item.line) lines.push(item.line);
+    else rejected.push(item.rejected);
+  }
+  return { format, lines, rejected };
+}
+
 /** The input is not a file of the requested format at all (not: a bad line inside a good file). */
 export class StatementFormatError extends Error {
   constructor(

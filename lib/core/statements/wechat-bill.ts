@@ -1,9 +1,10 @@
-import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv } from "@/lib/core/statements/csv";
+import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
 import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
 import { parseCnDateTime } from "@/lib/core/statements/time";
 import {
+  collectItems,
   StatementFormatError,
-  type RejectedLine,
+  type StatementItem,
   type StatementLine,
   type StatementParseResult,
 } from "@/lib/core/statements/types";
@@ -111,12 +112,10 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
  * a summary header (总交易单数…) and summary row at the end. SUCCESS rows are payments (bankSerial =
  * 微信订单号, reference = 商户订单号); REFUND rows are refunds of the payment with that 微信订单号.
  */
-export function parseWechatBill(text: string): StatementParseResult {
+export function* wechatBillItems(records: Iterable<CsvRecord>): Generator<StatementItem> {
   let header: string[] | null = null;
   let cols: Record<Col, number> | null = null;
-  const lines: StatementLine[] = [];
-  const rejected: RejectedLine[] = [];
-  for (const { lineNo, fields } of readCsv(text)) {
+  for (const { lineNo, fields } of records) {
     if (!header || !cols) {
       if (isWechatBillHeader(fields)) {
         header = fields;
@@ -130,11 +129,12 @@ export function parseWechatBill(text: string): StatementParseResult {
     // The totals section closes the detail rows.
     if (headerKey(fields[0] ?? "").startsWith("总交易单数")) break;
     try {
-      lines.push(readRow(header, cols, fields, lineNo));
+      yield { line: readRow(header, cols, fields, lineNo) };
     } catch (error) {
-      rejected.push({ line: lineNo, message: reasonOf(error) });
+      yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }
   }
   if (!header) throw new StatementFormatError("wechat-bill", "no header row with 交易时间, 微信订单号 and 交易状态");
-  return { format: "wechat-bill", lines, rejected };
 }
+
+export const parseWechatBill = (text: string): StatementParseResult => collectItems("wechat-bill", wechatBillItems(readCsv(text)));
