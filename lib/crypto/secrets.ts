@@ -80,9 +80,15 @@ export function encryptSecrets(plains: readonly string[], ring: KeyRing = keyRin
   const dek = crypto.randomBytes(32);
   const wrapped = gcm(ring.current.key, dek);
   const head = ["v1", ring.current.id, Buffer.concat([wrapped.iv, wrapped.sealed]).toString("base64")].join(".");
-  return plains.map((plain) => {
-    const body = gcm(dek, Buffer.from(plain, "utf8"));
-    return `${head}.${body.iv.toString("base64")}.${body.sealed.toString("base64")}`;
+  // Deterministic IVs under a fresh key (NIST SP 800-38D §8.2.1): a random 4-byte field and a counter,
+  // unique for every value this data key seals, without a random draw per value.
+  const iv = Buffer.alloc(12);
+  crypto.randomFillSync(iv, 0, 4);
+  return plains.map((plain, i) => {
+    iv.writeBigUInt64BE(BigInt(i), 4);
+    const cipher = crypto.createCipheriv("aes-256-gcm", dek, iv);
+    const sealed = Buffer.concat([cipher.update(plain, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    return `${head}.${iv.toString("base64")}.${sealed.toString("base64")}`;
   });
 }
 
