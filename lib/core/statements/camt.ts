@@ -3,8 +3,9 @@ import { parseYuan } from "@/lib/core/money";
 import { joinMemo, LineError, reasonOf, textOrNull, toMinorUnits } from "@/lib/core/statements/common";
 import { parseIsoDateTime, isoDate, shanghaiToIso } from "@/lib/core/statements/time";
 import {
+  collectItems,
   StatementFormatError,
-  type RejectedLine,
+  type StatementItem,
   type StatementLine,
   type StatementParseResult,
 } from "@/lib/core/statements/types";
@@ -64,20 +65,6 @@ export function detectCamt(xml: string): "camt053" | "camt054" | "camt052" | nul
   const m = /<(?:[\w.-]+:)?(BkToCstmrStmt|BkToCstmrDbtCdtNtfctn|BkToCstmrAcctRpt)[\s>]/.exec(xml.slice(0, 65536));
   if (!m) return null;
   return m[1] === "BkToCstmrStmt" ? "camt053" : m[1] === "BkToCstmrDbtCdtNtfctn" ? "camt054" : "camt052";
-}
-
-/** 1-based line number of each `<Ntry>` start tag, in document order. */
-function entryLineNumbers(xml: string): number[] {
-  const out: number[] = [];
-  const re = /<(?:[\w.-]+:)?Ntry[\s>]/g;
-  let line = 1;
-  let from = 0;
-  for (let m = re.exec(xml); m; m = re.exec(xml)) {
-    for (let i = from; i < m.index; i++) if (xml.charCodeAt(i) === 10) line++;
-    from = m.index;
-    out.push(line);
-  }
-  return out;
 }
 
 function amountOf(node: unknown, column: string): { amount: number; currency: string } | null {
@@ -227,38 +214,63 @@ function entryLines(entry: Node, lineNo: number, account: string | null): Statem
   });
 }
 
-function parseCamt(xml: string, format: "camt053" | "camt054"): StatementParseResult {
+const ENTRY = /<(?:[\w.-]+:)?Ntry[\s>][\s\S]*?<\/(?:[\w.-]+:)?Ntry\s*>/g;
+const REPORT_START = /<(?:[\w.-]+:)?(?:Stmt|Ntfctn)[\s>]/g;
+
+function parseXml(xml: string, format: string): Node {
+  try {
+    return parser.parse(xml) as Node;
+  } catch {
+    throw new StatementFormatError(format, "the XML could not be parsed");
+  }
+}
+
+/**
+ * The lines of a camt document, entry by entry: the document is checked whole, then parsed once
+ * without its entries (statements, accounts) and each `<Ntry>` on its own as it is reached, so the
+ * tree of a large file never exists at once.
+ */
+export function* camtItems(xml: string, format: "camt053" | "camt054"): Generator<StatementItem> {
   assertSafeXml(xml, format);
   const kind = detectCamt(xml);
   if (!kind) throw new StatementFormatError(format, "no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn document");
   if (kind !== format) throw new StatementFormatError(format, `the document is ${kind.replace("camt", "camt.")}`);
   if (XMLValidator.validate(xml) !== true) throw new StatementFormatError(format, "the XML is not well-formed");
-  let doc: Node;
-  try {
-    doc = parser.parse(xml) as Node;
-  } catch {
-    throw new StatementFormatError(format, "the XML could not be parsed");
+
+  const entries: { start: number; end: number }[] = [];
+  const gaps: string[] = [];
+  let from = 0;
+  for (const m of xml.matchAll(ENTRY)) {
+    gaps.push(xml.slice(from, m.index));
+    entries.push({ start: m.index, end: m.index + m[0].length });
+    from = m.index + m[0].length;
   }
-  const root = asNode(at(doc, "Document", format === "camt053" ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn"));
+  gaps.push(xml.slice(from));
+  const root = asNode(at(parseXml(gaps.join(""), format), "Document", format === "camt053" ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn"));
   if (!root) throw new StatementFormatError(format, "no Document root");
-  const reports = list(format === "camt053" ? root.Stmt : root.Ntfctn);
-  const entryLinesNo = entryLineNumbers(xml);
-  const lines: StatementLine[] = [];
-  const rejected: RejectedLine[] = [];
-  let n = 0;
-  for (const report of reports) {
-    const account = textAt(report, "Acct", "Id", "IBAN") ?? textAt(report, "Acct", "Id", "Othr", "Id");
-    for (const entry of list(report.Ntry)) {
-      const lineNo = entryLinesNo[n++] ?? 0;
-      try {
-        lines.push(...entryLines(entry, lineNo, textOrNull(account)));
-      } catch (error) {
-        rejected.push({ line: lineNo, message: reasonOf(error) });
-      }
+  const accounts = list(format === "camt053" ? root.Stmt : root.Ntfctn).map((report) =>
+    textOrNull(textAt(report, "Acct", "Id", "IBAN") ?? textAt(report, "Acct", "Id", "Othr", "Id")),
+  );
+  const reportStarts = [...xml.matchAll(REPORT_START)].map((m) => m.index);
+
+  let report = -1;
+  let line = 1;
+  let counted = 0;
+  for (const { start, end } of entries) {
+    while (report + 1 < reportStarts.length && reportStarts[report + 1] < start) report++;
+    for (let i = counted; i < start; i++) if (xml.charCodeAt(i) === 10) line++;
+    counted = start;
+    try {
+      const entry = list(parseXml(xml.slice(start, end), format).Ntry)[0];
+      for (const l of entryLines(entry, line, accounts[report] ?? null)) yield { line: l };
+    } catch (error) {
+      if (error instanceof StatementFormatError) throw error;
+      yield { rejected: { line, message: reasonOf(error) } };
     }
   }
-  return { format, lines, rejected };
 }
+
+const parseCamt = (xml: string, format: "camt053" | "camt054"): StatementParseResult => collectItems(format, camtItems(xml, format));
 
 /** ISO 20022 camt.053 bank-to-customer statement, any version .001.02–.08 (including STUZZA's namespace). */
 export function parseCamt053(xml: string): StatementParseResult {

@@ -1,5 +1,5 @@
 import { alipayBillItems, parseAlipayBill, isAlipayBillHeader } from "@/lib/core/statements/alipay-bill";
-import { detectCamt, parseCamt053, parseCamt054 } from "@/lib/core/statements/camt";
+import { camtItems, detectCamt, parseCamt053, parseCamt054 } from "@/lib/core/statements/camt";
 import { cmbCsvItems, delimiterOf, detectCnBankLayout, icbcCsvItems, parseCmbCsv, parseIcbcCsv } from "@/lib/core/statements/cn-bank-csv";
 import { readCsv, readCsvChunks, type CsvRecord } from "@/lib/core/statements/csv";
 import { decodeStatementBytes, decodeStatementChunks, stripBom } from "@/lib/core/statements/decode";
@@ -73,8 +73,8 @@ function* linesAndRejections(result: StatementParseResult): Generator<StatementI
 /**
  * parseStatement, lazily: the bytes are decoded in chunks of about a megabyte and the CSV formats
  * (bank exports, channel bills) yield their lines as the records are read, so memory stays bounded
- * by the chunk, not by the file. MT940 and camt are read whole (their statements carry the account,
- * currency and balances that every entry needs); the upload size cap bounds them.
+ * by the chunk, not by the file. camt is held as text and parsed entry by entry; MT940 (a few
+ * kilobytes a day in practice) is read whole, within the upload size cap.
  */
 export function streamStatement(format: StatementFormat | "auto", bytes: Uint8Array): StatementStream {
   const chunks = decodeStatementChunks(bytes);
@@ -91,5 +91,7 @@ export function streamStatement(format: StatementFormat | "auto", bytes: Uint8Ar
     const delimiter = resolved === "cmb-csv" || resolved === "icbc-csv" ? delimiterOf(head) : ",";
     return { format: resolved, items: csv(readCsvChunks(text(), delimiter)) };
   }
-  return { format: resolved, items: linesAndRejections(PARSERS[resolved]([...text()].join(""))) };
+  const whole = [...text()].join("");
+  if (resolved === "camt053" || resolved === "camt054") return { format: resolved, items: camtItems(whole, resolved) };
+  return { format: resolved, items: linesAndRejections(PARSERS[resolved](whole)) };
 }
