@@ -233,10 +233,14 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       }
     };
 
-    // Lines are read as the file is decoded and recorded a batch at a time: memory holds one batch.
+    // Lines are read as the file is decoded and recorded a batch at a time: memory holds two batches.
+    // The next batch is parsed while the database writes the previous one (the loop yields to the
+    // event loop now and then so the writes go on); batches still reach the database one after another.
     let batch: StatementLine[] = [];
+    let writing: Promise<void> = Promise.resolve();
     for (const item of stream.items) {
       lineCount++;
+      if (lineCount % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (item.rejected) {
         reject(item.rejected);
         continue;
@@ -246,13 +250,17 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       if (l.direction === "credit" && !l.reversal) {
         batch.push(l);
         if (batch.length >= STATEMENT_BATCH_SIZE) {
-          await recordBatch(batch);
+          await writing;
+          writing = recordBatch(batch);
+          // Awaited before the next batch or after the loop; until then a failure must not go unhandled.
+          writing.catch(() => {});
           batch = [];
         }
       } else if (isBill && l.direction === "debit" && l.refundId) {
         refundLines.push(l);
       }
     }
+    await writing;
     await recordBatch(batch);
 
     const audit: AuditInput[] = [];
