@@ -126,6 +126,23 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
         )}
       </Section>
 
+      {trail.removedPayments.length > 0 ? (
+        <Section title={o.removedPayments} id="order-removed-payments">
+          <ul className="divide-y divide-slate-100 text-sm">
+            {trail.removedPayments.map((p) => (
+              <li key={p.paymentId} data-testid={`order-removed-payment-${p.paymentId}`} className="flex flex-wrap justify-between gap-2 px-4 py-3 sm:px-5">
+                <Link href={`/payments/${p.paymentId}`} className={`rounded tabular-nums text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                  <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
+                </Link>
+                <span>{labelOf(t.channels, p.channel)}</span>
+                <span className="font-medium tabular-nums">{formatYuan(p.amount)}</span>
+                <span className="text-slate-600">{labelOf(t.paymentStatus, p.status)}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+
       {trail.refunds.length > 0 ? (
         <Section title={o.refunds} id="order-refunds">
           <ul className="divide-y divide-slate-100 text-sm">
