@@ -32,7 +32,6 @@ export function PayChannels({
 }) {
   const { messages } = useI18n();
   const t = messages.pay;
-  const tp = useTranslations("pay");
   const [chosen, setChosen] = useState(() => defaultChoice(channels));
   const headingId = useId();
   if (channels.length === 0) return null;
