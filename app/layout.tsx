@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
 import { Providers } from "@/app/providers";
 import { getLocale, getMessages } from "@/lib/i18n/server";
 import "./globals.css";
@@ -17,13 +18,13 @@ export const viewport: Viewport = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();
-  const messages = await getMessages();
   return (
     <html lang={locale}>
       <body className="min-h-dvh bg-slate-50 text-slate-900 antialiased">
-        <Providers locale={locale} messages={messages}>
-          {children}
-        </Providers>
+        {/* Inherits locale, messages and time zone from i18n/request.ts. */}
+        <NextIntlClientProvider>
+          <Providers>{children}</Providers>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -28,6 +28,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <NavLink href="/board">{t.nav.board}</NavLink>
             <NavLink href="/payments">{t.nav.payments}</NavLink>
             <NavLink href="/orders">{t.nav.orders}</NavLink>
+            <NavLink href="/refunds">{t.nav.refunds}</NavLink>
             <NavLink href="/anomalies">{t.nav.anomalies}</NavLink>
             <NavLink href="/imports">{t.nav.imports}</NavLink>
             <NavLink href="/settings">{t.nav.settings}</NavLink>

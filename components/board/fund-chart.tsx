@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { buildFundChart } from "@/lib/core/board/fund-chart";
 import { formatYuan } from "@/lib/core/money";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf } from "@/lib/i18n/messages";
 import type { Board } from "@/lib/services/board";
 
 // Fixed hues per channel so a colour keeps its meaning across days and visits.
@@ -39,12 +39,13 @@ const SIZES = [
 export function FundChart({ daily, days }: { daily: Board["daily"]; days: number }) {
   const { messages: t } = useI18n();
   const b = t.board;
+  const tb = useTranslations("board");
   const shown = daily.days.slice(-days);
   const series = daily.series.map((s) => ({ channel: s.channel, values: s.values.slice(-days) }));
   return (
     <figure className="space-y-3 px-4 py-4 sm:px-5" data-testid="fund-chart">
       {SIZES.map((size) => (
-        <ChartSvg key={size.width} days={shown} series={series} {...size} title={format(b.chartTitle, { days })} />
+        <ChartSvg key={size.width} days={shown} series={series} {...size} title={tb("chartTitle", { days })} />
       ))}
       <figcaption>
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label={b.chartLegend}>

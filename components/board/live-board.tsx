@@ -9,8 +9,8 @@ import { focusRing } from "@/components/payments/app-api";
 import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf } from "@/lib/i18n/messages";
 import { BOARD_PERIODS, type Board, type BoardPeriod } from "@/lib/services/board";
 
 const POLL_MS = 3_000;
@@ -75,6 +75,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
   const tz = board.timeZone;
   const when = (iso: string) => formatZoned(new Date(iso), tz);
   const b = t.board;
+  const tb = useTranslations("board");
   const [period, setPeriod] = useState<BoardPeriod>("today");
   const fig = board.periods[period];
 
@@ -84,11 +85,11 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         <div>
           <p className="text-sm font-medium text-teal-700">{b.heading}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{board.merchantName || b.heading}</h1>
-          <p className="mt-1 text-sm text-slate-500">{format(b.todaySince, { from: when(fig.from), tz: labelOf(t.timeZones, tz) })}</p>
+          <p className="mt-1 text-sm text-slate-500">{tb("todaySince", { from: when(fig.from), tz: labelOf(t.timeZones, tz) })}</p>
         </div>
         <LiveIndicator
           failing={query.isRefetchError}
-          label={query.isRefetchError ? b.reconnecting : `${b.live} · ${format(b.updatedAt, { time: clock(new Date(query.dataUpdatedAt), tz) })}`}
+          label={query.isRefetchError ? b.reconnecting : `${b.live} · ${tb("updatedAt", { time: clock(new Date(query.dataUpdatedAt), tz) })}`}
         />
       </div>
 
@@ -118,7 +119,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
           <Stat label={b.netLabels[period]} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })} emphasis className="col-span-2 lg:col-span-2">
             <span data-testid="board-total-net">{formatYuan(fig.totals.netAmount)}</span>
             <Sub>
-              <span data-testid="board-total-count">{format(b.paymentsCount, { count: fig.totals.count })}</span>
+              <span data-testid="board-total-count">{tb("paymentsCount", { count: fig.totals.count })}</span>
             </Sub>
           </Stat>
           <Stat label={b.gross} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })}>
@@ -129,19 +130,19 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
           </Stat>
           <Stat label={b.matchRate} href={paymentsHref({ from: fig.fromDate, to: fig.toDate, status: "matched" })} className="col-span-2 lg:col-span-2">
             <span data-testid="board-match-rate">{fig.matchRate.rate === null ? b.none : percent(fig.matchRate.rate)}</span>
-            <Sub>{format(b.matchRateDetail, { matched: fig.matchRate.matched, total: fig.matchRate.total })}</Sub>
+            <Sub>{tb("matchRateDetail", { matched: fig.matchRate.matched, total: fig.matchRate.total })}</Sub>
           </Stat>
           <Stat label={b.pending} href={paymentsHref({ status: "pending" })} warn={board.pending.count > 0} className="col-span-2 lg:col-span-3">
             <span data-testid="board-pending-count">{board.pending.count}</span>
             <Sub>
-              <span data-testid="board-pending-amount">{format(b.pendingAmount, { amount: formatYuan(board.pending.amount) })}</span>
+              <span data-testid="board-pending-amount">{tb("pendingAmount", { amount: formatYuan(board.pending.amount) })}</span>
               <span className="block opacity-80">{b.pendingHint}</span>
             </Sub>
           </Stat>
           <Stat label={b.anomalies} href="/anomalies" warn={board.anomalies.high > 0} className="col-span-2 lg:col-span-3">
             <span data-testid="board-anomalies-open">{board.anomalies.open}</span>
             <Sub>
-              <span data-testid="board-anomalies-high">{format(b.anomaliesBySeverity, { high: board.anomalies.high, medium: board.anomalies.medium, low: board.anomalies.low })}</span>
+              <span data-testid="board-anomalies-high">{tb("anomaliesBySeverity", { high: board.anomalies.high, medium: board.anomalies.medium, low: board.anomalies.low })}</span>
             </Sub>
           </Stat>
         </div>

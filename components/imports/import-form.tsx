@@ -4,8 +4,8 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { focusRing } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf } from "@/lib/i18n/messages";
 
 type Kind = "statement" | "orders";
 
@@ -52,6 +52,7 @@ function upload(url: string, file: File, contentType: string, onProgress: (fract
 export function ImportForm({ accounts }: { accounts: { id: string; name: string; channel: string }[] }) {
   const { messages: t } = useI18n();
   const m = t.imports;
+  const ti = useTranslations("imports");
   const [kind, setKind] = useState<Kind>("statement");
   const [statementFormat, setStatementFormat] = useState("auto");
   const [orderFormat, setOrderFormat] = useState("taobao");
@@ -80,7 +81,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
         if (f >= 1) setPhase("processing");
       });
       if (res.status >= 200 && res.status < 300) setResult({ kind, summary: res.body as Summary });
-      else setError((res.body as { error?: { message?: string } } | null)?.error?.message ?? format(m.failedStatus, { status: res.status }));
+      else setError((res.body as { error?: { message?: string } } | null)?.error?.message ?? ti("failedStatus", { status: res.status }));
     } catch {
       setError(m.networkError);
     } finally {
@@ -197,7 +198,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
               <ul className="mt-2 space-y-1 text-sm text-slate-700" data-testid="import-rejected-lines">
                 {s.rejected.map((r) => (
                   <li key={`${r.line}-${r.message}`}>
-                    <span className="font-medium tabular-nums">{format(m.line, { line: r.line })}</span> {r.message}
+                    <span className="font-medium tabular-nums">{ti("line", { line: r.line })}</span> {r.message}
                   </li>
                 ))}
               </ul>

@@ -4,8 +4,8 @@ import { useId, useState, type ReactNode } from "react";
 import { CopyButton } from "@/components/pay/copy-button";
 import { transferSlipText } from "@/components/pay/transfer-slip";
 import { formatYuan } from "@/lib/core/money";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf } from "@/lib/i18n/messages";
 import type { PayBankChannel, PayChannel, PayWalletChannel } from "@/lib/services/pay-page";
 
 /** Bank transfer first: it is the one channel the customer can complete from this page alone. */
@@ -80,6 +80,7 @@ export function PayChannels({
 function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amount: number; qrSvgs: Record<string, string> }) {
   const { messages } = useI18n();
   const t = messages.pay;
+  const tp = useTranslations("pay");
   const slip = transferSlipText(bank, amount);
   const qr = qrSvgs[slip];
   const ids = useId();
@@ -113,7 +114,7 @@ function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amou
           </span>
         </Field>
       </dl>
-      <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">{format(t.memoWarning, { memo: bank.memo })}</p>
+      <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">{tp("memoWarning", { memo: bank.memo })}</p>
 
       {qr ? (
         <figure className="mt-4 flex flex-col items-center">
@@ -142,10 +143,11 @@ function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amou
 function WalletInstructions({ wallet, returnUrl }: { wallet: PayWalletChannel; returnUrl: string | null }) {
   const { messages } = useI18n();
   const t = messages.pay;
+  const tp = useTranslations("pay");
   const channel = labelOf(messages.channels, wallet.channel);
   return (
     <div data-testid="pay-wallet">
-      <p className="text-sm text-slate-600">{format(returnUrl ? t.walletHint : t.walletNoReturn, { channel })}</p>
+      <p className="text-sm text-slate-600">{tp(returnUrl ? "walletHint" : "walletNoReturn", { channel })}</p>
       {returnUrl ? (
         <a
           href={returnUrl}

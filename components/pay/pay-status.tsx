@@ -5,8 +5,8 @@ import type { ReactNode } from "react";
 import { PayChannels } from "@/components/pay/pay-channels";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf, type Messages } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf, type Messages } from "@/lib/i18n/messages";
 import type { PayStatus } from "@/lib/services/pay-page";
 
 const POLL_MS = 1_500;
@@ -51,6 +51,7 @@ function bodyText(status: string, t: Messages["pay"]): string {
 export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus; qrSvgs: Record<string, string> }) {
   const { messages } = useI18n();
   const t = messages.pay;
+  const tp = useTranslations("pay");
   const query = useQuery({
     queryKey: ["pay", initialData.reference],
     queryFn: () => fetchStatus(initialData.reference),
@@ -101,7 +102,7 @@ export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus;
         ) : null}
         {phase === "awaiting" && order.expiresAt ? (
           <p className="mt-2 text-xs text-slate-500">
-            {format(t.expiresAt, { time: formatZoned(new Date(order.expiresAt), DISPLAY_TZ) })}
+            {tp("expiresAt", { time: formatZoned(new Date(order.expiresAt), DISPLAY_TZ) })}
           </p>
         ) : null}
       </div>

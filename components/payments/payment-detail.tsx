@@ -7,8 +7,8 @@ import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api"
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan, parseYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf, type Messages } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf, type Messages } from "@/lib/i18n/messages";
 import type { getPaymentView } from "@/lib/services/payments";
 
 type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
@@ -186,6 +186,7 @@ function ManualMatchForm({
   onSubmit: (allocations: { reference: string; amount: number }[]) => void;
 }) {
   const p = t.payments;
+  const tp = useTranslations("payments");
   const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
   const [problem, setProblem] = useState<string | null>(null);
   const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -194,14 +195,14 @@ function ManualMatchForm({
     event.preventDefault();
     const allocations: { reference: string; amount: number }[] = [];
     for (const [i, r] of rows.entries()) {
-      if (!r.reference.trim()) return setProblem(format(p.missingReference, { row: i + 1 }));
+      if (!r.reference.trim()) return setProblem(tp("missingReference", { row: i + 1 }));
       let amount: number;
       try {
         amount = parseYuan(r.amount);
       } catch {
-        return setProblem(format(p.invalidAmount, { row: i + 1 }));
+        return setProblem(tp("invalidAmount", { row: i + 1 }));
       }
-      if (amount <= 0) return setProblem(format(p.invalidAmount, { row: i + 1 }));
+      if (amount <= 0) return setProblem(tp("invalidAmount", { row: i + 1 }));
       allocations.push({ reference: r.reference.trim(), amount });
     }
     setProblem(null);

@@ -1,16 +1,20 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { toSearchParams } from "@/components/lists/query";
-import { appFetch, focusRing } from "@/components/payments/app-api";
+import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { BulkToolbar, HIGH_CONFIDENCE, ShortcutHelp } from "@/components/payments/workbench-bulk";
+import { useWorkbenchKeys, WORKBENCH_KEYS, type WorkbenchKey } from "@/components/payments/workbench-keys";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
-import { useI18n } from "@/lib/i18n/client";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
+import type { BulkConfirmResult } from "@/lib/services/manual-match";
 import type { getPaymentView } from "@/lib/services/payments";
 
 type PaymentRow = Awaited<ReturnType<typeof getPaymentView>>;
@@ -22,14 +26,19 @@ const td = "px-4 py-3 align-middle";
 
 const STATUS_OPTIONS = ["pending", "unmatched", "suggested", "matched", "partially_matched", "ignored"];
 
+const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
+const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0;
+
 /**
  * The workbench list: pending (unmatched + to confirm) by default, or every payment, narrowed by the
  * filters in the URL (the board's figures link here with channel, dates and status).
  */
-export function PaymentsList({ query: params }: { query: Record<string, string | undefined> }) {
+export function PaymentsList({ query: params, canMatch }: { query: Record<string, string | undefined>; canMatch: boolean }) {
   const { messages: t } = useI18n();
   const p = t.payments;
+  const tp = useTranslations("payments");
   const router = useRouter();
+  const queryClient = useQueryClient();
   const values = params;
   const view: View = values.view === "all" || (values.status && values.status !== "pending") ? "all" : "pending";
   const qs = toSearchParams(values).toString();
@@ -38,6 +47,56 @@ export function PaymentsList({ query: params }: { query: Record<string, string |
     queryFn: () => appFetch<{ data: PaymentRow[]; nextCursor: string | null }>(`/api/app/payments?${qs}`),
   });
   const rows = query.data?.data ?? [];
+  const [active, setActive] = useState<number | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [help, setHelp] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ["app-payments"] }), queryClient.invalidateQueries({ queryKey: ["board"] })]);
+  const decide = useMutation({
+    mutationFn: ({ paymentId, path }: { paymentId: string; path: "confirm" | "reject" }) => appFetch(`/api/app/payments/${paymentId}/${path}`, {}),
+    onSuccess: (_, { path }) => {
+      setResult(path === "confirm" ? p.confirmedOne : p.rejectedOne);
+      return refresh();
+    },
+    onError: (err) => setResult(err instanceof AppApiError ? err.message : p.loadFailed),
+  });
+  const bulk = useMutation({
+    mutationFn: (paymentIds: string[]) => appFetch<{ results: BulkConfirmResult[] }>("/api/app/payments/bulk-confirm", { paymentIds }),
+    onSuccess: ({ results }) => {
+      const n = (o: BulkConfirmResult["outcome"]) => results.filter((r) => r.outcome === o).length;
+      const failures = results.flatMap((r) => (r.outcome === "failed" ? [r.error.message] : []));
+      setResult([tp("bulkResult", { confirmed: n("confirmed"), already: n("already_matched"), failed: n("failed") }), ...failures].join(" · "));
+      setSelected(new Set(results.filter((r) => r.outcome === "failed").map((r) => r.paymentId)));
+      return refresh();
+    },
+    onError: (err) => setResult(err instanceof AppApiError ? err.message : p.loadFailed),
+  });
+  const selectable = canMatch && view === "pending";
+  const toggle = (paymentId: string) =>
+    setSelected((all) => {
+      const next = new Set(all);
+      if (!next.delete(paymentId)) next.add(paymentId);
+      return next;
+    });
+  const moveTo = (index: number) => {
+    if (rows.length === 0) return;
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    setActive(next);
+    document.getElementById(rowId(rows[next].paymentId))?.focus();
+  };
+  useWorkbenchKeys((action: WorkbenchKey) => {
+    if (help) return action === "help" || action === "close" ? setHelp(false) : undefined;
+    const row = active === null ? undefined : rows[active];
+    if (action === "help") return setHelp(true);
+    if (action === "next") return moveTo(active === null ? 0 : active + 1);
+    if (action === "previous") return moveTo(active === null ? 0 : active - 1);
+    if (!row) return;
+    if (action === "open") return router.push(`/payments/${row.paymentId}`);
+    if (!canMatch || row.status !== "suggested" || decide.isPending) return;
+    if (action === "confirm") decide.mutate({ paymentId: row.paymentId, path: "confirm" });
+    if (action === "reject") decide.mutate({ paymentId: row.paymentId, path: "reject" });
+    if (action === "toggle" && selectable) toggle(row.paymentId);
+  });
   const setView = (next: View) => router.push(next === "all" ? "/payments?view=all" : "/payments");
   const tabs: { id: View; label: string }[] = [
     { id: "pending", label: p.tabPending },
@@ -76,6 +135,17 @@ export function PaymentsList({ query: params }: { query: Record<string, string |
           { name: "status", label: p.status, options: STATUS_OPTIONS.map((value) => ({ value, label: labelOf(p.statusFilter, value) })) },
         ]}
       />
+      {selectable ? (
+        <BulkToolbar
+          selected={selected.size}
+          busy={bulk.isPending}
+          result={result}
+          onSelectHigh={() => setSelected(new Set(rows.filter((r) => r.status === "suggested" && topConfidence(r) >= HIGH_CONFIDENCE).map((r) => r.paymentId)))}
+          onConfirm={() => bulk.mutate([...selected])}
+          onHelp={() => setHelp(true)}
+        />
+      ) : null}
+      {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         {query.isPending ? (
           <p className="px-4 py-8 text-center text-sm text-slate-500">{p.loading}</p>
@@ -89,22 +159,47 @@ export function PaymentsList({ query: params }: { query: Record<string, string |
           </p>
         ) : (
           <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="payments-table">
+            <table className="w-full text-sm" data-testid="payments-table" aria-keyshortcuts={`${WORKBENCH_KEYS.next} ${WORKBENCH_KEYS.previous}`}>
               <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
                 <tr>
+                  {selectable ? <th scope="col" className={`${th} w-10`}><span className="sr-only">{p.selectRow}</span></th> : null}
                   <th scope="col" className={th}>{p.time}</th>
                   <th scope="col" className={th}>{p.channel}</th>
                   <th scope="col" className={`${th} text-right`}>{p.amount}</th>
                   <th scope="col" className={th}>{p.payer}</th>
                   <th scope="col" className={th}>{p.memo}</th>
                   <th scope="col" className={th}>{p.status}</th>
+                  <th scope="col" className={th}>{p.suggestion}</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {rows.map((row) => (
-                  <tr key={row.paymentId} data-testid={`payments-row-${row.paymentId}`} className="hover:bg-slate-50/60">
+                {rows.map((row, i) => (
+                  <tr
+                    key={row.paymentId}
+                    data-testid={`payments-row-${row.paymentId}`}
+                    data-active={active === i}
+                    className={`hover:bg-slate-50/60 ${active === i ? "bg-teal-50/70 outline-2 -outline-offset-2 outline-teal-600" : ""}`}
+                  >
+                    {selectable ? (
+                      <td className={`${td} w-10`}>
+                        {row.status === "suggested" ? (
+                          <input
+                            type="checkbox"
+                            checked={selected.has(row.paymentId)}
+                            onChange={() => toggle(row.paymentId)}
+                            aria-label={p.selectRow}
+                            aria-keyshortcuts={WORKBENCH_KEYS.toggle}
+                            data-testid={`payments-select-${row.paymentId}`}
+                            className={`size-4 accent-teal-700 ${focusRing}`}
+                          />
+                        ) : null}
+                      </td>
+                    ) : null}
                     <td className={`${td} whitespace-nowrap tabular-nums`}>
                       <Link
+                        id={rowId(row.paymentId)}
+                        onFocus={() => setActive(i)}
+                        aria-keyshortcuts={WORKBENCH_KEYS.open}
                         href={`/payments/${row.paymentId}`}
                         data-testid={`payments-link-${row.paymentId}`}
                         className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
@@ -120,6 +215,9 @@ export function PaymentsList({ query: params }: { query: Record<string, string |
                     </td>
                     <td className={td}>
                       <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
+                    </td>
+                    <td className={`${td} whitespace-nowrap text-slate-700`} data-testid={`payments-suggestion-${row.paymentId}`}>
+                      {row.suggestions?.[0] ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}` : p.none}
                     </td>
                   </tr>
                 ))}

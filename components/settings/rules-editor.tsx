@@ -4,8 +4,8 @@ import { useState, type FormEvent } from "react";
 import { appFetch, AppApiError } from "@/components/payments/app-api";
 import { inputClass, primaryButton, quietButton } from "@/components/settings/section";
 import { formatYuan, MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
-import { useI18n } from "@/lib/i18n/client";
-import { format, labelOf } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { labelOf } from "@/lib/i18n/messages";
 
 export interface ToleranceRuleView {
   id: string;
@@ -69,6 +69,7 @@ const toRows = (rules: ToleranceRuleView[]): Row[] =>
 export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) {
   const { messages: t } = useI18n();
   const r = t.settings.rules;
+  const tr = useTranslations("settings.rules");
   const [rows, setRows] = useState<Row[]>(() => toRows(rules));
   const status = useSave<ToleranceRuleView>((saved) => setRows(toRows(saved)));
   const update = (key: number, patch: Partial<Row>) => setRows((all) => all.map((row) => (row.key === key ? { ...row, ...patch } : row)));
@@ -82,10 +83,10 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
         fen = row.yuan.trim() ? parseYuan(row.yuan) : undefined;
       } catch (err) {
         if (!(err instanceof MoneyFormatError)) throw err;
-        return status.setError(format(r.invalidAmount, { row: i + 1 }));
+        return status.setError(tr("invalidAmount", { row: i + 1 }));
       }
       const percent = row.percent.trim() ? Number(row.percent) : undefined;
-      if (fen === undefined && percent === undefined) return status.setError(format(r.needLimit, { row: i + 1 }));
+      if (fen === undefined && percent === undefined) return status.setError(tr("needLimit", { row: i + 1 }));
       body.push({ name: row.name, enabled: row.enabled, channels: row.channels, maxShortfallFen: fen, maxShortfallPercent: percent, cause: row.cause });
     }
     void status.save("/api/app/settings/tolerance-rules", { rules: body }, r.failed);
@@ -96,7 +97,7 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
       {rows.length === 0 ? <p className="text-sm text-slate-500">{r.noTolerance}</p> : null}
       {rows.map((row, i) => (
         <fieldset key={row.key} className="grid grid-cols-2 gap-2 rounded-lg border border-slate-200 p-3 md:grid-cols-6" data-testid={`tolerance-row-${i}`}>
-          <legend className="sr-only">{format(r.ruleN, { n: i + 1 })}</legend>
+          <legend className="sr-only">{tr("ruleN", { n: i + 1 })}</legend>
           <label className="col-span-2 text-xs font-medium text-slate-600">
             {r.name}
             <input required maxLength={100} value={row.name} onChange={(e) => update(row.key, { name: e.target.value })} className={`mt-1 ${inputClass}`} />
@@ -124,7 +125,7 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
               <input type="checkbox" checked={row.enabled} onChange={(e) => update(row.key, { enabled: e.target.checked })} className="size-4 accent-teal-700" />
               {r.enabled}
             </label>
-            <button type="button" className={quietButton} aria-label={format(r.removeN, { n: i + 1 })} onClick={() => setRows((all) => all.filter((x) => x.key !== row.key))}>
+            <button type="button" className={quietButton} aria-label={tr("removeN", { n: i + 1 })} onClick={() => setRows((all) => all.filter((x) => x.key !== row.key))}>
               ×
             </button>
           </div>

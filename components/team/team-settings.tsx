@@ -5,8 +5,7 @@ import { useState, type FormEvent } from "react";
 import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
 import { ROLES, type Role } from "@/lib/core/roles";
 import { formatZoned } from "@/lib/core/time";
-import { useI18n } from "@/lib/i18n/client";
-import { format } from "@/lib/i18n/messages";
+import { useI18n, useTranslations } from "@/lib/i18n/client";
 import type { Member } from "@/lib/services/team";
 
 const TIME_ZONE = "Asia/Shanghai";
@@ -20,6 +19,7 @@ const errorText = (err: unknown) => (err instanceof AppApiError ? err.message : 
 export function TeamSettings({ currentUserId, initialMembers }: { currentUserId: string; initialMembers: Member[] }) {
   const { messages: t } = useI18n();
   const m = t.team;
+  const tm = useTranslations("team");
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: KEY, queryFn: () => appFetch<{ data: Member[] }>("/api/app/team"), initialData: { data: initialMembers } });
   const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
@@ -48,7 +48,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
           {errorText(failure)}
         </p>
       ) : null}
-      {reset.data ? <OneTimePassword testId="team-new-password" label={format(m.newPassword, { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
+      {reset.data ? <OneTimePassword testId="team-new-password" label={tm("newPassword", { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="team-table">
@@ -93,7 +93,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
                       type="button"
                       disabled={busy}
                       data-testid={`team-reset-${member.email}`}
-                      onClick={() => window.confirm(format(m.resetConfirm, { email: member.email })) && reset.mutate(member.userId)}
+                      onClick={() => window.confirm(tm("resetConfirm", { email: member.email })) && reset.mutate(member.userId)}
                       className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
                     >
                       {m.resetPassword}
@@ -102,7 +102,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
                       type="button"
                       disabled={busy}
                       data-testid={`team-remove-${member.email}`}
-                      onClick={() => window.confirm(format(m.removeConfirm, { email: member.email })) && remove.mutate(member.userId)}
+                      onClick={() => window.confirm(tm("removeConfirm", { email: member.email })) && remove.mutate(member.userId)}
                       className={`rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-600/25 hover:bg-red-50 disabled:opacity-50 ${focusRing}`}
                     >
                       {m.remove}
@@ -122,6 +122,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
 function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
   const { messages: t } = useI18n();
   const m = t.team;
+  const tm = useTranslations("team");
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("accountant");
@@ -189,7 +190,7 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
       ) : null}
       {created?.initialPassword ? (
         <div className="mt-3">
-          <OneTimePassword testId="team-initial-password" label={format(m.initialPassword, { email: created.member.email })} password={created.initialPassword} />
+          <OneTimePassword testId="team-initial-password" label={tm("initialPassword", { email: created.member.email })} password={created.initialPassword} />
         </div>
       ) : null}
     </section>

@@ -1,13 +1,15 @@
 import "server-only";
-import { cookies } from "next/headers";
-import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, MESSAGES, type Locale, type Messages } from "@/lib/i18n/messages";
+import { getLocale as intlLocale, getMessages as intlMessages } from "next-intl/server";
+import type { Locale, Messages } from "@/lib/i18n/messages";
 
-/** The visitor's chosen language from the `lang` cookie; Chinese unless they switched. */
+export { getTranslations } from "next-intl/server";
+
+/** The request's language, as i18n/request.ts chose it from the `lang` cookie. */
 export async function getLocale(): Promise<Locale> {
-  const value = (await cookies()).get(LOCALE_COOKIE)?.value;
-  return isLocale(value) ? value : DEFAULT_LOCALE;
+  return (await intlLocale()) as Locale;
 }
 
+/** The whole typed catalogue, for components that read plain labels by property. */
 export async function getMessages(): Promise<Messages> {
-  return MESSAGES[await getLocale()];
+  return (await intlMessages()) as unknown as Messages;
 }

@@ -189,3 +189,37 @@ export async function rejectSuggestions(db: Db, params: DecisionParams) {
   });
   return getPaymentView(db, params.merchantId, params.paymentId);
 }
+
+export const bulkConfirmSchema = z.object({ paymentIds: z.array(z.string().trim().min(1).max(64)).min(1).max(100) });
+
+type PaymentView = Awaited<ReturnType<typeof getPaymentView>>;
+export type BulkConfirmResult =
+  | { paymentId: string; outcome: "confirmed" | "already_matched"; payment: PaymentView }
+  | { paymentId: string; outcome: "failed"; error: { code: string; message: string } };
+
+/**
+ * Confirms the top suggestion of each payment, each in its own transaction through confirmSuggestion,
+ * so one stale suggestion does not hold back the rest. A payment that is matched already (a repeated
+ * click, or another user was faster) counts as done rather than failed: the request is safe to resend.
+ */
+export async function confirmSuggestions(db: Db, params: Omit<DecisionParams, "paymentId"> & { paymentIds: string[] }) {
+  const results: BulkConfirmResult[] = [];
+  for (const paymentId of new Set(params.paymentIds)) {
+    results.push(await confirmOne(db, { ...params, paymentId }));
+  }
+  return { results };
+}
+
+async function confirmOne(db: Db, params: DecisionParams): Promise<BulkConfirmResult> {
+  const { paymentId } = params;
+  try {
+    return { paymentId, outcome: "confirmed", payment: await confirmSuggestion(db, params) };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (err.code === "no_suggestions") {
+      const payment = await getPaymentView(db, params.merchantId, paymentId);
+      if (payment.status === "matched" || payment.status === "partially_matched") return { paymentId, outcome: "already_matched", payment };
+    }
+    return { paymentId, outcome: "failed", error: { code: err.code, message: err.message } };
+  }
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { allocations, anomalies, apiKeys, auditEvents, payments, refunds, users } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
@@ -17,13 +17,13 @@ export interface TrailEvent {
 
 /**
  * An order's fund trail: the audit events of the order, of every payment allocated to it or refunded
- * against it, and of the anomalies raised about either — oldest first, with who did each.
+ * against it (or once allocated and later taken off it), and of the anomalies raised about either — oldest first, with who did each.
  * Read from the hash-chained audit log, so it shows what happened, not what the rows say now.
  */
 export async function getOrderFundTrail(db: DbOrTx, merchantId: string, reference: string) {
   const order = await findOrderByReference(db, merchantId, reference);
   if (!order) throw notFound("Order");
-  const [view, allocated, refunded] = await Promise.all([
+  const [view, allocated, refunded, unallocated] = await Promise.all([
     buildOrderView(db, order),
     db.select({ paymentId: allocations.paymentId }).from(allocations).where(eq(allocations.orderId, order.id)),
     db
@@ -32,8 +32,29 @@ export async function getOrderFundTrail(db: DbOrTx, merchantId: string, referenc
       .innerJoin(payments, eq(payments.id, refunds.paymentId))
       .where(eq(refunds.orderId, order.id))
       .orderBy(asc(refunds.refundedAt)),
+    // The allocation row is gone once a person unmatches or re-splits; only the audit log still names the order.
+    db
+      .selectDistinct({ paymentId: auditEvents.subjectId })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.merchantId, merchantId),
+          eq(auditEvents.subjectType, "payment"),
+          eq(auditEvents.action, "allocation.removed"),
+          sql`${auditEvents.before}->>'orderId' = ${order.id}`,
+        ),
+      ),
   ]);
-  const paymentIds = [...new Set([...allocated.map((a) => a.paymentId), ...refunded.map((r) => r.paymentId)])];
+  const current = new Set(allocated.map((a) => a.paymentId));
+  const removedIds = unallocated.map((u) => u.paymentId).filter((id) => !current.has(id));
+  const paymentIds = [...new Set([...current, ...refunded.map((r) => r.paymentId), ...removedIds])];
+  const removedPayments = removedIds.length
+    ? await db
+        .select({ paymentId: payments.id, channel: payments.channel, amount: payments.amount, receivedAt: payments.receivedAt, status: payments.status })
+        .from(payments)
+        .where(and(eq(payments.merchantId, merchantId), inArray(payments.id, removedIds)))
+        .orderBy(asc(payments.receivedAt))
+    : [];
   const about = paymentIds.length ? or(eq(anomalies.orderId, order.id), inArray(anomalies.paymentId, paymentIds)) : eq(anomalies.orderId, order.id);
   const anomalyRows = await db
     .select({ id: anomalies.id, kind: anomalies.kind, severity: anomalies.severity, status: anomalies.status, message: anomalies.message, detectedAt: anomalies.detectedAt })
@@ -74,6 +95,7 @@ export async function getOrderFundTrail(db: DbOrTx, merchantId: string, referenc
   return {
     order: { ...view, customerName: order.customerName, writtenOffAmount: order.writtenOffAmount },
     refunds: refunded.map((r) => ({ ...r, refundedAt: r.refundedAt.toISOString() })),
+    removedPayments: removedPayments.map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),
     anomalies: anomalyRows.map((a) => ({ ...a, detectedAt: a.detectedAt.toISOString() })),
     events,
   };

@@ -63,6 +63,8 @@ test("a viewer sees the workbench read-only and is refused with 403 when forcing
   await expect(page.getByTestId("suggestion-confirm-0")).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId("payment-read-only")).toHaveCount(0);
 
+  // The team page sits under settings since the settings pages got their own navigation.
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "设置" }).click();
   await page.getByRole("link", { name: "团队" }).click();
   await expect(page).toHaveURL(/\/settings\/team$/, { timeout: 15_000 });
   await expect(page.getByTestId(`team-role-${owner.email}`)).toHaveValue("owner");

@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import { GET as listOrdersRoute } from "@/app/api/v1/orders/route";
 import { eq } from "drizzle-orm";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
-import { users } from "@/lib/db/schema";
+import { payments, users } from "@/lib/db/schema";
 import { matchManually } from "@/lib/services/manual-match";
 import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 import { listPayments, paymentFiltersFrom } from "@/lib/services/list-payments";
+import { listRefunds, refundFiltersFrom } from "@/lib/services/list-refunds";
 import { matchPayment } from "@/lib/services/match-payment";
 import { getOrderFundTrail } from "@/lib/services/order-trail";
 import { recordPayment } from "@/lib/services/payments";
+import { recordRefund } from "@/lib/services/refunds";
 import { getStorefrontWebhook, setStorefrontWebhook } from "@/lib/services/storefront-webhooks";
 import { call, createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -126,6 +128,66 @@ describe(`order fund trail: manual decisions (${process.env.TEST_DB})`, () => {
     // The payment's trail is the same on both orders: both allocations of the split are visible.
     const allocated = trail.events.filter((e) => e.action === "allocation.created").map((e) => e.after?.amount);
     expect(allocated.sort()).toEqual([10_000, 5_000].sort());
+  });
+
+  it("an order's trail keeps a payment whose allocation to it was later taken off", async () => {
+    const m = await merchantWithAlipay();
+    const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
+    const first = await createOrder(m.apiKey, { amount: 10_000 });
+    const second = await createOrder(m.apiKey, { amount: 5_000 });
+    const payment = await alipayPayment(m, 15_000, "NOT-A-REFERENCE");
+    const split = (allocations: { reference: string; amount: number }[]) =>
+      matchManually(t.db(), { merchantId: m.merchantId, paymentId: payment.id, actor: { type: "user", id: owner.id }, now: new Date(), allocations });
+    await split([
+      { reference: first.reference, amount: 10_000 },
+      { reference: second.reference, amount: 5_000 },
+    ]);
+    await split([{ reference: first.reference, amount: 10_000 }]);
+
+    const trail = await getOrderFundTrail(t.db(), m.merchantId, second.reference);
+    expect(trail.order.payments).toEqual([]);
+    expect(trail.removedPayments).toMatchObject([{ paymentId: payment.id, amount: 15_000 }]);
+    const removed = trail.events.filter((e) => e.action === "allocation.removed" && e.before?.orderId === trail.order.orderId);
+    expect(removed).toHaveLength(1);
+    expect(removed[0].actor.name).toBe(owner.email);
+    // The order that still holds the payment lists it as allocated, not as removed.
+    expect((await getOrderFundTrail(t.db(), m.merchantId, first.reference)).removedPayments).toEqual([]);
+  });
+
+  it("refunds: newest first with payment and order, filtered by channel and date, searched, keyset-paged", async () => {
+    const m = await merchantWithAlipay();
+    const stranger = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 9_000, orderNo: "TB-REFUND-1" });
+    const payment = await alipayPayment(m, 9_000, order.reference, "赵六");
+    const foreign = await alipayPayment(stranger, 9_000, "NOT-A-REFERENCE");
+    const refund = (p: typeof payment, id: string, amount: number, at: Date) =>
+      t.db().transaction(async (tx) => {
+        const [locked] = await tx.select().from(payments).where(eq(payments.id, p.id)).for("update");
+        const event = { kind: "refund" as const, channel: "alipay" as const, channelTransactionId: p.channelTransactionId, channelRefundId: id, reference: null, cumulativeRefundedAmount: null, amount, refundedAt: at.toISOString(), closesPayment: false, details: {} };
+        return recordRefund(tx, { payment: locked, event, now: at });
+      });
+    const now = Date.now();
+    expect((await refund(payment, "RF-OLD", 1_000, new Date(now - 3 * 86_400_000))).kind).toBe("recorded");
+    expect((await refund(payment, "RF-NEW", 2_000, new Date(now))).kind).toBe("recorded");
+    expect((await refund(foreign, "RF-FOREIGN", 500, new Date(now))).kind).toBe("recorded");
+
+    const list = (query: string, limit = 50) => listRefunds(t.db(), { merchantId: m.merchantId, ...refundFiltersFrom(new URLSearchParams(query)), limit });
+    const ids = async (query: string) => (await list(query)).data.map((r) => r.channelRefundId);
+    const all = await list("");
+    expect(all.data).toMatchObject([
+      { channelRefundId: "RF-NEW", amount: 2_000, paymentId: payment.id, channel: "alipay", orderReference: order.reference, orderNo: "TB-REFUND-1" },
+      { channelRefundId: "RF-OLD", amount: 1_000 },
+    ]);
+    expect(await ids("channel=bank")).toEqual([]);
+    expect(await ids("q=tb-refund")).toEqual(["RF-NEW", "RF-OLD"]);
+    expect(await ids("q=20.00")).toEqual(["RF-NEW"]);
+    expect(await ids("q=赵六")).toEqual(["RF-NEW", "RF-OLD"]);
+    const today = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+    expect(await ids(`from=${today}`)).toEqual(["RF-NEW"]);
+    const page1 = await list("", 1);
+    expect(page1.data.map((r) => r.channelRefundId)).toEqual(["RF-NEW"]);
+    expect(await ids(`cursor=${page1.nextCursor}`)).toEqual(["RF-OLD"]);
+    expect(() => refundFiltersFrom(new URLSearchParams("from=not-a-date"))).toThrow(/from:/);
   });
 });
 

@@ -9,6 +9,7 @@ import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
 import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
+import { confirmSuggestions } from "@/lib/services/manual-match";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
@@ -226,6 +227,42 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     const v3 = await view(m, p3.id);
     expect(v3).toMatchObject({ matchMethod: "amount_payer", allocations: [{ reference: next.reference }] });
     expect(v3.explanation).toContain("confirmed before");
+  });
+
+  it("bulk confirm: each suggestion in its own transaction, failures reported per payment, a repeat counts as done", async () => {
+    const m = await merchantWithBank();
+    const stranger = await merchantWithBank();
+    const o1 = await createOrder(m.apiKey, { amount: 4100, customer: { name: "钱一" } });
+    const o2 = await createOrder(m.apiKey, { amount: 4200, customer: { name: "孙二" } });
+    const p1 = await bankCredit(m, { amount: 4100, payerName: "钱一妈妈", payerAccount: "6222000033334444" });
+    const p2 = await bankCredit(m, { amount: 4200, payerName: "孙二爸爸", payerAccount: "6222000055556666" });
+    const lone = await bankCredit(m, { amount: 99, payerName: "无名" });
+    const foreign = await bankCredit(stranger, { amount: 4100 });
+    expect(await matchPayments(t.db(), { paymentIds: [p1.id, p2.id, lone.id] })).toBeDefined();
+    expect((await view(m, p1.id)).status).toBe("suggested");
+    expect((await view(m, p2.id)).status).toBe("suggested");
+    expect((await view(m, lone.id)).status).toBe("unmatched");
+
+    const actor = { type: "user" as const, id: null };
+    const first = await confirmSuggestions(t.db(), { merchantId: m.merchantId, paymentIds: [p1.id, lone.id, p2.id, foreign.id, p1.id], actor, now: new Date() });
+    expect(first.results.map((r) => [r.paymentId, r.outcome, r.outcome === "failed" ? r.error.code : r.payment.status])).toEqual([
+      [p1.id, "confirmed", "matched"],
+      [lone.id, "failed", "no_suggestions"],
+      [p2.id, "confirmed", "matched"],
+      [foreign.id, "failed", "not_found"],
+    ]);
+    expect((await orderView(m, o1.reference)).status).toBe("paid");
+    expect((await orderView(m, o2.reference)).status).toBe("paid");
+    expect((await view(stranger, foreign.id)).status).not.toBe("matched");
+
+    const again = await confirmSuggestions(t.db(), { merchantId: m.merchantId, paymentIds: [p1.id, p2.id], actor, now: new Date() });
+    expect(again.results.map((r) => r.outcome)).toEqual(["already_matched", "already_matched"]);
+    const created = await t
+      .db()
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "allocation.created")));
+    expect(created[0].n).toBe(2);
   });
 
   it("lists payments with filters and keyset pages, newest first", async () => {

@@ -63,6 +63,26 @@ export async function postAlipayNotify(request: APIRequestContext, merchant: E2e
   expect(await res.text()).toBe("success");
 }
 
+/** Posts a signed notify for a refund of `refundFee` on the order's earlier Alipay payment (refund_fee is Alipay's cumulative total). */
+export async function postAlipayRefundNotify(request: APIRequestContext, merchant: E2eMerchant, reference: string, totalAmount: string, refundFee: string, outBizNo: string) {
+  const now = Date.now();
+  const params = alipayPaymentNotify({
+    outTradeNo: reference,
+    appId: merchant.appId,
+    totalAmount,
+    refundFee,
+    outBizNo,
+    gmtPayment: beijingTime(new Date(now - 120_000)),
+    gmtRefund: `${beijingTime(new Date(now))}.000`,
+  });
+  const res = await request.post(`/api/webhooks/alipay/${merchant.channelAccountId}`, {
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    data: toFormBody(signAlipayParams(params, merchant.privateKeyPem)),
+  });
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toBe("success");
+}
+
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/login");
   await page.getByTestId("login-email").fill(email);

@@ -8,8 +8,8 @@ import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
-import { format, labelOf, type Messages } from "@/lib/i18n/messages";
-import { getMessages } from "@/lib/i18n/server";
+import { labelOf, type Messages } from "@/lib/i18n/messages";
+import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
 
 const TIME_ZONE = "Asia/Shanghai";
@@ -26,9 +26,13 @@ async function load(merchantId: string, reference: string): Promise<OrderFundTra
   }
 }
 
+// Message keys cannot hold dots (next-intl reads them as nesting), so "order.created" is filed as "order_created".
+const actionKey = (action: string) => action.replace(".", "_");
+
+type TrailTranslator = Awaited<ReturnType<typeof getTranslations<"orders.trail">>>;
+
 /** One line of what an event changed, from the amounts and statuses its audit record carries. */
-function eventDetail(e: TrailEvent, t: Messages): string | null {
-  const tr = t.orders.trail;
+function eventDetail(e: TrailEvent, t: Messages, tr: TrailTranslator): string | null {
   const after = e.after ?? {};
   const before = e.before ?? {};
   const parts: string[] = [];
@@ -37,16 +41,16 @@ function eventDetail(e: TrailEvent, t: Messages): string | null {
   if (typeof after.method === "string") parts.push(labelOf(t.payments.methods, after.method));
   const status = (v: unknown) => (e.subjectType === "order" ? labelOf(t.orderStatus, String(v)) : labelOf(t.paymentStatus, String(v)));
   if (typeof after.status === "string" && e.subjectType !== "anomaly") {
-    parts.push(typeof before.status === "string" ? format(tr.statusChange, { from: status(before.status), to: status(after.status) }) : status(after.status));
+    parts.push(typeof before.status === "string" ? tr("statusChange", { from: status(before.status), to: status(after.status) }) : status(after.status));
   }
-  if (typeof after.paidAmount === "number") parts.push(format(tr.paidNow, { amount: formatYuan(after.paidAmount) }));
+  if (typeof after.paidAmount === "number") parts.push(tr("paidNow", { amount: formatYuan(after.paidAmount) }));
   if (typeof after.note === "string" && after.note) parts.push(after.note);
   if (typeof after.reason === "string" && after.reason) parts.push(after.reason);
   return parts.length ? parts.join(" · ") : null;
 }
 
 export default async function OrderPage({ params }: { params: Promise<{ reference: string }> }) {
-  const [{ reference }, user, t] = await Promise.all([params, requireUser(), getMessages()]);
+  const [{ reference }, user, t, tr] = await Promise.all([params, requireUser(), getMessages(), getTranslations("orders.trail")]);
   const trail = await load(user.merchantId, reference);
   const o = t.orders;
   const order = trail.order;
@@ -122,6 +126,23 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
         )}
       </Section>
 
+      {trail.removedPayments.length > 0 ? (
+        <Section title={o.removedPayments} id="order-removed-payments">
+          <ul className="divide-y divide-slate-100 text-sm">
+            {trail.removedPayments.map((p) => (
+              <li key={p.paymentId} data-testid={`order-removed-payment-${p.paymentId}`} className="flex flex-wrap justify-between gap-2 px-4 py-3 sm:px-5">
+                <Link href={`/payments/${p.paymentId}`} className={`rounded tabular-nums text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                  <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
+                </Link>
+                <span>{labelOf(t.channels, p.channel)}</span>
+                <span className="font-medium tabular-nums">{formatYuan(p.amount)}</span>
+                <span className="text-slate-600">{labelOf(t.paymentStatus, p.status)}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+
       {trail.refunds.length > 0 ? (
         <Section title={o.refunds} id="order-refunds">
           <ul className="divide-y divide-slate-100 text-sm">
@@ -154,11 +175,11 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
         <p className="px-4 pt-3 text-xs text-slate-500 sm:px-5">{o.trail.hint}</p>
         <ol className="space-y-0 px-4 py-4 sm:px-5" data-testid="fund-trail">
           {trail.events.map((e) => {
-            const detail = eventDetail(e, t);
+            const detail = eventDetail(e, t, tr);
             return (
               <li key={e.id} data-testid={`trail-${e.action}`} className="relative border-l-2 border-slate-200 pb-4 pl-4 last:pb-0">
                 <span className="absolute -left-[5px] top-1.5 size-2 rounded-full bg-teal-600" aria-hidden="true" />
-                <p className="text-sm font-medium text-slate-900">{labelOf(o.trail.actions, e.action)}</p>
+                <p className="text-sm font-medium text-slate-900">{labelOf(o.trail.actions, actionKey(e.action))}</p>
                 {detail ? <p className="text-sm text-slate-700">{detail}</p> : null}
                 <p className="text-xs text-slate-500">
                   <time dateTime={e.at} className="tabular-nums">{when(e.at)}</time> · {actor(e)}
