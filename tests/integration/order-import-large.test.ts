@@ -72,7 +72,7 @@ async function peakRetainedGrowth<T>(run: () => Promise<T>): Promise<{ result: T
 }
 
 describe.runIf(process.env.TEST_DB === "pglite")(`100k-line order import (${process.env.TEST_DB})`, () => {
-  it("imports every order with exact amounts while the retained heap stays bounded", { timeout: 120_000 }, async () => {
+  it("imports every order with exact amounts while the retained heap stays bounded", { timeout: 300_000 }, async () => {
     const m = await merchantWithAlipay();
     const file = taobaoExport(LINES);
     expect(file.length).toBeGreaterThan(20 * 1024 * 1024);
