@@ -80,8 +80,8 @@ async function loadJob(merchantId: string, jobId: string): Promise<ReportJob | n
 }
 
 function view(job: ReportJob): ReportJobView {
-  const { merchantId: _m, createdBy: _c, file: _f, ...rest } = job;
-  return { ...rest, downloadUrl: job.status === "ready" ? `/api/app/reports/jobs/${job.jobId}/download` : null };
+  const { jobId, params, status, progress, error, createdAt, updatedAt } = job;
+  return { jobId, params, status, progress, error, createdAt, updatedAt, downloadUrl: status === "ready" ? `/api/app/reports/jobs/${jobId}/download` : null };
 }
 
 async function pruneOldJobs(dir: string, now: Date) {
