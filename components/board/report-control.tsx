@@ -175,7 +175,7 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
             {started ? <p data-testid="report-started" className="text-slate-600">{format(r.started, started)}</p> : null}
             {jobId ? (
               <div data-testid="report-job" className="space-y-2">
-                <p className="text-slate-600">{r.jobQueued}</p>
+                {status?.status === "ready" ? null : <p className="text-slate-600">{r.jobQueued}</p>}
                 <div
                   role="progressbar"
                   aria-label={r.progressLabel}

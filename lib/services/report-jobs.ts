@@ -54,8 +54,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function jobPaths(merchantId: string, jobId: string) {
   // Both ids become path segments: only UUIDs may, so no id can walk out of the merchant's folder.
   if (!UUID.test(merchantId) || !UUID.test(jobId)) return null;
-  const dir = path.join(readConfig().reportsDir, merchantId);
-  return { dir, status: path.join(dir, `${jobId}.json`), output: (ext: string) => path.join(dir, `${jobId}.${ext}`) };
+  // turbopackIgnore: runtime data, not sources; without it the build traces the whole project into the server bundle.
+  const dir = path.join(/*turbopackIgnore: true*/ readConfig().reportsDir, merchantId);
+  return {
+    dir,
+    status: path.join(/*turbopackIgnore: true*/ dir, `${jobId}.json`),
+    output: (ext: string) => path.join(/*turbopackIgnore: true*/ dir, `${jobId}.${ext}`),
+  };
 }
 
 /** Replaces a file whole: a reader (another request, another instance) never sees half a status. */
@@ -92,7 +97,7 @@ async function pruneOldJobs(dir: string, now: Date) {
     return;
   }
   for (const name of names) {
-    const file = path.join(dir, name);
+    const file = path.join(/*turbopackIgnore: true*/ dir, name);
     const stat = await fs.promises.stat(file).catch(() => null);
     if (stat && now.getTime() - stat.mtimeMs > KEEP_MS) await fs.promises.rm(file, { force: true });
   }
