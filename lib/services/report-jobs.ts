@@ -168,6 +168,7 @@ export async function runReportJob(db: Db, data: { merchantId: string; jobId: st
     writes = writes.then(() => saveJob(snapshot)).catch((err) => logger.warn({ err, jobId: job.jobId }, "report job status not written"));
     return writes;
   };
+  let partial: string | null = null;
   const heartbeat = setInterval(() => void save({}), HEARTBEAT_MS);
   heartbeat.unref();
   try {
@@ -179,7 +180,7 @@ export async function runReportJob(db: Db, data: { merchantId: string; jobId: st
       if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) void save({});
     };
     const rendered = await renderReport(db, ctx, req, new Date(job.createdAt));
-    const partial = `${paths.output(rendered.ext)}.part`;
+    partial = `${paths.output(rendered.ext)}.part`;
     const source = rendered.body instanceof ReadableStream ? Readable.fromWeb(rendered.body as import("node:stream/web").ReadableStream) : Readable.from([rendered.body]);
     await pipeline(source, fs.createWriteStream(partial));
     await fs.promises.rename(partial, paths.output(rendered.ext));
@@ -189,6 +190,7 @@ export async function runReportJob(db: Db, data: { merchantId: string; jobId: st
     return { status: "ready", bytes: size };
   } catch (err) {
     clearInterval(heartbeat);
+    if (partial) await fs.promises.rm(partial, { force: true });
     logger.error({ err, merchantId: job.merchantId, jobId: job.jobId }, "report job failed");
     await save({ status: "failed", error: err instanceof Error ? err.message : String(err) });
     return { status: "failed", bytes: null };
