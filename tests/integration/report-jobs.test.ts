@@ -62,7 +62,10 @@ async function workbookTotals(bytes: Buffer) {
     return found!;
   };
   const summary = totalRow("汇总");
+  const firstMatched = wb.getWorksheet("匹配明细")!.getRow(2);
   return {
+    // Detail cells keep their column's format: money as ¥, instants as date-times.
+    detailFormats: [firstMatched.getCell(9).numFmt, firstMatched.getCell(1).numFmt],
     sheets: wb.worksheets.map((w) => w.name),
     count: Number(summary.getCell(2).result ?? summary.getCell(2).value),
     gross: fen(summary.getCell(3)),
@@ -131,6 +134,7 @@ describe(`report jobs (${process.env.TEST_DB})`, () => {
     expect(Number(res.headers.get("content-length"))).toBe(bytes.length);
     const totals = await workbookTotals(bytes);
     expect(totals.sheets).toEqual(["汇总", "匹配明细", "异常", "资金流"]);
+    expect(totals.detailFormats).toEqual(['"¥"#,##0.00', "yyyy-mm-dd hh:mm:ss"]);
     expect(totals).toMatchObject({
       count: json.totals.count,
       gross: json.totals.grossAmount,
