@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
 import { FundChart } from "@/components/board/fund-chart";
+import { ReportControl } from "@/components/board/report-control";
 import { focusRing } from "@/components/payments/app-api";
 import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
@@ -87,10 +88,13 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
           <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{board.merchantName || b.heading}</h1>
           <p className="mt-1 text-sm text-slate-500">{tb("todaySince", { from: when(fig.from), tz: labelOf(t.timeZones, tz) })}</p>
         </div>
-        <LiveIndicator
-          failing={query.isRefetchError}
-          label={query.isRefetchError ? b.reconnecting : `${b.live} · ${tb("updatedAt", { time: clock(new Date(query.dataUpdatedAt), tz) })}`}
-        />
+        <div className="flex flex-col-reverse gap-3 sm:flex-row sm:items-center">
+          <LiveIndicator
+            failing={query.isRefetchError}
+            label={query.isRefetchError ? b.reconnecting : `${b.live} · ${tb("updatedAt", { time: clock(new Date(query.dataUpdatedAt), tz) })}`}
+          />
+          <ReportControl timeZone={tz} />
+        </div>
       </div>
 
       <section aria-labelledby="today-heading" className="space-y-4">

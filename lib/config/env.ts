@@ -15,6 +15,10 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   signupRateLimitPerHour: number;
   databasePoolMax: number;
+  /** Where report jobs keep their status and output files (under the data dir; shared storage when several instances serve). */
+  reportsDir: string;
+  /** A report over more payments than this is built as a background job instead of streamed at once. */
+  reportAsyncThreshold: number;
 }
 
 const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
@@ -53,5 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiRateLimitPerMinute: positiveInt(env.API_RATE_LIMIT_PER_MINUTE, 600),
     signupRateLimitPerHour: positiveInt(env.SIGNUP_RATE_LIMIT_PER_HOUR, 20),
     databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10),
+    reportsDir: env.LDXP_REPORTS_DIR?.trim() || path.join(dataDir, "reports"),
+    reportAsyncThreshold: positiveInt(env.LDXP_REPORT_ASYNC_THRESHOLD, 50_000),
   };
 }

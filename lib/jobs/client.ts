@@ -6,3 +6,8 @@ export const inngest = new Inngest({ id: "ldxp-reconcile" });
 export const paymentRecorded = eventType("payments/payment.recorded", {
   schema: staticSchema<{ paymentId: string }>(),
 });
+
+/** A report job's status file was written (queued) and its report should be built. */
+export const reportRequested = eventType("reports/report.requested", {
+  schema: staticSchema<{ merchantId: string; jobId: string }>(),
+});

@@ -19,3 +19,16 @@ export async function dispatchPaymentRecorded(paymentId: string): Promise<void> 
     logger.error({ err, paymentId }, "matching deferred to the sweep");
   }
 }
+
+/**
+ * Starts building a queued report job. With Inngest the event is durable and the function retried;
+ * embedded, the build runs in this process after the request returns (not awaited: it may take
+ * half a minute), and a restart mid-build leaves a job the next status read marks failed.
+ */
+export async function dispatchReportRequested(merchantId: string, jobId: string): Promise<void> {
+  if (readConfig().jobsMode === "inngest") {
+    await inngest.send({ name: "reports/report.requested", data: { merchantId, jobId }, id: `report-requested-${jobId}` });
+    return;
+  }
+  jobHandlers["reports/report.requested"]({ merchantId, jobId }).catch((err) => logger.error({ err, merchantId, jobId }, "report job crashed"));
+}

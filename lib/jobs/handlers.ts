@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
+import { runReportJob } from "@/lib/services/report-jobs";
 import { matchPayment } from "@/lib/services/match-payment";
 import { sweepPayments } from "@/lib/services/recovery";
 import { deliverDueWebhooks } from "@/lib/services/storefront-webhooks";
@@ -13,5 +14,6 @@ export const jobHandlers = {
   sweep: async () => sweepPayments(await getDb()),
   deliverWebhooks: async () => deliverDueWebhooks(await getDb()),
   /** All merchants unless one is named (the API runs it for the caller only). */
+  "reports/report.requested": async (data: { merchantId: string; jobId: string }) => runReportJob(await getDb(), data),
   anomalySweep: async (data: { merchantId?: string } = {}) => runAnomalySweep(await getDb(), { merchantId: data.merchantId }),
 };

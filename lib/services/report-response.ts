@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import { SECTION_TITLES } from "@/lib/core/reports";
+import { SECTION_TITLES, type SectionId } from "@/lib/core/reports";
 import type { Db } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { reportCsvZip, sectionCsvChunks, textStream } from "@/lib/services/report-csv";
@@ -13,44 +13,69 @@ import {
   inReportSnapshot,
   parseReconciliationRequest,
   reportFileNames,
+  type ReconciliationRequest,
+  type ReportContext,
 } from "@/lib/services/reports";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/** A rendered report: its bytes (XLSX and single-section CSV as a stream from the database) and how to name them. */
+export interface RenderedReport {
+  body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
+  type: string;
+  ext: string;
+  section: SectionId | null;
+}
+
 /**
- * `GET /api/v1/reports/reconciliation`: validates the query, then answers in the asked format.
- * XLSX and single-section CSV stream from the database; JSON, PDF and the CSV zip are built in memory.
+ * Renders a report in the asked format; the one body both the download routes and report jobs use.
+ * XLSX and single-section CSV stream from the database; JSON, PDF and the CSV zip are built in memory
+ * (JSON and the zip refused with a 413 for ranges too large for that).
  */
-export async function reconciliationResponse(db: Db, merchantId: string, url: URL, now = new Date()): Promise<Response> {
-  const req = parseReconciliationRequest(url);
-  const ctx = await getReportContext(db, merchantId, req);
-  const download = (body: BodyInit, type: string, ext: string, section = req.section) => {
-    const names = reportFileNames(req, ext, section, SECTION_TITLES);
-    return new Response(body, {
-      headers: { "content-type": type, "content-disposition": contentDisposition(names.ascii, names.utf8), "cache-control": "no-store" },
-    });
-  };
+export async function renderReport(db: Db, ctx: ReportContext, req: ReconciliationRequest, now: Date): Promise<RenderedReport> {
   switch (req.format) {
-    case "json":
-      await assertFitsInMemory(db, ctx);
-      return Response.json({ ...(await inReportSnapshot(db, (tx) => getReconciliationReport(tx, ctx))), generatedAt: ctx.fmt.rfc3339(now) });
-    case "csv": {
-      if (req.section) return download(textStream(sectionCsvChunks(db, ctx, req.section)), "text/csv; charset=utf-8", "csv");
+    case "json": {
       await assertFitsInMemory(db, ctx);
       const report = await inReportSnapshot(db, (tx) => getReconciliationReport(tx, ctx));
-      return download(new Uint8Array(await reportCsvZip(report, now)), "application/zip", "zip", null);
+      return { body: new TextEncoder().encode(JSON.stringify({ ...report, generatedAt: ctx.fmt.rfc3339(now) })), type: "application/json", ext: "json", section: null };
+    }
+    case "csv": {
+      if (req.section) {
+        return { body: textStream(sectionCsvChunks(db, ctx, req.section)), type: "text/csv; charset=utf-8", ext: "csv", section: req.section };
+      }
+      await assertFitsInMemory(db, ctx);
+      const report = await inReportSnapshot(db, (tx) => getReconciliationReport(tx, ctx));
+      return { body: new Uint8Array(await reportCsvZip(report, now)), type: "application/zip", ext: "zip", section: null };
     }
     case "pdf": {
       const pdf = await inReportSnapshot(db, (tx) => renderReconciliationPdf(tx, ctx, { generatedAt: now }));
-      return download(new Uint8Array(pdf), "application/pdf", "pdf", null);
+      return { body: new Uint8Array(pdf), type: "application/pdf", ext: "pdf", section: null };
     }
     case "xlsx": {
       const out = new PassThrough();
       inReportSnapshot(db, (tx) => writeReconciliationXlsx(tx, ctx, out, { generatedAt: now })).catch((err) => {
-        logger.error({ err, merchantId }, "xlsx report failed while streaming");
+        logger.error({ err, merchantId: ctx.merchant.id }, "xlsx report failed while streaming");
         out.destroy(err);
       });
-      return download(Readable.toWeb(out) as ReadableStream<Uint8Array>, XLSX_TYPE, "xlsx", null);
+      return { body: Readable.toWeb(out) as ReadableStream<Uint8Array>, type: XLSX_TYPE, ext: "xlsx", section: null };
     }
   }
+}
+
+/** The download headers of a report file: type, attachment name (ASCII fallback + RFC 5987 Chinese name), no caching. */
+export function reportDownloadHeaders(req: Pick<ReconciliationRequest, "from" | "to">, rendered: Pick<RenderedReport, "type" | "ext" | "section">): Record<string, string> {
+  const names = reportFileNames(req, rendered.ext, rendered.section, SECTION_TITLES);
+  return { "content-type": rendered.type, "content-disposition": contentDisposition(names.ascii, names.utf8), "cache-control": "no-store" };
+}
+
+/**
+ * `GET /api/v1/reports/reconciliation` and the board's session download: validates the query, then
+ * answers in the asked format (JSON as a plain body, every other format as an attachment).
+ */
+export async function reconciliationResponse(db: Db, merchantId: string, url: URL, now = new Date()): Promise<Response> {
+  const req = parseReconciliationRequest(url);
+  const ctx = await getReportContext(db, merchantId, req);
+  const rendered = await renderReport(db, ctx, req, now);
+  if (req.format === "json") return new Response(rendered.body, { headers: { "content-type": "application/json" } });
+  return new Response(rendered.body, { headers: reportDownloadHeaders(req, rendered) });
 }

@@ -50,6 +50,25 @@ export async function countReportPayments(db: DbOrTx, q: ReportQuery): Promise<n
   return Number(row.n);
 }
 
+// Refunds are reported on a cash basis: by when they were made, whatever month their payment was in.
+function refundFilters(q: ReportQuery): SQL[] {
+  const where = [eq(refunds.merchantId, q.merchantId), eq(payments.merchantId, q.merchantId), gte(refunds.refundedAt, q.start), lt(refunds.refundedAt, q.end)];
+  if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
+  if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
+  return where;
+}
+
+/** How many source rows a full report reads: the denominator of a report job's progress. */
+export async function countReportRows(db: DbOrTx, q: ReportQuery): Promise<{ payments: number; allocations: number; refunds: number }> {
+  const [a] = await db
+    .select({ n: count() })
+    .from(allocations)
+    .innerJoin(payments, eq(payments.id, allocations.paymentId))
+    .where(and(eq(allocations.merchantId, q.merchantId), ...paymentFilters(q)));
+  const [r] = await db.select({ n: count() }).from(refunds).innerJoin(payments, eq(payments.id, refunds.paymentId)).where(and(...refundFilters(q)));
+  return { payments: await countReportPayments(db, q), allocations: Number(a.n), refunds: Number(r.n) };
+}
+
 /** In-range payments in (received_at, id) order, keyset-paginated. */
 export async function* paymentBatches(db: DbOrTx, q: ReportQuery, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportPaymentRow[]> {
   let cursor: { at: string; id: string } | null = null;
@@ -175,14 +194,7 @@ async function* paymentKeyPages(db: DbOrTx, q: ReportQuery, batchSize: number): 
 export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportRefundRow[]> {
   let cursor: { at: string; id: string } | null = null;
   for (;;) {
-    const where = [
-      eq(refunds.merchantId, q.merchantId),
-      eq(payments.merchantId, q.merchantId),
-      gte(refunds.refundedAt, q.start),
-      lt(refunds.refundedAt, q.end),
-    ];
-    if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
-    if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
+    const where = refundFilters(q);
     if (cursor) where.push(...after(refunds.refundedAt, refunds.id, cursor));
     const rows = await db
       .select({

@@ -54,17 +54,18 @@ const MAX_RANGE_DAYS = 366;
 // formats (XLSX, single-section CSV) are offered.
 export const MAX_IN_MEMORY_PAYMENTS = 200_000;
 
-function oneOf<T extends string>(url: URL, field: string, allowed: readonly T[], fallback: T | null): T | null {
-  const v = url.searchParams.get(field);
+function oneOf<T extends string>(query: URLSearchParams, field: string, allowed: readonly T[], fallback: T | null): T | null {
+  const v = query.get(field);
   if (v === null || v === "") return fallback;
   if (!(allowed as readonly string[]).includes(v)) throw badRequest(`${field}: must be one of ${allowed.join(", ")}`, "invalid_field");
   return v as T;
 }
 
 /** Reads and checks the date range (`from`, `to`: YYYY-MM-DD, from ≤ to, at most 366 days). */
-export function parseDateRange(url: URL): { from: string; to: string } {
-  const from = url.searchParams.get("from") ?? "";
-  const to = url.searchParams.get("to") ?? "";
+export function parseDateRange(url: URL | URLSearchParams): { from: string; to: string } {
+  const query = url instanceof URL ? url.searchParams : url;
+  const from = query.get("from") ?? "";
+  const to = query.get("to") ?? "";
   if (!isCalendarDate(from)) throw badRequest("from: must be a date written YYYY-MM-DD", "invalid_field");
   if (!isCalendarDate(to)) throw badRequest("to: must be a date written YYYY-MM-DD", "invalid_field");
   if (to < from) throw badRequest("to: must not be before from", "invalid_field");
@@ -73,15 +74,16 @@ export function parseDateRange(url: URL): { from: string; to: string } {
 }
 
 /** Validates the query string; every failure is a 400 naming the field. */
-export function parseReconciliationRequest(url: URL): ReconciliationRequest {
-  const { from, to } = parseDateRange(url);
+export function parseReconciliationRequest(url: URL | URLSearchParams): ReconciliationRequest {
+  const query = url instanceof URL ? url.searchParams : url;
+  const { from, to } = parseDateRange(query);
   return {
     from,
     to,
-    channel: oneOf(url, "channel", CHANNEL_NAMES, null),
-    source: oneOf(url, "source", orderSourceEnum.enumValues, null),
-    format: oneOf(url, "format", REPORT_FORMATS, "json") ?? "json",
-    section: oneOf(url, "section", SECTION_IDS, null),
+    channel: oneOf(query, "channel", CHANNEL_NAMES, null),
+    source: oneOf(query, "source", orderSourceEnum.enumValues, null),
+    format: oneOf(query, "format", REPORT_FORMATS, "json") ?? "json",
+    section: oneOf(query, "section", SECTION_IDS, null),
   };
 }
 
@@ -91,7 +93,12 @@ export interface ReportContext {
   params: ReportParams;
   query: ReportQuery;
   fmt: ZonedFormatter;
+  /** Told how many source rows each pass has just read: a report job's progress (see {@link reportRowsTotal}). */
+  onRowsRead?: (rows: number) => void;
 }
+
+/** The source rows a full report reads, matching the calls to `onRowsRead`: payments twice (summary, exceptions), refunds, allocations. */
+export const reportRowsTotal = (n: { payments: number; allocations: number; refunds: number }) => 2 * n.payments + n.refunds + n.allocations;
 
 /** Resolves the merchant's zone and turns the local date range into UTC bounds. */
 export async function getReportContext(
@@ -136,7 +143,10 @@ export async function getReconciliationReport(db: DbOrTx, ctx: ReportContext): P
 
 /** Streams the matched lines in batches (匹配明细). */
 export async function* matchedBatches(db: DbOrTx, ctx: ReportContext): AsyncGenerator<MatchedRow[]> {
-  for await (const batch of allocationBatches(db, ctx.query)) yield batch.map((a) => toMatchedRow(a, ctx.fmt));
+  for await (const batch of allocationBatches(db, ctx.query)) {
+    ctx.onRowsRead?.(batch.length);
+    yield batch.map((a) => toMatchedRow(a, ctx.fmt));
+  }
 }
 
 /**
@@ -145,6 +155,7 @@ export async function* matchedBatches(db: DbOrTx, ctx: ReportContext): AsyncGene
  */
 export async function* exceptionBatches(db: DbOrTx, ctx: ReportContext): AsyncGenerator<ExceptionRow[]> {
   for await (const batch of paymentBatches(db, ctx.query)) {
+    ctx.onRowsRead?.(batch.length);
     const out: ExceptionRow[] = [];
     for (const p of batch) {
       const e = paymentException(p, ctx.fmt);
@@ -171,8 +182,14 @@ export async function* exceptionBatches(db: DbOrTx, ctx: ReportContext): AsyncGe
 /** The summary (channels, totals, daily) in constant memory, by streaming payments and refunds. */
 export async function summarizeReconciliation(db: DbOrTx, ctx: ReportContext): Promise<ReportSummary> {
   const summary = createSummaryAccumulator(ctx.params);
-  for await (const batch of paymentBatches(db, ctx.query)) for (const p of batch) summary.addPayment(p);
-  for await (const batch of refundBatches(db, ctx.query)) for (const r of batch) summary.addRefund(r);
+  for await (const batch of paymentBatches(db, ctx.query)) {
+    for (const p of batch) summary.addPayment(p);
+    ctx.onRowsRead?.(batch.length);
+  }
+  for await (const batch of refundBatches(db, ctx.query)) {
+    for (const r of batch) summary.addRefund(r);
+    ctx.onRowsRead?.(batch.length);
+  }
   return summary.result();
 }
 

@@ -8,3 +8,4 @@ export * from "./sections";
 export * from "./summary";
 export * from "./types";
 export * from "./vouchers";
+export * from "./presets";
