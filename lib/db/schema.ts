@@ -294,6 +294,8 @@ export const refunds = pgTable(
   (t) => [
     uniqueIndex("refunds_payment_channel_refund_key").on(t.paymentId, t.channelRefundId),
     index("refunds_order_idx").on(t.orderId),
+    // The refunds list: a merchant's refunds newest first, keyset-paged on (refunded_at, id).
+    index("refunds_merchant_refunded_idx").on(t.merchantId, t.refundedAt, t.id),
   ],
 );
 
@@ -457,6 +459,10 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_merchant_idx").on(t.merchantId, t.id),
     index("audit_events_subject_idx").on(t.merchantId, t.subjectType, t.subjectId),
+    // An order's fund trail finds the payments whose allocation to it was later removed.
+    index("audit_events_removed_allocation_idx")
+      .on(t.merchantId, sql`(${t.before} ->> 'orderId')`)
+      .where(sql`${t.action} = 'allocation.removed'`),
   ],
 );
 

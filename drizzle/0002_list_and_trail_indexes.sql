@@ -1,0 +1,2 @@
+CREATE INDEX "audit_events_removed_allocation_idx" ON "audit_events" USING btree ("merchant_id",("before" ->> 'orderId')) WHERE "audit_events"."action" = 'allocation.removed';--> statement-breakpoint
+CREATE INDEX "refunds_merchant_refunded_idx" ON "refunds" USING btree ("merchant_id","refunded_at","id");
