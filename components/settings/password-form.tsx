@@ -55,11 +55,11 @@ export function PasswordForm() {
           {a.save}
         </button>
         {state.error ? (
-          <p role="alert" className="text-sm text-red-700">
+          <p role="alert" className="text-sm text-red-700" data-testid="password-error">
             {state.error}
           </p>
         ) : state.saved ? (
-          <p role="status" className="text-sm text-emerald-700">
+          <p role="status" className="text-sm text-emerald-700" data-testid="password-saved">
             {a.saved}
           </p>
         ) : null}
