@@ -85,5 +85,5 @@ describe(`at-least-once delivery becomes exactly-once effect (${process.env.TEST
     expect(Number(p.allocated)).toBe(Number(p.total));
     expect(Number(paid.total)).toBe(expectedTotal);
   // The on-demand run (npm run test:long, N=10,000) takes minutes: the budget grows with N.
-  }, Math.max(120_000, N * 120));
+  }, Math.max(120_000, N * 200));
 });
