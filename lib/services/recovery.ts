@@ -4,16 +4,40 @@ import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { orders, payments } from "@/lib/db/schema";
 import { matchPayments } from "@/lib/services/match-payment";
 
+const SWEEP_BATCH = 1000;
+/** 100 batches: a crash during the largest statement import (100k lines) is recovered in one sweep. */
+const SWEEP_MAX_BATCHES = 100;
+
 /** Runs matching for payments it never reached (a crash or a lost event); the database is the queue. */
 export async function matchUncheckedPayments(db: Db, params: { limit?: number; now?: Date }) {
   const rows = await db
     .select({ id: payments.id })
     .from(payments)
     .where(isNull(payments.matchCheckedAt))
-    .orderBy(asc(payments.createdAt))
-    .limit(params.limit ?? 1000);
+    .orderBy(asc(payments.createdAt), asc(payments.id))
+    .limit(params.limit ?? SWEEP_BATCH);
   const { matched } = await matchPayments(db, { paymentIds: rows.map((r) => r.id), now: params.now });
-  return { checked: rows.length, matched };
+  return { checked: rows.length, matched, lastId: rows.at(-1)?.id ?? null };
+}
+
+/**
+ * Batch after batch until none is left: a server killed while matching a large import leaves
+ * thousands unchecked, and one batch per 15-minute sweep would leave them unmatched for hours.
+ * A batch that ends on the same payment as the one before made no progress (the engine keeps
+ * leaving it unchecked); the sweep stops there instead of spinning, and the next sweep tries again.
+ */
+async function matchAllUnchecked(db: Db, now: Date) {
+  let checked = 0;
+  let matched = 0;
+  let previousLast: string | null = null;
+  for (let i = 0; i < SWEEP_MAX_BATCHES; i++) {
+    const batch = await matchUncheckedPayments(db, { now });
+    checked += batch.checked;
+    matched += batch.matched;
+    if (batch.checked < SWEEP_BATCH || batch.lastId === previousLast) break;
+    previousLast = batch.lastId;
+  }
+  return { checked, matched };
 }
 
 /** Closes pending orders past their expiry; money arriving later is still recorded and matched. */
@@ -37,6 +61,6 @@ export async function closeExpiredOrders(db: Db, now: Date) {
 
 /** The periodic sweep: unchecked payments are matched, expired orders closed. */
 export async function sweepPayments(db: Db, now = new Date()) {
-  const matched = await matchUncheckedPayments(db, { now });
+  const matched = await matchAllUnchecked(db, now);
   return { ...matched, closed: await closeExpiredOrders(db, now) };
 }

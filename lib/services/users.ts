@@ -1,8 +1,11 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { passwordStamp } from "@/lib/auth/password-stamp";
-import { verifyPassword } from "@/lib/auth/passwords";
+import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import type { Db } from "@/lib/db/client";
+import { appendAuditEvents } from "@/lib/db/queries/audit";
 import { users } from "@/lib/db/schema";
+import { ApiError, badRequest, notFound, rateLimited } from "@/lib/http/errors";
 
 const MAX_FAILURES = 5;
 const LOCK_MINUTES = 15;
@@ -30,4 +33,39 @@ export async function checkCredentials(db: Db, params: { email: string; password
     await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   }
   return { id: user.id, email: user.email, name: user.name, merchantId: user.merchantId, role: user.role, passwordStamp: passwordStamp(user.passwordHash) };
+}
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(10, "must be at least 10 characters").max(200),
+});
+
+/**
+ * A signed-in user changes their own password. The current password is checked as a login is, so a
+ * wrong one counts toward the same lockout: a borrowed or stolen session cannot guess it and take the
+ * account over. The new hash changes the password stamp, which ends every session of this user.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  params: { merchantId: string; userId: string; email: string; input: z.infer<typeof changePasswordSchema> },
+  now = new Date(),
+) {
+  const { merchantId, userId, input } = params;
+  if (input.newPassword === input.currentPassword) throw badRequest("newPassword: must differ from the current password");
+  const [row] = await db
+    .select({ lockedUntil: users.lockedUntil })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.merchantId, merchantId)))
+    .limit(1);
+  if (!row) throw notFound("User");
+  if (row.lockedUntil && row.lockedUntil > now) {
+    throw rateLimited(Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000), "wrong passwords");
+  }
+  const checked = await checkCredentials(db, { email: params.email, password: input.currentPassword }, now);
+  if (!checked || checked.id !== userId) throw new ApiError(403, "wrong_password", "The current password is incorrect");
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(and(eq(users.id, userId), eq(users.merchantId, merchantId)));
+    await appendAuditEvents(tx, merchantId, { type: "user", id: userId }, [{ action: "user.password_changed", subjectType: "user", subjectId: userId }]);
+  });
 }

@@ -212,6 +212,18 @@ describe(`cross-tenant isolation (${process.env.TEST_DB})`, () => {
       ["reconciliation", reconciliation.GET, `/api/v1/reports/reconciliation?${range}&format=json`],
       ["vouchers", vouchers.GET, `/api/v1/reports/vouchers?${range}&format=kingdee`],
     ];
+    // Filters and cursors carrying A's values search B's rows only.
+    const aPage = await call(paymentList.GET as unknown as H, { method: "GET", apiKey: a.m.apiKey, path: "/api/v1/payments?limit=1" });
+    expect(aPage.json.nextCursor, "A has two payments: a second page").toBeTruthy();
+    const aOrderPage = await call(orderList.GET as unknown as H, { method: "GET", apiKey: a.m.apiKey, path: "/api/v1/orders?limit=1" });
+    const aFinds = await call(orderList.GET as unknown as H, { method: "GET", apiKey: a.m.apiKey, path: `/api/v1/orders?q=${encodeURIComponent(a.owned.reference)}&${range}` });
+    expect(aFinds.text, "the search itself works: A finds its order").toContain(a.owned.orderId);
+    lists.push(
+      ["orders by A's reference", orderList.GET, `/api/v1/orders?q=${encodeURIComponent(a.owned.reference)}&${range}`],
+      ["orders by A's payer", orderList.GET, `/api/v1/orders?q=${encodeURIComponent("张三贸易")}&${range}`],
+      ["payments after A's cursor", paymentList.GET, `/api/v1/payments?cursor=${encodeURIComponent(aPage.json.nextCursor)}`],
+      ["orders after A's cursor", orderList.GET, `/api/v1/orders?cursor=${encodeURIComponent(aOrderPage.json.nextCursor ?? "")}`],
+    );
     const aIds = [...Object.values(a.owned), a.m.merchantId, "K7700000001"];
     for (const [name, handler, listPath] of lists) {
       const res = await call(handler as H, { method: "GET", apiKey: b.apiKey, path: listPath });

@@ -19,6 +19,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
         <NavLink href="/settings/rules">{s.nav.rules}</NavLink>
         <NavLink href="/settings/webhook">{s.nav.webhook}</NavLink>
         {can(user.role, "manage_team") ? <NavLink href="/settings/team">{t.nav.team}</NavLink> : null}
+        <NavLink href="/settings/account">{s.nav.account}</NavLink>
       </nav>
       {children}
     </div>

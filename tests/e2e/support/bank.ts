@@ -5,9 +5,9 @@ import type { E2eMerchant } from "./merchant";
 const CMB_HEADER =
   "交易日期,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,流程实例号,业务名称,用途,业务参考号,业务摘要,其它摘要,收(付)方分行名,收(付)方名称,收(付)方帐号,收(付)方开户行行号,收(付)方开户行名,收(付)方开户行地址,扩展摘要,票据号,商务支付订单号";
 
-/** One CMB credit line (layout of toCmbCsv in the shared matching dataset), booked now in Beijing time. */
-export function cmbStatement({ serial, amount, payerName, payerAccount, memo }: { serial: string; amount: string; payerName: string; payerAccount: string; memo: string }) {
-  const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString();
+/** One CMB credit line (layout of toCmbCsv in the shared matching dataset), booked now (or at bookedAt) in Beijing time. */
+export function cmbStatement({ serial, amount, payerName, payerAccount, memo, bookedAt = new Date() }: { serial: string; amount: string; payerName: string; payerAccount: string; memo: string; bookedAt?: Date }) {
+  const beijing = new Date(bookedAt.getTime() + 8 * 3600 * 1000).toISOString();
   const date = beijing.slice(0, 10).replace(/-/g, "");
   const line = [date, beijing.slice(11, 19), date, "汇入汇款", "", amount, "100150.00", "汇入", serial, "", "普通汇兑", memo, "", "", "", "", payerName, payerAccount, "", "", "", memo, "", ""];
   return `${CMB_HEADER}\r\n${line.join(",")}\r\n`;

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { focusRing } from "@/components/payments/app-api";
 import { OrderStatusBadge } from "@/components/ui/status-badge";
@@ -7,7 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
-import { ApiError } from "@/lib/http/errors";
+import { orNotFound } from "@/lib/http/page-not-found";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
 import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
@@ -18,12 +17,7 @@ const th = "whitespace-nowrap px-4 py-2.5 font-medium";
 const td = "whitespace-nowrap px-4 py-3 align-middle";
 
 async function load(merchantId: string, reference: string): Promise<OrderFundTrail> {
-  try {
-    return await getOrderFundTrail(await getDb(), merchantId, reference);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) notFound();
-    throw err;
-  }
+  return orNotFound(getOrderFundTrail(await getDb(), merchantId, reference));
 }
 
 // Message keys cannot hold dots (next-intl reads them as nesting), so "order.created" is filed as "order_created".
