@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { decideMatch } from "@/lib/core/matching/engine";
 import type { MatchResult, PaymentFacts } from "@/lib/core/matching/types";
 import type { Db } from "@/lib/db/client";
@@ -162,6 +162,80 @@ async function applyExactChunk(db: Db, pool: CandidatePool, chunk: Payment[], no
   return outcomes;
 }
 
+// Undecided outcomes (suggested, unmatched) are written this many at a time, in one transaction each.
+const UNDECIDED_CHUNK = 200;
+
+/**
+ * Writes the decisions of a chunk of payments that end up suggested or unmatched, set-based in one
+ * transaction: the payments are locked in id order and decided on what the lock shows; a decision
+ * that would now allocate money is left out (the caller applies it alone, with its order locks).
+ * Such decisions touch no order, so nothing else needs locking.
+ */
+async function applyUndecidedChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Date): Promise<Record<string, MatchOutcome>> {
+  const outcomes: Record<string, MatchOutcome> = {};
+  await db.transaction(async (tx) => {
+    const ids = chunk.map((p) => p.id).sort();
+    const locked = await tx.select().from(payments).where(inArray(payments.id, ids)).orderBy(asc(payments.id)).for("update");
+    const writes: { payment: Payment; status: "suggested" | "unmatched"; suggestions: Suggestion[]; explanation: MatchResult["explanation"] }[] = [];
+    const checkedOnly: string[] = [];
+    for (const payment of locked) {
+      if (isDecided(payment)) {
+        outcomes[payment.id] = "already_decided";
+        if (!payment.matchCheckedAt) checkedOnly.push(payment.id);
+        continue;
+      }
+      const facts = paymentFacts(payment, payerKeysOf(payment));
+      const decision = decideMatch(facts, pool.contextFor(facts));
+      if (decision.kind === "match") continue;
+      const suggestions = toStoredSuggestions(decision);
+      const status = decision.kind === "suggest" ? "suggested" : "unmatched";
+      outcomes[payment.id] = outcomeOf(decision);
+      const unchanged =
+        payment.status === status &&
+        JSON.stringify(payment.suggestions) === JSON.stringify(suggestions) &&
+        JSON.stringify(payment.explanation) === JSON.stringify(decision.explanation);
+      if (unchanged) {
+        if (!payment.matchCheckedAt) checkedOnly.push(payment.id);
+      } else {
+        writes.push({ payment, status, suggestions, explanation: decision.explanation });
+      }
+    }
+    if (checkedOnly.length) await tx.update(payments).set({ matchCheckedAt: now }).where(inArray(payments.id, checkedOnly));
+    if (writes.length === 0) return;
+    const json = JSON.stringify(writes.map((w) => ({ id: w.payment.id, status: w.status, suggestions: w.suggestions, explanation: w.explanation })));
+    await tx.execute(sql`
+      update ${payments} set status = x.status::payment_status, suggestions = x.suggestions, explanation = x.explanation,
+        match_method = null, confidence = null, match_checked_at = ${now.toISOString()}::timestamptz
+      from json_to_recordset(${json}::json) as x(id uuid, status text, suggestions jsonb, explanation jsonb)
+      where ${payments.id} = x.id`);
+    await appendAuditEvents(
+      tx,
+      writes[0].payment.merchantId,
+      SYSTEM,
+      writes.map((w) => ({
+        action: w.status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
+        subjectType: "payment",
+        subjectId: w.payment.id,
+        before: { status: w.payment.status },
+        after: { status: w.status, references: w.suggestions.map((s) => s.references), explanation: w.explanation.en },
+      })),
+    );
+  });
+  return outcomes;
+}
+
+/** Decides the non-exact payments of a batch: undecided outcomes chunk by chunk, matches one by one. */
+async function decideRest(db: Db, pool: CandidatePool, list: Payment[], now: Date, outcomes: Record<string, MatchOutcome>) {
+  for (let i = 0; i < list.length; i += UNDECIDED_CHUNK) {
+    const chunk = list.slice(i, i + UNDECIDED_CHUNK);
+    const done = await applyUndecidedChunk(db, pool, chunk, now).catch((err: unknown) => {
+      logger.warn({ err, payments: chunk.length }, "undecided chunk failed; deciding its payments one by one");
+      return {} as Record<string, MatchOutcome>;
+    });
+    for (const p of chunk) outcomes[p.id] = done[p.id] ?? (await decideAndApply(db, pool, p.id, now));
+  }
+}
+
 /**
  * Matches a batch of recorded payments (a whole imported statement): candidates for all of them
  * are read in a few set-based queries, exact reference matches are applied first (they are certain
@@ -213,14 +287,11 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
       });
       for (const p of chunk) result.outcomes[p.id] = done[p.id] ?? (await decideAndApply(db, pool, p.id, now));
     }
-    for (const p of rest) result.outcomes[p.id] = await decideAndApply(db, pool, p.id, now);
+    await decideRest(db, pool, rest, now, result.outcomes);
     // Later matches in the batch change what earlier undecided payments see (an order paid, a twin
     // settled): one more look makes the stored suggestions those a re-run would make.
-    for (const p of rest) {
-      if (result.outcomes[p.id] === "suggested" || result.outcomes[p.id] === "unmatched") {
-        result.outcomes[p.id] = await decideAndApply(db, pool, p.id, now);
-      }
-    }
+    const undecided = rest.filter((p) => result.outcomes[p.id] === "suggested" || result.outcomes[p.id] === "unmatched");
+    await decideRest(db, pool, undecided, now, result.outcomes);
   }
   for (const outcome of Object.values(result.outcomes)) {
     if (outcome === "matched") result.matched++;
