@@ -15,6 +15,10 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   signupRateLimitPerHour: number;
   databasePoolMax: number;
+  /** LDXP_BENCH_ROUTES=1 turns on /api/bench/* (benchmark baselines only; never set in production). */
+  benchRoutes: boolean;
+  /** The Alipay public key (PEM, or base64 of it) the verify-only bench route checks signatures against. */
+  benchAlipayPublicKey: string | null;
 }
 
 const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
@@ -35,6 +39,13 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return value && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+// A PEM spans lines, which env files and shells mangle; accept it base64-encoded as well.
+function decodePem(value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  return v.startsWith("-----BEGIN") ? v : atob(v);
+}
+
 /** Reads the configuration from the environment each call (tests switch databases between files). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
@@ -53,5 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiRateLimitPerMinute: positiveInt(env.API_RATE_LIMIT_PER_MINUTE, 600),
     signupRateLimitPerHour: positiveInt(env.SIGNUP_RATE_LIMIT_PER_HOUR, 20),
     databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10),
+    benchRoutes: env.LDXP_BENCH_ROUTES === "1",
+    benchAlipayPublicKey: decodePem(env.LDXP_BENCH_ALIPAY_PUBLIC_KEY),
   };
 }

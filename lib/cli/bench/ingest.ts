@@ -1,0 +1,238 @@
+// `npx tsx lib/cli/bench/ingest.ts [--mode ingest|latency|pglite] [--orders N] [--smoke]`: webhook ingest at `next start`.
+// ingest: N distinct signed Alipay + WeChat Pay v3 notifications for N distinct orders, fired by autocannon
+//   (50 connections) at /api/webhooks/{channel}/{accountId}; baselines in the same run on the same machine:
+//   the verify-only Next.js route /api/bench/verify (LDXP_BENCH_ROUTES=1) and a bare node:http server running
+//   the same verifier. Afterwards SQL checks every order is paid exactly once. A missed goal reruns a slice
+//   under `node --cpu-prof` and records the hottest frames.
+// latency: notify → `paid` read back through GET /api/v1/orders/{reference}, for a sample sent one by one
+//   while a lower constant load runs; baseline: the same notifies' own acknowledgement time.
+// pglite: ingest on embedded PGlite (no DATABASE_URL, a temp LDXP_DATA_DIR), smaller N.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { closeDb, getDb } from "@/lib/db/client";
+import { freshDatabase, round, summarise, writeResult, RESULTS_DIR, type BenchResult, type Goal } from "./common";
+import {
+  createBenchMerchant,
+  createBenchOrders,
+  fire,
+  freePort,
+  largestProfile,
+  startNext,
+  startServer,
+  topFrames,
+  verifyPaidOnce,
+  type BenchMerchant,
+  type LoadResult,
+} from "./harness";
+import { alipayNotifyRequest, mixedNotifications, type BenchOrder, type NotifyRequest } from "./notifications";
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: "string", default: "ingest" },
+    orders: { type: "string" },
+    connections: { type: "string", default: "50" },
+    duration: { type: "string" },
+    smoke: { type: "boolean", default: false },
+  },
+});
+const mode = values.mode as "ingest" | "latency" | "pglite";
+if (!["ingest", "latency", "pglite"].includes(mode)) throw new Error("--mode: ingest, latency or pglite");
+const smoke = values.smoke!;
+const n = Number(values.orders ?? (smoke ? 200 : mode === "pglite" ? 3000 : 20_000));
+const connections = Number(values.connections);
+const baselineSeconds = Number(values.duration ?? (smoke ? 2 : 10));
+const started = Date.now();
+const logDir = path.join(RESULTS_DIR, "logs");
+
+function assertClean(label: string, r: LoadResult) {
+  if (r.non2xx || r.errors) throw new Error(`${label}: ${r.non2xx} non-2xx answers, ${r.errors} errors/timeouts`);
+}
+
+async function setup(): Promise<{ merchant: BenchMerchant; load: BenchOrder[]; warm: BenchOrder[]; sample: BenchOrder[]; profiled: BenchOrder[] }> {
+  const db = await getDb();
+  const merchant = await createBenchMerchant(db);
+  const warmN = smoke ? 20 : 200;
+  const sampleN = mode === "latency" ? (smoke ? 20 : 300) : 0;
+  const profiledN = mode === "ingest" && !smoke ? Math.min(n, 5000) : 0;
+  const all = await createBenchOrders(db, merchant.merchantId, n + warmN + sampleN + profiledN);
+  await closeDb();
+  return {
+    merchant,
+    warm: all.slice(0, warmN),
+    load: all.slice(warmN, warmN + n),
+    sample: all.slice(warmN + n, warmN + n + sampleN),
+    profiled: all.slice(warmN + n + sampleN),
+  };
+}
+
+/** One notify, then GET the order until it reads `paid`: both times from the moment the notify left. */
+async function notifyToPaid(url: string, apiKey: string, request: NotifyRequest) {
+  const t0 = performance.now();
+  const res = await fetch(`${url}${request.path}`, { method: "POST", headers: request.headers, body: request.body });
+  await res.text();
+  if (!res.ok) throw new Error(`notify ${request.reference}: ${res.status}`);
+  const ackMs = performance.now() - t0;
+  for (;;) {
+    const order = await fetch(`${url}/api/v1/orders/${request.reference}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const body = (await order.json()) as { status?: string };
+    if (body.status === "paid") return { ackMs, paidMs: performance.now() - t0 };
+    if (performance.now() - t0 > 30_000) throw new Error(`order ${request.reference} not paid after 30 s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function main() {
+  const env: Record<string, string> = { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? crypto.randomBytes(32).toString("hex") };
+  let dataDir: string | null = null;
+  if (mode === "pglite") {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ldxp-bench-pglite-"));
+    env.LDXP_DATA_DIR = dataDir;
+    delete process.env.DATABASE_URL;
+    env.DATABASE_URL = "";
+  } else {
+    env.DATABASE_URL = await freshDatabase(`ldxp_bench_${mode}${smoke ? "_smoke" : ""}`);
+  }
+  Object.assign(process.env, env);
+  process.env.LOG_LEVEL ??= "silent";
+  const t0 = performance.now();
+  const { merchant, load, warm, sample, profiled } = await setup();
+  const setupS = round((performance.now() - t0) / 1000, 1);
+  console.log(`${mode}: ${load.length} orders + merchant set up in ${setupS} s`);
+  env.LDXP_BENCH_ALIPAY_PUBLIC_KEY = Buffer.from(merchant.alipay.publicKeyPem).toString("base64");
+
+  // Same bodies for both verify-only baselines: Alipay notifies (their verify is the one on the hot path).
+  const verifyBodies = load.slice(0, Math.min(load.length, 2000)).map((o) => alipayNotifyRequest(merchant.alipay, o, "/api/bench/verify"));
+  const figures: BenchResult["figures"] = { orders: load.length, connections, setupSeconds: setupS };
+  const ratios: BenchResult["ratios"] = {};
+  const goals: Goal[] = [];
+  const explanation: string[] = [];
+  let profile: BenchResult["profile"];
+
+  let bare: LoadResult | null = null;
+  if (mode !== "latency") {
+    const port = await freePort();
+    const server = await startServer(process.execPath, ["--import", "tsx", "lib/cli/bench/verify-server.ts", String(port)], env, port, "/", path.join(logDir, `${mode}-bare.log`));
+    try {
+      await fire(server.url, verifyBodies, { connections, duration: 1 });
+      bare = await fire(server.url, verifyBodies, { connections, duration: baselineSeconds });
+      assertClean("bare verify", bare);
+    } finally {
+      await server.stop();
+    }
+    console.log(`bare node verify-only: ${bare.reqPerSec} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
+  }
+
+  const port = await freePort();
+  const next = await startNext(port, env, path.join(logDir, `${mode}-next.log`));
+  try {
+    await fire(next.url, mixedNotifications(merchant.alipay, merchant.wechatpay, warm), { connections: Math.min(connections, warm.length) });
+    if (mode !== "latency") {
+      await fire(next.url, verifyBodies, { connections, duration: 1 });
+      const route = await fire(next.url, verifyBodies, { connections, duration: baselineSeconds });
+      assertClean("verify-only route", route);
+      console.log(`next verify-only route: ${route.reqPerSec} req/s, p50 ${route.p50} ms, p99 ${route.p99} ms`);
+      // WeChat Pay rejects timestamps older than 5 minutes: sign right before firing.
+      const ours = await fire(next.url, mixedNotifications(merchant.alipay, merchant.wechatpay, load), { connections });
+      assertClean("ingest", ours);
+      console.log(`ingest: ${ours.reqPerSec} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms over ${ours.requests} notifies`);
+      Object.assign(figures, {
+        "ingest req/s": ours.reqPerSec,
+        "ingest p50 ms": ours.p50,
+        "ingest p99 ms": ours.p99,
+        "ingest seconds": ours.seconds,
+        "verify-only route req/s": route.reqPerSec,
+        "verify-only route p50 ms": route.p50,
+        "verify-only route p99 ms": route.p99,
+        "bare node verify req/s": bare!.reqPerSec,
+        "bare node verify p50 ms": bare!.p50,
+        "bare node verify p99 ms": bare!.p99,
+      });
+      ratios["ingest / verify-only route"] = round(ours.reqPerSec / route.reqPerSec, 2);
+      ratios["ingest / bare node verify"] = round(ours.reqPerSec / bare!.reqPerSec, 3);
+      ratios["verify-only route / bare node verify"] = round(route.reqPerSec / bare!.reqPerSec, 3);
+      if (mode === "ingest") {
+        goals.push({ name: "throughput", target: "≥ 70 % of the verify-only route", actual: `${Math.round(ratios["ingest / verify-only route"] * 100)} %`, met: ratios["ingest / verify-only route"] >= 0.7 });
+        goals.push({ name: "latency", target: "p99 < 100 ms", actual: `p99 ${ours.p99} ms`, met: ours.p99 < 100 });
+      } else {
+        goals.push({ name: "PGlite throughput (informational)", target: "report only", actual: `${ours.reqPerSec} req/s, p99 ${ours.p99} ms`, met: true });
+      }
+    } else {
+      // A constant background load at a fifth of the connections, and the timed sample on top of it.
+      const loadRun = fire(next.url, mixedNotifications(merchant.alipay, merchant.wechatpay, load), { connections: Math.max(1, Math.round(connections / 5)) });
+      const timings: { ackMs: number; paidMs: number }[] = [];
+      const requests = mixedNotifications(merchant.alipay, merchant.wechatpay, sample);
+      for (let i = 0; i < requests.length; i += 4) {
+        timings.push(...(await Promise.all(requests.slice(i, i + 4).map((r) => notifyToPaid(next.url, merchant.apiKey, r)))));
+      }
+      const background = await loadRun;
+      assertClean("background load", background);
+      const paid = summarise(timings.map((t) => t.paidMs));
+      const ack = summarise(timings.map((t) => t.ackMs));
+      console.log(`notify→paid: p50 ${paid.p50} ms, p99 ${paid.p99} ms (ack p50 ${ack.p50}, p99 ${ack.p99}) under ${background.reqPerSec} req/s`);
+      Object.assign(figures, {
+        samples: paid.n,
+        "notify→paid p50 ms": paid.p50,
+        "notify→paid p99 ms": paid.p99,
+        "notify→paid max ms": paid.max,
+        "notify ack p50 ms": ack.p50,
+        "notify ack p99 ms": ack.p99,
+        "background load req/s": background.reqPerSec,
+        "background load connections": Math.max(1, Math.round(connections / 5)),
+      });
+      ratios["notify→paid p99 / notify ack p99"] = round(paid.p99 / ack.p99, 2);
+      goals.push({ name: "notify → paid", target: "p99 < 1 s", actual: `p99 ${paid.p99} ms`, met: paid.p99 < 1000 });
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } finally {
+    await next.stop();
+  }
+
+  if (goals.some((g) => !g.met) && profiled.length) {
+    // The unprofiled figures above stand; this slice only shows where the time goes.
+    const profDir = fs.mkdtempSync(path.join(os.tmpdir(), "ldxp-bench-prof-"));
+    const profPort = await freePort();
+    const profNext = await startNext(profPort, { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` }, path.join(logDir, `${mode}-next-profiled.log`));
+    try {
+      await fire(profNext.url, mixedNotifications(merchant.alipay, merchant.wechatpay, profiled), { connections });
+    } finally {
+      await profNext.stop();
+    }
+    const file = largestProfile(profDir);
+    if (file) {
+      const kept = path.join(RESULTS_DIR, `${mode}-next.cpuprofile`);
+      fs.copyFileSync(file, kept);
+      profile = { file: path.relative(process.cwd(), kept), topFrames: topFrames(file) };
+      explanation.push(`CPU profile of next start over ${profiled.length} notifies (${profile.file}); hottest self-time frames: ${profile.topFrames.slice(0, 6).map((f) => `${f.frame} ${f.selfPct} %`).join("; ")}.`);
+    }
+  }
+
+  if (mode !== "latency") {
+    const db = await getDb();
+    const check = await verifyPaidOnce(db, merchant.merchantId, [...warm, ...load, ...profiled].map((o) => o.reference));
+    await closeDb();
+    Object.assign(figures, { "orders paid": check.paid, "orders paid exactly once": check.paidExactlyOnce, allocations: check.allocations });
+    goals.push({ name: "every order paid exactly once", target: `${check.orders}`, actual: `${check.paidExactlyOnce}`, met: check.paidExactlyOnce === check.orders && check.allocations === check.orders });
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const titles = { ingest: "Webhook ingest (PostgreSQL)", latency: "Notify → paid latency (PostgreSQL)", pglite: "Webhook ingest on embedded PGlite" };
+  const file = writeResult({
+    name: mode,
+    title: titles[mode],
+    command: `npm run bench:${mode}${smoke ? " -- --smoke" : ""}`,
+    smoke,
+    startedAt: new Date(started).toISOString(),
+    seconds: round((Date.now() - started) / 1000, 1),
+    figures,
+    ratios,
+    goals,
+    ...(explanation.length ? { explanation } : {}),
+    ...(profile ? { profile } : {}),
+  });
+  console.log(`→ ${file}`);
+}
+
+await main();
