@@ -11,6 +11,7 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     amount?: number;
+    overallRate?: number;
     timeout?: number;
     requests?: { setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams }[];
   }
@@ -28,6 +29,6 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options, callback: (err: Error | null, result: Result) => void): { stop(): void };
   export default autocannon;
 }

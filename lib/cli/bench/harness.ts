@@ -176,35 +176,48 @@ export interface LoadResult {
 
 /**
  * Fires `requests` (each sent once, in order, across `connections`) or, with `duration`, cycles them for that
- * many seconds. Distinct bodies go through setupRequest: autocannon's static `requests` would resend the same ones.
+ * many seconds; `rate` caps the overall requests/s, and `until` stops the run early when it settles.
+ * Distinct bodies go through setupRequest: autocannon's static `requests` would resend the same ones.
  */
-export async function fire(url: string, requests: NotifyRequest[], opts: { connections: number; duration?: number }): Promise<LoadResult> {
+export function fire(
+  url: string,
+  requests: NotifyRequest[],
+  opts: { connections: number; duration?: number; rate?: number; until?: Promise<unknown> },
+): Promise<LoadResult> {
   let next = 0;
-  const result = await autocannon({
-    url,
-    connections: opts.connections,
-    ...(opts.duration ? { duration: opts.duration } : { amount: requests.length }),
-    timeout: 30,
-    requests: [
+  return new Promise((resolve, reject) => {
+    const tracker = autocannon(
       {
-        setupRequest: (req) => {
-          const r = requests[next++ % requests.length];
-          return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
-        },
+        url,
+        connections: opts.connections,
+        ...(opts.duration ? { duration: opts.duration } : { amount: requests.length }),
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
+        timeout: 30,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const r = requests[next++ % requests.length];
+              return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+            },
+          },
+        ],
       },
-    ],
+      (err, result) => {
+        if (err) return reject(err);
+        const total = result.requests.total;
+        resolve({
+          requests: total,
+          seconds: round(result.duration, 2),
+          reqPerSec: round(total / result.duration, 0),
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+        });
+      },
+    );
+    opts.until?.finally(() => tracker.stop());
   });
-  const total = result.requests.total;
-  const seconds = result.duration;
-  return {
-    requests: total,
-    seconds: round(seconds, 2),
-    reqPerSec: round(total / seconds, 0),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
 }
 
 /** Self time per frame of a V8 .cpuprofile, hottest first. */
