@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { closeDb, getDb } from "@/lib/db/client";
 import { freshDatabase, round, summarise, writeResult, RESULTS_DIR, type BenchResult, type Goal } from "./common";
 import {
@@ -86,6 +87,51 @@ async function notifyToPaid(url: string, apiKey: string, request: NotifyRequest)
   }
 }
 
+/** The database's commit and row-write counters, to put a per-notify cost on the server's waits. */
+async function dbCounters(url: string | undefined) {
+  if (!url) return null;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Backends flush their statistics about once a second when idle.
+    await new Promise((r) => setTimeout(r, 1500));
+    const { rows } = await client.query<{ commits: string; written: string }>(
+      "select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written from pg_stat_database where datname = current_database()",
+    );
+    return { commits: Number(rows[0].commits), written: Number(rows[0].written) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Samples pg_stat_activity every 200 ms until `done` settles: of the app's backends inside a transaction, the share
+ * waiting on a lock, which a CPU profile cannot show (it reads as idle).
+ */
+async function sampleLockWaits(url: string | undefined, done: Promise<unknown>) {
+  if (!url) return null;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let finished = false;
+  void done.finally(() => (finished = true));
+  let busy = 0;
+  let waiting = 0;
+  try {
+    while (!finished) {
+      const { rows } = await client.query<{ busy: string; waiting: string }>(
+        `select count(*) filter (where state <> 'idle') as busy, count(*) filter (where wait_event_type = 'Lock') as waiting
+         from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      busy += Number(rows[0].busy);
+      waiting += Number(rows[0].waiting);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await client.end();
+  }
+  return busy ? round((100 * waiting) / busy, 0) : 0;
+}
+
 async function main() {
   const env: Record<string, string> = { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? crypto.randomBytes(32).toString("hex") };
   let dataDir: string | null = null;
@@ -137,8 +183,18 @@ async function main() {
       assertClean("verify-only route", route);
       console.log(`next verify-only route: ${route.reqPerSec} req/s, p50 ${route.p50} ms, p99 ${route.p99} ms`);
       // WeChat Pay rejects timestamps older than 5 minutes: sign right before firing.
-      const ours = await fire(next.url, mixedNotifications(merchant.alipay, merchant.wechatpay, load), { connections });
+      const before = await dbCounters(env.DATABASE_URL);
+      const oursRun = fire(next.url, mixedNotifications(merchant.alipay, merchant.wechatpay, load), { connections });
+      const lockWaitPct = await sampleLockWaits(env.DATABASE_URL, oursRun);
+      const ours = await oursRun;
       assertClean("ingest", ours);
+      if (lockWaitPct !== null) figures["busy database backends waiting on a lock, %"] = lockWaitPct;
+      const after = await dbCounters(env.DATABASE_URL);
+      if (before && after) {
+        // Upper bounds: the counters include the health probe and the benchmark's own connection.
+        figures["database commits per notify"] = round((after.commits - before.commits) / load.length, 1);
+        figures["rows written per notify"] = round((after.written - before.written) / load.length, 1);
+      }
       console.log(`ingest: ${ours.reqPerSec} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms over ${ours.requests} notifies`);
       Object.assign(figures, {
         "ingest req/s": ours.reqPerSec,
@@ -159,7 +215,10 @@ async function main() {
         goals.push({ name: "throughput", target: "≥ 70 % of the verify-only route", actual: `${Math.round(ratios["ingest / verify-only route"] * 100)} %`, met: ratios["ingest / verify-only route"] >= 0.7 });
         goals.push({ name: "latency", target: "p99 < 100 ms", actual: `p99 ${ours.p99} ms`, met: ours.p99 < 100 });
       } else {
-        goals.push({ name: "PGlite throughput (informational)", target: "report only", actual: `${ours.reqPerSec} req/s, p99 ${ours.p99} ms`, met: true });
+        // No goal of its own: the figure tells users where the embedded database stops being enough.
+        explanation.push(
+          `Embedded PGlite sustained ${ours.reqPerSec} notifies/s (p99 ${ours.p99} ms) here, ${Math.round(ratios["ingest / verify-only route"] * 100)} % of the verify-only route. Switch to PostgreSQL/Neon before peak notify rates approach that figure (about ${Math.round((ours.reqPerSec * 3600) / 1000)}k notifies an hour), or whenever more than one app instance must share the data.`,
+        );
       }
     } else {
       // A constant background load well under capacity (--rate, default 10 notifies/s), the timed sample on top of it.
@@ -201,7 +260,8 @@ async function main() {
     // The unprofiled figures above stand; this slice only shows where the time goes.
     const profDir = fs.mkdtempSync(path.join(os.tmpdir(), "ldxp-bench-prof-"));
     const profPort = await freePort();
-    const profNext = await startNext(profPort, { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` }, path.join(logDir, `${mode}-next-profiled.log`));
+    // --cpu-prof is refused in NODE_OPTIONS; next start serves in its own process, which writes the profile on exit.
+    const profNext = await startNext(profPort, env, path.join(logDir, `${mode}-next-profiled.log`), ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
     try {
       await fire(profNext.url, mixedNotifications(merchant.alipay, merchant.wechatpay, profiled), { connections });
     } finally {
@@ -213,6 +273,12 @@ async function main() {
       fs.copyFileSync(file, kept);
       profile = { file: path.relative(process.cwd(), kept), topFrames: topFrames(file) };
       explanation.push(`CPU profile of next start over ${profiled.length} notifies (${profile.file}); hottest self-time frames: ${profile.topFrames.slice(0, 6).map((f) => `${f.frame} ${f.selfPct} %`).join("; ")}.`);
+      const idle = profile.topFrames.find((f) => f.frame.startsWith("(idle)"))?.selfPct ?? 0;
+      if (idle >= 25) {
+        explanation.push(
+          `The server process sat idle ${idle} % of the profiled time while 50 requests were outstanding: it waits on the database, not on Next.js or signature checks (crypto frames are a few %). ${figures["busy database backends waiting on a lock, %"] !== undefined ? `Sampling pg_stat_activity during the run, ${figures["busy database backends waiting on a lock, %"]} % of the app's busy database backends were waiting on a lock. ` : ""}Every notify for an account serialises twice in lib/services/receive-notification.ts: its transaction updates channel_accounts.last_notified_at (a row lock on the one account row, held to commit), and appendAuditEvents locks the merchant row for the hash chain (held to commit); in-process matching (dispatchPaymentRecorded) then runs before the reply and appends its own audit events. So one merchant's notifies commit one at a time, each a chain of sequential round trips (event insert, account update, payment insert, audit append${figures["database commits per notify"] !== undefined ? `; ${figures["database commits per notify"]} commits and ${figures["rows written per notify"]} row writes per notify` : ""}), through a pool of DATABASE_POOL_MAX=10 connections. Plan: move last_notified_at out of the transaction (a throttled update after commit), keep the merchant lock for the final audit statement only (append in one statement right before commit), run matching after the reply (queue), then measure again.`,
+        );
+      }
     }
   }
 
