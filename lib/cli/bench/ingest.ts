@@ -153,7 +153,7 @@ async function main() {
 
   // Same bodies for both verify-only baselines: Alipay notifies (their verify is the one on the hot path).
   const verifyBodies = load.slice(0, Math.min(load.length, 2000)).map((o) => alipayNotifyRequest(merchant.alipay, o, "/api/bench/verify"));
-  const figures: BenchResult["figures"] = { orders: load.length, connections, setupSeconds: setupS };
+  const figures: BenchResult["figures"] = mode === "latency" ? { "background orders": load.length, setupSeconds: setupS } : { orders: load.length, connections, setupSeconds: setupS };
   const ratios: BenchResult["ratios"] = {};
   const goals: Goal[] = [];
   const explanation: string[] = [];
@@ -251,6 +251,12 @@ async function main() {
       });
       ratios["notify→paid p99 / notify ack p99"] = round(paid.p99 / ack.p99, 2);
       goals.push({ name: "notify → paid", target: "p99 < 1 s", actual: `p99 ${paid.p99} ms`, met: paid.p99 < 1000 });
+      if (paid.p99 >= 1000) {
+        // Matching runs in-process before the reply (embedded jobs), so `paid` is readable right after the ack.
+        explanation.push(
+          `The order reads paid ${round(paid.p50 - ack.p50, 0)} ms (p50) after the notify's own acknowledgement: the time is in the ack, whose tail (p99 ${ack.p99} ms) is the same per-account and per-merchant lock queue as the ingest benchmark's (see there). Fixing ingest's serialisation fixes this tail.`,
+        );
+      }
     }
   } finally {
     await next.stop();
