@@ -255,7 +255,7 @@ async function main() {
   const file = writeResult({
     name: "board",
     title: `Board and payments list at ${n.toLocaleString("en")} payments (PostgreSQL)`,
-    command: `npm run bench:board${smoke ? " -- --smoke" : ""}`,
+    command: `npx tsx lib/cli/bench/board.ts ${process.argv.slice(2).join(" ")}`.trim(),
     smoke,
     startedAt: new Date(started).toISOString(),
     seconds: round((Date.now() - started) / 1000, 1),

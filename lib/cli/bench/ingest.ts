@@ -301,7 +301,7 @@ async function main() {
   const file = writeResult({
     name: mode,
     title: titles[mode],
-    command: `npm run bench:${mode}${smoke ? " -- --smoke" : ""}`,
+    command: `npx tsx lib/cli/bench/ingest.ts ${process.argv.slice(2).join(" ")}`,
     smoke,
     startedAt: new Date(started).toISOString(),
     seconds: round((Date.now() - started) / 1000, 1),
