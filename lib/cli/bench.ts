@@ -1,7 +1,7 @@
 // `npm run bench [-- --only ingest,latency,board,pglite,bulk,report] [--smoke] [--write-only]`: runs each benchmark as
 // its own process on the local PostgreSQL (each creates its own fresh database), collects bench-results/*.json and
 // writes BENCHMARKS.md (a smoke run writes bench-results/smoke/BENCHMARKS.md and never touches the real one).
-// --write-only regenerates the markdown from the result files already there.
+// --write-only regenerates the markdown from the result files already there; --note adds a line about the run.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     smoke: { type: "boolean", default: false },
     "write-only": { type: "boolean", default: false },
+    /** Run conditions worth stating next to the figures (repeatable). */
+    note: { type: "string", multiple: true },
   },
 });
 const smoke = values.smoke!;
@@ -87,6 +89,7 @@ async function main() {
   const facts = { ...machine(), postgres: await postgresVersion(), loadAverage };
   const notes = [
     ...(smoke ? ["Smoke run: tiny sizes to prove the pipeline; the figures mean nothing."] : []),
+    ...(values.note ?? []),
     "The verify-only route baseline is app/api/bench/verify, which answers 404 unless LDXP_BENCH_ROUTES=1 (set only by the benchmark).",
   ];
   const file = smoke ? path.join(dir, "BENCHMARKS.md") : path.resolve(/*turbopackIgnore: true*/ process.cwd(), "BENCHMARKS.md");
