@@ -144,3 +144,27 @@ describe("BENCHMARKS.md", () => {
     expect(report.goals.map((g) => g.met)).toEqual([true, false]);
   });
 });
+
+describe("verify-only bench route", () => {
+  it("is a 404 unless LDXP_BENCH_ROUTES=1, then verifies like the webhook", async () => {
+    const { POST } = await import("@/app/api/bench/verify/route");
+    const r = alipayNotifyRequest(alipay, orders[0], "/api/bench/verify");
+    const post = (body: string) =>
+      POST(new Request(`http://127.0.0.1${r.path}`, { method: "POST", headers: r.headers, body }), {} as never);
+    const saved = { routes: process.env.LDXP_BENCH_ROUTES, key: process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY };
+    try {
+      delete process.env.LDXP_BENCH_ROUTES;
+      process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY = Buffer.from(ali.publicKeyPem).toString("base64");
+      expect((await post(r.body)).status).toBe(404);
+      process.env.LDXP_BENCH_ROUTES = "1";
+      const ok = await post(r.body);
+      expect([ok.status, await ok.text()]).toEqual([200, "success"]);
+      expect((await post(r.body.replace("TRADE_SUCCESS", "TRADE_CLOSED"))).status).toBe(401);
+    } finally {
+      if (saved.routes === undefined) delete process.env.LDXP_BENCH_ROUTES;
+      else process.env.LDXP_BENCH_ROUTES = saved.routes;
+      if (saved.key === undefined) delete process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY;
+      else process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY = saved.key;
+    }
+  });
+});
