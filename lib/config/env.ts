@@ -19,6 +19,10 @@ export interface AppConfig {
   reportsDir: string;
   /** A report over more payments than this is built as a background job instead of streamed at once. */
   reportAsyncThreshold: number;
+  /** LDXP_BENCH_ROUTES=1 turns on /api/bench/* (benchmark baselines only; never set in production). */
+  benchRoutes: boolean;
+  /** The Alipay public key (PEM, or base64 of it) the verify-only bench route checks signatures against. */
+  benchAlipayPublicKey: string | null;
 }
 
 const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
@@ -37,6 +41,13 @@ function pickDriver(url: string | null, explicit: string | undefined): AppConfig
 function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return value && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+// A PEM spans lines, which env files and shells mangle; accept it base64-encoded as well.
+function decodePem(value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  return v.startsWith("-----BEGIN") ? v : atob(v);
 }
 
 /** Reads the configuration from the environment each call (tests switch databases between files). */
@@ -59,5 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10),
     reportsDir: env.LDXP_REPORTS_DIR?.trim() || path.join(dataDir, "reports"),
     reportAsyncThreshold: positiveInt(env.LDXP_REPORT_ASYNC_THRESHOLD, 50_000),
+    benchRoutes: env.LDXP_BENCH_ROUTES === "1",
+    benchAlipayPublicKey: decodePem(env.LDXP_BENCH_ALIPAY_PUBLIC_KEY),
   };
 }

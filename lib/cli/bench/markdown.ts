@@ -1,0 +1,129 @@
+// BENCHMARKS.md from the result files: machine, commands, raw figures, baselines, ratios, goals and, for a
+// missed goal, the explanation the benchmark derived from its profile or query plans.
+import type { BenchResult, Goal } from "./common";
+
+export interface MachineFacts {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  postgres: string;
+  /** 1/5/15-minute load averages when the run began: the machine is shared, so absolute figures are noisy. */
+  loadAverage: number[];
+}
+
+/** bench-bulk.ts's own --json shape. */
+export interface BulkJson {
+  driver: string;
+  results: { lines: number; fileMb: number; oursS: number; baselineS: number; ratio: number; linesPerS: number }[];
+}
+
+/** Folds bench-bulk's rows into a result, with the issue's goals checked at the largest size. */
+export function bulkResult(raw: BulkJson, command: string): BenchResult {
+  const rows = [...raw.results].sort((a, b) => a.lines - b.lines);
+  const figures: BenchResult["figures"] = {};
+  const ratios: BenchResult["ratios"] = {};
+  for (const r of rows) {
+    figures[`${r.lines} lines: ours s`] = r.oursS;
+    figures[`${r.lines} lines: COPY baseline s`] = r.baselineS;
+    figures[`${r.lines} lines: lines/s`] = r.linesPerS;
+    ratios[`${r.lines} lines: ours / baseline`] = r.ratio;
+  }
+  const goals: Goal[] = [];
+  const last = rows[rows.length - 1];
+  const first = rows[0];
+  if (last) {
+    goals.push({ name: `time at ${last.lines} lines`, target: "≤ 20 s (at 1,000,000)", actual: `${last.oursS} s`, met: last.oursS <= 20 });
+    goals.push({ name: `ratio at ${last.lines} lines`, target: "≤ 1.5× the baseline", actual: `${last.ratio}×`, met: last.ratio <= 1.5 });
+  }
+  if (first && last && first !== last) {
+    const growth = last.oursS / last.lines / (first.oursS / first.lines);
+    goals.push({ name: "linear growth", target: "time per line at the largest size ≤ 1.5× the smallest's", actual: `${growth.toFixed(2)}×`, met: growth <= 1.5 });
+    ratios["time per line, largest / smallest"] = Number(growth.toFixed(2));
+  }
+  return { name: "bulk", title: "Bulk statement matching (PostgreSQL)", command, smoke: false, startedAt: "", seconds: 0, figures, ratios, goals };
+}
+
+/** bench-report.ts prints its figures; they become report.json here, with the issue's goals. */
+export function reportResult(stdout: string, command: string, smoke = false): BenchResult {
+  const time = /xlsx: .* in ([\d.]+) s/.exec(stdout);
+  const rss = /rss: (\d+) MB before, peak (\d+) MB/.exec(stdout);
+  const seeded = /seeded (\d+) payments/.exec(stdout);
+  if (!time || !rss) throw new Error("bench-report: figures not found in its output");
+  const seconds = Number(time[1]);
+  const peak = Number(rss[2]);
+  return {
+    name: "report",
+    title: `Reconciliation XLSX of ${seeded?.[1] ?? "?"} payments`,
+    command,
+    smoke,
+    startedAt: new Date().toISOString(),
+    seconds,
+    figures: { payments: Number(seeded?.[1] ?? 0), "xlsx seconds": seconds, "rss before MB": Number(rss[1]), "peak rss MB": peak },
+    ratios: {},
+    goals: [
+      { name: "time", target: "≤ 30 s", actual: `${seconds} s`, met: seconds <= 30 },
+      { name: "peak memory", target: "< 512 MB", actual: `${peak} MB`, met: peak < 512 },
+    ],
+  };
+}
+
+export const SECTIONS: { name: string; title: string; command: string }[] = [
+  { name: "ingest", title: "1. Webhook ingest", command: "npm run bench:ingest" },
+  { name: "latency", title: "2. Notify → paid", command: "npm run bench:latency" },
+  { name: "bulk", title: "3. Bulk statement matching", command: "npm run bench:bulk -- --json bench-results/bulk.json" },
+  { name: "board", title: "4. Board and lists at 1M payments", command: "npm run bench:board" },
+  { name: "report", title: "5. Report: a 1M-payment month to XLSX", command: "npm run bench:report" },
+  { name: "pglite", title: "6. PGlite default", command: "npm run bench:pglite" },
+];
+
+const cell = (v: unknown) => String(v).replace(/\|/g, "\\|");
+
+function table(head: string[], rows: unknown[][]): string {
+  return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+}
+
+function section(title: string, command: string, r: BenchResult | undefined): string {
+  if (!r) return `## ${title}\n\nNot measured in this run. Command: \`${command}\`.\n`;
+  const out = [`## ${title}`, "", `${r.title}. Command: \`${r.command}\`${r.startedAt ? `; started ${r.startedAt}, ${r.seconds} s` : ""}.`, ""];
+  out.push(table(["figure", "value"], Object.entries(r.figures)), "");
+  if (Object.keys(r.ratios).length) out.push("Ratios (ours over the baseline measured in the same run):", "", table(["ratio", "value"], Object.entries(r.ratios)), "");
+  if (r.goals.length) out.push(table(["goal", "target", "measured", "met"], r.goals.map((g) => [g.name, g.target, g.actual, g.met ? "yes" : "**no**"])), "");
+  if (r.explanation?.length) out.push("Why:", "", ...r.explanation.map((e) => `- ${e}`), "");
+  if (r.recommendedIndexes?.length) out.push("Index to add (a migration for the lead):", "", "```sql", ...r.recommendedIndexes, "```", "");
+  if (r.profile) out.push(`CPU profile (${r.profile.file}), top self-time frames:`, "", table(["frame", "self %"], r.profile.topFrames.map((f) => [`\`${f.frame}\``, f.selfPct])), "");
+  return out.join("\n");
+}
+
+/** The whole BENCHMARKS.md; results keyed by benchmark name (ingest, latency, bulk, board, report, pglite). */
+export function renderBenchmarks(machine: MachineFacts, results: Record<string, BenchResult | undefined>, notes: string[] = []): string {
+  const goals = SECTIONS.flatMap((s) => (results[s.name]?.goals ?? []).map((g) => ({ section: s.title, ...g })));
+  return [
+    "# Benchmarks",
+    "",
+    "Generated by `npm run bench` (lib/cli/bench.ts) from bench-results/*.json. Every benchmark measures its baseline in the",
+    "same run on the same machine and reports ours over it: the machine is shared, so the ratios are the figures to compare.",
+    "",
+    "## Machine",
+    "",
+    table(
+      ["", ""],
+      [
+        ["CPUs", `${machine.cpus} × ${machine.cpuModel}`],
+        ["memory", `${machine.memoryGb} GB`],
+        ["node", machine.node],
+        ["PostgreSQL", machine.postgres],
+        ["OS", machine.platform],
+        ["load average at start (1/5/15 min)", machine.loadAverage.map((l) => l.toFixed(2)).join(" / ")],
+      ],
+    ),
+    "",
+    ...(notes.length ? [...notes.map((n) => `- ${n}`), ""] : []),
+    "## Goals",
+    "",
+    goals.length ? table(["benchmark", "goal", "target", "measured", "met"], goals.map((g) => [g.section, g.name, g.target, g.actual, g.met ? "yes" : "**no**"])) : "No results yet.",
+    "",
+    ...SECTIONS.map((s) => section(s.title, s.command, results[s.name])),
+  ].join("\n");
+}
