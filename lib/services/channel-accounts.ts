@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { type Certificate, certificatePublicKey, isCertificateValidAt, isIssuedBy, parseCertificate } from "@/lib/core/channels/generic/x509";
 import { platformCertificates, type WechatpayCredentials } from "@/lib/core/channels/wechatpay/credentials";
@@ -237,4 +237,16 @@ export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: st
       return { ...a, lastPayment: last ? { ...last, receivedAt: last.receivedAt.toISOString() } : null };
     }),
   );
+}
+
+/**
+ * Stamps an account's last notification, after the notification's transaction committed: inside it,
+ * the row lock would queue every notification of the account behind the one being recorded. The
+ * stamp only moves forward, so concurrent notifications leave the latest time.
+ */
+export async function stampLastNotified(db: DbOrTx, channelAccountId: string, at: Date) {
+  await db
+    .update(channelAccounts)
+    .set({ lastNotifiedAt: at })
+    .where(and(eq(channelAccounts.id, channelAccountId), or(isNull(channelAccounts.lastNotifiedAt), lt(channelAccounts.lastNotifiedAt, at))));
 }

@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
 import { DoudianPushFormatError, parseDoudianPush, verifyDoudianSignature, type DoudianEvent } from "@/lib/core/orders/doudian-push";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
-import { channelAccounts, rejectedNotifications, webhookEvents, type ChannelAccount } from "@/lib/db/schema";
+import { rejectedNotifications, webhookEvents, type ChannelAccount } from "@/lib/db/schema";
 import { ApiError, badRequest, notFound } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
-import { loadChannelAccount } from "@/lib/services/channel-accounts";
+import { loadChannelAccount, stampLastNotified } from "@/lib/services/channel-accounts";
 import { insertPlatformOrders, type PlatformOrderInput } from "@/lib/services/order-import";
 
 /** The acknowledgement 抖店 expects; anything else is retried. */
@@ -87,7 +86,6 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
       .onConflictDoNothing({ target: [webhookEvents.channelAccountId, webhookEvents.eventKey] })
       .returning({ id: webhookEvents.id });
     if (!event) return null;
-    await tx.update(channelAccounts).set({ lastNotifiedAt: now }).where(eq(channelAccounts.id, account.id));
     const rows = await insertPlatformOrders(tx, { merchantId: account.merchantId, source: "douyin", now }, paid.map(toOrder));
     await appendAuditEvents(
       tx,
@@ -102,5 +100,6 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
     );
     return rows;
   });
+  if (created !== null) await stampLastNotified(db, account.id, now);
   return { duplicate: created === null, created: created ?? [] };
 }

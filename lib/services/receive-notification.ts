@@ -4,10 +4,10 @@ import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
-import { channelAccounts, payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
+import { payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
 import { dispatchPaymentRecorded } from "@/lib/jobs/dispatch";
 import { logger } from "@/lib/log";
-import { loadChannelAccount } from "@/lib/services/channel-accounts";
+import { loadChannelAccount, stampLastNotified } from "@/lib/services/channel-accounts";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
 
@@ -85,7 +85,6 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       .onConflictDoNothing({ target: [webhookEvents.channelAccountId, webhookEvents.eventKey] })
       .returning({ id: webhookEvents.id });
     if (!event) return { kind: "duplicate" };
-    await tx.update(channelAccounts).set({ lastNotifiedAt: now }).where(eq(channelAccounts.id, account.id));
     if (!note.payment && note.refund) {
       // Refund-only notifications (Douyin, UnionPay, PayPal) point at a payment we must already have.
       const [locked] = await tx
@@ -117,6 +116,7 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
     await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
     return { kind: "processed", paymentId: recorded.payment.id };
   });
+  if (outcome.kind !== "duplicate") await stampLastNotified(db, account.id, now);
   if (outcome.kind === "processed" && outcome.paymentId) await dispatchPaymentRecorded(outcome.paymentId);
   return { outcome, reply: adapter.ack() };
 }
