@@ -101,7 +101,35 @@ async function ours(db: Db, n: number) {
   if (result.imported !== n || result.matched !== n || paid.n !== n) {
     throw new Error(`ours(${n}): imported ${result.imported}, matched ${result.matched}, orders paid ${paid.n}`);
   }
-  return { ms, refs, amounts, fileMb: bytes.length / 1024 / 1024 };
+  return { ms, refs, amounts, fileMb: bytes.length / 1024 / 1024, merchantId, accountId: account.id, statementId: result.statementId };
+}
+
+/**
+ * The schema's floor: one INSERT … SELECT of N payment rows (every column the import writes) into the
+ * real payments table, with its indexes and foreign keys, rolled back. No parsing, no matching: what
+ * recording the lines costs at the least on this schema, to set beside the baseline's bare table.
+ */
+async function schemaFloor(url: string, n: number, ids: { merchantId: string; accountId: string; statementId: string }) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("begin");
+  const started = performance.now();
+  await client.query(
+    `insert into payments (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount, currency, received_at,
+       payer_name, payer_account_enc, payer_account_masked, memo, statement_id, details, status, allocated_amount, match_method, confidence,
+       explanation, match_checked_at)
+     select $1, $2, 'bank', 'statement', 'F' || i, 'floor:' || i, 100 + i, 'CNY', now(), '付款人' || (i % 997),
+       'v1.00000000.' || repeat('x', 80) || '.' || repeat('y', 16) || '.' || repeat('z', 30), '622****' || lpad((i % 10000)::text, 4, '0'),
+       '货款' || i, $3, jsonb_build_object('statementFormat', 'cmb-csv', 'statementLine', i, 'bookedDate', '2026-11-24',
+         'raw', jsonb_build_object('交易日期', '20261124', '交易时间', '10:00:00', '贷方金额', '1.00', '流水号', 'F' || i, '用途', '货款' || i)),
+       'matched', 100 + i, 'reference_in_memo', 1, '{"zh":"附言包含订单参考号","en":"memo contains reference"}'::jsonb, now()
+     from generate_series(1, $4::int) as i`,
+    [ids.merchantId, ids.accountId, ids.statementId, n],
+  );
+  const ms = performance.now() - started;
+  await client.query("rollback");
+  await client.end();
+  return { ms };
 }
 
 /** The least work the job can do: COPY the lines, one INSERT … SELECT join, one UPDATE. */
@@ -142,9 +170,20 @@ async function main() {
   for (const n of sizes) {
     const mine = await ours(db, n);
     const base = await baseline(url, mine.refs, mine.amounts);
-    const row = { lines: n, fileMb: Number(mine.fileMb.toFixed(1)), oursS: seconds(mine.ms), baselineS: seconds(base.ms), ratio: Number((mine.ms / base.ms).toFixed(2)), linesPerS: Math.round(n / (mine.ms / 1000)) };
+    const floor = await schemaFloor(url, n, mine);
+    const row = {
+      lines: n,
+      fileMb: Number(mine.fileMb.toFixed(1)),
+      oursS: seconds(mine.ms),
+      baselineS: seconds(base.ms),
+      ratio: Number((mine.ms / base.ms).toFixed(2)),
+      linesPerS: Math.round(n / (mine.ms / 1000)),
+      schemaFloorS: seconds(floor.ms),
+    };
     results.push(row);
-    console.log(`${String(n).padStart(8)} lines (${row.fileMb} MB): ours ${row.oursS} s, baseline ${row.baselineS} s, ratio ${row.ratio}×, ${row.linesPerS} lines/s`);
+    console.log(
+      `${String(n).padStart(8)} lines (${row.fileMb} MB): ours ${row.oursS} s, baseline ${row.baselineS} s, ratio ${row.ratio}×, ${row.linesPerS} lines/s; payments INSERT … SELECT alone ${row.schemaFloorS} s`,
+    );
   }
   if (values.json) fs.writeFileSync(values.json, JSON.stringify({ driver, results }, null, 2));
   await closeDb();
