@@ -16,6 +16,8 @@ interface Owned {
   keyId: string;
   bankAccountId: string;
   ownerUserId: string;
+  /** A report job of A's (a range above the e2e server's async threshold of 2 payments). */
+  reportJobId: string;
 }
 
 type Walk = { file: string; method: "GET" | "POST" | "PATCH" | "DELETE"; url: (a: Owned) => string; data?: (a: Owned) => unknown };
@@ -31,6 +33,8 @@ const SESSION_ROUTES: Walk[] = [
   { file: "payments/[paymentId]/unmatch", method: "POST", url: (a) => `/api/app/payments/${a.paymentId}/unmatch`, data: () => ({}) },
   { file: "team/[userId]", method: "PATCH", url: (a) => `/api/app/team/${a.ownerUserId}`, data: () => ({ role: "viewer" }) },
   { file: "team/[userId]", method: "DELETE", url: (a) => `/api/app/team/${a.ownerUserId}` },
+  { file: "reports/jobs/[jobId]", method: "GET", url: (a) => `/api/app/reports/jobs/${a.reportJobId}` },
+  { file: "reports/jobs/[jobId]/download", method: "GET", url: (a) => `/api/app/reports/jobs/${a.reportJobId}/download` },
   { file: "team/[userId]/password", method: "POST", url: (a) => `/api/app/team/${a.ownerUserId}/password`, data: () => ({}) },
 ];
 
@@ -66,6 +70,8 @@ test("merchant B, signed in, gets 404 for every one of A's ids on session routes
   const auth = { authorization: `Bearer ${a.apiKey}` };
   const order = await createOrder(request, a);
   await postAlipayNotify(request, a, order.reference, "128.00");
+  const second = await createOrder(request, a);
+  await postAlipayNotify(request, a, second.reference, "128.00");
   const paid = (await (await request.get(`/api/v1/orders/${order.reference}`, { headers: auth })).json()) as { payments: { paymentId: string }[] };
   const bankAccountId = await createBankAccount(request, a, { bankName: "招商银行", accountNo: "755912345610101" });
   const csv = cmbStatement({ serial: "T9900000001", amount: "888.00", payerName: "张三贸易有限公司", payerAccount: "6225880123456789", memo: "货款", bookedAt: new Date(Date.now() - 2 * 86_400_000) });
@@ -84,6 +90,7 @@ test("merchant B, signed in, gets 404 for every one of A's ids on session routes
     keyId: ((await key.json()) as { id: string }).id,
     bankAccountId,
     ownerUserId: team.data[0].userId,
+    reportJobId: "",
   };
   const before = await (await request.get(`/api/v1/payments/${owned.bankPaymentId}`, { headers: auth })).text();
 
@@ -91,6 +98,11 @@ test("merchant B, signed in, gets 404 for every one of A's ids on session routes
   await signIn(page, a.email, a.password);
   await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
   expect((await page.request.get(`/api/app/payments/${owned.paymentId}`)).status()).toBe(200);
+  const day = (msAgo: number) => new Date(Date.now() + 8 * 3_600_000 - msAgo).toISOString().slice(0, 10);
+  const report = await page.request.post("/api/app/reports", { data: { from: day(7 * 86_400_000), to: day(0), format: "json" } });
+  expect(report.status(), await report.text()).toBe(202);
+  owned.reportJobId = ((await report.json()) as { job: { jobId: string } }).job.jobId;
+  expect((await page.request.get(`/api/app/reports/jobs/${owned.reportJobId}`)).status()).toBe(200);
   for (const p of PAGES) {
     const res = await page.goto(p.url(owned));
     expect(res?.status(), p.file).toBe(200);
