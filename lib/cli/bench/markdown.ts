@@ -52,13 +52,17 @@ export function bulkResult(raw: BulkJson, command: string): BenchResult {
       "The baseline writes three bare tables (a text reference and two bigints, one index each). The import writes the product's rows: a payments row per line (23 columns incl. the line's raw fields as jsonb, the sealed payer account, 5 indexes, 3 foreign keys), an allocation (3 indexes, 3 foreign keys), the order's status (6 indexes, so no HOT update), the statement, and one audit event; and it parses, decodes and dedupes the file in Node.",
     );
     if (last.schemaFloorS !== undefined) {
+      const floor = last.schemaFloorS / last.baselineS;
       explanation.push(
-        `Measured in the same run: a single INSERT … SELECT of ${last.lines} generated payment rows into the real payments table, with nothing parsed or matched, takes ${last.schemaFloorS} s = ${(last.schemaFloorS / last.baselineS).toFixed(2)}× the whole baseline — recording the lines alone already exceeds 1.5× on this schema.`,
+        `Measured in the same run: a single INSERT … SELECT of ${last.lines} generated payment rows into the real payments table, with nothing parsed or matched, takes ${last.schemaFloorS} s = ${floor.toFixed(2)}× the whole baseline` +
+          (floor > 1.5
+            ? " — recording the lines alone already exceeds 1.5× on this schema."
+            : ` — recording the lines alone uses ${floor.toFixed(2)} of the 1.5× allowed, leaving ${(1.5 - floor).toFixed(2)}× of the baseline for decoding, parsing, deduplication, matching, allocations and order updates.`),
       );
     }
     explanation.push(
       "Profile of the import (100k lines, lib/cli/bench-bulk.ts under node --cpu-prof with per-phase timers): decode + parse 11 %, order lookup and locks 5 %, payments INSERT 52 %, allocations INSERT + orders UPDATE 29 %; Node is idle (waiting on PostgreSQL) about two thirds of the time.",
-      "Done: set-based certain matches decided before the insert (no second write of each payment), one JSON-parameter INSERT per 5,000 lines, one data key per batch for payer accounts, parsing overlapped with the database's writes; 100k lines went from 47.7 s to about 15 s on this machine. Next steps, in order of gain: COPY into an unlogged staging table on node-postgres, fewer payments indexes (merchant/status is served by the partial unchecked index and the received index), time-ordered UUIDs for payments and allocations.",
+      "Done: set-based certain matches decided before the insert (no second write of each payment), one JSON-parameter INSERT per 5,000 lines, one data key per batch for payer accounts, parsing overlapped with the database's writes; 100k lines went from 47.7 s to 15–20 s on this machine, depending on its load. Next steps, in order of gain: COPY into an unlogged staging table on node-postgres, fewer or leaner payments indexes (measure each against the board and list queries that use them), time-ordered UUIDs for payments and allocations.",
     );
   }
   return { name: "bulk", title: "Bulk statement matching (PostgreSQL)", command, smoke: false, startedAt: "", seconds: 0, figures, ratios, goals, explanation };
