@@ -19,6 +19,7 @@ import { orders } from "@/lib/db/schema";
 import { createChannelAccount } from "@/lib/services/channel-accounts";
 import { signup } from "@/lib/services/signup";
 import { importStatement } from "@/lib/services/statements";
+import { freshDatabase } from "./bench/common";
 
 const { values } = parseArgs({
   options: {
@@ -30,18 +31,7 @@ const { values } = parseArgs({
 const sizes = values.sizes!.split(",").map(Number);
 if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error("--sizes: positive integers, comma separated");
 
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
-
-async function freshDatabase(name: string) {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error("--database: a plain identifier");
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  return `postgres://postgres@127.0.0.1:5432/${name}`;
-}
 
 /** N distinct references, as checkout would hand them out. */
 function references(n: number): string[] {

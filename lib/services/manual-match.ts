@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { joinExplanations, yuan } from "@/lib/core/matching/explain";
+import type { Explanation } from "@/lib/core/matching/types";
 import { normalizeReference } from "@/lib/core/reference";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
@@ -27,6 +28,28 @@ interface DecisionParams {
 }
 
 const createdBy = (actor: Actor) => `${actor.type}:${actor.id ?? ""}`;
+
+/** A person's decision replaces the payment's allocations: manual method, full confidence, nothing written off. */
+function applyManualDecision(
+  tx: DbOrTx,
+  payment: Payment,
+  params: DecisionParams,
+  allocations: { orderId: string; amount: number }[],
+  explanation: Explanation,
+) {
+  return replaceAllocations(tx, {
+    payment,
+    allocations,
+    method: "manual",
+    confidence: 1,
+    explanation,
+    writeOffs: [],
+    amountMismatch: null,
+    manual: true,
+    createdBy: createdBy(params.actor),
+    now: params.now,
+  });
+}
 
 async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: string): Promise<Payment> {
   if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
@@ -77,18 +100,7 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
       { zh: "人工匹配", en: "matched by hand" },
       ...chosen.map((c) => ({ zh: `${c.order.reference} ${yuan(c.amount)}`, en: `${c.order.reference} ${yuan(c.amount)}` })),
     ]);
-    const applied = await replaceAllocations(tx, {
-      payment,
-      allocations: chosen.map((c) => ({ orderId: c.order.id, amount: c.amount })),
-      method: "manual",
-      confidence: 1,
-      explanation,
-      writeOffs: [],
-      amountMismatch: null,
-      manual: true,
-      createdBy: createdBy(params.actor),
-      now: params.now,
-    });
+    const applied = await applyManualDecision(tx, payment, params, chosen.map((c) => ({ orderId: c.order.id, amount: c.amount })), explanation);
     const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
     await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
   });
@@ -99,18 +111,7 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
 export async function unmatchManually(db: Db, params: DecisionParams) {
   await db.transaction(async (tx) => {
     const payment = await lockPayment(tx, params.merchantId, params.paymentId);
-    const applied = await replaceAllocations(tx, {
-      payment,
-      allocations: [],
-      method: "manual",
-      confidence: 1,
-      explanation: { zh: "已人工取消匹配", en: "unmatched by hand" },
-      writeOffs: [],
-      amountMismatch: null,
-      manual: true,
-      createdBy: createdBy(params.actor),
-      now: params.now,
-    });
+    const applied = await applyManualDecision(tx, payment, params, [], { zh: "已人工取消匹配", en: "unmatched by hand" });
     await appendAuditEvents(tx, params.merchantId, params.actor, applied.audit);
   });
   return getPaymentView(db, params.merchantId, params.paymentId);
@@ -143,18 +144,7 @@ export async function confirmSuggestion(db: Db, params: DecisionParams & { index
       }
       return { order, amount };
     });
-    const applied = await replaceAllocations(tx, {
-      payment,
-      allocations: chosen.filter((c) => c.amount > 0).map((c) => ({ orderId: c.order.id, amount: c.amount })),
-      method: "manual",
-      confidence: 1,
-      explanation: joinExplanations([{ zh: "人工确认建议", en: "suggestion confirmed by hand" }, suggestion.explanation]),
-      writeOffs: [],
-      amountMismatch: null,
-      manual: true,
-      createdBy: createdBy(params.actor),
-      now: params.now,
-    });
+    const applied = await applyManualDecision(tx, payment, params, chosen.filter((c) => c.amount > 0).map((c) => ({ orderId: c.order.id, amount: c.amount })), joinExplanations([{ zh: "人工确认建议", en: "suggestion confirmed by hand" }, suggestion.explanation]));
     const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
     await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
   });

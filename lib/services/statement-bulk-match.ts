@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { bulkExplanation, type BulkCandidate } from "@/lib/core/matching/bulk";
 import type { Explanation } from "@/lib/core/matching/types";
-import type { DbOrTx } from "@/lib/db/client";
+import { rowsOf, type DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 
@@ -14,8 +14,6 @@ import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
  * and one UPDATE marks those orders paid. A reference named by two lines of the file is a split or
  * a duplicate, which the engine decides after the import.
  */
-
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 export interface PlannedMatch {
   orderId: string;

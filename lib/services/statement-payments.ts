@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import type { Explanation } from "@/lib/core/matching/types";
-import type { DbOrTx } from "@/lib/db/client";
+import { rowsOf, type DbOrTx } from "@/lib/db/client";
 import { payments, type NewPayment, type Payment } from "@/lib/db/schema";
 import { paymentRows } from "@/lib/services/payments";
 
@@ -17,8 +17,6 @@ export interface StatementPaymentInput {
   /** A certain match decided before the insert (lib/services/statement-bulk-match.ts): recorded already matched. */
   match?: { orderId: string; method: string; explanation: Explanation } | null;
 }
-
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** The JSON record of a payments row for json_to_recordset (column names as in the table). */
 function record(row: NewPayment, match: StatementPaymentInput["match"], now: Date) {

@@ -285,8 +285,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     audit.push(...(await finishBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, matches: bulkMatches, now: params.now })));
 
     rejected.sort((a, b) => a.line - b.line);
-    const listed = rejected;
-    await tx.update(statements).set({ lineCount, imported, duplicates, rejected: listed }).where(eq(statements.id, statement.id));
+    await tx.update(statements).set({ lineCount, imported, duplicates, rejected }).where(eq(statements.id, statement.id));
     audit.push({
       action: "statement.imported",
       subjectType: "statement",
@@ -303,7 +302,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       },
     });
     await appendAuditEvents(tx, params.merchantId, params.actor, audit);
-    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds, listed };
+    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds };
   });
 
   // Matching runs after the import committed: a matching failure must not undo the recorded money,
@@ -329,7 +328,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     matched: n("matched", "partially_matched"),
     suggested: n("suggested"),
     unmatched: n("unmatched"),
-    rejected: outcome.listed,
+    rejected,
     rejectedCount,
   };
 }
