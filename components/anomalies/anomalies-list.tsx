@@ -7,6 +7,7 @@ import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
 import type { AnomalyView } from "@/lib/services/anomaly-view";
+import { DataTable } from "@/components/ui/data-table";
 
 const TIME_ZONE = "Asia/Shanghai";
 const KEY = ["app-anomalies"];
@@ -15,7 +16,6 @@ const SEVERITY_TONES: Record<string, string> = {
   medium: "bg-amber-50 text-amber-800 ring-amber-600/30",
   low: "bg-slate-100 text-slate-700 ring-slate-500/25",
 };
-const th = "px-4 py-2.5 font-medium";
 const td = "px-4 py-3 align-top";
 
 /** Open anomalies with a resolve-with-note action per row. */
@@ -40,51 +40,47 @@ export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
         ) : rows.length === 0 ? (
           <p data-testid="anomalies-empty" className="px-4 py-8 text-center text-sm text-slate-500">{a.empty}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="anomalies-table">
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>{a.kind}</th>
-                  <th scope="col" className={th}>{a.severity}</th>
-                  <th scope="col" className={th}>{a.message}</th>
-                  <th scope="col" className={th}>{a.detectedAt}</th>
-                  <th scope="col" className={th}>{a.action}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((row) => (
-                  <tr key={row.anomalyId} data-testid={`anomaly-row-${row.anomalyId}`}>
-                    <td className={`${td} whitespace-nowrap text-slate-900`}>{labelOf(a.kinds, row.kind)}</td>
-                    <td className={td}>
-                      <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${SEVERITY_TONES[row.severity] ?? SEVERITY_TONES.low}`}>
-                        {labelOf(a.severities, row.severity)}
-                      </span>
-                    </td>
-                    <td className={`${td} text-slate-700`}>{locale === "en" ? row.messageEn : row.message}</td>
-                    <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
-                      <time dateTime={row.detectedAt}>{formatZoned(new Date(row.detectedAt), TIME_ZONE)}</time>
-                    </td>
-                    <td className={`${td} min-w-64`}>
-                      {!canResolve ? (
-                        <span className="text-slate-400">—</span>
-                      ) : resolving === row.anomalyId ? (
-                        <ResolveForm anomalyId={row.anomalyId} onDone={() => setResolving(null)} />
-                      ) : (
-                        <button
-                          type="button"
-                          data-testid={`anomaly-resolve-${row.anomalyId}`}
-                          onClick={() => setResolving(row.anomalyId)}
-                          className={`rounded-md px-3 py-1.5 text-sm font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30 hover:bg-teal-50 ${focusRing}`}
-                        >
-                          {a.resolve}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            data-testid="anomalies-table"
+            columns={[
+              { label: a.kind },
+              { label: a.severity },
+              { label: a.message },
+              { label: a.detectedAt },
+              { label: a.action },
+            ]}
+          >
+            {rows.map((row) => (
+              <tr key={row.anomalyId} data-testid={`anomaly-row-${row.anomalyId}`}>
+                <td className={`${td} whitespace-nowrap text-slate-900`}>{labelOf(a.kinds, row.kind)}</td>
+                <td className={td}>
+                  <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${SEVERITY_TONES[row.severity] ?? SEVERITY_TONES.low}`}>
+                    {labelOf(a.severities, row.severity)}
+                  </span>
+                </td>
+                <td className={`${td} text-slate-700`}>{locale === "en" ? row.messageEn : row.message}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
+                  <time dateTime={row.detectedAt}>{formatZoned(new Date(row.detectedAt), TIME_ZONE)}</time>
+                </td>
+                <td className={`${td} min-w-64`}>
+                  {!canResolve ? (
+                    <span className="text-slate-400">—</span>
+                  ) : resolving === row.anomalyId ? (
+                    <ResolveForm anomalyId={row.anomalyId} onDone={() => setResolving(null)} />
+                  ) : (
+                    <button
+                      type="button"
+                      data-testid={`anomaly-resolve-${row.anomalyId}`}
+                      onClick={() => setResolving(row.anomalyId)}
+                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30 hover:bg-teal-50 ${focusRing}`}
+                    >
+                      {a.resolve}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>

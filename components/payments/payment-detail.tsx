@@ -10,6 +10,7 @@ import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
 import type { getPaymentView } from "@/lib/services/payments";
+import { DataTable } from "@/components/ui/data-table";
 
 type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
 type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string };
@@ -92,24 +93,23 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
         {v.allocations.length === 0 ? (
           <p data-testid="payment-no-allocations" className="px-4 py-6 text-sm text-slate-500 sm:px-5">{p.noAllocations}</p>
         ) : (
-          <table className="w-full text-sm" data-testid="payment-allocations">
-            <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2.5 sm:px-5">{p.reference}</th>
-                <th scope="col" className="px-4 py-2.5">{p.orderNo}</th>
-                <th scope="col" className="px-4 py-2.5 text-right sm:px-5">{p.allocated}</th>
+          <DataTable
+            data-testid="payment-allocations"
+            scroll={false}
+            columns={[
+              { label: p.reference, className: "sm:px-5" },
+              { label: p.orderNo },
+              { label: p.allocated, align: "right", className: "sm:px-5" },
+            ]}
+          >
+            {v.allocations.map((a) => (
+              <tr key={a.reference} data-testid={`allocation-${a.reference}`}>
+                <td className="px-4 py-2.5 font-mono text-xs text-slate-900 sm:px-5">{a.reference}</td>
+                <td className="px-4 py-2.5 text-slate-700">{a.orderNo}</td>
+                <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{formatYuan(a.amount)}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {v.allocations.map((a) => (
-                <tr key={a.reference} data-testid={`allocation-${a.reference}`}>
-                  <td className="px-4 py-2.5 font-mono text-xs text-slate-900 sm:px-5">{a.reference}</td>
-                  <td className="px-4 py-2.5 text-slate-700">{a.orderNo}</td>
-                  <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{formatYuan(a.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </Card>
 

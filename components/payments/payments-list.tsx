@@ -16,13 +16,12 @@ import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
 import type { BulkConfirmResult } from "@/lib/services/manual-match";
 import type { getPaymentView } from "@/lib/services/payments";
+import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
 type PaymentRow = Awaited<ReturnType<typeof getPaymentView>>;
 type View = "pending" | "all";
 
 const TIME_ZONE = "Asia/Shanghai";
-const th = "px-4 py-2.5 font-medium";
-const td = "px-4 py-3 align-middle";
 
 const STATUS_OPTIONS = ["pending", "unmatched", "suggested", "matched", "partially_matched", "ignored"];
 
@@ -158,72 +157,68 @@ export function PaymentsList({ query: params, canMatch }: { query: Record<string
             {view === "pending" ? p.empty : p.emptyAll}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="payments-table" aria-keyshortcuts={`${WORKBENCH_KEYS.next} ${WORKBENCH_KEYS.previous}`}>
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  {selectable ? <th scope="col" className={`${th} w-10`}><span className="sr-only">{p.selectRow}</span></th> : null}
-                  <th scope="col" className={th}>{p.time}</th>
-                  <th scope="col" className={th}>{p.channel}</th>
-                  <th scope="col" className={`${th} text-right`}>{p.amount}</th>
-                  <th scope="col" className={th}>{p.payer}</th>
-                  <th scope="col" className={th}>{p.memo}</th>
-                  <th scope="col" className={th}>{p.status}</th>
-                  <th scope="col" className={th}>{p.suggestion}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((row, i) => (
-                  <tr
-                    key={row.paymentId}
-                    data-testid={`payments-row-${row.paymentId}`}
-                    data-active={active === i}
-                    className={`hover:bg-slate-50/60 ${active === i ? "bg-teal-50/70 outline-2 -outline-offset-2 outline-teal-600" : ""}`}
-                  >
-                    {selectable ? (
-                      <td className={`${td} w-10`}>
-                        {row.status === "suggested" ? (
-                          <input
-                            type="checkbox"
-                            checked={selected.has(row.paymentId)}
-                            onChange={() => toggle(row.paymentId)}
-                            aria-label={p.selectRow}
-                            aria-keyshortcuts={WORKBENCH_KEYS.toggle}
-                            data-testid={`payments-select-${row.paymentId}`}
-                            className={`size-4 accent-teal-700 ${focusRing}`}
-                          />
-                        ) : null}
-                      </td>
+          <DataTable
+            data-testid="payments-table" aria-keyshortcuts={`${WORKBENCH_KEYS.next} ${WORKBENCH_KEYS.previous}`}
+            columns={[
+              ...(selectable ? [{ key: "select", label: <span className="sr-only">{p.selectRow}</span>, className: "w-10" }] : []),
+              { label: p.time },
+              { label: p.channel },
+              { label: p.amount, align: "right" },
+              { label: p.payer },
+              { label: p.memo },
+              { label: p.status },
+              { label: p.suggestion },
+            ]}
+          >
+            {rows.map((row, i) => (
+              <tr
+                key={row.paymentId}
+                data-testid={`payments-row-${row.paymentId}`}
+                data-active={active === i}
+                className={`hover:bg-slate-50/60 ${active === i ? "bg-teal-50/70 outline-2 -outline-offset-2 outline-teal-600" : ""}`}
+              >
+                {selectable ? (
+                  <td className={`${td} w-10`}>
+                    {row.status === "suggested" ? (
+                      <input
+                        type="checkbox"
+                        checked={selected.has(row.paymentId)}
+                        onChange={() => toggle(row.paymentId)}
+                        aria-label={p.selectRow}
+                        aria-keyshortcuts={WORKBENCH_KEYS.toggle}
+                        data-testid={`payments-select-${row.paymentId}`}
+                        className={`size-4 accent-teal-700 ${focusRing}`}
+                      />
                     ) : null}
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>
-                      <Link
-                        id={rowId(row.paymentId)}
-                        onFocus={() => setActive(i)}
-                        aria-keyshortcuts={WORKBENCH_KEYS.open}
-                        href={`/payments/${row.paymentId}`}
-                        data-testid={`payments-link-${row.paymentId}`}
-                        className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
-                      >
-                        <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
-                      </Link>
-                    </td>
-                    <td className={td}>{labelOf(t.channels, row.channel)}</td>
-                    <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
-                    <td className={`${td} text-slate-700`}>{row.payerName ?? p.none}</td>
-                    <td className={`${td} max-w-64 truncate text-slate-700`} title={row.memo ?? undefined}>
-                      {row.memo ?? p.none}
-                    </td>
-                    <td className={td}>
-                      <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
-                    </td>
-                    <td className={`${td} whitespace-nowrap text-slate-700`} data-testid={`payments-suggestion-${row.paymentId}`}>
-                      {row.suggestions?.[0] ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}` : p.none}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </td>
+                ) : null}
+                <td className={`${td} whitespace-nowrap tabular-nums`}>
+                  <Link
+                    id={rowId(row.paymentId)}
+                    onFocus={() => setActive(i)}
+                    aria-keyshortcuts={WORKBENCH_KEYS.open}
+                    href={`/payments/${row.paymentId}`}
+                    data-testid={`payments-link-${row.paymentId}`}
+                    className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
+                  >
+                    <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
+                  </Link>
+                </td>
+                <td className={td}>{labelOf(t.channels, row.channel)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
+                <td className={`${td} text-slate-700`}>{row.payerName ?? p.none}</td>
+                <td className={`${td} max-w-64 truncate text-slate-700`} title={row.memo ?? undefined}>
+                  {row.memo ?? p.none}
+                </td>
+                <td className={td}>
+                  <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
+                </td>
+                <td className={`${td} whitespace-nowrap text-slate-700`} data-testid={`payments-suggestion-${row.paymentId}`}>
+                  {row.suggestions?.[0] ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}` : p.none}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <PageLinks action="/payments" values={values} nextCursor={query.data?.nextCursor ?? null} />

@@ -7,11 +7,10 @@ import { ROLES, type Role } from "@/lib/core/roles";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import type { Member } from "@/lib/services/team";
+import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
 const TIME_ZONE = "Asia/Shanghai";
 const KEY = ["app-team"];
-const th = "px-4 py-2.5 font-medium";
-const td = "px-4 py-3 align-middle";
 const field = `rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
 const errorText = (err: unknown) => (err instanceof AppApiError ? err.message : String(err));
 
@@ -50,69 +49,65 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
       ) : null}
       {reset.data ? <OneTimePassword testId="team-new-password" label={tm("newPassword", { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm" data-testid="team-table">
-            <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-              <tr>
-                <th scope="col" className={th}>{m.email}</th>
-                <th scope="col" className={th}>{m.name}</th>
-                <th scope="col" className={th}>{m.role}</th>
-                <th scope="col" className={th}>{m.addedAt}</th>
-                <th scope="col" className={th}>{m.actions}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {query.data.data.map((member) => (
-                <tr key={member.userId} data-testid={`team-row-${member.email}`}>
-                  <td className={`${td} text-slate-900`}>
-                    {member.email}
-                    {member.userId === currentUserId ? <span className="ml-1 text-xs text-slate-500">({m.you})</span> : null}
-                  </td>
-                  <td className={`${td} text-slate-700`}>{member.name ?? "—"}</td>
-                  <td className={td}>
-                    <select
-                      aria-label={`${m.role} ${member.email}`}
-                      value={member.role}
-                      disabled={busy}
-                      data-testid={`team-role-${member.email}`}
-                      onChange={(e) => change.mutate({ userId: member.userId, role: e.target.value as Role })}
-                      className={field}
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role} value={role}>
-                          {t.roles[role]}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
-                    <time dateTime={member.createdAt}>{formatZoned(new Date(member.createdAt), TIME_ZONE)}</time>
-                  </td>
-                  <td className={`${td} whitespace-nowrap space-x-2`}>
-                    <button
-                      type="button"
-                      disabled={busy}
-                      data-testid={`team-reset-${member.email}`}
-                      onClick={() => window.confirm(tm("resetConfirm", { email: member.email })) && reset.mutate(member.userId)}
-                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
-                    >
-                      {m.resetPassword}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={busy}
-                      data-testid={`team-remove-${member.email}`}
-                      onClick={() => window.confirm(tm("removeConfirm", { email: member.email })) && remove.mutate(member.userId)}
-                      className={`rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-600/25 hover:bg-red-50 disabled:opacity-50 ${focusRing}`}
-                    >
-                      {m.remove}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          data-testid="team-table"
+          columns={[
+            { label: m.email },
+            { label: m.name },
+            { label: m.role },
+            { label: m.addedAt },
+            { label: m.actions },
+          ]}
+        >
+          {query.data.data.map((member) => (
+            <tr key={member.userId} data-testid={`team-row-${member.email}`}>
+              <td className={`${td} text-slate-900`}>
+                {member.email}
+                {member.userId === currentUserId ? <span className="ml-1 text-xs text-slate-500">({m.you})</span> : null}
+              </td>
+              <td className={`${td} text-slate-700`}>{member.name ?? "—"}</td>
+              <td className={td}>
+                <select
+                  aria-label={`${m.role} ${member.email}`}
+                  value={member.role}
+                  disabled={busy}
+                  data-testid={`team-role-${member.email}`}
+                  onChange={(e) => change.mutate({ userId: member.userId, role: e.target.value as Role })}
+                  className={field}
+                >
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {t.roles[role]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
+                <time dateTime={member.createdAt}>{formatZoned(new Date(member.createdAt), TIME_ZONE)}</time>
+              </td>
+              <td className={`${td} whitespace-nowrap space-x-2`}>
+                <button
+                  type="button"
+                  disabled={busy}
+                  data-testid={`team-reset-${member.email}`}
+                  onClick={() => window.confirm(tm("resetConfirm", { email: member.email })) && reset.mutate(member.userId)}
+                  className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
+                >
+                  {m.resetPassword}
+                </button>
+                <button
+                  type="button"
+                  disabled={busy}
+                  data-testid={`team-remove-${member.email}`}
+                  onClick={() => window.confirm(tm("removeConfirm", { email: member.email })) && remove.mutate(member.userId)}
+                  className={`rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-600/25 hover:bg-red-50 disabled:opacity-50 ${focusRing}`}
+                >
+                  {m.remove}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
       <AddMemberForm onAdded={refresh} />
     </div>

@@ -11,11 +11,10 @@ import { ApiError } from "@/lib/http/errors";
 import { getMessages } from "@/lib/i18n/server";
 import { labelOf } from "@/lib/i18n/messages";
 import { listOrders, orderFiltersFrom } from "@/lib/services/orders";
+import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
 const KEYS = ["status", "source", "channel", "from", "to", "q", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
-const th = "whitespace-nowrap px-4 py-2.5 font-medium";
-const td = "px-4 py-3 align-middle";
 
 export default async function OrdersPage({ searchParams }: { searchParams: PageSearchParams }) {
   const [user, t, values] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS)]);
@@ -56,42 +55,38 @@ export default async function OrdersPage({ searchParams }: { searchParams: PageS
             {o.empty}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="orders-table">
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>{o.reference}</th>
-                  <th scope="col" className={th}>{o.orderNo}</th>
-                  <th scope="col" className={th}>{o.source}</th>
-                  <th scope="col" className={`${th} text-right`}>{o.amount}</th>
-                  <th scope="col" className={`${th} text-right`}>{o.paid}</th>
-                  <th scope="col" className={th}>{o.status}</th>
-                  <th scope="col" className={th}>{o.createdAt}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.data.map((row) => (
-                  <tr key={row.orderId} data-testid={`orders-row-${row.reference}`} className="hover:bg-slate-50/60">
-                    <td className={`${td} font-mono text-xs`}>
-                      <Link href={`/orders/${row.reference}`} data-testid={`orders-link-${row.reference}`} className={`rounded font-medium text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
-                        {row.reference}
-                      </Link>
-                    </td>
-                    <td className={`${td} break-all text-slate-700`}>{row.orderNo}</td>
-                    <td className={td}>{labelOf(o.sources, row.source)}</td>
-                    <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
-                    <td className={`${td} text-right tabular-nums text-slate-700`}>{formatYuan(row.paidAmount)}</td>
-                    <td className={td}>
-                      <OrderStatusBadge status={row.status} label={labelOf(t.orderStatus, row.status)} />
-                    </td>
-                    <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
-                      <time dateTime={row.createdAt}>{formatZoned(new Date(row.createdAt), TIME_ZONE)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            data-testid="orders-table"
+            columns={[
+              { label: o.reference },
+              { label: o.orderNo },
+              { label: o.source },
+              { label: o.amount, align: "right" },
+              { label: o.paid, align: "right" },
+              { label: o.status },
+              { label: o.createdAt },
+            ]}
+          >
+            {page.data.map((row) => (
+              <tr key={row.orderId} data-testid={`orders-row-${row.reference}`} className="hover:bg-slate-50/60">
+                <td className={`${td} font-mono text-xs`}>
+                  <Link href={`/orders/${row.reference}`} data-testid={`orders-link-${row.reference}`} className={`rounded font-medium text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                    {row.reference}
+                  </Link>
+                </td>
+                <td className={`${td} break-all text-slate-700`}>{row.orderNo}</td>
+                <td className={td}>{labelOf(o.sources, row.source)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
+                <td className={`${td} text-right tabular-nums text-slate-700`}>{formatYuan(row.paidAmount)}</td>
+                <td className={td}>
+                  <OrderStatusBadge status={row.status} label={labelOf(t.orderStatus, row.status)} />
+                </td>
+                <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
+                  <time dateTime={row.createdAt}>{formatZoned(new Date(row.createdAt), TIME_ZONE)}</time>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <PageLinks action="/orders" values={values} nextCursor={page?.nextCursor ?? null} />

@@ -10,11 +10,10 @@ import { ApiError } from "@/lib/http/errors";
 import { labelOf } from "@/lib/i18n/messages";
 import { getMessages } from "@/lib/i18n/server";
 import { listRefunds, refundFiltersFrom } from "@/lib/services/list-refunds";
+import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
 const KEYS = ["channel", "from", "to", "q", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
-const th = "whitespace-nowrap px-4 py-2.5 font-medium";
-const td = "px-4 py-3 align-middle";
 const link = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;
 
 export default async function RefundsPage({ searchParams }: { searchParams: PageSearchParams }) {
@@ -51,47 +50,43 @@ export default async function RefundsPage({ searchParams }: { searchParams: Page
             {r.empty}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="refunds-table">
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>{r.time}</th>
-                  <th scope="col" className={th}>{r.channel}</th>
-                  <th scope="col" className={`${th} text-right`}>{r.amount}</th>
-                  <th scope="col" className={th}>{r.payment}</th>
-                  <th scope="col" className={th}>{r.order}</th>
-                  <th scope="col" className={th}>{r.refundId}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.data.map((row) => (
-                  <tr key={row.refundId} data-testid={`refunds-row-${row.channelRefundId}`} className="hover:bg-slate-50/60">
-                    <td className={`${td} whitespace-nowrap tabular-nums text-slate-700`}>
-                      <time dateTime={row.refundedAt}>{formatZoned(new Date(row.refundedAt), TIME_ZONE)}</time>
-                    </td>
-                    <td className={td}>{labelOf(t.channels, row.channel)}</td>
-                    <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>
-                      <Link href={`/payments/${row.paymentId}`} data-testid={`refunds-payment-${row.channelRefundId}`} className={link}>
-                        {formatYuan(row.paymentAmount)}
-                        {row.payerName ? ` · ${row.payerName}` : ""}
-                      </Link>
-                    </td>
-                    <td className={`${td} font-mono text-xs`}>
-                      {row.orderReference ? (
-                        <Link href={`/orders/${row.orderReference}`} data-testid={`refunds-order-${row.channelRefundId}`} className={link}>
-                          {row.orderReference}
-                        </Link>
-                      ) : (
-                        r.none
-                      )}
-                    </td>
-                    <td className={`${td} break-all font-mono text-xs text-slate-600`}>{row.channelRefundId}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            data-testid="refunds-table"
+            columns={[
+              { label: r.time },
+              { label: r.channel },
+              { label: r.amount, align: "right" },
+              { label: r.payment },
+              { label: r.order },
+              { label: r.refundId },
+            ]}
+          >
+            {page.data.map((row) => (
+              <tr key={row.refundId} data-testid={`refunds-row-${row.channelRefundId}`} className="hover:bg-slate-50/60">
+                <td className={`${td} whitespace-nowrap tabular-nums text-slate-700`}>
+                  <time dateTime={row.refundedAt}>{formatZoned(new Date(row.refundedAt), TIME_ZONE)}</time>
+                </td>
+                <td className={td}>{labelOf(t.channels, row.channel)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>
+                  <Link href={`/payments/${row.paymentId}`} data-testid={`refunds-payment-${row.channelRefundId}`} className={link}>
+                    {formatYuan(row.paymentAmount)}
+                    {row.payerName ? ` · ${row.payerName}` : ""}
+                  </Link>
+                </td>
+                <td className={`${td} font-mono text-xs`}>
+                  {row.orderReference ? (
+                    <Link href={`/orders/${row.orderReference}`} data-testid={`refunds-order-${row.channelRefundId}`} className={link}>
+                      {row.orderReference}
+                    </Link>
+                  ) : (
+                    r.none
+                  )}
+                </td>
+                <td className={`${td} break-all font-mono text-xs text-slate-600`}>{row.channelRefundId}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <PageLinks action="/refunds" values={values} nextCursor={page?.nextCursor ?? null} />

@@ -10,10 +10,10 @@ import { orNotFound } from "@/lib/http/page-not-found";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
 import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
+import { DataTable } from "@/components/ui/data-table";
 
 const TIME_ZONE = "Asia/Shanghai";
 const when = (iso: string | null) => (iso ? formatZoned(new Date(iso), TIME_ZONE) : null);
-const th = "whitespace-nowrap px-4 py-2.5 font-medium";
 const td = "whitespace-nowrap px-4 py-3 align-middle";
 
 async function load(merchantId: string, reference: string): Promise<OrderFundTrail> {
@@ -89,34 +89,30 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
         {order.payments.length === 0 ? (
           <p className="px-4 py-6 text-sm text-slate-500 sm:px-5">{o.noPayments}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" aria-labelledby="order-payments">
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>{o.receivedAt}</th>
-                  <th scope="col" className={th}>{o.channel}</th>
-                  <th scope="col" className={`${th} text-right`}>{o.paymentAmount}</th>
-                  <th scope="col" className={`${th} text-right`}>{o.allocated}</th>
-                  <th scope="col" className={th}>{o.method}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {order.payments.map((p) => (
-                  <tr key={p.paymentId} data-testid={`order-payment-${p.paymentId}`}>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>
-                      <Link href={`/payments/${p.paymentId}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
-                        <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
-                      </Link>
-                    </td>
-                    <td className={td}>{labelOf(t.channels, p.channel)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatYuan(p.amount)}</td>
-                    <td className={`${td} text-right font-medium tabular-nums`}>{formatYuan(p.allocatedAmount)}</td>
-                    <td className={td}>{labelOf(t.payments.methods, p.matchMethod)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            aria-labelledby="order-payments"
+            columns={[
+              { label: o.receivedAt },
+              { label: o.channel },
+              { label: o.paymentAmount, align: "right" },
+              { label: o.allocated, align: "right" },
+              { label: o.method },
+            ]}
+          >
+            {order.payments.map((p) => (
+              <tr key={p.paymentId} data-testid={`order-payment-${p.paymentId}`}>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>
+                  <Link href={`/payments/${p.paymentId}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                    <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
+                  </Link>
+                </td>
+                <td className={td}>{labelOf(t.channels, p.channel)}</td>
+                <td className={`${td} text-right tabular-nums`}>{formatYuan(p.amount)}</td>
+                <td className={`${td} text-right font-medium tabular-nums`}>{formatYuan(p.allocatedAmount)}</td>
+                <td className={td}>{labelOf(t.payments.methods, p.matchMethod)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Section>
 

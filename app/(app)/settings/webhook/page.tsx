@@ -6,9 +6,9 @@ import { getDb } from "@/lib/db/client";
 import { labelOf } from "@/lib/i18n/messages";
 import { getMessages } from "@/lib/i18n/server";
 import { getStorefrontWebhook, listDeliveries } from "@/lib/services/storefront-webhooks";
+import { DataTable } from "@/components/ui/data-table";
 
 const TIME_ZONE = "Asia/Shanghai";
-const th = "whitespace-nowrap px-4 py-2.5 font-medium";
 const td = "px-4 py-2.5 align-middle";
 
 export default async function WebhookSettingsPage() {
@@ -28,34 +28,30 @@ export default async function WebhookSettingsPage() {
             {w.noDeliveries}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" aria-labelledby="deliveries-heading" data-testid="deliveries-table">
-              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>{w.createdAt}</th>
-                  <th scope="col" className={th}>{w.type}</th>
-                  <th scope="col" className={th}>{w.status}</th>
-                  <th scope="col" className={`${th} text-right`}>{w.attempts}</th>
-                  <th scope="col" className={th}>{w.deliveredAt}</th>
-                  <th scope="col" className={th}>{w.lastError}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.createdAt)}</td>
-                    <td className={`${td} font-mono text-xs`}>{d.type}</td>
-                    <td className={td}>{labelOf(w.statuses, d.status)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{d.attempts}</td>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.deliveredAt)}</td>
-                    <td className={`${td} max-w-64 truncate text-slate-600`} title={d.lastError ?? undefined}>
-                      {d.lastError ?? w.none}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            aria-labelledby="deliveries-heading" data-testid="deliveries-table"
+            columns={[
+              { label: w.createdAt },
+              { label: w.type },
+              { label: w.status },
+              { label: w.attempts, align: "right" },
+              { label: w.deliveredAt },
+              { label: w.lastError },
+            ]}
+          >
+            {deliveries.map((d) => (
+              <tr key={d.id}>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.createdAt)}</td>
+                <td className={`${td} font-mono text-xs`}>{d.type}</td>
+                <td className={td}>{labelOf(w.statuses, d.status)}</td>
+                <td className={`${td} text-right tabular-nums`}>{d.attempts}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.deliveredAt)}</td>
+                <td className={`${td} max-w-64 truncate text-slate-600`} title={d.lastError ?? undefined}>
+                  {d.lastError ?? w.none}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </SettingsSection>
     </div>
