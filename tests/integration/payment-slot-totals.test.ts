@@ -4,7 +4,7 @@ import { POST as importRoute } from "@/app/api/v1/statements/route";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { merchants, payments } from "@/lib/db/schema";
+import { channelAccounts, merchants, payments } from "@/lib/db/schema";
 import { getBoard, BOARD_PERIODS } from "@/lib/services/board";
 import { matchManually, unmatchManually } from "@/lib/services/manual-match";
 import { matchPayment } from "@/lib/services/match-payment";
@@ -147,6 +147,22 @@ describe(`payment slot totals kept by triggers (${process.env.TEST_DB})`, () => 
     await expectExact(m.merchantId);
     await t.db().execute(sql`delete from payments where merchant_id = ${m.merchantId}::uuid and dedupe_key like 'SET-%' and amount % 2 = 0`);
     await expectExact(m.merchantId);
+  });
+
+  it("go with their merchant when it is deleted, after its payments", async () => {
+    const [m] = await t.db().insert(merchants).values({ name: "删除测试" }).returning();
+    const [account] = await t.db().insert(channelAccounts).values({ merchantId: m.id, channel: "bank", name: "bank", credentialsEnc: "x" }).returning();
+    await t.db().execute(sql`
+      insert into payments (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount, received_at)
+      select ${m.id}::uuid, ${account.id}::uuid, 'bank', 'manual', 'DEL-' || i, 'DEL-' || i, 100, now() - i * interval '1 hour'
+      from generate_series(1, 50) as i`);
+    await expectExact(m.id);
+    await t.db().delete(payments).where(eq(payments.merchantId, m.id));
+    expect(await expectExact(m.id)).toEqual([]);
+    await t.db().delete(channelAccounts).where(eq(channelAccounts.id, account.id));
+    await t.db().delete(merchants).where(eq(merchants.id, m.id));
+    const left = rowsOf(await t.db().execute(sql`select 1 from payment_slot_totals where merchant_id = ${m.id}::uuid`));
+    expect(left).toEqual([]);
   });
 
   it("stay exact under parallel ingest and matching for one merchant, without deadlocks", async () => {
