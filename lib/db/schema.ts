@@ -246,9 +246,10 @@ export const payments = pgTable(
     // Keyset pages of a status or a channel + status filter start at the cursor instead of scanning past newer rows.
     index("payments_merchant_status_received_idx").on(t.merchantId, t.status, t.receivedAt, t.id),
     index("payments_merchant_channel_status_received_idx").on(t.merchantId, t.channel, t.status, t.receivedAt, t.id),
-    // The board's pending money, read from the index alone (drizzle has no INCLUDE: the sums are key columns).
+    // Pending payments: the list's default view in keyset order, and the board's pending money from the
+    // index alone (drizzle has no INCLUDE: the summed columns trail the key).
     index("payments_merchant_pending_idx")
-      .on(t.merchantId, t.amount, t.allocatedAmount)
+      .on(t.merchantId, t.receivedAt, t.id, t.amount, t.allocatedAmount)
       .where(sql`${t.status} in ('unmatched', 'suggested')`),
     index("payments_unchecked_idx")
       .on(t.createdAt)
