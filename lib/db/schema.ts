@@ -8,7 +8,9 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -241,11 +243,41 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex("payments_account_dedupe_key").on(t.channelAccountId, t.dedupeKey),
     index("payments_merchant_received_idx").on(t.merchantId, t.receivedAt),
-    index("payments_merchant_status_idx").on(t.merchantId, t.status),
+    // Keyset pages of a status or a channel + status filter start at the cursor instead of scanning past newer rows.
+    index("payments_merchant_status_received_idx").on(t.merchantId, t.status, t.receivedAt, t.id),
+    index("payments_merchant_channel_status_received_idx").on(t.merchantId, t.channel, t.status, t.receivedAt, t.id),
+    // Pending payments: the list's default view in keyset order, and the board's pending money from the
+    // index alone (drizzle has no INCLUDE: the summed columns trail the key).
+    index("payments_merchant_pending_idx")
+      .on(t.merchantId, t.receivedAt, t.id, t.amount, t.allocatedAmount)
+      .where(sql`${t.status} in ('unmatched', 'suggested')`),
     index("payments_unchecked_idx")
       .on(t.createdAt)
       .where(sql`${t.matchCheckedAt} is null`),
   ],
+);
+
+/**
+ * Per-merchant payment totals in 15-minute UTC slots, kept by statement-level triggers on payments
+ * (migration payment_slot_totals_triggers), so every write path keeps them right. Every zone offset
+ * is a multiple of 15 minutes, so slots add up into any merchant's local days. `stripe` spreads
+ * concurrent writers over several rows (pg_backend_pid() % 8); readers sum over it.
+ */
+export const paymentSlotTotals = pgTable(
+  "payment_slot_totals",
+  {
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    slotStart: tstz("slot_start").notNull(),
+    channel: channelEnum("channel").notNull(),
+    status: paymentStatusEnum("status").notNull(),
+    stripe: smallint("stripe").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    grossAmount: money("gross_amount").notNull(),
+    refundedAmount: money("refunded_amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.slotStart, t.channel, t.status, t.stripe] })],
 );
 
 export const allocations = pgTable(

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
-import { anomalies, merchants, orders, payments } from "@/lib/db/schema";
+import { anomalies, merchants, orders, paymentSlotTotals, payments } from "@/lib/db/schema";
 
 export const BOARD_PERIODS = ["today", "7d", "30d"] as const;
 export type BoardPeriod = (typeof BOARD_PERIODS)[number];
@@ -59,24 +59,38 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
   const timeZone = merchant?.timezone ?? "Asia/Shanghai";
   const dates = zonedDates(now, timeZone, PERIOD_DAYS["30d"]);
-  const since = zonedDayStart(dates[0], timeZone);
-  // One grouped scan of the last 30 days feeds every period, the chart and the match rate.
-  const day = sql<string>`to_char(${payments.receivedAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+  // The instants the 30 days (and the day after, for payments dated ahead) start in the merchant's zone.
+  const tomorrow = new Date(Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const days = [...dates, tomorrow];
+  const starts = days.map((d) => zonedDayStart(d, timeZone).toISOString());
+  // The last 30 days' slot totals (kept by triggers on payments) summed into the merchant's local days:
+  // slots are 15 minutes and every zone offset is a whole number of them, so no slot straddles two days.
+  // width_bucket finds a slot's day among the day starts (1 = the first), cheaper than formatting each.
+  const day = sql<number>`width_bucket(${paymentSlotTotals.slotStart}, ${`{${starts.join(",")}}`}::timestamptz[])`;
   const buckets = (
     await db
       .select({
         day,
-        channel: payments.channel,
-        status: payments.status,
-        count: sql<string>`count(*)`,
-        grossAmount: sql<string>`coalesce(sum(${payments.amount}), 0)`,
-        refundedAmount: sql<string>`coalesce(sum(${payments.refundedAmount}), 0)`,
+        channel: paymentSlotTotals.channel,
+        status: paymentSlotTotals.status,
+        count: sql<string>`sum(${paymentSlotTotals.count})`,
+        grossAmount: sql<string>`sum(${paymentSlotTotals.grossAmount})`,
+        refundedAmount: sql<string>`sum(${paymentSlotTotals.refundedAmount})`,
       })
-      .from(payments)
-      .where(and(eq(payments.merchantId, merchantId), gte(payments.receivedAt, since)))
-      // By position: a repeated expression would bind the zone twice and no longer equal the selected one.
+      .from(paymentSlotTotals)
+      .where(and(eq(paymentSlotTotals.merchantId, merchantId), gte(paymentSlotTotals.slotStart, new Date(starts[0]))))
+      // By position: a repeated expression would bind the day starts twice and no longer equal the selected one.
       .groupBy(sql`1`, sql`2`, sql`3`)
-  ).map((r) => ({ ...r, count: Number(r.count), grossAmount: Number(r.grossAmount), refundedAmount: Number(r.refundedAmount) }));
+  )
+    .map((r) => ({
+      ...r,
+      day: days[Number(r.day) - 1],
+      count: Number(r.count),
+      grossAmount: Number(r.grossAmount),
+      refundedAmount: Number(r.refundedAmount),
+    }))
+    // Striped rows of a status every payment has left sum to zero: not a bucket.
+    .filter((b) => b.count !== 0 || b.grossAmount !== 0 || b.refundedAmount !== 0);
   const periods = {} as Record<BoardPeriod, BoardPeriodFigures>;
   for (const period of BOARD_PERIODS) {
     const first = dates[dates.length - PERIOD_DAYS[period]];
@@ -96,7 +110,8 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   const [pending] = await db
     .select({ count: sql<string>`count(*)`, amount: sql<string>`coalesce(sum(${payments.amount} - ${payments.allocatedAmount}), 0)` })
     .from(payments)
-    .where(and(eq(payments.merchantId, merchantId), inArray(payments.status, ["unmatched", "suggested"])));
+    // Spelled out, not bound, so the planner matches payments_merchant_pending_idx (an index-only scan).
+    .where(and(eq(payments.merchantId, merchantId), sql`${payments.status} in ('unmatched', 'suggested')`));
   const anomalyRows = await db
     .select({ severity: anomalies.severity, count: sql<string>`count(*)` })
     .from(anomalies)

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
@@ -30,6 +30,8 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   if (p.from) where.push(gte(payments.receivedAt, p.from));
   if (p.to) where.push(lt(payments.receivedAt, p.to));
   if (p.cursor) {
+    // The plain bound lets the index scan start at the cursor; the OR alone would be a filter over every newer row.
+    where.push(lte(payments.receivedAt, p.cursor.at));
     where.push(or(lt(payments.receivedAt, p.cursor.at), and(eq(payments.receivedAt, p.cursor.at), lt(payments.id, p.cursor.id)))!);
   }
   const rows = await db

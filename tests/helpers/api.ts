@@ -60,6 +60,17 @@ export async function merchantWithAlipay() {
   return { apiKey: signup.json.apiKey as string, merchantId: signup.json.merchantId as string, appId, keys, accountId: account.json.id as string };
 }
 
+/** merchantWithAlipay plus a bank account (招商银行), for statement imports. */
+export async function bankMerchant() {
+  const m = await merchantWithAlipay();
+  const res = await call(createChannelAccount as Handler, {
+    apiKey: m.apiKey,
+    body: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755912345610101" } },
+  });
+  if (res.status !== 201) throw new Error(`bank account failed: ${res.text}`);
+  return { ...m, bankId: res.json.id as string };
+}
+
 /** Creates an order through the checkout route. */
 export async function createOrder(apiKey: string, body: Record<string, unknown> = {}) {
   const res = await call(checkoutRoute as Handler, {

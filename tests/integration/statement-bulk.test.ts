@@ -1,13 +1,12 @@
 import crypto from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { allocations, auditEvents, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { CMB_HEADER, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
-import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { BASE, bankMerchant, call, createOrder } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -21,15 +20,6 @@ async function upload(apiKey: string, bankId: string, csv: string) {
   });
   const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
   return { status: res.status, json: await res.json() };
-}
-
-async function bankMerchant() {
-  const m = await merchantWithAlipay();
-  const res = await call(createChannelAccount as unknown as H, {
-    apiKey: m.apiKey,
-    body: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755912345610101" } },
-  });
-  return { ...m, bankId: res.json.id as string };
 }
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);

@@ -1,4 +1,4 @@
-// `npx tsx lib/cli/bench/board.ts [--payments 1000000] [--runs 20] [--smoke]`: the board and a filtered payments
+// `npx tsx lib/cli/bench/board.ts [--payments 1000000] [--runs 20] [--smoke] [--database name]`: the board and a filtered payments
 // list at scale, on PostgreSQL (a fresh ldxp_bench_board database). Seeds one merchant's payments set-based
 // (over the last 60 days, so the board's 30-day window holds half), with orders and allocations for the
 // matched ones; then times the services the pages call (getBoard, listPayments first page and a deep cursor
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     payments: { type: "string" },
     runs: { type: "string" },
     smoke: { type: "boolean", default: false },
+    /** The throwaway database's name (dropped and recreated), when several people bench on one server. */
+    database: { type: "string" },
   },
 });
 const smoke = values.smoke!;
@@ -135,20 +137,18 @@ async function explain(url: string, queries: { text: string; values: unknown[] }
 type Plan = Awaited<ReturnType<typeof explain>>[number];
 
 /**
- * The index a plan is missing, judged from its payments scans: a heap scan over many rows for an aggregate
- * (the index should cover the summed columns, for an index-only scan), or an index scan that throws most
- * rows away on channel/status (the filter columns belong in the index, ahead of the sort key).
+ * The index a plan is missing, judged from its payments scans: a heap scan over many rows for the pending
+ * sum (the index should cover the summed columns, for an index-only scan), or an index scan that throws most
+ * rows away on channel/status (the filter columns belong in the index, ahead of the sort key). The board's
+ * periods read payment_slot_totals (kept by triggers), not payments.
  */
 function indexFor(plan: Plan): string[] {
   const heavy = plan.scans.filter((s) => / on payments/.test(s) && !/Index Only Scan/.test(s));
   const rows = (s: string) => Number(/: (\d+) rows/.exec(s)?.[1] ?? 0);
   const removed = (s: string) => Number(/, (\d+) removed by filter/.exec(s)?.[1] ?? 0);
   const out: string[] = [];
-  if (heavy.some((s) => rows(s) + removed(s) > 10_000) && /to_char\("received_at"/.test(plan.sql)) {
-    out.push("create index payments_merchant_received_cover_idx on payments (merchant_id, received_at) include (channel, status, amount, refunded_amount);");
-  }
   if (heavy.some((s) => rows(s) > 10_000) && /sum\("amount" - "allocated_amount"\)/.test(plan.sql)) {
-    out.push("create index payments_merchant_status_cover_idx on payments (merchant_id, status) include (amount, allocated_amount);");
+    out.push("create index payments_merchant_pending_cover_idx on payments (merchant_id) include (amount, allocated_amount) where status in ('unmatched', 'suggested');");
   }
   if (heavy.some((s) => removed(s) > 10 * Math.max(1, rows(s))) && /order by "payments"."received_at" desc/.test(plan.sql)) {
     out.push("create index payments_merchant_channel_status_received_idx on payments (merchant_id, channel, status, received_at desc, id desc);");
@@ -168,7 +168,7 @@ async function floorQuery(url: string, text: string, params: unknown[]) {
 
 async function main() {
   const started = Date.now();
-  const url = await freshDatabase(`ldxp_bench_board${smoke ? "_smoke" : ""}`);
+  const url = await freshDatabase(values.database ?? `ldxp_bench_board${smoke ? "_smoke" : ""}`);
   process.env.DATABASE_URL = url;
   process.env.LOG_LEVEL ??= "silent";
   process.env.ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
@@ -196,13 +196,26 @@ async function main() {
   const deepPage = summarise(await timeRuns(() => listPayments(db, deep), runs));
   console.log(`board p50 ${board.p50} p99 ${board.p99}; list first p50 ${first.p50} p99 ${first.p99}; deep p50 ${deepPage.p50} p99 ${deepPage.p99}`);
 
-  // The floor: the board's whole 30-day window counted in one indexed query, and one indexed page of ids.
+  // The floor: the board's 30-day window summed in one indexed query over the slot totals it reads, and one
+  // indexed page of ids. The former board's grouped 30-day scan of payments is timed too, as the before figure.
   const since = new Date(now.getTime() - 30 * DAY).toISOString();
-  const countFloor = summarise(await floorQuery(url, "select count(*) from payments where merchant_id = $1 and received_at >= $2", [merchantId, since]));
+  const countFloor = summarise(
+    await floorQuery(url, "select sum(count), sum(gross_amount), sum(refunded_amount) from payment_slot_totals where merchant_id = $1 and slot_start >= $2", [merchantId, since]),
+  );
+  const formerScan = summarise(
+    await floorQuery(
+      url,
+      `select to_char(received_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD'), channel, status, count(*), sum(amount), sum(refunded_amount)
+       from payments where merchant_id = $1 and received_at >= $2 group by 1, 2, 3`,
+      [merchantId, since],
+    ),
+  );
   const pageFloor = summarise(
     await floorQuery(url, "select id from payments where merchant_id = $1 and received_at < $2 order by received_at desc limit 51", [merchantId, deepCursor.at.toISOString()]),
   );
-  console.log(`floor: 30-day count p50 ${countFloor.p50} p99 ${countFloor.p99}; indexed page p50 ${pageFloor.p50} p99 ${pageFloor.p99}`);
+  console.log(
+    `floor: 30-day slot sum p50 ${countFloor.p50} p99 ${countFloor.p99}; indexed page p50 ${pageFloor.p50} p99 ${pageFloor.p99}; former board scan p50 ${formerScan.p50} p99 ${formerScan.p99}`,
+  );
 
   const boardPlans = await explain(url, await captureQueries(() => getBoard(db, merchantId, now)));
   const listPlans = await explain(url, await captureQueries(() => listPayments(db, filter)));
@@ -246,11 +259,6 @@ async function main() {
     explanation.push(
       `With ${recommendedIndexes.length} recommended index(es) created on the bench database (not a migration): board p99 ${board.p99} → ${b.p99} ms, deep page p99 ${deepPage.p99} → ${d.p99} ms.`,
     );
-    if (b.p99 >= GOAL_MS) {
-      explanation.push(
-        "Indexes alone do not bring the board under the goal: it aggregates every payment of the last 30 days on each paint (half a million rows here). Plan: a per-merchant daily rollup (day, channel, status → count, gross, refunded) maintained in the payment write transaction, so the board reads ≤ 30 × channels × statuses rows; that is a schema change for the lead.",
-      );
-    }
   }
   const file = writeResult({
     name: "board",
@@ -270,14 +278,17 @@ async function main() {
       "list deep page p50 ms": deepPage.p50,
       "list deep page p99 ms": deepPage.p99,
       "deep page offset": deepOffset,
-      "floor: 30-day count(*) p50 ms": countFloor.p50,
-      "floor: 30-day count(*) p99 ms": countFloor.p99,
+      "floor: 30-day slot totals sum p50 ms": countFloor.p50,
+      "floor: 30-day slot totals sum p99 ms": countFloor.p99,
+      "before: former board 30-day scan of payments p50 ms": formerScan.p50,
+      "before: former board 30-day scan of payments p99 ms": formerScan.p99,
       "floor: indexed page p50 ms": pageFloor.p50,
       "floor: indexed page p99 ms": pageFloor.p99,
       ...whatIf,
     },
     ratios: {
-      "board p50 / 30-day count(*) p50": round(board.p50 / countFloor.p50, 2),
+      "board p50 / 30-day slot totals sum p50": round(board.p50 / countFloor.p50, 2),
+      "board p50 / former 30-day scan p50": round(board.p50 / formerScan.p50, 2),
       "list first page p50 / indexed page p50": round(first.p50 / pageFloor.p50, 2),
       "list deep page p50 / indexed page p50": round(deepPage.p50 / pageFloor.p50, 2),
     },

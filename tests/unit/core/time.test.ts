@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startOfZonedDay, zoneOffsetMinutes } from "@/lib/core/time";
+import { localDate, startOfZonedDay, zonedDayStart, zoneOffsetMinutes } from "@/lib/core/time";
 
 describe("zoned days", () => {
   it("Asia/Shanghai days start at 16:00 UTC the day before", () => {
@@ -11,5 +11,28 @@ describe("zoned days", () => {
 
   it("is right on a DST-start day (New York 2024-03-10 starts at 05:00Z, EST)", () => {
     expect(startOfZonedDay(new Date("2024-03-10T20:00:00Z"), "America/New_York").toISOString()).toBe("2024-03-10T05:00:00.000Z");
+  });
+});
+
+describe("zonedDayStart's midnight shortcut", () => {
+  // The definition, by bisection: the first millisecond whose local date is `date`.
+  const bisected = (date: string, timeZone: string) => {
+    let lo = Date.parse(`${date}T00:00:00Z`) - 15 * 3_600_000;
+    let hi = lo + 30 * 3_600_000;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (localDate(mid, timeZone) >= date) hi = mid;
+      else lo = mid;
+    }
+    return new Date(hi).toISOString();
+  };
+  it("agrees with bisection every day of 2018, in zones with DST at midnight (Santiago, Havana, São Paulo), half- and quarter-hour offsets", () => {
+    const zones = ["Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "America/New_York", "America/Santiago", "America/Havana", "America/Sao_Paulo"];
+    for (const zone of zones) {
+      for (let d = Date.parse("2018-01-01T00:00:00Z"); d < Date.parse("2019-01-01T00:00:00Z"); d += 86_400_000) {
+        const date = new Date(d).toISOString().slice(0, 10);
+        expect(zonedDayStart(date, zone).toISOString(), `${zone} ${date}`).toBe(bisected(date, zone));
+      }
+    }
   });
 });
