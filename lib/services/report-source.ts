@@ -215,7 +215,8 @@ const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_tra
  * Allocations of in-range payments in (received_at, payment id, order reference) order. Each query
  * takes one keyset page of payments and joins their allocations (a payment without any comes back
  * once with nulls, so the page's last payment still moves the cursor), so every query is an index
- * range of one page however large the month. `mismatchedOrdersOnly` reads instead only the
+ * range of one page however large the month (the lateral join, fenced by `offset 0` so it is not flattened,
+ * keeps the planner on the allocations' payment index: a hash join would scan every allocation of the merchant for every page). `mismatchedOrdersOnly` reads instead only the
  * allocations to orders paid the wrong amount, straight from the join (they are few).
  */
 export async function* allocationBatches(
@@ -237,7 +238,9 @@ export async function* allocationBatches(
         from payments p where ${paymentWhere(q)}${past("p.received_at", "p.id", c)}
         order by p.received_at, p.id limit ${batchSize})
       select ${ALLOCATION_COLUMNS}, (select count(*) from p)::int as page_size
-      from p left join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
+      from p left join lateral (
+          select a.amount, a.method, a.confidence, a.order_id from allocations a
+          where a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid offset 0) a on true
         left join orders o on o.id = a.order_id
       order by p.received_at, p.id, o.reference`,
     (r) => ({ at: r.cursor_at, id: r.payment_id }),
