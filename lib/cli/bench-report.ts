@@ -6,13 +6,15 @@
 // database's own memory is in the same process and counts too.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { eq, inArray, sql } from "drizzle-orm";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { closeDb, getDbHandle, type Db } from "@/lib/db/client";
 import { allocations, channelAccounts, merchants, orders, payments, refunds } from "@/lib/db/schema";
 import { writeReconciliationXlsx } from "@/lib/services/report-xlsx";
-import { getReportContext } from "@/lib/services/reports";
+import { getReportContext, inReportSnapshot } from "@/lib/services/reports";
 import { addDays } from "@/lib/core/reports";
 
 const { values } = parseArgs({
@@ -119,13 +121,19 @@ try {
     peakExternal = Math.max(peakExternal, u.external + u.arrayBuffers);
   }, 25);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const ctx = await getReportContext(db, merchantId, { from, to, channel: null, source: null });
   const file = fs.createWriteStream(values.out!);
-  await writeReconciliationXlsx(db, ctx, file, { generatedAt: new Date() });
+  // The download's path: every pass in one read-only snapshot (none on PGlite).
+  await inReportSnapshot(db, (tx) => writeReconciliationXlsx(tx, ctx, file, { generatedAt: new Date() }));
+  await finished(file);
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`xlsx: ${values.out} ${mb(fs.statSync(values.out!).size)} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `xlsx: ${values.out} ${mb(fs.statSync(values.out!).size)} in ${seconds.toFixed(1)} s; this process's CPU ${((used.user + used.system) / 1e6).toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`,
+  );
   console.log(`rss: ${mb(baseline)} before, peak ${mb(peak)} while writing (+${mb(peak - baseline)}); peak JS heap ${mb(peakHeap)}, buffers ${mb(peakExternal)}`);
 } finally {
   if (!values.keep) await cleanup(db, merchantId);

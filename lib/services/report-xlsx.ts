@@ -122,7 +122,14 @@ interface SheetWriterInternals {
   _rowZero: number;
   _rows: unknown[];
   startedData: boolean;
-  stream: { write(data: Buffer): unknown };
+  /** exceljs's StreamBuf: holds `buffers` until the zip takes the entry, then writes them to `pipes` (ignoring backpressure). */
+  stream: { write(data: Buffer): unknown; buffers: unknown[]; pipes: ZipEntryInput[] };
+}
+/** The zip's PassThrough for the entry (readable-stream 3, which predates `writableNeedDrain`). */
+interface ZipEntryInput {
+  _writableState?: { needDrain: boolean };
+  once(event: "drain", listener: () => void): unknown;
+  off(event: "drain", listener: () => void): unknown;
 }
 interface WorkbookInternals {
   styles: { addStyleModel(style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType): number };
@@ -144,7 +151,7 @@ const VALUE_TYPES: Record<Column<unknown>["kind"], ExcelJS.ValueType> = {
  * table, inline `str` strings, serial dates); the sheet's own rows (header, 合计) still go through
  * exceljs, which numbers them after the rows written here.
  */
-function bulkRowWriter<R>(wb: Workbook, ws: Sheet, columns: Column<R>[]) {
+function bulkRowWriter<R>(wb: Workbook, ws: Sheet, out: Writable, columns: Column<R>[]) {
   const sheet = ws as unknown as SheetWriterInternals;
   const { styles } = wb as unknown as WorkbookInternals;
   const styleIds = columns.map((c) => styles.addStyleModel(CELL_STYLES[c.kind], VALUE_TYPES[c.kind]));
@@ -164,7 +171,30 @@ function bulkRowWriter<R>(wb: Workbook, ws: Sheet, columns: Column<R>[]) {
     }
     sheet.stream.write(Buffer.from(xml));
     sheet._rowZero = n;
+    return zipTookRows(sheet.stream, out);
   };
+}
+
+// exceljs hands the sheet's bytes to the zip without waiting for it; rows written faster than the
+// zip deflates them would pile up in memory, so the next batch waits until the zip has taken these.
+// A download closed meanwhile stops the wait too (the zip then never drains); `drained` reports it.
+async function zipTookRows(stream: SheetWriterInternals["stream"], out: Writable) {
+  for (;;) {
+    if (out.destroyed) return;
+    const pipe = stream.pipes[0];
+    if (pipe?._writableState?.needDrain) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off("close", done);
+          pipe.off("drain", done);
+          resolve();
+        };
+        pipe.once("drain", done);
+        out.once("close", done);
+      });
+    } else if (!pipe && stream.buffers.length > 16) await new Promise((resolve) => setTimeout(resolve, 5));
+    else return;
+  }
 }
 
 // exceljs drops a zero formula result given through `cell.value` (it copies only truthy fields),
@@ -294,10 +324,10 @@ async function streamSheet<R>(wb: Workbook, out: Writable, title: string, column
   defineColumns(ws, columns);
   writeHeader(ws, columns);
   const sums = sumBy(columns, sumHeaders);
-  const write = bulkRowWriter(wb, ws, columns);
+  const write = bulkRowWriter(wb, ws, out, columns);
   let count = 0;
   for await (const batch of batches) {
-    write(batch);
+    await write(batch);
     batch.forEach(sums.add);
     count += batch.length;
     await drained(out);
