@@ -237,6 +237,11 @@ const toAllocation = (r: AllocationRaw): ReportAllocationRow => ({
   confidence: Number(r.confidence),
 });
 
+// The payment side of an allocation read (alias `p`), which ALLOCATION_COLUMNS select from.
+const allocationPaymentColumns = (q: ReportQuery) =>
+  sql`p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms, p.received_at,
+    p.received_at::text as cursor_at, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source`;
+
 const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_transaction_id, p.at_ms, p.cursor_at, p.amount as payment_amount,
   p.source as payment_source, o.reference as order_reference, o.order_no, o.source as order_source, o.amount::float8 as order_amount,
   o.status as order_status, o.paid_amount::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence`);
@@ -258,7 +263,6 @@ export async function* allocationBatches(
   opts: { mismatchedOrdersOnly?: boolean; batchSize?: number } = {},
 ): AsyncGenerator<ReportAllocationRow[]> {
   const batchSize = opts.batchSize ?? REPORT_BATCH_SIZE;
-  const source = q.source ? SOURCE_OF_P : sql.raw("null");
   if (opts.mismatchedOrdersOnly) {
     yield* mismatchedAllocationBatches(db, q, batchSize);
     return;
@@ -267,9 +271,7 @@ export async function* allocationBatches(
     yield* await cursorPages<AllocationRaw, ReportAllocationRow>(
       db,
       sql`select ${ALLOCATION_COLUMNS} from (
-          select p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms, p.received_at,
-            null as cursor_at, ${source}::text as source
-          from payments p where ${paymentWhere(q)}) p
+          select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}) p
         join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
         join orders o on o.id = a.order_id
         order by p.received_at, p.id, o.reference`,
@@ -278,12 +280,10 @@ export async function* allocationBatches(
     );
     return;
   }
-  const pages = keysetPages<AllocationRaw & { last_in_page: boolean }>(
+  const pages = keysetPages<AllocationRaw & { page_size: number | string }>(
     db,
     (c) => sql`with p as (
-        select p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms,
-          p.received_at, p.received_at::text as cursor_at, ${source}::text as source
-        from payments p where ${paymentWhere(q)}${past("p.received_at", "p.id", c)}
+        select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}${past("p.received_at", "p.id", c)}
         order by p.received_at, p.id limit ${batchSize})
       select ${ALLOCATION_COLUMNS}, (select count(*) from p)::int as page_size
       from p left join lateral (
@@ -293,7 +293,7 @@ export async function* allocationBatches(
       order by p.received_at, p.id, o.reference`,
     (r) => ({ at: r.cursor_at, id: r.payment_id }),
     batchSize,
-    (rows) => Number((rows[0] as unknown as { page_size: number }).page_size) >= batchSize,
+    (rows) => Number(rows[0].page_size) >= batchSize,
   );
   for await (const rows of pages) {
     const out: ReportAllocationRow[] = [];
@@ -304,7 +304,6 @@ export async function* allocationBatches(
 
 // Keyset over (received_at, payment id, order reference), the sheet's order, on the join itself.
 async function* mismatchedAllocationBatches(db: DbOrTx, q: ReportQuery, batchSize: number): AsyncGenerator<ReportAllocationRow[]> {
-  const source = q.source ? SOURCE_OF_P : sql.raw("null");
   let cursor: { at: string; id: string; ref: string } | null = null;
   for (;;) {
     const after: SQL = cursor
@@ -312,8 +311,7 @@ async function* mismatchedAllocationBatches(db: DbOrTx, q: ReportQuery, batchSiz
       : sql``;
     const rows = rowsOf<AllocationRaw>(
       await db.execute(sql`select ${ALLOCATION_COLUMNS} from (
-          select p.*, ${msOf("p.received_at")} as at_ms, p.received_at::text as cursor_at, ${source}::text as source
-          from payments p where ${paymentWhere(q)}) p
+          select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}) p
         join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
         join orders o on o.id = a.order_id and o.status in ('partially_paid', 'overpaid')
         where true${after}
