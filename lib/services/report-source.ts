@@ -237,10 +237,11 @@ const toAllocation = (r: AllocationRaw): ReportAllocationRow => ({
   confidence: Number(r.confidence),
 });
 
-// The payment side of an allocation read (alias `p`), which ALLOCATION_COLUMNS select from.
-const allocationPaymentColumns = (q: ReportQuery) =>
+// The payment side of an allocation read (alias `p`), which ALLOCATION_COLUMNS select from; the
+// keyset's text of the instant only where a keyset needs it.
+const allocationPaymentColumns = (q: ReportQuery, keyset = true) =>
   sql`p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms, p.received_at,
-    p.received_at::text as cursor_at, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source`;
+    ${sql.raw(keyset ? "p.received_at::text" : "null")} as cursor_at, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source`;
 
 const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_transaction_id, p.at_ms, p.cursor_at, p.amount as payment_amount,
   p.source as payment_source, o.reference as order_reference, o.order_no, o.source as order_source, o.amount::float8 as order_amount,
@@ -271,7 +272,7 @@ export async function* allocationBatches(
     yield* await cursorPages<AllocationRaw, ReportAllocationRow>(
       db,
       sql`select ${ALLOCATION_COLUMNS} from (
-          select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}) p
+          select ${allocationPaymentColumns(q, false)} from payments p where ${paymentWhere(q)}) p
         join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
         join orders o on o.id = a.order_id
         order by p.received_at, p.id, o.reference`,
