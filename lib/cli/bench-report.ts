@@ -1,7 +1,9 @@
 // `npx tsx lib/cli/bench-report.ts [--payments 1000000] [--month 2024-03] [--out /tmp/ldxp-reconciliation-bench.xlsx] [--keep]`:
 // the reconciliation XLSX at scale. Seeds one merchant's month with set-based SQL (insert … select
 // generate_series: orders, payments on three channels, allocations, 1 % refunds), then streams the
-// workbook to a file and prints the time and the peak RSS while writing. Use the configured database:
+// workbook to a file as a download does (in one read-only snapshot) and prints the time, this
+// process's CPU seconds (with the load average: the machine may be shared) and the peak RSS while
+// writing. Use the configured database:
 // with DATABASE_URL (PostgreSQL) the RSS is the report process alone; on embedded PGlite the
 // database's own memory is in the same process and counts too.
 import crypto from "node:crypto";
