@@ -1,18 +1,22 @@
 // `npx tsx lib/cli/bench-report.ts [--payments 1000000] [--month 2024-03] [--out /tmp/ldxp-reconciliation-bench.xlsx] [--keep]`:
 // the reconciliation XLSX at scale. Seeds one merchant's month with set-based SQL (insert … select
 // generate_series: orders, payments on three channels, allocations, 1 % refunds), then streams the
-// workbook to a file and prints the time and the peak RSS while writing. Use the configured database:
+// workbook to a file as a download does (in one read-only snapshot) and prints the time, this
+// process's CPU seconds (with the load average: the machine may be shared) and the peak RSS while
+// writing. Use the configured database:
 // with DATABASE_URL (PostgreSQL) the RSS is the report process alone; on embedded PGlite the
 // database's own memory is in the same process and counts too.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { eq, inArray, sql } from "drizzle-orm";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { closeDb, getDbHandle, type Db } from "@/lib/db/client";
 import { allocations, channelAccounts, merchants, orders, payments, refunds } from "@/lib/db/schema";
 import { writeReconciliationXlsx } from "@/lib/services/report-xlsx";
-import { getReportContext } from "@/lib/services/reports";
+import { getReportContext, inReportSnapshot } from "@/lib/services/reports";
 import { addDays } from "@/lib/core/reports";
 
 const { values } = parseArgs({
@@ -119,13 +123,19 @@ try {
     peakExternal = Math.max(peakExternal, u.external + u.arrayBuffers);
   }, 25);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const ctx = await getReportContext(db, merchantId, { from, to, channel: null, source: null });
   const file = fs.createWriteStream(values.out!);
-  await writeReconciliationXlsx(db, ctx, file, { generatedAt: new Date() });
+  // The download's path: every pass in one read-only snapshot (none on PGlite).
+  await inReportSnapshot(db, (tx) => writeReconciliationXlsx(tx, ctx, file, { generatedAt: new Date() }));
+  await finished(file);
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`xlsx: ${values.out} ${mb(fs.statSync(values.out!).size)} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `xlsx: ${values.out} ${mb(fs.statSync(values.out!).size)} in ${seconds.toFixed(1)} s; this process's CPU ${((used.user + used.system) / 1e6).toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`,
+  );
   console.log(`rss: ${mb(baseline)} before, peak ${mb(peak)} while writing (+${mb(peak - baseline)}); peak JS heap ${mb(peakHeap)}, buffers ${mb(peakExternal)}`);
 } finally {
   if (!values.keep) await cleanup(db, merchantId);

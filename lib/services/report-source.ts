@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
-import type { ReportAllocationRow, ReportAnomalyRow, ReportPaymentRow, ReportRefundRow } from "@/lib/core/reports";
-import type { DbOrTx } from "@/lib/db/client";
+import { and, asc, count, eq, gte, is, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { ReportAllocationRow, ReportAnomalyRow, ReportPaymentRow, ReportRefundRow, SummaryBucket } from "@/lib/core/reports";
+import { rowsOf, type DbOrTx } from "@/lib/db/client";
 import { allocations, anomalies, orders, payments, refunds, type Channel, type OrderSource } from "@/lib/db/schema";
 
 /** What to read: one merchant's rows in a UTC interval [start, end) with optional filters. */
@@ -23,25 +24,11 @@ const paymentPrimarySource = sql<OrderSource | null>`(
   select o.source from ${allocations} a join ${orders} o on o.id = a.order_id
   where a.payment_id = ${sql.identifier("payments")}.${sql.identifier("id")} order by a.amount desc, o.reference limit 1)`;
 
-// Only the source filter reads a payment's source, so without one the per-row subquery is skipped.
-const sourceOf = (q: ReportQuery) => (q.source ? paymentPrimarySource : sql<OrderSource | null>`null::order_source`);
-
 function paymentFilters(q: ReportQuery): SQL[] {
   const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end)];
   if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
   if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
   return where;
-}
-
-// The cursor keeps the database's own text of the instant: a JS Date holds milliseconds, and a
-// cursor rounded down from microseconds would return the page's last row again.
-const exactTime = (column: typeof payments.receivedAt | typeof refunds.refundedAt) => sql<string>`${column}::text`;
-
-// Keyset condition past the cursor. The plain `>=` on the time column is implied by the row
-// comparison but is what lets the planner start the index range at the cursor instead of at the
-// start of the month (without it every page rescans all earlier rows).
-function after(at: typeof payments.receivedAt | typeof refunds.refundedAt, id: typeof payments.id | typeof refunds.id, cursor: { at: string; id: string }): SQL[] {
-  return [sql`${at} >= ${cursor.at}::timestamptz`, sql`(${at}, ${id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`];
 }
 
 /** Number of payments the report covers (to refuse in-memory formats for huge ranges). */
@@ -69,163 +56,350 @@ export async function countReportRows(db: DbOrTx, q: ReportQuery): Promise<{ pay
   return { payments: await countReportPayments(db, q), allocations: Number(a.n), refunds: Number(r.n) };
 }
 
-/** In-range payments in (received_at, id) order, keyset-paginated. */
-export async function* paymentBatches(db: DbOrTx, q: ReportQuery, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportPaymentRow[]> {
-  let cursor: { at: string; id: string } | null = null;
-  for (;;) {
-    const where = paymentFilters(q);
-    if (cursor) where.push(...after(payments.receivedAt, payments.id, cursor));
-    const rows = await db
-      .select({
-        paymentId: payments.id,
-        channel: payments.channel,
-        channelTransactionId: payments.channelTransactionId,
-        amount: payments.amount,
-        allocatedAmount: payments.allocatedAmount,
-        status: payments.status,
-        matchMethod: payments.matchMethod,
-        receivedAt: payments.receivedAt,
-        reference: payments.reference,
-        payerName: payments.payerName,
-        memo: payments.memo,
-        suggestions: sql<{ references?: string[] }[] | null>`case when ${payments.status} = 'suggested' then ${payments.suggestions} end`,
-        source: sourceOf(q),
-        cursorAt: exactTime(payments.receivedAt),
-      })
-      .from(payments)
-      .where(and(...where))
-      .orderBy(asc(payments.receivedAt), asc(payments.id))
-      .limit(batchSize);
-    if (rows.length === 0) return;
+// The detail readers below write their SQL by hand and run it through the driver (`execute`): a
+// report reads millions of rows, and drizzle's per-row result mapping cost more CPU than the rest of
+// the report. Every value comes back in a form all three drivers agree on: money and instants as
+// float8 (whole fen; epoch milliseconds), the keyset cursor as the database's own text.
+const SOURCE_OF_P = sql.raw(
+  "(select o.source from allocations a join orders o on o.id = a.order_id where a.payment_id = p.id order by a.amount desc, o.reference limit 1)",
+);
+const msOf = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+
+/** The payment filters of `q` on alias `p` (merchant, range, channel, source). */
+function paymentWhere(q: ReportQuery): SQL {
+  const where = [
+    sql`p.merchant_id = ${q.merchantId}::uuid`,
+    sql`p.received_at >= ${q.start.toISOString()}::timestamptz`,
+    sql`p.received_at < ${q.end.toISOString()}::timestamptz`,
+  ];
+  if (q.channel) where.push(sql`p.channel = ${q.channel}::channel`);
+  if (q.source) where.push(sql`${SOURCE_OF_P} = ${q.source}::order_source`);
+  return sql.join(where, sql` and `);
+}
+
+/** Keyset cursor: the database's text of the instant (a JS Date would drop microseconds) and the row id. */
+type Cursor = { at: string; id: string };
+
+// Past the cursor. The plain `>=` is implied by the row comparison but lets the planner start the
+// index range at the cursor instead of at the start of the month.
+const past = (at: string, id: string, c: Cursor | null) =>
+  c ? sql` and ${sql.raw(at)} >= ${c.at}::timestamptz and (${sql.raw(at)}, ${sql.raw(id)}) > (${c.at}::timestamptz, ${c.id}::uuid)` : sql``;
+
+/**
+ * Pages of a keyset query: `page(cursor)` returns at most `batchSize` rows after the cursor, the
+ * last of which gives the next cursor. The next page is requested as soon as one arrives, so the
+ * database reads it while the caller works on this one.
+ */
+async function* keysetPages<T>(
+  db: DbOrTx,
+  page: (cursor: Cursor | null) => SQL,
+  cursorOf: (row: T) => Cursor,
+  batchSize: number,
+  more: (rows: T[]) => boolean = (rows) => rows.length >= batchSize,
+): AsyncGenerator<T[]> {
+  const fetch = (c: Cursor | null) => db.execute(page(c)).then((r) => rowsOf<T>(r));
+  let pending: Promise<T[]> | null = fetch(null);
+  try {
+    while (pending) {
+      const rows: T[] = await pending;
+      pending = rows.length && more(rows) ? fetch(cursorOf(rows[rows.length - 1])) : null;
+      if (rows.length) yield rows;
+    }
+  } finally {
+    // An abandoned read (the consumer stopped early) must not surface as an unhandled rejection.
+    await pending?.catch(() => undefined);
+  }
+}
+
+let cursorCount = 0;
+
+/**
+ * All rows of `query` through a server-side cursor, `batchSize` at a time, the next batch fetched
+ * while the caller works on this one. Only inside a transaction (a cursor lives in its
+ * connection). The database plans for the whole result (`cursor_tuple_fraction` 1): hash joins
+ * and one sort of the month instead of an index lookup per row.
+ */
+async function cursorPages<T, R>(tx: DbOrTx, query: SQL, batchSize: number, map: (row: T) => R): Promise<AsyncGenerator<R[]>> {
+  const name = sql.identifier(`report_rows_${++cursorCount}`);
+  await tx.execute(sql`set local cursor_tuple_fraction = 1`);
+  await tx.execute(sql`declare ${name} no scroll cursor for ${query}`);
+  const fetch = () => tx.execute(sql`fetch forward ${sql.raw(String(batchSize))} from ${name}`).then((r) => rowsOf<T>(r));
+  return (async function* () {
+    let pending: Promise<T[]> | null = fetch();
+    try {
+      while (pending) {
+        const rows: T[] = await pending;
+        pending = rows.length === batchSize ? fetch() : null;
+        if (rows.length) yield rows.map(map);
+      }
+    } finally {
+      await pending?.catch(() => undefined);
+      // Closing fails only when the transaction already has; the error that caused that surfaces instead.
+      await tx.execute(sql`close ${name}`).catch(() => undefined);
+    }
+  })();
+}
+
+interface PaymentRaw {
+  id: string;
+  channel: string;
+  channel_transaction_id: string;
+  amount: number | string;
+  allocated_amount: number | string;
+  status: string;
+  match_method: string | null;
+  at_ms: number | string;
+  cursor_at: string;
+  reference: string | null;
+  payer_name: string | null;
+  memo: string | null;
+  suggestions: { references?: string[] }[] | null;
+  source: string | null;
+}
+
+/**
+ * In-range payments in (received_at, id) order, keyset-paginated. `unallocatedOnly` keeps the
+ * payments whose money is not all allocated (the 异常 lines) and lets the database skip the rest.
+ */
+export async function* paymentBatches(
+  db: DbOrTx,
+  q: ReportQuery,
+  batchSize = REPORT_BATCH_SIZE,
+  opts: { unallocatedOnly?: boolean } = {},
+): AsyncGenerator<ReportPaymentRow[]> {
+  const only = opts.unallocatedOnly ? sql` and p.amount > p.allocated_amount` : sql``;
+  const source = q.source ? SOURCE_OF_P : sql.raw("null");
+  const pages = keysetPages<PaymentRaw>(
+    db,
+    (c) => sql`select p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, p.allocated_amount::float8 as allocated_amount,
+        p.status, p.match_method, ${msOf("p.received_at")} as at_ms, p.received_at::text as cursor_at, p.reference, p.payer_name, p.memo,
+        case when p.status = 'suggested' then p.suggestions end as suggestions, ${source}::text as source
+      from payments p where ${paymentWhere(q)}${only}${past("p.received_at", "p.id", c)}
+      order by p.received_at, p.id limit ${batchSize}`,
+    (r) => ({ at: r.cursor_at, id: r.id }),
+    batchSize,
+  );
+  for await (const rows of pages) {
     yield rows.map(
       (r): ReportPaymentRow => ({
-        paymentId: r.paymentId,
+        paymentId: r.id,
         channel: r.channel,
-        channelTransactionId: r.channelTransactionId,
+        channelTransactionId: r.channel_transaction_id,
         amount: Number(r.amount),
-        allocatedAmount: Number(r.allocatedAmount),
+        allocatedAmount: Number(r.allocated_amount),
         status: r.status,
-        matchMethod: r.matchMethod,
-        receivedAt: new Date(r.receivedAt),
+        matchMethod: r.match_method,
+        receivedAt: new Date(Number(r.at_ms)),
         reference: r.reference,
-        payerName: r.payerName,
+        payerName: r.payer_name,
         memo: r.memo,
         source: r.source,
         suggestedReferences: (r.suggestions ?? []).flatMap((s) => s.references ?? []),
       }),
     );
-    const last = rows[rows.length - 1];
-    cursor = { at: last.cursorAt, id: last.paymentId };
-    if (rows.length < batchSize) return;
   }
 }
 
+interface AllocationRaw {
+  payment_id: string;
+  channel: string;
+  channel_transaction_id: string;
+  at_ms: number | string;
+  cursor_at: string;
+  payment_amount: number | string;
+  payment_source: string | null;
+  order_reference: string | null;
+  order_no: string;
+  order_source: string;
+  order_amount: number | string;
+  order_status: string;
+  order_paid_amount: number | string;
+  amount: number | string;
+  method: string;
+  confidence: number | string;
+}
+
+const toAllocation = (r: AllocationRaw): ReportAllocationRow => ({
+  paymentId: r.payment_id,
+  channel: r.channel,
+  channelTransactionId: r.channel_transaction_id,
+  receivedAt: new Date(Number(r.at_ms)),
+  paymentAmount: Number(r.payment_amount),
+  paymentSource: r.payment_source,
+  orderReference: r.order_reference!,
+  orderNo: r.order_no,
+  orderSource: r.order_source,
+  orderAmount: Number(r.order_amount),
+  orderStatus: r.order_status,
+  orderPaidAmount: Number(r.order_paid_amount),
+  amount: Number(r.amount),
+  method: r.method,
+  confidence: Number(r.confidence),
+});
+
+// The payment side of an allocation read (alias `p`), which ALLOCATION_COLUMNS select from; the
+// keyset's text of the instant only where a keyset needs it.
+const allocationPaymentColumns = (q: ReportQuery, keyset = true) =>
+  sql`p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms, p.received_at,
+    ${sql.raw(keyset ? "p.received_at::text" : "null")} as cursor_at, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source`;
+
+const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_transaction_id, p.at_ms, p.cursor_at, p.amount as payment_amount,
+  p.source as payment_source, o.reference as order_reference, o.order_no, o.source as order_source, o.amount::float8 as order_amount,
+  o.status as order_status, o.paid_amount::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence`);
+
 /**
- * Allocations of in-range payments in (received_at, payment id, order reference) order. Pages follow
- * the payments' keyset and fetch each page's allocations by payment id, so every query is an index
- * range of one page, however large the month.
+ * Allocations of in-range payments in (received_at, payment id, order reference) order.
+ *
+ * Inside a transaction (a report's snapshot) they come through a cursor over the whole join, which
+ * costs the database several times less than looking each payment up. Elsewhere each query takes
+ * one keyset page of payments and joins their allocations laterally (fenced by `offset 0` so the
+ * planner keeps to the allocations' payment index instead of hashing every allocation of the
+ * merchant for every page); a payment without any comes back once with nulls, so the page's last
+ * payment still moves the cursor. `mismatchedOrdersOnly` reads only the allocations to orders paid
+ * the wrong amount, straight from the join (they are few).
  */
 export async function* allocationBatches(
   db: DbOrTx,
   q: ReportQuery,
   opts: { mismatchedOrdersOnly?: boolean; batchSize?: number } = {},
 ): AsyncGenerator<ReportAllocationRow[]> {
-  for await (const page of paymentKeyPages(db, q, opts.batchSize ?? REPORT_BATCH_SIZE)) {
-    const where = [eq(allocations.merchantId, q.merchantId), inArray(allocations.paymentId, page)];
-    if (opts.mismatchedOrdersOnly) where.push(inArray(orders.status, ["partially_paid", "overpaid"]));
-    const rows = await db
-      .select({
-        paymentId: payments.id,
-        channel: payments.channel,
-        channelTransactionId: payments.channelTransactionId,
-        receivedAt: payments.receivedAt,
-        paymentAmount: payments.amount,
-        paymentSource: sourceOf(q),
-        orderReference: orders.reference,
-        orderNo: orders.orderNo,
-        orderSource: orders.source,
-        orderAmount: orders.amount,
-        orderStatus: orders.status,
-        orderPaidAmount: orders.paidAmount,
-        amount: allocations.amount,
-        method: allocations.method,
-        confidence: allocations.confidence,
-      })
-      .from(allocations)
-      .innerJoin(payments, eq(payments.id, allocations.paymentId))
-      .innerJoin(orders, eq(orders.id, allocations.orderId))
-      .where(and(...where));
-    if (rows.length === 0) continue;
-    const position = new Map(page.map((id, i) => [id, i]));
-    rows.sort((a, b) => position.get(a.paymentId)! - position.get(b.paymentId)! || (a.orderReference < b.orderReference ? -1 : a.orderReference > b.orderReference ? 1 : 0));
-    yield rows.map((r) => ({
-      ...r,
-      receivedAt: new Date(r.receivedAt),
-      paymentAmount: Number(r.paymentAmount),
-      orderAmount: Number(r.orderAmount),
-      orderPaidAmount: Number(r.orderPaidAmount),
-      amount: Number(r.amount),
-      confidence: Number(r.confidence),
-    }));
+  const batchSize = opts.batchSize ?? REPORT_BATCH_SIZE;
+  if (opts.mismatchedOrdersOnly) {
+    yield* mismatchedAllocationBatches(db, q, batchSize);
+    return;
+  }
+  if (is(db, PgTransaction)) {
+    yield* await cursorPages<AllocationRaw, ReportAllocationRow>(
+      db,
+      sql`select ${ALLOCATION_COLUMNS} from (
+          select ${allocationPaymentColumns(q, false)} from payments p where ${paymentWhere(q)}) p
+        join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
+        join orders o on o.id = a.order_id
+        order by p.received_at, p.id, o.reference`,
+      batchSize,
+      toAllocation,
+    );
+    return;
+  }
+  const pages = keysetPages<AllocationRaw & { page_size: number | string }>(
+    db,
+    (c) => sql`with p as (
+        select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}${past("p.received_at", "p.id", c)}
+        order by p.received_at, p.id limit ${batchSize})
+      select ${ALLOCATION_COLUMNS}, (select count(*) from p)::int as page_size
+      from p left join lateral (
+          select a.amount, a.method, a.confidence, a.order_id from allocations a
+          where a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid offset 0) a on true
+        left join orders o on o.id = a.order_id
+      order by p.received_at, p.id, o.reference`,
+    (r) => ({ at: r.cursor_at, id: r.payment_id }),
+    batchSize,
+    (rows) => Number(rows[0].page_size) >= batchSize,
+  );
+  for await (const rows of pages) {
+    const out: ReportAllocationRow[] = [];
+    for (const r of rows) if (r.order_reference !== null) out.push(toAllocation(r));
+    if (out.length) yield out;
   }
 }
 
-/** Ids of in-range payments in (received_at, id) order, a page at a time. */
-async function* paymentKeyPages(db: DbOrTx, q: ReportQuery, batchSize: number): AsyncGenerator<string[]> {
-  let cursor: { at: string; id: string } | null = null;
+// Keyset over (received_at, payment id, order reference), the sheet's order, on the join itself.
+async function* mismatchedAllocationBatches(db: DbOrTx, q: ReportQuery, batchSize: number): AsyncGenerator<ReportAllocationRow[]> {
+  let cursor: { at: string; id: string; ref: string } | null = null;
   for (;;) {
-    const where = paymentFilters(q);
-    if (cursor) where.push(...after(payments.receivedAt, payments.id, cursor));
-    const rows = await db
-      .select({ id: payments.id, cursorAt: exactTime(payments.receivedAt) })
-      .from(payments)
-      .where(and(...where))
-      .orderBy(asc(payments.receivedAt), asc(payments.id))
-      .limit(batchSize);
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.id);
-    const last = rows[rows.length - 1];
-    cursor = { at: last.cursorAt, id: last.id };
+    const after: SQL = cursor
+      ? sql` and p.received_at >= ${cursor.at}::timestamptz and (p.received_at, p.id, o.reference) > (${cursor.at}::timestamptz, ${cursor.id}::uuid, ${cursor.ref})`
+      : sql``;
+    const rows = rowsOf<AllocationRaw>(
+      await db.execute(sql`select ${ALLOCATION_COLUMNS} from (
+          select ${allocationPaymentColumns(q)} from payments p where ${paymentWhere(q)}) p
+        join allocations a on a.payment_id = p.id and a.merchant_id = ${q.merchantId}::uuid
+        join orders o on o.id = a.order_id and o.status in ('partially_paid', 'overpaid')
+        where true${after}
+        order by p.received_at, p.id, o.reference limit ${batchSize}`),
+    );
+    if (rows.length) yield rows.map(toAllocation);
     if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1];
+    cursor = { at: last.cursor_at, id: last.payment_id, ref: last.order_reference! };
   }
+}
+
+interface RefundRaw {
+  id: string;
+  payment_id: string;
+  channel: string;
+  source: string | null;
+  amount: number | string;
+  at_ms: number | string;
+  cursor_at: string;
 }
 
 /** Refunds made in the interval (cash basis), with their payment's channel and source. */
 export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportRefundRow[]> {
-  let cursor: { at: string; id: string } | null = null;
-  for (;;) {
-    const where = refundFilters(q);
-    if (cursor) where.push(...after(refunds.refundedAt, refunds.id, cursor));
-    const rows = await db
-      .select({
-        refundId: refunds.id,
-        paymentId: refunds.paymentId,
-        channel: payments.channel,
-        source: sourceOf(q),
-        amount: refunds.amount,
-        refundedAt: refunds.refundedAt,
-        cursorAt: exactTime(refunds.refundedAt),
-      })
-      .from(refunds)
-      .innerJoin(payments, eq(payments.id, refunds.paymentId))
-      .where(and(...where))
-      .orderBy(asc(refunds.refundedAt), asc(refunds.id))
-      .limit(batchSize);
-    if (rows.length === 0) return;
+  const pages = keysetPages<RefundRaw>(
+    db,
+    (c) => sql`select r.id, r.payment_id, p.channel, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source, r.amount::float8 as amount,
+        ${msOf("r.refunded_at")} as at_ms, r.refunded_at::text as cursor_at
+      from refunds r join payments p on p.id = r.payment_id
+      where ${refundWhere(q)}${past("r.refunded_at", "r.id", c)}
+      order by r.refunded_at, r.id limit ${batchSize}`,
+    (r) => ({ at: r.cursor_at, id: r.id }),
+    batchSize,
+  );
+  for await (const rows of pages) {
     yield rows.map(
       (r): ReportRefundRow => ({
-        refundId: r.refundId,
-        paymentId: r.paymentId,
+        refundId: r.id,
+        paymentId: r.payment_id,
         channel: r.channel,
         source: r.source,
         amount: Number(r.amount),
-        refundedAt: new Date(r.refundedAt),
+        refundedAt: new Date(Number(r.at_ms)),
       }),
     );
-    const last = rows[rows.length - 1];
-    cursor = { at: last.cursorAt, id: last.refundId };
-    if (rows.length < batchSize) return;
   }
+}
+
+// Refunds are reported on a cash basis: by when they were made, whatever month their payment was in.
+function refundWhere(q: ReportQuery): SQL {
+  const where = [
+    sql`r.merchant_id = ${q.merchantId}::uuid`,
+    sql`p.merchant_id = ${q.merchantId}::uuid`,
+    sql`r.refunded_at >= ${q.start.toISOString()}::timestamptz`,
+    sql`r.refunded_at < ${q.end.toISOString()}::timestamptz`,
+  ];
+  if (q.channel) where.push(sql`p.channel = ${q.channel}::channel`);
+  if (q.source) where.push(sql`${SOURCE_OF_P} = ${q.source}::order_source`);
+  return sql.join(where, sql` and `);
+}
+
+const QUARTER_HOUR_S = 900;
+
+async function buckets(db: DbOrTx, query: SQL): Promise<SummaryBucket[]> {
+  const rows = rowsOf<{ at_s: number | string; channel: string; n: number | string; amount: number | string; allocated: number | string }>(await db.execute(query));
+  return rows.map((r) => ({ at: new Date(Number(r.at_s) * 1000), channel: r.channel, count: Number(r.n), amount: Number(r.amount), allocated: Number(r.allocated) }));
+}
+
+const bucketOf = (column: string) => sql.raw(`(floor(extract(epoch from ${column}) / ${QUARTER_HOUR_S}) * ${QUARTER_HOUR_S})::float8`);
+
+/** In-range payments summed per channel and UTC quarter hour (the summary's input, without reading every row). */
+export function paymentBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucket[]> {
+  return buckets(
+    db,
+    sql`select ${bucketOf("p.received_at")} as at_s, p.channel, count(*)::float8 as n, sum(p.amount)::float8 as amount,
+        sum(p.allocated_amount)::float8 as allocated
+      from payments p where ${paymentWhere(q)} group by 1, 2 order by 1, 2`,
+  );
+}
+
+/** Refunds made in the interval summed per channel and UTC quarter hour. */
+export function refundBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucket[]> {
+  return buckets(
+    db,
+    sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, count(*)::float8 as n, sum(r.amount)::float8 as amount, 0::float8 as allocated
+      from refunds r join payments p on p.id = r.payment_id where ${refundWhere(q)} group by 1, 2 order by 1, 2`,
+  );
 }
 
 /** Anomalies not yet resolved about in-range payments, or detected in range without a payment. */

@@ -90,6 +90,113 @@ function writeRows<R>(ws: Sheet, columns: Column<R>[], rows: R[]) {
   }
 }
 
+// Escapes text for sheet XML and drops the control characters XML 1.0 cannot hold, as exceljs does.
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
+const XML_ESCAPES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" };
+const xmlText = (s: string) => (XML_SPECIAL.test(s) ? s.replace(/[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) => XML_ESCAPES[c] ?? "") : s);
+
+const DAY_MS = 86_400_000;
+// Excel's serial day number of a wall-clock time written as UTC (1970-01-01 is day 25569), as exceljs computes it.
+const excelSerial = (ms: number) => 25569 + ms / DAY_MS;
+
+/** The `<c>` element of one cell (null when the cell is empty), the same XML exceljs writes for the value {@link cellValue} gives. */
+function cellXml(kind: Column<unknown>["kind"], v: string | number | null, ref: string, style: number): string | null {
+  if (v === null || v === undefined) return null;
+  switch (kind) {
+    case "money":
+      return `<c r="${ref}" s="${style}"><v>${Number(v) / 100}</v></c>`;
+    case "int":
+    case "ratio":
+      return `<c r="${ref}" s="${style}"><v>${Number(v)}</v></c>`;
+    case "datetime":
+      return `<c r="${ref}" s="${style}"><v>${excelSerial(Date.parse(`${String(v).slice(0, 19)}Z`))}</v></c>`;
+    case "date":
+      return `<c r="${ref}" s="${style}"><v>${excelSerial(Date.parse(`${String(v)}T00:00:00Z`))}</v></c>`;
+    default:
+      return `<c r="${ref}" s="${style}" t="str"><v>${xmlText(String(v))}</v></c>`;
+  }
+}
+
+// What the bulk writer needs of exceljs 4.4's streaming sheet and workbook (not in its typings).
+interface SheetWriterInternals {
+  _rowZero: number;
+  _rows: unknown[];
+  startedData: boolean;
+  /** exceljs's StreamBuf: holds `buffers` until the zip takes the entry, then writes them to `pipes` (ignoring backpressure). */
+  stream: { write(data: Buffer): unknown; buffers: unknown[]; pipes: ZipEntryInput[] };
+}
+/** The zip's PassThrough for the entry (readable-stream 3, which predates `writableNeedDrain`). */
+interface ZipEntryInput {
+  _writableState?: { needDrain: boolean };
+  once(event: "drain", listener: () => void): unknown;
+  off(event: "drain", listener: () => void): unknown;
+}
+interface WorkbookInternals {
+  styles: { addStyleModel(style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType): number };
+}
+
+const VALUE_TYPES: Record<Column<unknown>["kind"], ExcelJS.ValueType> = {
+  money: ExcelJS.ValueType.Number,
+  int: ExcelJS.ValueType.Number,
+  ratio: ExcelJS.ValueType.Number,
+  datetime: ExcelJS.ValueType.Date,
+  date: ExcelJS.ValueType.Date,
+  text: ExcelJS.ValueType.String,
+};
+
+/**
+ * Writes detail rows straight into a streaming sheet's XML, a batch per write: exceljs builds a Row,
+ * a Cell per value and a model per cell before rendering each row, which was most of the workbook's
+ * CPU at a million rows. The cells are the ones exceljs writes (same style ids from its style
+ * table, inline `str` strings, serial dates); the sheet's own rows (header, 合计) still go through
+ * exceljs, which numbers them after the rows written here.
+ */
+function bulkRowWriter<R>(wb: Workbook, ws: Sheet, out: Writable, columns: Column<R>[]) {
+  const sheet = ws as unknown as SheetWriterInternals;
+  const { styles } = wb as unknown as WorkbookInternals;
+  const styleIds = columns.map((c) => styles.addStyleModel(CELL_STYLES[c.kind], VALUE_TYPES[c.kind]));
+  const letters = columns.map((_, i) => columnLetter(i + 1));
+  return (rows: R[]) => {
+    if (!sheet.startedData || sheet._rows.length) throw new Error("bulk rows need the sheet's header committed and no row pending");
+    let n = sheet._rowZero;
+    let xml = "";
+    for (const r of rows) {
+      xml += `<row r="${n}">`;
+      for (let i = 0; i < columns.length; i++) {
+        const c = cellXml(columns[i].kind, columns[i].value(r), `${letters[i]}${n}`, styleIds[i]);
+        if (c !== null) xml += c;
+      }
+      xml += "</row>";
+      n++;
+    }
+    sheet.stream.write(Buffer.from(xml));
+    sheet._rowZero = n;
+    return zipTookRows(sheet.stream, out);
+  };
+}
+
+// exceljs hands the sheet's bytes to the zip without waiting for it; rows written faster than the
+// zip deflates them would pile up in memory, so the next batch waits until the zip has taken these.
+// A download closed meanwhile stops the wait too (the zip then never drains); `drained` reports it.
+async function zipTookRows(stream: SheetWriterInternals["stream"], out: Writable) {
+  for (;;) {
+    if (out.destroyed) return;
+    const pipe = stream.pipes[0];
+    if (pipe?._writableState?.needDrain) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off("close", done);
+          pipe.off("drain", done);
+          resolve();
+        };
+        pipe.once("drain", done);
+        out.once("close", done);
+      });
+    } else if (!pipe && stream.buffers.length > 16) await new Promise((resolve) => setTimeout(resolve, 5));
+    else return;
+  }
+}
+
 // exceljs drops a zero formula result given through `cell.value` (it copies only truthy fields),
 // which would leave a 0 total without a cached value for readers that do not calculate; setting
 // the cell's model keeps it.
@@ -217,9 +324,10 @@ async function streamSheet<R>(wb: Workbook, out: Writable, title: string, column
   defineColumns(ws, columns);
   writeHeader(ws, columns);
   const sums = sumBy(columns, sumHeaders);
+  const write = bulkRowWriter(wb, ws, out, columns);
   let count = 0;
   for await (const batch of batches) {
-    writeRows(ws, columns, batch);
+    await write(batch);
     batch.forEach(sums.add);
     count += batch.length;
     await drained(out);

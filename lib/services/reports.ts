@@ -29,7 +29,10 @@ import {
   countReportPayments,
   loadOpenAnomalies,
   paymentBatches,
+  paymentBuckets,
   refundBatches,
+  refundBuckets,
+  REPORT_BATCH_SIZE,
   type ReportQuery,
 } from "@/lib/services/report-source";
 
@@ -97,7 +100,10 @@ export interface ReportContext {
   onRowsRead?: (rows: number) => void;
 }
 
-/** The source rows a full report reads, matching the calls to `onRowsRead`: payments twice (summary, exceptions), refunds, allocations. */
+/**
+ * The source rows a full report covers, matching the calls to `onRowsRead`: payments and refunds
+ * (summed by the database for the summary), allocations (匹配明细) and payments again (scanned for 异常).
+ */
 export const reportRowsTotal = (n: { payments: number; allocations: number; refunds: number }) => 2 * n.payments + n.refunds + n.allocations;
 
 /** Resolves the merchant's zone and turns the local date range into UTC bounds. */
@@ -154,8 +160,8 @@ export async function* matchedBatches(db: DbOrTx, ctx: ReportContext): AsyncGene
  * the wrong amount, open anomalies.
  */
 export async function* exceptionBatches(db: DbOrTx, ctx: ReportContext): AsyncGenerator<ExceptionRow[]> {
-  for await (const batch of paymentBatches(db, ctx.query)) {
-    ctx.onRowsRead?.(batch.length);
+  // The database keeps only the payments with unallocated money; progress counts the whole scan.
+  for await (const batch of paymentBatches(db, ctx.query, REPORT_BATCH_SIZE, { unallocatedOnly: true })) {
     const out: ExceptionRow[] = [];
     for (const p of batch) {
       const e = paymentException(p, ctx.fmt);
@@ -163,6 +169,7 @@ export async function* exceptionBatches(db: DbOrTx, ctx: ReportContext): AsyncGe
     }
     if (out.length) yield out;
   }
+  ctx.onRowsRead?.(await countReportPayments(db, ctx.query));
   const seenOrders = new Set<string>();
   for await (const batch of allocationBatches(db, ctx.query, { mismatchedOrdersOnly: true })) {
     const out: ExceptionRow[] = [];
@@ -179,16 +186,20 @@ export async function* exceptionBatches(db: DbOrTx, ctx: ReportContext): AsyncGe
   if (anomalies.length) yield anomalies.map((a) => anomalyException(a, ctx.fmt));
 }
 
-/** The summary (channels, totals, daily) in constant memory, by streaming payments and refunds. */
+/**
+ * The summary (channels, totals, daily) in constant memory: the database sums payments and refunds
+ * per channel and UTC quarter hour, and the core accumulator dates and folds those sums as it
+ * would single rows, so the figures are the JSON builder's by construction.
+ */
 export async function summarizeReconciliation(db: DbOrTx, ctx: ReportContext): Promise<ReportSummary> {
   const summary = createSummaryAccumulator(ctx.params);
-  for await (const batch of paymentBatches(db, ctx.query)) {
-    for (const p of batch) summary.addPayment(p);
-    ctx.onRowsRead?.(batch.length);
+  for (const b of await paymentBuckets(db, ctx.query)) {
+    summary.addPaymentBucket(b);
+    ctx.onRowsRead?.(b.count);
   }
-  for await (const batch of refundBatches(db, ctx.query)) {
-    for (const r of batch) summary.addRefund(r);
-    ctx.onRowsRead?.(batch.length);
+  for (const b of await refundBuckets(db, ctx.query)) {
+    summary.addRefundBucket(b);
+    ctx.onRowsRead?.(b.count);
   }
   return summary.result();
 }

@@ -1,4 +1,4 @@
-import { zonedDayStart, zoneOffsetMinutes } from "@/lib/core/time";
+import { zonedDayStart } from "@/lib/core/time";
 
 export { zonedDayStart };
 
@@ -41,11 +41,26 @@ export function zonedRange(from: string, to: string, timeZone: string): { start:
  */
 export function createZonedFormatter(timeZone: string) {
   const offsets = new Map<number, number>();
+  const wallClock = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  });
+  // The zone's offset at a quarter hour: its wall-clock time read as UTC, minus the instant.
+  const offsetOfQuarter = (ms: number) => {
+    const f: Record<string, number> = {};
+    for (const p of wallClock.formatToParts(ms)) if (p.type !== "literal") f[p.type] = Number(p.value);
+    return Math.round((Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute) - ms) / 60_000);
+  };
   const offsetAt = (ms: number) => {
     const bucket = Math.floor(ms / 900_000);
     let off = offsets.get(bucket);
     if (off === undefined) {
-      off = zoneOffsetMinutes(new Date(bucket * 900_000), timeZone);
+      off = offsetOfQuarter(bucket * 900_000);
       if (offsets.size > 100_000) offsets.clear();
       offsets.set(bucket, off);
     }

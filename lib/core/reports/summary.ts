@@ -13,18 +13,27 @@ export const emptyFigures = (): ReportFigures => ({
   unmatchedAmount: 0,
 });
 
-function addPaymentTo(f: ReportFigures, amount: number, allocated: number) {
-  f.count += 1;
+function addPaymentTo(f: ReportFigures, amount: number, allocated: number, count = 1) {
+  f.count += count;
   f.grossAmount += amount;
   f.netAmount += amount;
   f.matchedAmount += allocated;
   f.unmatchedAmount += amount - allocated;
 }
 
-function addRefundTo(f: ReportFigures, amount: number) {
-  f.refundCount += 1;
+function addRefundTo(f: ReportFigures, amount: number, count = 1) {
+  f.refundCount += count;
   f.refundedAmount += amount;
   f.netAmount -= amount;
+}
+
+/** Rows of one channel summed over a UTC quarter hour starting at `at` (`allocated` is 0 for refunds). */
+export interface SummaryBucket {
+  at: Date;
+  channel: string;
+  count: number;
+  amount: number;
+  allocated: number;
 }
 
 /** The summary part of the report: per channel, totals, and the daily fund flow. */
@@ -68,6 +77,25 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
       if (!date) return false;
       addRefundTo(figuresOf(r.channel), r.amount);
       addRefundTo(dayOf(date, r.channel), r.amount);
+      return true;
+    },
+    /**
+     * Adds payments already summed by the database (one channel, one UTC quarter hour starting at
+     * `at`, so all on one local date; the loader applied the filters); false when out of scope.
+     */
+    addPaymentBucket(b: SummaryBucket): boolean {
+      const date = scope.dateIfInScope(b.at, b.channel, params.source ?? null);
+      if (!date) return false;
+      addPaymentTo(figuresOf(b.channel), b.amount, b.allocated, b.count);
+      addPaymentTo(dayOf(date, b.channel), b.amount, b.allocated, b.count);
+      return true;
+    },
+    /** Adds refunds already summed by the database (see {@link addPaymentBucket}). */
+    addRefundBucket(b: SummaryBucket): boolean {
+      const date = scope.dateIfInScope(b.at, b.channel, params.source ?? null);
+      if (!date) return false;
+      addRefundTo(figuresOf(b.channel), b.amount, b.count);
+      addRefundTo(dayOf(date, b.channel), b.amount, b.count);
       return true;
     },
     /** The summary so far, sorted by channel (and date). */

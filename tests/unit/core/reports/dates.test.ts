@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { zoneOffsetMinutes } from "@/lib/core/time";
 import { addDays, createZonedFormatter, daysBetweenInclusive, eachDate, isCalendarDate, zonedDayStart, zonedRange } from "@/lib/core/reports";
 
 describe("report dates", () => {
@@ -37,5 +38,20 @@ describe("report dates", () => {
     const ny = createZonedFormatter("America/New_York");
     expect(ny.rfc3339(new Date("2024-03-10T06:59:00Z"))).toBe("2024-03-10T01:59:00-05:00");
     expect(ny.rfc3339(new Date("2024-03-10T07:00:00Z"))).toBe("2024-03-10T03:00:00-04:00");
+  });
+
+  it("agrees with the zone's offset at every quarter hour around DST changes, in half- and quarter-hour zones too", () => {
+    const zones = ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham"];
+    for (const zone of zones) {
+      const fmt = createZonedFormatter(zone);
+      for (const day of ["2024-03-10", "2024-04-07", "2024-10-06", "2024-11-03"]) {
+        const from = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+        for (let ms = from; ms < from + 3 * 86_400_000; ms += 900_000 + 7_001) {
+          const at = new Date(ms);
+          const offset = zoneOffsetMinutes(at, zone);
+          expect(fmt.dateTime(at), `${zone} ${at.toISOString()}`).toBe(new Date(ms + offset * 60_000).toISOString().slice(0, 19).replace("T", " "));
+        }
+      }
+    }
   });
 });
