@@ -6,18 +6,17 @@
 // writing. Use the configured database:
 // with DATABASE_URL (PostgreSQL) the RSS is the report process alone; on embedded PGlite the
 // database's own memory is in the same process and counts too.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { eq, inArray, sql } from "drizzle-orm";
-import { encryptSecret } from "@/lib/crypto/secrets";
+import { eq, inArray } from "drizzle-orm";
 import { closeDb, getDbHandle, type Db } from "@/lib/db/client";
 import { allocations, channelAccounts, merchants, orders, payments, refunds } from "@/lib/db/schema";
 import { writeReconciliationXlsx } from "@/lib/services/report-xlsx";
 import { getReportContext, inReportSnapshot } from "@/lib/services/reports";
 import { addDays } from "@/lib/core/reports";
+import { seedMerchantPayments } from "./bench/seed-payments";
 
 const { values } = parseArgs({
   options: {
@@ -37,62 +36,13 @@ const to = addDays(mon === 12 ? `${year + 1}-01-01` : `${year}-${String(mon + 1)
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-async function createMerchant(db: Db) {
-  const run = crypto.randomBytes(3).toString("hex").toUpperCase();
-  const [m] = await db.insert(merchants).values({ name: `基准商户 ${run}` }).returning();
-  return { id: m.id, run };
-}
-
-async function seed(db: Db, m: { id: string; run: string }) {
-  const { run } = m;
-  const accounts = await db
-    .insert(channelAccounts)
-    .values(
-      (["alipay", "wechatpay", "bank"] as const).map((channel) => ({
-        merchantId: m.id,
-        channel,
-        name: `bench ${channel}`,
-        credentialsEnc: encryptSecret("{}"),
-      })),
-    )
-    .returning();
-  const acct = Object.fromEntries(accounts.map((a) => [a.channel, a.id]));
+async function seed(db: Db) {
+  const t0 = performance.now();
   // Local month start in Beijing (UTC+8): payments spread evenly over 28 days so every one is in range.
   const start = new Date(`${from}T00:00:00+08:00`).toISOString();
-  const t0 = performance.now();
-  await db.execute(sql`
-    insert into ${orders} (merchant_id, reference, order_no, source, amount, status, paid_amount)
-    select ${m.id}::uuid, ${`BN${run}`} || lpad(i::text, 8, '0'), 'BENCH-' || i,
-           (array['web','douyin','taobao'])[1 + i % 3]::order_source, 100 + (i * 7919) % 100000, 'paid', 100 + (i * 7919) % 100000
-    from generate_series(1::bigint, ${n}::bigint) as i where i % 20 <> 0`);
-  await db.execute(sql`
-    insert into ${payments} (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount,
-                             received_at, status, allocated_amount, match_method, confidence, match_checked_at, payer_name, memo)
-    select ${m.id}::uuid,
-           (array[${acct.alipay}, ${acct.wechatpay}, ${acct.bank}])[1 + i % 3]::uuid,
-           (array['alipay','wechatpay','bank'])[1 + i % 3]::channel, 'notify', 'BT' || i, 'BT' || i,
-           100 + (i * 7919) % 100000,
-           ${start}::timestamptz + (i::float8 * 28 * 86400 / ${n}) * interval '1 second',
-           (case when i % 20 = 0 then 'unmatched' else 'matched' end)::payment_status,
-           case when i % 20 = 0 then 0 else 100 + (i * 7919) % 100000 end,
-           case when i % 20 = 0 then null else 'reference' end, 1, now(), '付款人' || (i % 1000), '货款 ' || i
-    from generate_series(1::bigint, ${n}::bigint) as i`);
-  // Statistics for the join below; without them the planner takes the new rows for none.
-  await db.execute(sql`analyze ${orders}`);
-  await db.execute(sql`analyze ${payments}`);
-  await db.execute(sql`
-    insert into ${allocations} (merchant_id, payment_id, order_id, amount, method)
-    select ${m.id}::uuid, p.id, o.id, p.allocated_amount, 'reference'
-    from ${payments} p join ${orders} o on o.merchant_id = p.merchant_id and o.order_no = 'BENCH-' || substr(p.channel_transaction_id, 3)
-    where p.merchant_id = ${m.id}::uuid and p.allocated_amount > 0`);
-  await db.execute(sql`
-    insert into ${refunds} (merchant_id, payment_id, channel_refund_id, amount, refunded_at)
-    select ${m.id}::uuid, p.id, 'RF-' || p.channel_transaction_id, p.amount / 2, p.received_at + interval '1 day'
-    from ${payments} p where p.merchant_id = ${m.id}::uuid and p.allocated_amount > 0 and substr(p.channel_transaction_id, 3)::bigint % 100 = 1`);
-  // Fresh statistics, as autovacuum would have them on a live database; without them the planner
-  // takes the freshly filled tables for empty.
-  await db.execute(sql`analyze`);
-  console.log(`seeded ${n} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s (merchant ${m.id})`);
+  const { merchantId } = await seedMerchantPayments(db, { merchantName: "基准商户", prefix: "BT", start, days: 28, count: n, withRefunds: true });
+  console.log(`seeded ${n} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s (merchant ${merchantId})`);
+  return merchantId;
 }
 
 async function cleanup(db: Db, merchantId: string) {
@@ -107,10 +57,8 @@ async function cleanup(db: Db, merchantId: string) {
 
 const { db, driver } = await getDbHandle();
 console.log(`database: ${driver}; ${n} payments in ${from} … ${to}`);
-const merchant = await createMerchant(db);
-const merchantId = merchant.id;
+const merchantId = await seed(db);
 try {
-  await seed(db, merchant);
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;

@@ -8,11 +8,11 @@ import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { encryptSecret } from "@/lib/crypto/secrets";
 import { closeDb, getDb, type Db } from "@/lib/db/client";
-import { allocations, channelAccounts, merchants, orders, payments } from "@/lib/db/schema";
+import { payments } from "@/lib/db/schema";
 import { getBoard } from "@/lib/services/board";
 import { listPayments, type ListPaymentsParams } from "@/lib/services/list-payments";
+import { seedMerchantPayments } from "./seed-payments";
 import { freshDatabase, round, summarise, timeRuns, writeResult, type BenchResult, type Goal } from "./common";
 
 const { values } = parseArgs({
@@ -31,44 +31,9 @@ const GOAL_MS = 300;
 const DAY = 86_400_000;
 
 async function seed(db: Db, now: Date) {
-  const run = crypto.randomBytes(3).toString("hex").toUpperCase();
-  const [m] = await db.insert(merchants).values({ name: `看板基准 ${run}` }).returning();
-  const accounts = await db
-    .insert(channelAccounts)
-    .values((["alipay", "wechatpay", "bank"] as const).map((channel) => ({ merchantId: m.id, channel, name: `bench ${channel}`, credentialsEnc: encryptSecret("{}") })))
-    .returning();
-  const acct = Object.fromEntries(accounts.map((a) => [a.channel, a.id]));
   const start = new Date(now.getTime() - 60 * DAY).toISOString();
-  // Same shape as bench-report's seed: 1 in 20 payments unmatched, the rest matched to an order each.
-  await db.execute(sql`
-    insert into ${orders} (merchant_id, reference, order_no, source, amount, status, paid_amount, created_at, updated_at)
-    select ${m.id}::uuid, ${`BD${run}`} || lpad(i::text, 8, '0'), 'BOARD-' || i,
-           (array['web','douyin','taobao'])[1 + i % 3]::order_source, 100 + (i * 7919) % 100000, 'paid', 100 + (i * 7919) % 100000,
-           ${start}::timestamptz + (i::float8 * 60 * 86400 / ${n}) * interval '1 second' - interval '5 minutes',
-           ${start}::timestamptz + (i::float8 * 60 * 86400 / ${n}) * interval '1 second'
-    from generate_series(1::bigint, ${n}::bigint) as i where i % 20 <> 0`);
-  await db.execute(sql`
-    insert into ${payments} (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, reference, amount,
-                             received_at, status, allocated_amount, match_method, confidence, match_checked_at, payer_name, memo)
-    select ${m.id}::uuid,
-           (array[${acct.alipay}, ${acct.wechatpay}, ${acct.bank}])[1 + i % 3]::uuid,
-           (array['alipay','wechatpay','bank'])[1 + i % 3]::channel, 'notify', 'BD' || i, 'BD' || i,
-           ${`BD${run}`} || lpad(i::text, 8, '0'), 100 + (i * 7919) % 100000,
-           ${start}::timestamptz + (i::float8 * 60 * 86400 / ${n}) * interval '1 second',
-           (case when i % 20 = 0 then 'unmatched' else 'matched' end)::payment_status,
-           case when i % 20 = 0 then 0 else 100 + (i * 7919) % 100000 end,
-           case when i % 20 = 0 then null else 'reference' end, 1, now(), '付款人' || (i % 1000), '货款 ' || i
-    from generate_series(1::bigint, ${n}::bigint) as i`);
-  await db.execute(sql`analyze ${orders}`);
-  await db.execute(sql`analyze ${payments}`);
-  await db.execute(sql`
-    insert into ${allocations} (merchant_id, payment_id, order_id, amount, method)
-    select ${m.id}::uuid, p.id, o.id, p.allocated_amount, 'reference'
-    from ${payments} p join ${orders} o on o.merchant_id = p.merchant_id and o.order_no = 'BOARD-' || substr(p.channel_transaction_id, 3)
-    where p.merchant_id = ${m.id}::uuid and p.allocated_amount > 0`);
-  // As autovacuum would have them on a live database.
-  await db.execute(sql`vacuum analyze`);
-  return m.id;
+  const { merchantId } = await seedMerchantPayments(db, { merchantName: "看板基准", prefix: "BD", start, days: 60, count: n });
+  return merchantId;
 }
 
 /** Every query pg sends while `fn` runs, to EXPLAIN them afterwards with the same parameters. */
