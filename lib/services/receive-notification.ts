@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import type { Db } from "@/lib/db/client";
-import { appendAuditEvents } from "@/lib/db/queries/audit";
+import { insertUnchainedAuditEvents, linkAuditChain } from "@/lib/db/queries/audit";
 import { payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
 import { dispatchPaymentRecorded } from "@/lib/jobs/dispatch";
 import { logger } from "@/lib/log";
@@ -43,8 +43,9 @@ function keptHeaders(headers: Record<string, string>) {
 
 /**
  * Verifies a channel notification and records what it reports, exactly once: the webhook event,
- * the payment (deduped on the channel's transaction id) and any refund commit together; matching
- * follows through the job dispatcher. Returns the outcome and the reply the channel expects.
+ * the payment (deduped on the channel's transaction id) and any refund commit together, with their
+ * audit events (unlinked: notifies do not queue on the merchant's chain lock; they are linked right
+ * after commit); matching follows through the job dispatcher. Returns the outcome and the reply the channel expects.
  */
 export async function receiveNotification(db: Db, params: ReceiveParams): Promise<{ outcome: NotifyOutcome; reply: ChannelReply }> {
   const now = params.now ?? new Date();
@@ -96,7 +97,7 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       if (!locked) throw new RefundBeforePaymentError(note.refund.channelTransactionId);
       const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
       if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
-      await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, refund.audit);
+      await insertUnchainedAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, refund.audit);
       return { kind: "processed", paymentId: locked.id };
     }
     if (!note.payment) return { kind: "ignored", reason: note.ignoredReason ?? "nothing to record" };
@@ -113,10 +114,15 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       audit.push(...refund.audit);
       if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
     }
-    await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
+    await insertUnchainedAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
     return { kind: "processed", paymentId: recorded.payment.id };
   });
-  if (outcome.kind !== "duplicate") await stampLastNotified(db, account.id, now);
-  if (outcome.kind === "processed" && outcome.paymentId) await dispatchPaymentRecorded(outcome.paymentId);
+  // After commit, side by side: the stamp, linking this notify's audit events into the merchant's
+  // chain (before the ack, so an acknowledged notify is tamper-evident), and matching.
+  await Promise.all([
+    outcome.kind !== "duplicate" ? stampLastNotified(db, account.id, now) : null,
+    outcome.kind === "processed" ? linkAuditChain(db, account.merchantId) : null,
+    outcome.kind === "processed" && outcome.paymentId ? dispatchPaymentRecorded(outcome.paymentId) : null,
+  ]);
   return { outcome, reply: adapter.ack() };
 }
