@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { decideMatch } from "@/lib/core/matching/engine";
 import type { MatchResult, PaymentFacts } from "@/lib/core/matching/types";
-import type { Db } from "@/lib/db/client";
-import { insertUnchainedAuditEvents, linkAuditChain, SYSTEM } from "@/lib/db/queries/audit";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { insertUnchainedAuditEvents, linkAuditChain, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
 import { payments, type Payment, type Suggestion } from "@/lib/db/schema";
 import { logger } from "@/lib/log";
 import { applyExactMatches, replaceAllocations, type ExactApplication } from "@/lib/services/match-apply";
@@ -302,6 +302,27 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
     else if (outcome === "already_decided") result.alreadyDecided++;
   }
   return result;
+}
+
+/**
+ * The webhook fast path, inside the transaction that records `payment` (just inserted, so nobody
+ * else sees or locks it): when its reference settles it, the named orders are locked, the decision
+ * is taken again on what the locks show and applied, and the audit entries returned for the
+ * caller's one append. Returns null (nothing written) when the payment needs the whole engine or
+ * the orders moved under it: the caller dispatches matching after commit as for any payment.
+ */
+export async function matchExactOnRecording(tx: DbOrTx, payment: Payment, now: Date): Promise<AuditInput[] | null> {
+  const facts = paymentFacts(payment, payerKeysOf(payment));
+  const pool = await CandidatePool.loadExact(tx, payment, facts);
+  if (!pool) return null;
+  const planned = decideMatch(facts, pool.contextFor(facts));
+  if (planned.kind !== "match" || !EXACT_METHODS.has(planned.method)) return null;
+  const locked = await lockOrders(tx, planned.allocations.map((a) => a.orderId));
+  if (locked.length !== new Set(planned.allocations.map((a) => a.orderId)).size) return null;
+  locked.forEach((o) => pool.put(o));
+  const decision = decideMatch(facts, pool.contextFor(facts));
+  if (decision.kind !== "match" || !sameMatch(decision, planned)) return null;
+  return (await applyExactMatches(tx, [{ payment, ...decision }], now)).audit;
 }
 
 /** Matches one recorded payment (webhook flow, Inngest job); same rules as matchPayments. */

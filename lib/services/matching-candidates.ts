@@ -101,8 +101,8 @@ export class CandidatePool {
     readonly toleranceRules: ToleranceRule[],
   ) {}
 
-  /** Loads the pool for `payments` (all of `merchantId`). */
-  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+  /** The tolerance rules and the orders the payments' references (or their repairs) name. */
+  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: { payment: Payment }[]): Promise<CandidatePool> {
     const toleranceRules = await loadToleranceRules(db, merchantId);
     const pool = new CandidatePool(merchantId, toleranceRules);
     const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.payment.reference, p.payment.memo))))];
@@ -114,6 +114,18 @@ export class CandidatePool {
         .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, chunk)));
       rows.forEach((o) => pool.put(o));
     }
+    return pool;
+  }
+
+  /** The pool for one payment its reference settles (all it needs), or null when it needs the whole pool. */
+  static async loadExact(db: DbOrTx, payment: Payment, facts: PaymentFacts): Promise<CandidatePool | null> {
+    const pool = await CandidatePool.loadReferenced(db, payment.merchantId, [{ payment }]);
+    return decideExactMatch(facts, pool.byReference) ? pool : null;
+  }
+
+  /** Loads the pool for `payments` (all of `merchantId`). */
+  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+    const pool = await CandidatePool.loadReferenced(db, merchantId, payments);
     // A payment its reference settles needs nothing else: the webhook path stops here.
     const rest = payments.filter((p) => !decideExactMatch(p.facts, pool.byReference));
     if (rest.length === 0) return pool;
@@ -137,7 +149,7 @@ export class CandidatePool {
       // Only orders that could fit one of these payments: by amount (within tolerance) or by payer name.
       const parts: SQL[] = [];
       for (const { payment, facts } of rest) {
-        const tolerance = maxToleranceFen(toleranceRules, payment.channel, payment.amount);
+        const tolerance = maxToleranceFen(pool.toleranceRules, payment.channel, payment.amount);
         parts.push(sql`${openAmount} between ${payment.amount} and ${payment.amount + tolerance}`);
         for (const name of [facts.payerName, ...pool.aliasNamesFor(facts)]) {
           const core = normalizePayerName(name)?.core;

@@ -8,6 +8,7 @@ import { payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema"
 import { dispatchPaymentRecorded } from "@/lib/jobs/dispatch";
 import { logger } from "@/lib/log";
 import { loadChannelAccount, stampLastNotified } from "@/lib/services/channel-accounts";
+import { matchExactOnRecording } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
 
@@ -45,7 +46,8 @@ function keptHeaders(headers: Record<string, string>) {
  * Verifies a channel notification and records what it reports, exactly once: the webhook event,
  * the payment (deduped on the channel's transaction id) and any refund commit together, with their
  * audit events (unlinked: notifies do not queue on the merchant's chain lock; they are linked right
- * after commit); matching follows through the job dispatcher. Returns the outcome and the reply the channel expects.
+ * after commit). A payment its reference settles is matched in the same transaction; any other
+ * follows through the job dispatcher. Returns the outcome and the reply the channel expects.
  */
 export async function receiveNotification(db: Db, params: ReceiveParams): Promise<{ outcome: NotifyOutcome; reply: ChannelReply }> {
   const now = params.now ?? new Date();
@@ -70,6 +72,7 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
     return { outcome: verified, reply: adapter.reject(verified.status) };
   }
   const note = verified.notification;
+  let matchedInline = false;
   const outcome: NotifyOutcome = await db.transaction(async (tx) => {
     const [event] = await tx
       .insert(webhookEvents)
@@ -108,6 +111,12 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       event: note.payment,
     });
     const audit = [...recorded.audit];
+    // A new payment its reference settles is matched here, in this transaction: one commit, one audit insert.
+    const exact = recorded.created && !note.refund ? await matchExactOnRecording(tx, recorded.payment, now) : null;
+    if (exact) {
+      audit.push(...exact);
+      matchedInline = true;
+    }
     if (note.refund) {
       const [locked] = await tx.select().from(payments).where(eq(payments.id, recorded.payment.id)).for("update");
       const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
@@ -118,11 +127,11 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
     return { kind: "processed", paymentId: recorded.payment.id };
   });
   // After commit, side by side: the stamp, linking this notify's audit events into the merchant's
-  // chain (before the ack, so an acknowledged notify is tamper-evident), and matching.
+  // chain (before the ack, so an acknowledged notify is tamper-evident), and matching unless done above.
   await Promise.all([
     outcome.kind !== "duplicate" ? stampLastNotified(db, account.id, now) : null,
     outcome.kind === "processed" ? linkAuditChain(db, account.merchantId) : null,
-    outcome.kind === "processed" && outcome.paymentId ? dispatchPaymentRecorded(outcome.paymentId) : null,
+    outcome.kind === "processed" && outcome.paymentId && !matchedInline ? dispatchPaymentRecorded(outcome.paymentId) : null,
   ]);
   return { outcome, reply: adapter.ack() };
 }

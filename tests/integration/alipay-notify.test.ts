@@ -150,6 +150,25 @@ describe(`Alipay notify → order paid (${process.env.TEST_DB})`, () => {
     for (const o of created) expect((await order(m.apiKey, o.reference)).json.status).toBe("paid");
   });
 
+  it("two distinct payments for one order racing in are both recorded and the order's totals add up", async () => {
+    const m = await merchantWithAlipay();
+    const created = await createOrder(m.apiKey, { amount: 3000 });
+    const forms = ["2024000000000000000000000001", "2024000000000000000000000002"].map((tradeNo) =>
+      toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: created.reference, appId: m.appId, totalAmount: "30.00", tradeNo }), m.keys.privateKeyPem)),
+    );
+    const results = await Promise.all(forms.map((f) => post(m.accountId, f)));
+    expect(results.map((r) => r.text)).toEqual(["success", "success"]);
+    const recorded = await t.db().select().from(payments).where(eq(payments.channelAccountId, m.accountId));
+    expect(recorded).toHaveLength(2);
+    expect(recorded.every((p) => p.matchCheckedAt !== null)).toBe(true);
+    const allocs = await t.db().select().from(allocations).where(eq(allocations.merchantId, m.merchantId));
+    const after = await order(m.apiKey, created.reference);
+    expect(after.json.paidAmount).toBe(allocs.reduce((s, a) => s + a.amount, 0));
+    expect(after.json.paidAmount).toBeGreaterThanOrEqual(3000);
+    expect(recorded.reduce((s, p) => s + p.allocatedAmount, 0)).toBe(after.json.paidAmount);
+    expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId }))[0]).toMatchObject({ unchained: 0, broken: null });
+  });
+
   it("a short payment leaves the order partially paid; a larger one makes it overpaid", async () => {
     const m = await merchantWithAlipay();
     const short = await createOrder(m.apiKey, { amount: 10000 });
