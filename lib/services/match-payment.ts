@@ -306,22 +306,17 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
 
 /**
  * The webhook fast path, inside the transaction that records `payment` (just inserted, so nobody
- * else sees or locks it): when its reference settles it, the named orders are locked, the decision
- * is taken again on what the locks show and applied, and the audit entries returned for the
- * caller's one append. Returns null (nothing written) when the payment needs the whole engine or
- * the orders moved under it: the caller dispatches matching after commit as for any payment.
+ * else sees or locks it): when its reference settles it, the decision is taken on the named orders
+ * read locked, applied, and the audit entries returned for the caller's one append. Returns null
+ * (nothing written) when the payment needs the whole engine: the caller dispatches matching after
+ * commit as for any payment.
  */
 export async function matchExactOnRecording(tx: DbOrTx, payment: Payment, now: Date): Promise<AuditInput[] | null> {
   const facts = paymentFacts(payment, payerKeysOf(payment));
-  const pool = await CandidatePool.loadExact(tx, payment, facts);
+  const pool = await CandidatePool.loadExactLocked(tx, payment, facts);
   if (!pool) return null;
-  const planned = decideMatch(facts, pool.contextFor(facts));
-  if (planned.kind !== "match" || !EXACT_METHODS.has(planned.method)) return null;
-  const locked = await lockOrders(tx, planned.allocations.map((a) => a.orderId));
-  if (locked.length !== new Set(planned.allocations.map((a) => a.orderId)).size) return null;
-  locked.forEach((o) => pool.put(o));
   const decision = decideMatch(facts, pool.contextFor(facts));
-  if (decision.kind !== "match" || !sameMatch(decision, planned)) return null;
+  if (decision.kind !== "match" || !EXACT_METHODS.has(decision.method)) return null;
   return (await applyExactMatches(tx, [{ payment, ...decision }], now)).audit;
 }
 

@@ -102,24 +102,29 @@ export class CandidatePool {
   ) {}
 
   /** The tolerance rules and the orders the payments' references (or their repairs) name. */
-  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: { payment: Payment }[]): Promise<CandidatePool> {
+  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: { payment: Payment }[], lock = false): Promise<CandidatePool> {
     const toleranceRules = await loadToleranceRules(db, merchantId);
     const pool = new CandidatePool(merchantId, toleranceRules);
     const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.payment.reference, p.payment.memo))))];
     for (let i = 0; i < refs.length; i += 5000) {
       const chunk = refs.slice(i, i + 5000);
-      const rows = await db
+      const query = db
         .select()
         .from(orders)
         .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, chunk)));
+      // Locked in id order, as everywhere, so two transactions never deadlock on them.
+      const rows = lock ? await query.orderBy(asc(orders.id)).for("update") : await query;
       rows.forEach((o) => pool.put(o));
     }
     return pool;
   }
 
-  /** The pool for one payment its reference settles (all it needs), or null when it needs the whole pool. */
-  static async loadExact(db: DbOrTx, payment: Payment, facts: PaymentFacts): Promise<CandidatePool | null> {
-    const pool = await CandidatePool.loadReferenced(db, payment.merchantId, [{ payment }]);
+  /**
+   * The pool for one payment its reference settles (all it needs), or null when it needs the whole
+   * pool. The orders its references name are read locked (FOR UPDATE, held by the caller's transaction).
+   */
+  static async loadExactLocked(tx: DbOrTx, payment: Payment, facts: PaymentFacts): Promise<CandidatePool | null> {
+    const pool = await CandidatePool.loadReferenced(tx, payment.merchantId, [{ payment }], true);
     return decideExactMatch(facts, pool.byReference) ? pool : null;
   }
 
