@@ -10,7 +10,9 @@ for (const r of reports) {
     ok = false;
     console.log(`BROKEN merchant ${r.merchantId}: event ${r.broken.eventId} (${r.broken.reason}) of ${r.events}`);
   } else {
-    console.log(`ok     merchant ${r.merchantId}: ${r.events} events`);
+    // Unchained events are a notify's for milliseconds; old ones mean the chainer has not run (the sweep links them).
+    const waiting = r.unchained ? `, ${r.unchained} awaiting linking since ${r.oldestUnchainedAt!.toISOString()}` : "";
+    console.log(`ok     merchant ${r.merchantId}: ${r.events} events${waiting}`);
   }
 }
 process.exit(ok ? 0 : 1);

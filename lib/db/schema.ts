@@ -485,11 +485,16 @@ export const auditEvents = pgTable(
     before: jsonb("before").$type<Record<string, unknown> | null>(),
     after: jsonb("after").$type<Record<string, unknown> | null>(),
     prevHash: text("prev_hash"),
-    hash: text("hash").notNull(),
+    // Both null while the event waits to be linked (notifies insert unchained; the chainer links them right after commit).
+    hash: text("hash"),
+    /** The event's place in its merchant's chain, from 1; the order the hashes link in (ids may commit out of order). */
+    chainSeq: bigint("chain_seq", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [
     index("audit_events_merchant_idx").on(t.merchantId, t.id),
+    uniqueIndex("audit_events_chain_key").on(t.merchantId, t.chainSeq),
+    index("audit_events_unchained_idx").on(t.merchantId, t.id).where(sql`${t.chainSeq} is null`),
     index("audit_events_subject_idx").on(t.merchantId, t.subjectType, t.subjectId),
     // An order's fund trail finds the payments whose allocation to it was later removed.
     index("audit_events_removed_allocation_idx")

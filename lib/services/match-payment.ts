@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { decideMatch } from "@/lib/core/matching/engine";
 import type { MatchResult, PaymentFacts } from "@/lib/core/matching/types";
-import type { Db } from "@/lib/db/client";
-import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { insertUnchainedAuditEvents, linkAuditChain, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
 import { payments, type Payment, type Suggestion } from "@/lib/db/schema";
 import { logger } from "@/lib/log";
 import { applyExactMatches, replaceAllocations, type ExactApplication } from "@/lib/services/match-apply";
@@ -91,7 +91,7 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
         createdBy: "system",
         now,
       });
-      await appendAuditEvents(tx, payment.merchantId, SYSTEM, applied.audit);
+      await insertUnchainedAuditEvents(tx, payment.merchantId, SYSTEM, applied.audit);
       applied.orders.forEach((o) => pool.put(o));
       return "matched";
     }
@@ -109,7 +109,7 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
       .update(payments)
       .set({ status, suggestions, explanation: decision.explanation, matchMethod: null, confidence: null, matchCheckedAt: now })
       .where(eq(payments.id, payment.id));
-    await appendAuditEvents(tx, payment.merchantId, SYSTEM, [
+    await insertUnchainedAuditEvents(tx, payment.merchantId, SYSTEM, [
       {
         action: status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
         subjectType: "payment",
@@ -155,7 +155,7 @@ async function applyExactChunk(db: Db, pool: CandidatePool, chunk: Payment[], no
       outcomes[p.id] = "matched";
     }
     const applied = await applyExactMatches(tx, items, now);
-    if (items.length) await appendAuditEvents(tx, items[0].payment.merchantId, SYSTEM, applied.audit);
+    if (items.length) await insertUnchainedAuditEvents(tx, items[0].payment.merchantId, SYSTEM, applied.audit);
     return applied.orders;
   });
   fresh.forEach((o) => pool.put(o));
@@ -208,7 +208,7 @@ async function applyUndecidedChunk(db: Db, pool: CandidatePool, chunk: Payment[]
         match_method = null, confidence = null, match_checked_at = ${now.toISOString()}::timestamptz
       from json_to_recordset(${json}::json) as x(id uuid, status text, suggestions jsonb, explanation jsonb)
       where ${payments.id} = x.id`);
-    await appendAuditEvents(
+    await insertUnchainedAuditEvents(
       tx,
       writes[0].payment.merchantId,
       SYSTEM,
@@ -293,6 +293,8 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
     const undecided = rest.filter((p) => result.outcomes[p.id] === "suggested" || result.outcomes[p.id] === "unmatched");
     await decideRest(db, pool, undecided, now, result.outcomes);
   }
+  // The decisions' audit events were written unlinked (no chain lock per payment): link them now.
+  await Promise.all([...byMerchant.keys()].map((merchantId) => linkAuditChain(db, merchantId)));
   for (const outcome of Object.values(result.outcomes)) {
     if (outcome === "matched") result.matched++;
     else if (outcome === "suggested") result.suggested++;
@@ -300,6 +302,22 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
     else if (outcome === "already_decided") result.alreadyDecided++;
   }
   return result;
+}
+
+/**
+ * The webhook fast path, inside the transaction that records `payment` (just inserted, so nobody
+ * else sees or locks it): when its reference settles it, the decision is taken on the named orders
+ * read locked, applied, and the audit entries returned for the caller's one append. Returns null
+ * (nothing written) when the payment needs the whole engine: the caller dispatches matching after
+ * commit as for any payment.
+ */
+export async function matchExactOnRecording(tx: DbOrTx, payment: Payment, now: Date): Promise<AuditInput[] | null> {
+  const facts = paymentFacts(payment, payerKeysOf(payment));
+  const pool = await CandidatePool.loadExactLocked(tx, payment, facts);
+  if (!pool) return null;
+  const decision = decideMatch(facts, pool.contextFor(facts));
+  if (decision.kind !== "match" || !EXACT_METHODS.has(decision.method)) return null;
+  return (await applyExactMatches(tx, [{ payment, ...decision }], now)).audit;
 }
 
 /** Matches one recorded payment (webhook flow, Inngest job); same rules as matchPayments. */

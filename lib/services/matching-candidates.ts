@@ -101,19 +101,36 @@ export class CandidatePool {
     readonly toleranceRules: ToleranceRule[],
   ) {}
 
-  /** Loads the pool for `payments` (all of `merchantId`). */
-  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+  /** The tolerance rules and the orders the payments' references (or their repairs) name. */
+  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: { payment: Payment }[], lock = false): Promise<CandidatePool> {
     const toleranceRules = await loadToleranceRules(db, merchantId);
     const pool = new CandidatePool(merchantId, toleranceRules);
     const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.payment.reference, p.payment.memo))))];
     for (let i = 0; i < refs.length; i += 5000) {
       const chunk = refs.slice(i, i + 5000);
-      const rows = await db
+      const query = db
         .select()
         .from(orders)
         .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, chunk)));
+      // Locked in id order, as everywhere, so two transactions never deadlock on them.
+      const rows = lock ? await query.orderBy(asc(orders.id)).for("update") : await query;
       rows.forEach((o) => pool.put(o));
     }
+    return pool;
+  }
+
+  /**
+   * The pool for one payment its reference settles (all it needs), or null when it needs the whole
+   * pool. The orders its references name are read locked (FOR UPDATE, held by the caller's transaction).
+   */
+  static async loadExactLocked(tx: DbOrTx, payment: Payment, facts: PaymentFacts): Promise<CandidatePool | null> {
+    const pool = await CandidatePool.loadReferenced(tx, payment.merchantId, [{ payment }], true);
+    return decideExactMatch(facts, pool.byReference) ? pool : null;
+  }
+
+  /** Loads the pool for `payments` (all of `merchantId`). */
+  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+    const pool = await CandidatePool.loadReferenced(db, merchantId, payments);
     // A payment its reference settles needs nothing else: the webhook path stops here.
     const rest = payments.filter((p) => !decideExactMatch(p.facts, pool.byReference));
     if (rest.length === 0) return pool;
@@ -137,7 +154,7 @@ export class CandidatePool {
       // Only orders that could fit one of these payments: by amount (within tolerance) or by payer name.
       const parts: SQL[] = [];
       for (const { payment, facts } of rest) {
-        const tolerance = maxToleranceFen(toleranceRules, payment.channel, payment.amount);
+        const tolerance = maxToleranceFen(pool.toleranceRules, payment.channel, payment.amount);
         parts.push(sql`${openAmount} between ${payment.amount} and ${payment.amount + tolerance}`);
         for (const name of [facts.payerName, ...pool.aliasNamesFor(facts)]) {
           const core = normalizePayerName(name)?.core;

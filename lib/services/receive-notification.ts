@@ -3,11 +3,12 @@ import { and, eq } from "drizzle-orm";
 import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import type { Db } from "@/lib/db/client";
-import { appendAuditEvents } from "@/lib/db/queries/audit";
+import { insertUnchainedAuditEvents, linkAuditChain } from "@/lib/db/queries/audit";
 import { payments, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
 import { dispatchPaymentRecorded } from "@/lib/jobs/dispatch";
 import { logger } from "@/lib/log";
 import { loadChannelAccount, stampLastNotified } from "@/lib/services/channel-accounts";
+import { matchExactOnRecording } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
 
@@ -43,7 +44,9 @@ function keptHeaders(headers: Record<string, string>) {
 
 /**
  * Verifies a channel notification and records what it reports, exactly once: the webhook event,
- * the payment (deduped on the channel's transaction id) and any refund commit together; matching
+ * the payment (deduped on the channel's transaction id) and any refund commit together, with their
+ * audit events (unlinked: notifies do not queue on the merchant's chain lock; they are linked right
+ * after commit). A payment its reference settles is matched in the same transaction; any other
  * follows through the job dispatcher. Returns the outcome and the reply the channel expects.
  */
 export async function receiveNotification(db: Db, params: ReceiveParams): Promise<{ outcome: NotifyOutcome; reply: ChannelReply }> {
@@ -69,6 +72,7 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
     return { outcome: verified, reply: adapter.reject(verified.status) };
   }
   const note = verified.notification;
+  let matchedInline = false;
   const outcome: NotifyOutcome = await db.transaction(async (tx) => {
     const [event] = await tx
       .insert(webhookEvents)
@@ -96,7 +100,7 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       if (!locked) throw new RefundBeforePaymentError(note.refund.channelTransactionId);
       const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
       if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
-      await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, refund.audit);
+      await insertUnchainedAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, refund.audit);
       return { kind: "processed", paymentId: locked.id };
     }
     if (!note.payment) return { kind: "ignored", reason: note.ignoredReason ?? "nothing to record" };
@@ -107,16 +111,27 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
       event: note.payment,
     });
     const audit = [...recorded.audit];
+    // A new payment its reference settles is matched here, in this transaction: one commit, one audit insert.
+    const exact = recorded.created && !note.refund ? await matchExactOnRecording(tx, recorded.payment, now) : null;
+    if (exact) {
+      audit.push(...exact);
+      matchedInline = true;
+    }
     if (note.refund) {
       const [locked] = await tx.select().from(payments).where(eq(payments.id, recorded.payment.id)).for("update");
       const refund = await recordRefund(tx, { payment: locked, event: note.refund, now });
       audit.push(...refund.audit);
       if (refund.kind === "refused") logger.warn({ paymentId: locked.id, reason: refund.reason }, "refund refused");
     }
-    await appendAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
+    await insertUnchainedAuditEvents(tx, account.merchantId, { type: "channel", id: account.id }, audit);
     return { kind: "processed", paymentId: recorded.payment.id };
   });
-  if (outcome.kind !== "duplicate") await stampLastNotified(db, account.id, now);
-  if (outcome.kind === "processed" && outcome.paymentId) await dispatchPaymentRecorded(outcome.paymentId);
+  // After commit, side by side: the stamp, linking this notify's audit events into the merchant's
+  // chain (before the ack, so an acknowledged notify is tamper-evident), and matching unless done above.
+  await Promise.all([
+    outcome.kind !== "duplicate" ? stampLastNotified(db, account.id, now) : null,
+    outcome.kind === "processed" ? linkAuditChain(db, account.merchantId) : null,
+    outcome.kind === "processed" && outcome.paymentId && !matchedInline ? dispatchPaymentRecorded(outcome.paymentId) : null,
+  ]);
   return { outcome, reply: adapter.ack() };
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
+import { appendAuditEvents, chainAllAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { orders, payments } from "@/lib/db/schema";
 import { matchPayments } from "@/lib/services/match-payment";
 
@@ -59,8 +59,10 @@ export async function closeExpiredOrders(db: Db, now: Date) {
   });
 }
 
-/** The periodic sweep: unchecked payments are matched, expired orders closed. */
+/** The periodic sweep: unlinked audit events are linked, unchecked payments matched, expired orders closed. */
 export async function sweepPayments(db: Db, now = new Date()) {
+  // Audit events a crash left unlinked (between a notify's commit and its chaining) are linked first.
+  const auditLinked = await chainAllAuditEvents(db);
   const matched = await matchAllUnchecked(db, now);
-  return { ...matched, closed: await closeExpiredOrders(db, now) };
+  return { ...matched, auditLinked, closed: await closeExpiredOrders(db, now) };
 }

@@ -3,7 +3,8 @@ import { count, eq } from "drizzle-orm";
 import { POST as alipayNotify } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
-import { allocations, payments, refunds, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
+import { allocations, auditEvents, payments, refunds, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
+import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
 import { call, createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -130,6 +131,42 @@ describe(`Alipay notify → order paid (${process.env.TEST_DB})`, () => {
     expect(events).toHaveLength(1);
     const after = await order(m.apiKey, created.reference);
     expect(after.json).toMatchObject({ status: "paid", paidAmount: 5990 });
+  });
+
+  it("distinct notifies for one merchant sent concurrently leave one intact audit chain, linked before their acks", async () => {
+    const m = await merchantWithAlipay();
+    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => createOrder(m.apiKey, { amount: 1000 + i })));
+    const forms = created.map((o, i) =>
+      toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: o.reference, appId: m.appId, totalAmount: ((1000 + i) / 100).toFixed(2) }), m.keys.privateKeyPem)),
+    );
+    const results = await Promise.all(forms.map((f) => post(m.accountId, f)));
+    expect(results.map((r) => r.text)).toEqual(Array(12).fill("success"));
+    const [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report).toMatchObject({ unchained: 0, broken: null });
+    const rows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId)).orderBy(auditEvents.chainSeq);
+    expect(rows.map((r) => r.chainSeq)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.filter((r) => r.action === "payment.recorded")).toHaveLength(12);
+    expect(rows.filter((r) => r.action === "payment.matched")).toHaveLength(12);
+    for (const o of created) expect((await order(m.apiKey, o.reference)).json.status).toBe("paid");
+  });
+
+  it("two distinct payments for one order racing in are both recorded and the order's totals add up", async () => {
+    const m = await merchantWithAlipay();
+    const created = await createOrder(m.apiKey, { amount: 3000 });
+    const forms = ["2024000000000000000000000001", "2024000000000000000000000002"].map((tradeNo) =>
+      toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: created.reference, appId: m.appId, totalAmount: "30.00", tradeNo }), m.keys.privateKeyPem)),
+    );
+    const results = await Promise.all(forms.map((f) => post(m.accountId, f)));
+    expect(results.map((r) => r.text)).toEqual(["success", "success"]);
+    const recorded = await t.db().select().from(payments).where(eq(payments.channelAccountId, m.accountId));
+    expect(recorded).toHaveLength(2);
+    expect(recorded.every((p) => p.matchCheckedAt !== null)).toBe(true);
+    const allocs = await t.db().select().from(allocations).where(eq(allocations.merchantId, m.merchantId));
+    const after = await order(m.apiKey, created.reference);
+    expect(after.json.paidAmount).toBe(allocs.reduce((s, a) => s + a.amount, 0));
+    expect(after.json.paidAmount).toBeGreaterThanOrEqual(3000);
+    expect(recorded.reduce((s, p) => s + p.allocatedAmount, 0)).toBe(after.json.paidAmount);
+    expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId }))[0]).toMatchObject({ unchained: 0, broken: null });
   });
 
   it("a short payment leaves the order partially paid; a larger one makes it overpaid", async () => {

@@ -2,9 +2,11 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { decryptJson, makeKeyRing, parseKey, resetKeyRing } from "@/lib/crypto/secrets";
+import { insertUnchainedAuditEvents } from "@/lib/db/queries/audit";
 import { auditEvents, channelAccounts } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { rotateEncryptionKeys } from "@/lib/services/key-rotation";
+import { sweepPayments } from "@/lib/services/recovery";
 import { createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -27,6 +29,25 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
     await t.db().delete(auditEvents).where(eq(auditEvents.id, nRows[1].id));
     [report] = await verifyAuditChains(t.db(), { merchantId: n.merchantId });
     expect(report.broken).toMatchObject({ eventId: nRows[2].id, reason: "prev_mismatch" });
+  });
+
+  it("an event left unlinked (a crash after a notify's commit) reads as unchained, not broken, and the sweep links it", async () => {
+    const m = await merchantWithAlipay();
+    await insertUnchainedAuditEvents(t.db(), m.merchantId, { type: "channel", id: m.accountId }, [
+      { action: "payment.recorded", subjectType: "payment", subjectId: "p-1", after: { amount: 100 } },
+    ]);
+    let [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report).toMatchObject({ events: 4, unchained: 1, broken: null });
+    expect(report.oldestUnchainedAt).toBeInstanceOf(Date);
+    await sweepPayments(t.db());
+    [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report).toMatchObject({ events: 5, unchained: 0, oldestUnchainedAt: null, broken: null });
+    const rows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId)).orderBy(auditEvents.chainSeq);
+    expect(rows.map((r) => r.chainSeq)).toEqual([1, 2, 3, 4, 5]);
+    // Unlinking a chained event (to edit it and have it linked again) breaks the chain where it was.
+    await t.db().update(auditEvents).set({ chainSeq: null, hash: null, prevHash: null }).where(eq(auditEvents.id, rows[1].id));
+    [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(report.broken).toMatchObject({ eventId: rows[2].id, reason: "prev_mismatch" });
   });
 
   it("key rotation re-wraps every secret under the new key; old key then no longer needed", async () => {

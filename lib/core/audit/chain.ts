@@ -29,6 +29,21 @@ export async function auditHash(prevHash: string | null, record: AuditRecord): P
   return hex(await crypto.subtle.digest("SHA-256", data));
 }
 
+/** Just the hashed fields of an event row (its id, links and any other column left out). */
+export function auditRecordOf(e: AuditRecord): AuditRecord {
+  return {
+    merchantId: e.merchantId,
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    before: e.before,
+    after: e.after,
+    createdAt: e.createdAt,
+  };
+}
+
 export interface ChainBreak {
   index: number;
   reason: "hash_mismatch" | "prev_mismatch";
@@ -36,24 +51,13 @@ export interface ChainBreak {
 
 /** Finds the first broken link in a merchant's events (ordered by id), or null when intact. */
 export async function verifyChain(
-  events: (AuditRecord & { prevHash: string | null; hash: string })[],
+  events: (AuditRecord & { prevHash: string | null; hash: string | null })[],
 ): Promise<ChainBreak | null> {
   let prev: string | null = null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.prevHash !== prev) return { index: i, reason: "prev_mismatch" };
-    const record: AuditRecord = {
-      merchantId: e.merchantId,
-      actorType: e.actorType,
-      actorId: e.actorId,
-      action: e.action,
-      subjectType: e.subjectType,
-      subjectId: e.subjectId,
-      before: e.before,
-      after: e.after,
-      createdAt: e.createdAt,
-    };
-    if ((await auditHash(prev, record)) !== e.hash) return { index: i, reason: "hash_mismatch" };
+    if ((await auditHash(prev, auditRecordOf(e))) !== e.hash) return { index: i, reason: "hash_mismatch" };
     prev = e.hash;
   }
   return null;
