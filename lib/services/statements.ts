@@ -17,7 +17,13 @@ import { logger } from "@/lib/log";
 import { matchPayments } from "@/lib/services/match-payment";
 import { recordRefund } from "@/lib/services/refunds";
 import { finishBulkMatches } from "@/lib/services/statement-bulk-match";
-import { prepareStatementBatch, STATEMENT_BATCH_SIZE, writeStatementBatch, type StatementPaymentInput } from "@/lib/services/statement-payments";
+import {
+  prepareStatementBatch,
+  STATEMENT_BATCH_SIZE,
+  STATEMENT_FIRST_BATCH_SIZE,
+  writeStatementBatch,
+  type StatementPaymentInput,
+} from "@/lib/services/statement-payments";
 import { bulkCandidate } from "@/lib/core/matching/bulk";
 
 export interface ImportStatementParams {
@@ -239,7 +245,10 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     // Lines are read as the file is decoded and recorded a batch at a time: memory holds two batches.
     // The next batch is parsed while the database writes the previous one (the loop yields to the
     // event loop now and then so the writes go on); batches still reach the database one after another.
+    // Batches start small and double up to STATEMENT_BATCH_SIZE, so the database starts writing
+    // after a few thousand lines are read instead of waiting for a whole batch.
     let batch: StatementLine[] = [];
+    let batchSize = STATEMENT_FIRST_BATCH_SIZE;
     let writing: Promise<void> = Promise.resolve();
     for (const item of stream.items) {
       lineCount++;
@@ -252,7 +261,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
       if (l.direction === "credit" && !l.reversal) {
         batch.push(l);
-        if (batch.length >= STATEMENT_BATCH_SIZE) {
+        if (batch.length >= batchSize) {
           // The next batch is built (rows, encryption, serialisation) while the previous one is written.
           const prepared = prepareBatch(batch);
           await writing;
@@ -260,6 +269,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
           // Awaited before the next batch or after the loop; until then a failure must not go unhandled.
           writing.catch(() => {});
           batch = [];
+          batchSize = Math.min(STATEMENT_BATCH_SIZE, batchSize * 2);
         }
       } else if (isBill && l.direction === "debit" && l.refundId) {
         refundLines.push(l);
