@@ -154,11 +154,13 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
       insert into allocations (id, merchant_id, payment_id, order_id, amount, method, confidence, created_by, created_at)
       select allocation_id, ${params.merchantId}, id, order_id, amount, method, 1, 'system', ${now}::timestamptz
       from settled where order_id is not null
-      returning order_id, amount
+      returning order_id
     ),
     paid as (
-      update orders o set status = 'paid', paid_amount = a.amount, paid_at = coalesce(o.paid_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
-      from allocated a where o.id = a.order_id
+      -- By primary key, one order at a time: a join here is planned from the CTEs' rough estimates and
+      -- hashes the whole orders table once per batch. The order asks exactly the amount allocated.
+      update orders o set status = 'paid', paid_amount = o.amount, paid_at = coalesce(o.paid_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
+      where o.id = any(array(select order_id from allocated))
     )
     select id::text as id, dedupe_key, amount::text as amount, order_id::text as order_id from settled`;
   return { params, dedupeKeys: rows.map((r) => r.dedupeKey), query };
