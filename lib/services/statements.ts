@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { ChannelName, PaymentEvent, RefundEvent } from "@/lib/core/channels/types";
 import {
   BANK_FORMATS,
@@ -16,8 +16,14 @@ import { badRequest, notFound } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
 import { matchPayments } from "@/lib/services/match-payment";
 import { recordRefund } from "@/lib/services/refunds";
-import { applyPlannedMatches, finishBulkMatches, planBulkMatches } from "@/lib/services/statement-bulk-match";
-import { insertStatementPayments, STATEMENT_BATCH_SIZE, type StatementPaymentInput } from "@/lib/services/statement-payments";
+import { finishBulkMatches } from "@/lib/services/statement-bulk-match";
+import {
+  prepareStatementBatch,
+  STATEMENT_BATCH_SIZE,
+  STATEMENT_FIRST_BATCH_SIZE,
+  writeStatementBatch,
+  type StatementPaymentInput,
+} from "@/lib/services/statement-payments";
 import { bulkCandidate } from "@/lib/core/matching/bulk";
 
 export interface ImportStatementParams {
@@ -173,6 +179,10 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     if (rejected.length < MAX_LISTED_REJECTIONS) rejected.push(r);
   };
   const outcome = await db.transaction(async (tx) => {
+    // A batch's statement handles tens of thousands of rows: its sorts and hashes get room in memory,
+    // and compiling it (JIT, which its row estimates would trigger) costs more than it saves.
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`set local jit = off`);
     const [statement] = await tx
       .insert(statements)
       .values({ merchantId: params.merchantId, channelAccountId: account.id, format, fileSha256, lineCount: 0, createdAt: params.now })
@@ -185,47 +195,46 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     const bulkMatches: { paymentId: string; orderId: string; amount: number }[] = [];
     const refundLines: StatementLine[] = [];
 
-    const recordBatch = async (batch: StatementLine[]) => {
-      const keys = batch.map(keyOf);
-      const events = batch.map((l, i) => paymentEvent(l, account.channel, format, keys[i]));
-      const candidates = events.map((e) => bulkCandidate(e));
+    const prepareBatch = (batch: StatementLine[]) => {
+      // A key twice in the file is the same money twice: the later line is a duplicate, as it
+      // would be in a later import. Keys already recorded are found by the insert itself.
+      const inputs: StatementPaymentInput[] = [];
+      const batchKeys = new Set<string>();
+      for (const l of batch) {
+        const dedupeKey = keyOf(l);
+        if (batchKeys.has(dedupeKey)) continue;
+        batchKeys.add(dedupeKey);
+        const event = paymentEvent(l, account.channel, format, dedupeKey);
+        inputs.push({ event, dedupeKey, candidate: bulkCandidate(event) });
+      }
       // A reference two lines name is a split or a duplicate: the engine decides those. Across
       // batches the second line finds the order no longer untouched, which comes to the same.
       const namings = new Map<string, number>();
-      for (const c of candidates) if (c) namings.set(c.reference, (namings.get(c.reference) ?? 0) + 1);
-      const certain = await planBulkMatches(tx, {
-        merchantId: params.merchantId,
-        lines: batch.flatMap((l, i) => {
-          const candidate = candidates[i];
-          return candidate && namings.get(candidate.reference) === 1 ? [{ dedupeKey: keys[i], amount: l.amount, currency: l.currency, candidate }] : [];
-        }),
-      });
-      const inputs: StatementPaymentInput[] = batch.map((_, i) => ({
-        event: events[i],
-        dedupeKey: keys[i],
-        confirmedByBillAt: isBill ? params.now : null,
-        match: certain.get(keys[i]) ?? null,
-      }));
-      const { inserted, existing } = await insertStatementPayments(tx, {
+      for (const { candidate: c } of inputs) if (c) namings.set(c.reference, (namings.get(c.reference) ?? 0) + 1);
+      for (const input of inputs) if (input.candidate && namings.get(input.candidate.reference) !== 1) input.candidate = null;
+      const prepared = prepareStatementBatch({
         merchantId: params.merchantId,
         channelAccountId: account.id,
         origin: isBill ? "bill" : "statement",
         statementId: statement.id,
         inputs,
+        confirmedByBillAt: isBill ? params.now : null,
+        readExisting: isBill,
         now: params.now,
       });
+      return { lines: batch.length, inputs, prepared };
+    };
+
+    const writeBatch = async ({ lines, inputs, prepared }: ReturnType<typeof prepareBatch>) => {
+      const { inserted, existing } = await writeStatementBatch(tx, prepared);
       imported += inserted.length;
-      duplicates += batch.length - inserted.length;
-      const amountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
-      const matchedNow = inserted.flatMap((p) => {
-        const plan = certain.get(p.dedupeKey);
-        return plan ? [{ paymentId: p.id, orderId: plan.orderId, amount: amountByKey.get(p.dedupeKey)!, method: plan.method }] : [];
-      });
-      await applyPlannedMatches(tx, { merchantId: params.merchantId, matches: matchedNow, now: params.now });
-      for (const m of matchedNow) bulkMatches.push({ paymentId: m.paymentId, orderId: m.orderId, amount: m.amount });
-      const matchedIds = new Set(matchedNow.map((m) => m.paymentId));
-      for (const p of inserted) if (!matchedIds.has(p.id)) newIds.push(p.id);
+      duplicates += lines - inserted.length;
+      for (const p of inserted) {
+        if (p.orderId) bulkMatches.push({ paymentId: p.id, orderId: p.orderId, amount: p.amount });
+        else newIds.push(p.id);
+      }
       if (!isBill) return;
+      const amountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
       for (const payment of existing) {
         if (payment.confirmedByBillAt) continue;
         await confirmByBill(tx, payment, amountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
@@ -236,7 +245,10 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     // Lines are read as the file is decoded and recorded a batch at a time: memory holds two batches.
     // The next batch is parsed while the database writes the previous one (the loop yields to the
     // event loop now and then so the writes go on); batches still reach the database one after another.
+    // Batches start small and double up to STATEMENT_BATCH_SIZE, so the database starts writing
+    // after a few thousand lines are read instead of waiting for a whole batch.
     let batch: StatementLine[] = [];
+    let batchSize = STATEMENT_FIRST_BATCH_SIZE;
     let writing: Promise<void> = Promise.resolve();
     for (const item of stream.items) {
       lineCount++;
@@ -249,19 +261,23 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
       if (l.direction === "credit" && !l.reversal) {
         batch.push(l);
-        if (batch.length >= STATEMENT_BATCH_SIZE) {
+        if (batch.length >= batchSize) {
+          // The next batch is built (rows, encryption, serialisation) while the previous one is written.
+          const prepared = prepareBatch(batch);
           await writing;
-          writing = recordBatch(batch);
+          writing = writeBatch(prepared);
           // Awaited before the next batch or after the loop; until then a failure must not go unhandled.
           writing.catch(() => {});
           batch = [];
+          batchSize = Math.min(STATEMENT_BATCH_SIZE, batchSize * 2);
         }
       } else if (isBill && l.direction === "debit" && l.refundId) {
         refundLines.push(l);
       }
     }
+    const last = prepareBatch(batch);
     await writing;
-    await recordBatch(batch);
+    await writeBatch(last);
 
     const audit: AuditInput[] = [];
     let refunds = 0;
