@@ -142,6 +142,12 @@ describe("BENCHMARKS.md", () => {
     const report = reportResult("seeded 1000000 payments in 80.1 s\nxlsx: /tmp/x.xlsx 95 MB in 28.4 s\nrss: 180 MB before, peak 530 MB while writing (+350 MB)\n", "npm run bench:report");
     expect(report.figures).toMatchObject({ payments: 1_000_000, "xlsx seconds": 28.4, "peak rss MB": 530 });
     expect(report.goals.map((g) => g.met)).toEqual([true, false]);
+    const withBaseline = reportResult(
+      "seeded 1000 payments in 1.0 s\nxlsx: /tmp/x.xlsx 1 MB in 6.0 s; this process's CPU 4.5 s (load average 1.0)\nrss: 100 MB before, peak 150 MB while writing (+50 MB)\nbaseline: COPY of the matched details to CSV on the server, 1 MB in 2.0 s\n",
+      "npm run bench:report",
+    );
+    expect(withBaseline.figures).toMatchObject({ "xlsx seconds": 6, "report process CPU s": 4.5, "baseline: server-side COPY of the matched details to CSV, s": 2 });
+    expect(withBaseline.ratios).toEqual({ "xlsx / COPY to CSV": 3 });
   });
 });
 
