@@ -24,7 +24,7 @@ export interface DbHandle {
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
-async function openPglite(config: AppConfig): Promise<DbHandle> {
+async function openPglite(config: AppConfig, migrations: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -38,7 +38,7 @@ async function openPglite(config: AppConfig): Promise<DbHandle> {
   try {
     const client = new PGlite(inMemory ? undefined : config.pgliteDir);
     const db = drizzle({ client, schema }) as unknown as Db;
-    await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS });
+    await migrate(drizzle({ client, schema }), { migrationsFolder: migrations });
     return {
       db,
       driver: "pglite",
@@ -53,7 +53,7 @@ async function openPglite(config: AppConfig): Promise<DbHandle> {
   }
 }
 
-async function openPostgres(config: AppConfig, url: string): Promise<DbHandle> {
+async function openPostgres(config: AppConfig, url: string, migrations: string): Promise<DbHandle> {
   const { default: pg } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
@@ -61,11 +61,11 @@ async function openPostgres(config: AppConfig, url: string): Promise<DbHandle> {
   // An idle connection the server closes (restart, failover, admin) must not crash the process.
   pool.on("error", (err) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
+  await migrate(db, { migrationsFolder: migrations });
   return { db: db as unknown as Db, driver: config.databaseDriver, close: () => pool.end() };
 }
 
-async function openNeon(config: AppConfig, url: string): Promise<DbHandle> {
+async function openNeon(config: AppConfig, url: string, migrations: string): Promise<DbHandle> {
   const { Pool, neonConfig } = await import("@neondatabase/serverless");
   const { drizzle } = await import("drizzle-orm/neon-serverless");
   const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
@@ -84,15 +84,18 @@ async function openNeon(config: AppConfig, url: string): Promise<DbHandle> {
   const pool = new Pool({ connectionString: url, max: config.databasePoolMax });
   pool.on("error", (err: Error) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
+  await migrate(db, { migrationsFolder: migrations });
   return { db: db as unknown as Db, driver: "neon", close: () => pool.end() };
 }
 
-/** Opens and migrates the configured database. Callers normally use getDb(). */
-export async function openDatabase(config: AppConfig = readConfig()): Promise<DbHandle> {
-  if (!config.databaseUrl) return openPglite(config);
-  if (config.databaseDriver === "neon") return openNeon(config, config.databaseUrl);
-  return openPostgres(config, config.databaseUrl);
+/**
+ * Opens and migrates the configured database. Callers normally use getDb(); `migrations` is another
+ * drizzle/ folder only for tests that start from an earlier release's schema.
+ */
+export async function openDatabase(config: AppConfig = readConfig(), migrations = MIGRATIONS): Promise<DbHandle> {
+  if (!config.databaseUrl) return openPglite(config, migrations);
+  if (config.databaseDriver === "neon") return openNeon(config, config.databaseUrl, migrations);
+  return openPostgres(config, config.databaseUrl, migrations);
 }
 
 const globalForDb = globalThis as unknown as { __ldxpDb?: Promise<DbHandle> };

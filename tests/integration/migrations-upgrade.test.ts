@@ -2,24 +2,19 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { auditHash, type AuditRecord } from "@/lib/core/audit/chain";
-import { rowsOf, type Db } from "@/lib/db/client";
+import { readConfig } from "@/lib/config/env";
+import { openDatabase, rowsOf, type DbHandle } from "@/lib/db/client";
 import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
-import * as schema from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 
 // A merchant's database written by the release before the board's slot totals and the audit chain's
 // chain_seq (migrations 0000–0002), then upgraded with every migration since: its audit chain, hashed in
 // id order back then, still verifies, new events link after it, and the board's totals hold what its
-// payments hold. Runs on PGlite and PostgreSQL (the Neon project would repeat the PostgreSQL run).
+// payments hold. Both releases' migrations go through the app's own openDatabase on each project's driver.
 const mode = process.env.TEST_DB ?? "pglite";
 const FIRST_RELEASE_MIGRATIONS = 3;
 const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -40,33 +35,42 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function openDatabase(): Promise<{ db: Db; migrate: (folder: string) => Promise<void> }> {
+/** This project's kind of database, empty: a PGlite directory (it must outlive one open) or a new PostgreSQL database. */
+async function emptyDatabaseConfig() {
   if (mode === "pglite") {
-    const client = new PGlite();
-    const db = drizzlePglite({ client, schema });
-    cleanups.push(() => client.close());
-    return { db: db as unknown as Db, migrate: (folder) => migratePglite(db, { migrationsFolder: folder }) };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ldxp-upgrade-"));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    return readConfig({ ...process.env, DATABASE_URL: "", PGLITE_DIR: dir, LDXP_DATA_DIR: dir });
   }
   const name = `ldxp_upgrade_${crypto.randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString() });
-  const db = drizzlePg({ client: pool, schema });
   cleanups.push(async () => {
-    await pool.end();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   });
-  return { db: db as unknown as Db, migrate: (folder) => migratePg(db, { migrationsFolder: folder }) };
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return readConfig({
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    DATABASE_DRIVER: mode === "neon" ? "neon" : "postgres",
+    NEON_WS_PROXY: mode === "neon" ? inject("neonProxy") : "",
+  });
 }
 
-describe.skipIf(mode === "neon")("upgrading a database from the first release's schema", () => {
+async function opened(handle: Promise<DbHandle>) {
+  const h = await handle;
+  cleanups.push(() => h.close());
+  return h;
+}
+
+describe("upgrading a database from the first release's schema", () => {
   it("keeps the audit chain verifiable, links new events after it and backfills the board's slot totals", async () => {
-    const { db, migrate } = await openDatabase();
-    await migrate(earlierMigrations());
+    const config = await emptyDatabaseConfig();
+    const earlier = await openDatabase(config, earlierMigrations());
+    const db = earlier.db;
 
     const merchantId = crypto.randomUUID();
     const accountId = crypto.randomUUID();
@@ -100,16 +104,17 @@ describe.skipIf(mode === "neon")("upgrading a database from the first release's 
       prev = hash;
     }
 
-    await migrate("drizzle");
+    await earlier.close();
+    const { db: upgraded } = await opened(openDatabase(config));
 
-    const [before] = await verifyAuditChains(db, { merchantId });
+    const [before] = await verifyAuditChains(upgraded, { merchantId });
     expect(before).toMatchObject({ events: 5, unchained: 0, broken: null });
-    await db.transaction((tx) => appendAuditEvents(tx, merchantId, SYSTEM, [{ action: "payment.ignored", subjectType: "payment", subjectId: "T4" }]));
-    const [after] = await verifyAuditChains(db, { merchantId });
+    await upgraded.transaction((tx) => appendAuditEvents(tx, merchantId, SYSTEM, [{ action: "payment.ignored", subjectType: "payment", subjectId: "T4" }]));
+    const [after] = await verifyAuditChains(upgraded, { merchantId });
     expect(after).toMatchObject({ events: 6, unchained: 0, broken: null });
 
     const totals = rowsOf<{ slot: string; status: string; count: string; gross: string; refunded: string }>(
-      await db.execute(sql`
+      await upgraded.execute(sql`
         select to_char(slot_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as slot, status::text, sum(count)::text as count,
                sum(gross_amount)::text as gross, sum(refunded_amount)::text as refunded
         from payment_slot_totals where merchant_id = ${merchantId} group by 1, 2 order by 1, 2`),
