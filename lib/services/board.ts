@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { addDays } from "@/lib/core/reports/dates";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
 import { anomalies, merchants, orders, paymentSlotTotals, payments } from "@/lib/db/schema";
@@ -60,8 +61,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   const timeZone = merchant?.timezone ?? "Asia/Shanghai";
   const dates = zonedDates(now, timeZone, PERIOD_DAYS["30d"]);
   // The instants the 30 days (and the day after, for payments dated ahead) start in the merchant's zone.
-  const tomorrow = new Date(Date.parse(`${dates[dates.length - 1]}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const days = [...dates, tomorrow];
+  const days = [...dates, addDays(dates[dates.length - 1], 1)];
   const starts = days.map((d) => zonedDayStart(d, timeZone).toISOString());
   // The last 30 days' slot totals (kept by triggers on payments) summed into the merchant's local days:
   // slots are 15 minutes and every zone offset is a whole number of them, so no slot straddles two days.
