@@ -71,7 +71,8 @@ async function peakRetainedGrowth<T>(run: () => Promise<T>): Promise<{ result: T
   }
 }
 
-describe.runIf(process.env.TEST_DB === "pglite")(`100k-line order import (${process.env.TEST_DB})`, () => {
+// PGlite only (vitest.config.ts leaves this file out of the other projects): the sampler hooks its protocol calls.
+describe(`100k-line order import (${process.env.TEST_DB})`, () => {
   it("imports every order with exact amounts while the retained heap stays bounded", { timeout: 300_000 }, async () => {
     const m = await merchantWithAlipay();
     const file = taobaoExport(LINES);
