@@ -8,7 +8,7 @@ import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/
 import type { CandidateOrder, PaymentFacts } from "@/lib/core/matching/types";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
-import { orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
+import { openOrders, orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
 
 /** How far back a payment looks for orders without a reference, and how far ahead (date-only statements). */
 export const MATCH_WINDOW = { backDays: 60, aheadDays: 1 } as const;
@@ -163,11 +163,13 @@ export class CandidatePool {
       }
       filter = sql`(${sql.join(parts, sql` or `)})`;
     }
+    // The window comes from open_orders (merchant, created_at), which the orders triggers keep in step.
     const openRows = await db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.merchantId, merchantId), open, gte(orders.createdAt, from), lte(orders.createdAt, to), filter));
-    openRows.forEach((o) => pool.put(o));
+      .select({ order: orders })
+      .from(openOrders)
+      .innerJoin(orders, eq(orders.id, openOrders.orderId))
+      .where(and(eq(openOrders.merchantId, merchantId), gte(openOrders.createdAt, from), lte(openOrders.createdAt, to), open, filter));
+    openRows.forEach((r) => pool.put(r.order));
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];
     const settledRows = await db
       .select()

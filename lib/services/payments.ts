@@ -1,12 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
+import { maskAccount } from "@/lib/core/masking";
 import { encryptSecret, encryptSecrets } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { allocations, orders, payments, type NewPayment, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
-
-const maskAccount = (s: string) => (s.length <= 4 ? "****" : `${s.slice(0, Math.min(3, s.length - 4))}****${s.slice(-4)}`);
 
 /** The payments row for a channel event: one builder for notifies, statements and bills. */
 export function paymentRow(

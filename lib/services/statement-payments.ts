@@ -84,16 +84,21 @@ export interface PreparedStatementBatch {
   query: SQL;
 }
 
+/** An order no money has touched yet: the only kind a bulk match pays in full. */
+const UNTOUCHED_ORDER = sql.raw(`o.status = 'pending' and o.paid_amount = 0 and o.refunded_amount = 0 and o.written_off_amount = 0`);
+
 /**
  * Records a batch of statement lines as payments and settles their certain matches, set-based, in
- * one statement: the untouched orders the candidates name are locked (in id order, as every other
- * matcher locks them); a line whose order asks exactly its amount and currency is inserted already
- * matched, with its allocation, and its order is marked paid; the other lines are inserted
- * unmatched for the engine. Lines go on the same (account, dedupe key) rule as recordPayment
- * (lib/services/payments.ts), so a line already recorded (by an earlier import or by the channel's
- * notify) is not inserted again, and its order is not touched. The columns travel as array
- * literals (unnest), which every driver passes alike. Keys must be distinct within the batch; a
- * candidate must be named by no other line of the batch.
+ * one statement: a line whose candidate names an untouched order asking exactly its amount and
+ * currency is inserted already matched; the orders of the lines actually inserted are then marked
+ * paid, each only if it is still untouched once the UPDATE holds its lock, and the allocations are
+ * written for those. The other lines are inserted unmatched for the engine. Lines go on the same
+ * (account, dedupe key) rule as recordPayment (lib/services/payments.ts), so a line already recorded
+ * (by an earlier import or by the channel's notify) is not inserted again, and its order is not
+ * touched. A line whose order was paid by another transaction between the read and the UPDATE was
+ * inserted as matched without an allocation: writeStatementBatch puts it back to unmatched. The
+ * columns travel as array literals (unnest), which every driver passes alike. Keys must be distinct
+ * within the batch; a candidate must be named by no other line of the batch.
  *
  * Preparing is the Node side (encryption, serialisation), so the import does it for the next batch
  * while the database writes the previous one; writeStatementBatch sends it.
@@ -103,66 +108,73 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
   const rows = paymentRows(params, params.inputs.map((i) => ({ ...i, confirmedByBillAt: params.confirmedByBillAt })));
   const now = params.now.toISOString();
   const candidates = params.inputs.map((i) => i.candidate);
+  const ids = timeOrderedUuids(rows.length);
+  const amounts = arrayLiteral(rows.map((r) => String(r.amount)));
+  const currencies = arrayLiteral(rows.map((r) => r.currency ?? "CNY"));
+  const paymentIds = arrayLiteral(ids);
+  // The wide columns go straight from unnest into the INSERT; everything that is joined, matched and
+  // handed on (candidates, planned matches, inserted rows) is narrow, so no wide row is sorted or copied.
   const query = sql`
-    with lines as materialized (
+    with candidates as materialized (
       select * from unnest(
-        ${arrayLiteral(rows.map((r) => r.channelTransactionId))}::text[], ${arrayLiteral(rows.map((r) => r.dedupeKey))}::text[],
-        ${arrayLiteral(rows.map((r) => r.reference ?? null))}::text[], ${arrayLiteral(rows.map((r) => String(r.amount)))}::bigint[],
-        ${arrayLiteral(rows.map((r) => r.currency ?? "CNY"))}::text[], ${arrayLiteral(rows.map((r) => (r.receivedAt as Date).toISOString()))}::timestamptz[],
-        ${arrayLiteral(rows.map((r) => r.payerName ?? null))}::text[], ${arrayLiteral(rows.map((r) => r.payerAccountEnc ?? null))}::text[],
-        ${arrayLiteral(rows.map((r) => r.payerAccountMasked ?? null))}::text[], ${arrayLiteral(rows.map((r) => r.memo ?? null))}::text[],
-        ${arrayLiteral(rows.map((r) => JSON.stringify(r.details ?? {})))}::text[],
-        ${arrayLiteral(candidates.map((c) => c?.reference ?? null))}::text[], ${arrayLiteral(candidates.map((c) => c?.method ?? null))}::text[],
-        ${arrayLiteral(candidates.map((c) => (c ? JSON.stringify(bulkExplanation(c)) : null)))}::text[],
-        ${arrayLiteral(timeOrderedUuids(rows.length))}::uuid[], ${arrayLiteral(timeOrderedUuids(rows.length))}::uuid[]
-      ) with ordinality as l(channel_transaction_id, dedupe_key, reference, amount, currency, received_at, payer_name,
-        payer_account_enc, payer_account_masked, memo, details, candidate, method, explanation, id, allocation_id, ord)
+        ${paymentIds}::uuid[], ${arrayLiteral(candidates.map((c) => c?.reference ?? null))}::text[], ${amounts}::bigint[], ${currencies}::text[],
+        ${arrayLiteral(candidates.map((c) => c?.method ?? null))}::text[], ${arrayLiteral(timeOrderedUuids(rows.length))}::uuid[]
+      ) as c(payment_id, candidate, amount, currency, method, allocation_id)
+      where candidate is not null
     ),
-    locked as materialized (
+    found as materialized (
       select o.id, o.reference, o.amount, o.currency from orders o
-      where o.merchant_id = ${params.merchantId} and o.reference in (select candidate from lines where candidate is not null)
-        and o.status = 'pending' and o.paid_amount = 0 and o.refunded_amount = 0 and o.written_off_amount = 0
-      order by o.id
-      for update
+      where o.merchant_id = ${params.merchantId} and o.reference in (select candidate from candidates) and ${UNTOUCHED_ORDER}
     ),
     planned as materialized (
-      select l.*, k.id as order_id from lines l
-      left join locked k on k.reference = l.candidate and k.amount = l.amount and k.currency = l.currency
+      select c.payment_id, f.id as order_id, c.amount, c.method, c.allocation_id
+      from candidates c join found f on f.reference = c.candidate and f.amount = c.amount and f.currency = c.currency
     ),
     inserted as (
       insert into payments (id, merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, reference, amount,
         currency, received_at, payer_name, payer_account_enc, payer_account_masked, memo, statement_id, confirmed_by_bill_at,
         details, status, allocated_amount, match_method, confidence, explanation, match_checked_at)
-      select id, ${params.merchantId}, ${params.channelAccountId}, ${rows[0].channel}, ${params.origin}, channel_transaction_id, dedupe_key,
-        reference, amount, currency, received_at, payer_name, payer_account_enc, payer_account_masked, memo, ${params.statementId},
-        ${params.confirmedByBillAt ? params.confirmedByBillAt.toISOString() : null}::timestamptz, details::jsonb,
-        case when order_id is null then 'unmatched' else 'matched' end::payment_status,
-        case when order_id is null then 0 else amount end,
-        case when order_id is null then null else method end,
-        case when order_id is null then null else 1 end,
-        case when order_id is null then null else explanation::jsonb end,
-        case when order_id is null then null else ${now}::timestamptz end
-      from planned
-      order by ord
+      select l.id, ${params.merchantId}, ${params.channelAccountId}, ${rows[0].channel}, ${params.origin}, l.channel_transaction_id, l.dedupe_key,
+        l.reference, l.amount, l.currency, l.received_at, l.payer_name, l.payer_account_enc, l.payer_account_masked, l.memo, ${params.statementId},
+        ${params.confirmedByBillAt ? params.confirmedByBillAt.toISOString() : null}::timestamptz, l.details::jsonb,
+        case when p.order_id is null then 'unmatched' else 'matched' end::payment_status,
+        case when p.order_id is null then 0 else l.amount end,
+        case when p.order_id is null then null else p.method end,
+        case when p.order_id is null then null else 1 end,
+        case when p.order_id is null then null else l.explanation::jsonb end,
+        case when p.order_id is null then null else ${now}::timestamptz end
+      from unnest(
+        ${paymentIds}::uuid[], ${arrayLiteral(rows.map((r) => r.channelTransactionId))}::text[], ${arrayLiteral(rows.map((r) => r.dedupeKey))}::text[],
+        ${arrayLiteral(rows.map((r) => r.reference ?? null))}::text[], ${amounts}::bigint[], ${currencies}::text[],
+        ${arrayLiteral(rows.map((r) => (r.receivedAt as Date).toISOString()))}::timestamptz[], ${arrayLiteral(rows.map((r) => r.payerName ?? null))}::text[],
+        ${arrayLiteral(rows.map((r) => r.payerAccountEnc ?? null))}::text[], ${arrayLiteral(rows.map((r) => r.payerAccountMasked ?? null))}::text[],
+        ${arrayLiteral(rows.map((r) => r.memo ?? null))}::text[], ${arrayLiteral(rows.map((r) => JSON.stringify(r.details ?? {})))}::text[],
+        ${arrayLiteral(candidates.map((c) => (c ? JSON.stringify(bulkExplanation(c)) : null)))}::text[]
+      ) as l(id, channel_transaction_id, dedupe_key, reference, amount, currency, received_at, payer_name, payer_account_enc,
+        payer_account_masked, memo, details, explanation)
+      left join planned p on p.payment_id = l.id
       on conflict (channel_account_id, dedupe_key) do nothing
-      returning id, dedupe_key
+      returning id, dedupe_key, amount
     ),
-    settled as (
-      select i.id, i.dedupe_key, p.amount, p.order_id, p.method, p.allocation_id from inserted i join planned p on p.dedupe_key = i.dedupe_key
+    settled as materialized (
+      select p.* from inserted i join planned p on p.payment_id = i.id
+    ),
+    paid as (
+      -- By primary key (the index scan takes the ids in order, so orders are locked in id order as every
+      -- other matcher locks them), and only if the order is still untouched now that it is locked: an
+      -- order another transaction paid since it was read is left alone, and its line goes to the engine.
+      update orders o set status = 'paid', paid_amount = o.amount, paid_at = coalesce(o.paid_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
+      where o.id = any(array(select order_id from settled)) and ${UNTOUCHED_ORDER}
+      returning o.id
     ),
     allocated as (
       insert into allocations (id, merchant_id, payment_id, order_id, amount, method, confidence, created_by, created_at)
-      select allocation_id, ${params.merchantId}, id, order_id, amount, method, 1, 'system', ${now}::timestamptz
-      from settled where order_id is not null
-      returning order_id
-    ),
-    paid as (
-      -- By primary key, one order at a time: a join here is planned from the CTEs' rough estimates and
-      -- hashes the whole orders table once per batch. The order asks exactly the amount allocated.
-      update orders o set status = 'paid', paid_amount = o.amount, paid_at = coalesce(o.paid_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
-      where o.id = any(array(select order_id from allocated))
+      select s.allocation_id, ${params.merchantId}, s.payment_id, s.order_id, s.amount, s.method, 1, 'system', ${now}::timestamptz
+      from settled s join paid on paid.id = s.order_id
+      returning payment_id
     )
-    select id::text as id, dedupe_key, amount::text as amount, order_id::text as order_id from settled`;
+    select i.id::text as id, i.dedupe_key, i.amount::text as amount, a.payment_id is not null as allocated, s.order_id::text as order_id
+    from inserted i left join settled s on s.payment_id = i.id left join allocated a on a.payment_id = i.id`;
   return { params, dedupeKeys: rows.map((r) => r.dedupeKey), query };
 }
 
@@ -177,11 +189,19 @@ export async function writeStatementBatch(
   if (!batch) return { inserted: [], existing: [] };
   const { params, dedupeKeys, query } = batch;
   const result = await tx.execute(query);
-  const inserted = rowsOf<{ id: string; dedupe_key: string; amount: string; order_id: string | null }>(result).map((r) => ({
+  const rows = rowsOf<{ id: string; dedupe_key: string; amount: string; allocated: boolean; order_id: string | null }>(result);
+  const lostRace = rows.filter((r) => r.order_id !== null && !r.allocated).map((r) => r.id);
+  if (lostRace.length > 0) {
+    await tx
+      .update(payments)
+      .set({ status: "unmatched", allocatedAmount: 0, matchMethod: null, confidence: null, explanation: null, matchCheckedAt: null })
+      .where(inArray(payments.id, lostRace));
+  }
+  const inserted = rows.map((r) => ({
     id: r.id,
     dedupeKey: r.dedupe_key,
     amount: Number(r.amount),
-    orderId: r.order_id,
+    orderId: r.allocated ? r.order_id : null,
   }));
   if (!params.readExisting || inserted.length === dedupeKeys.length) return { inserted, existing: [] };
   const insertedKeys = new Set(inserted.map((p) => p.dedupeKey));

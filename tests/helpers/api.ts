@@ -1,7 +1,9 @@
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
 import { POST as signupRoute } from "@/app/api/v1/signup/route";
+import { POST as importStatementRoute } from "@/app/api/v1/statements/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
+import { toGbk } from "../fixtures/statements/cn-exports";
 import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "./alipay-signer";
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -90,4 +92,16 @@ export async function payWithAlipay(m: Awaited<ReturnType<typeof merchantWithAli
     rawBody: form,
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
   });
+}
+
+/** Uploads a CMB statement through the statements route, GBK-encoded as the bank exports it. */
+export async function importCmbStatement(apiKey: string, accountId: string, csv: string) {
+  const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${accountId}&format=cmb-csv`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "text/csv" },
+    body: Buffer.from(toGbk(csv)),
+  });
+  const res = await (importStatementRoute as Handler)(request, { params: Promise.resolve({}) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
+  return { status: res.status, json: (await res.json()) as any };
 }

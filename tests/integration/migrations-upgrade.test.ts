@@ -67,7 +67,7 @@ async function opened(handle: Promise<DbHandle>) {
 }
 
 describe("upgrading a database from the first release's schema", () => {
-  it("keeps the audit chain verifiable, links new events after it and backfills the board's slot totals", async () => {
+  it("keeps the audit chain verifiable, links new events after it and backfills the board's slot totals and the open orders", async () => {
     const config = await emptyDatabaseConfig();
     const earlier = await openDatabase(config, earlierMigrations());
     const db = earlier.db;
@@ -83,6 +83,12 @@ describe("upgrading a database from the first release's schema", () => {
              (${merchantId}, ${accountId}, 'alipay', 'notify', 'T2', 'T2', 500, '2026-11-20T01:14:59Z', 'matched', 500, 200),
              (${merchantId}, ${accountId}, 'alipay', 'notify', 'T3', 'T3', 999, '2026-11-20T01:15:00Z', 'unmatched', 0, 0),
              (${merchantId}, ${accountId}, 'alipay', 'notify', 'T4', 'T4', 7, '2026-11-21T16:00:00Z', 'ignored', 0, 0)`);
+    // Orders open and settled: the upgrade lists the open ones for reference-less matching.
+    await db.execute(sql`
+      insert into orders (merchant_id, reference, order_no, source, amount, status, paid_amount)
+      values (${merchantId}, 'UPGRADE001', 'U-1', 'web', 1000, 'pending', 0),
+             (${merchantId}, 'UPGRADE002', 'U-2', 'web', 1000, 'partially_paid', 400),
+             (${merchantId}, 'UPGRADE003', 'U-3', 'web', 1000, 'paid', 1000)`);
     // The first release chained events in id order, holding the merchant lock.
     let prev: string | null = null;
     for (let i = 1; i <= 5; i++) {
@@ -124,5 +130,10 @@ describe("upgrading a database from the first release's schema", () => {
       ["2026-11-20 01:15", "unmatched", 1, 999, 0],
       ["2026-11-21 16:00", "ignored", 1, 7, 0],
     ]);
+
+    const open = rowsOf<{ reference: string }>(
+      await upgraded.execute(sql`select o.reference from open_orders oo join orders o on o.id = oo.order_id where oo.merchant_id = ${merchantId} order by 1`),
+    );
+    expect(open.map((r) => r.reference)).toEqual(["UPGRADE001", "UPGRADE002"]);
   });
 });

@@ -1,6 +1,5 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { POST as importRoute } from "@/app/api/v1/statements/route";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import { rowsOf, type Db } from "@/lib/db/client";
@@ -10,12 +9,11 @@ import { matchManually, unmatchManually } from "@/lib/services/manual-match";
 import { matchPayment } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
-import { CMB_HEADER, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
-import { BASE, bankMerchant, call, createOrder } from "../helpers/api";
+import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
+import { bankMerchant, createOrder, importCmbStatement } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
-type H = Parameters<typeof call>[0];
 const SLOT = sql.raw(`date_bin('15 minutes', received_at, timestamptz '2000-01-01 00:00:00+00')`);
 
 type Merchant = Awaited<ReturnType<typeof bankMerchant>>;
@@ -55,13 +53,7 @@ async function expectExact(merchantId: string) {
 }
 
 async function upload(m: Merchant, csv: string) {
-  const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${m.bankId}&format=cmb-csv`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${m.apiKey}`, "content-type": "text/csv" },
-    body: Buffer.from(toGbk(csv)),
-  });
-  const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
-  expect(res.status).toBe(200);
+  expect((await importCmbStatement(m.apiKey, m.bankId, csv)).status).toBe(200);
 }
 
 describe(`payment slot totals kept by triggers (${process.env.TEST_DB})`, () => {

@@ -2,25 +2,14 @@ import crypto from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
-import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { allocations, auditEvents, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
-import { CMB_HEADER, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
-import { BASE, bankMerchant, call, createOrder } from "../helpers/api";
+import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
+import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
 type H = Parameters<typeof call>[0];
-
-async function upload(apiKey: string, bankId: string, csv: string) {
-  const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${bankId}&format=cmb-csv`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "text/csv" },
-    body: Buffer.from(toGbk(csv)),
-  });
-  const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
-  return { status: res.status, json: await res.json() };
-}
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 let serial = 0;
@@ -46,7 +35,7 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
       // A shortfall: the engine keeps it partly paid with an amount-mismatch signal.
       line(4900, `货款${short.reference}`),
     ]);
-    const res = await upload(m.apiKey, m.bankId, csv);
+    const res = await importCmbStatement(m.apiKey, m.bankId, csv);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ imported: 6, matched: 6, suggested: 0, unmatched: 0 });
 
@@ -78,7 +67,7 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
     expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId }))[0].broken).toBeNull();
 
     // Importing the same file again records and changes nothing.
-    const again = await upload(m.apiKey, m.bankId, csv);
+    const again = await importCmbStatement(m.apiKey, m.bankId, csv);
     expect(again.json).toMatchObject({ imported: 0, duplicates: 6, matched: 0 });
     expect(await t.db().select().from(allocations).where(eq(allocations.merchantId, m.merchantId))).toHaveLength(bulkAllocations.length);
   });
@@ -86,10 +75,10 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
   it("never takes an order that was paid before the statement arrived: that line goes to the engine", async () => {
     const m = await bankMerchant();
     const order = await createOrder(m.apiKey, { amount: 8800, channel: "bank" });
-    const first = await upload(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
+    const first = await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
     expect(first.json).toMatchObject({ matched: 1 });
     // The same transfer booked again under a new serial (a duplicate payment by the customer).
-    const second = await upload(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
+    const second = await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line(8800, `货款${order.reference}`)]));
     expect(second.json.imported).toBe(1);
     const view = await orderStatus(m.apiKey, order.reference);
     expect(view.paidAmount).toBeGreaterThanOrEqual(8800);
