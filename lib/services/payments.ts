@@ -102,7 +102,6 @@ export async function recordPayment(
   return { payment: existing, created: false, audit: [] };
 }
 
-
 export type AllocationView = { reference: string; orderNo: string; amount: number; method: string };
 
 /** A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations. */

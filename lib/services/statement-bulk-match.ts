@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
+import { enqueueOrderEvents, hasStorefrontWebhook } from "@/lib/services/storefront-webhooks";
 
 /** Storefront events are queued in slices so a million paid orders never build one giant query. */
 const EVENT_SLICE = 1000;
@@ -24,7 +24,9 @@ export async function finishBulkMatches(
     digest.update(`${m.paymentId}:${m.orderId}:${m.amount}\n`);
     amount += m.amount;
   }
-  for (let i = 0; i < sorted.length; i += EVENT_SLICE) {
+  // Asked once here rather than once per slice: most merchants have no storefront webhook.
+  const queueEvents = await hasStorefrontWebhook(tx, params.merchantId);
+  for (let i = 0; queueEvents && i < sorted.length; i += EVENT_SLICE) {
     const changes = sorted.slice(i, i + EVENT_SLICE).map((m) => ({ orderId: m.orderId, status: "paid" }));
     await enqueueOrderEvents(tx, params.merchantId, changes, params.now);
   }

@@ -37,14 +37,18 @@ export async function setStorefrontWebhook(db: Db, params: { merchantId: string;
   return { url: params.url };
 }
 
+/** Whether the merchant has set a storefront webhook (without one, order events are not queued). */
+export async function hasStorefrontWebhook(tx: DbOrTx, merchantId: string): Promise<boolean> {
+  const [hook] = await tx.select({ id: storefrontWebhooks.merchantId }).from(storefrontWebhooks).where(eq(storefrontWebhooks.merchantId, merchantId));
+  return !!hook;
+}
+
 /**
  * Queues `order.<status>` events for orders whose status changed, in the caller's transaction,
  * so an event exists exactly when the change committed. The event id is stable per change.
  */
 export async function enqueueOrderEvents(tx: DbOrTx, merchantId: string, changes: { orderId: string; status: string }[], now: Date) {
-  if (changes.length === 0) return;
-  const [hook] = await tx.select({ id: storefrontWebhooks.merchantId }).from(storefrontWebhooks).where(eq(storefrontWebhooks.merchantId, merchantId));
-  if (!hook) return;
+  if (changes.length === 0 || !(await hasStorefrontWebhook(tx, merchantId))) return;
   const rows = await tx.select().from(orders).where(inArray(orders.id, changes.map((c) => c.orderId)));
   for (const order of rows) {
     const view = await buildOrderView(tx, order);
