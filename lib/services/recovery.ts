@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents, chainAllAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
-import { orders, payments } from "@/lib/db/schema";
+import { openOrders, orders, payments } from "@/lib/db/schema";
 import { matchPayments } from "@/lib/services/match-payment";
 
 const SWEEP_BATCH = 1000;
@@ -46,7 +46,8 @@ export async function closeExpiredOrders(db: Db, now: Date) {
     const closed = await tx
       .update(orders)
       .set({ status: "closed", closedAt: now, updatedAt: now })
-      .where(and(eq(orders.status, "pending"), lt(orders.expiresAt, now)))
+      // Candidates come from open_orders, which holds only orders still open: no scan of every order ever made.
+      .where(and(inArray(orders.id, tx.select({ id: openOrders.orderId }).from(openOrders)), eq(orders.status, "pending"), lt(orders.expiresAt, now)))
       .returning({ id: orders.id, merchantId: orders.merchantId });
     // Merchants in id order: the audit append locks each merchant row, always in the same order.
     for (const merchantId of [...new Set(closed.map((o) => o.merchantId))].sort()) {

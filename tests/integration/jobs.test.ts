@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { matchPaymentFn } from "@/lib/jobs/functions/match-payment";
 import { sweepPaymentsFn } from "@/lib/jobs/functions/sweep-payments";
@@ -78,10 +78,15 @@ describe(`order expiry (${process.env.TEST_DB})`, () => {
     const soon = new Date(Date.now() + 60_000).toISOString();
     const order = await createOrder(m.apiKey, { amount: 700, expiresAt: soon });
     const open = await createOrder(m.apiKey, { amount: 700 });
+    // Expired too, but already partly paid: it stays open for the rest of its money.
+    const partly = await createOrder(m.apiKey, { amount: 700, expiresAt: soon });
+    await t.db().execute(sql`update orders set status = 'partially_paid' where reference = ${partly.reference}`);
     const result = await sweepPayments(t.db(), new Date(Date.now() + 120_000));
     expect(result.closed).toBeGreaterThanOrEqual(1);
     expect(await orderStatus(m.apiKey, order.reference)).toBe("closed");
     expect(await orderStatus(m.apiKey, open.reference)).toBe("pending");
+    expect(await orderStatus(m.apiKey, partly.reference)).toBe("partially_paid");
+    expect(await sweepPayments(t.db(), new Date(Date.now() + 120_000))).toMatchObject({ closed: 0 });
     const late = await strandedPayment(m, order.reference, 700);
     expect(await matchPayment(t.db(), { paymentId: late.id })).toBe("matched");
     expect(await orderStatus(m.apiKey, order.reference)).toBe("paid");
