@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { enqueueOrderEvents, hasStorefrontWebhook } from "@/lib/services/storefront-webhooks";
+import { hasStorefrontWebhook, queueOrderEvents } from "@/lib/services/storefront-webhooks";
 
 /** Storefront events are queued in slices so a million paid orders never build one giant query. */
 const EVENT_SLICE = 1000;
@@ -28,7 +28,7 @@ export async function finishBulkMatches(
   const queueEvents = await hasStorefrontWebhook(tx, params.merchantId);
   for (let i = 0; queueEvents && i < sorted.length; i += EVENT_SLICE) {
     const changes = sorted.slice(i, i + EVENT_SLICE).map((m) => ({ orderId: m.orderId, status: "paid" }));
-    await enqueueOrderEvents(tx, params.merchantId, changes, params.now);
+    await queueOrderEvents(tx, params.merchantId, changes, params.now);
   }
   return [
     {

@@ -110,10 +110,10 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
   const rows = paymentRows(params, params.inputs.map((i) => ({ ...i, confirmedByBillAt: params.confirmedByBillAt })));
   const now = params.now.toISOString();
   const candidates = params.inputs.map((i) => i.candidate);
-  const ids = timeOrderedUuids(rows.length);
+  // Passed twice (the candidates and the INSERT): serialised once.
+  const paymentIds = arrayLiteral(timeOrderedUuids(rows.length));
   const amounts = arrayLiteral(rows.map((r) => String(r.amount)));
   const currencies = arrayLiteral(rows.map((r) => r.currency ?? "CNY"));
-  const paymentIds = arrayLiteral(ids);
   // The wide columns go straight from unnest into the INSERT; everything that is joined, matched and
   // handed on (candidates, planned matches, inserted rows) is narrow, so no wide row is sorted or copied.
   const query = sql`

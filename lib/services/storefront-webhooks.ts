@@ -49,6 +49,12 @@ export async function hasStorefrontWebhook(tx: DbOrTx, merchantId: string): Prom
  */
 export async function enqueueOrderEvents(tx: DbOrTx, merchantId: string, changes: { orderId: string; status: string }[], now: Date) {
   if (changes.length === 0 || !(await hasStorefrontWebhook(tx, merchantId))) return;
+  await queueOrderEvents(tx, merchantId, changes, now);
+}
+
+/** enqueueOrderEvents for a caller that has already found the merchant's storefront webhook. */
+export async function queueOrderEvents(tx: DbOrTx, merchantId: string, changes: { orderId: string; status: string }[], now: Date) {
+  if (changes.length === 0) return;
   const rows = await tx.select().from(orders).where(inArray(orders.id, changes.map((c) => c.orderId)));
   for (const order of rows) {
     const view = await buildOrderView(tx, order);
