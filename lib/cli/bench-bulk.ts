@@ -96,7 +96,7 @@ async function ours(db: Db, n: number) {
 
 /**
  * The schema's floor: one INSERT … SELECT of N payment rows (every column the import writes) into the
- * real payments table, with its indexes and foreign keys, rolled back. No parsing, no matching: what
+ * real payments table, with its indexes and triggers, rolled back. No parsing, no matching: what
  * recording the lines costs at the least on this schema, to set beside the baseline's bare table.
  */
 async function schemaFloor(url: string, n: number, ids: { merchantId: string; accountId: string; statementId: string }) {

@@ -3,7 +3,6 @@ import {
   bigint,
   bigserial,
   boolean,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -124,8 +123,6 @@ export const channelAccounts = pgTable(
   },
   (t) => [
     index("channel_accounts_merchant_idx").on(t.merchantId),
-    // The target of payments' (channel account, merchant) key: a payment's account is its merchant's.
-    uniqueIndex("channel_accounts_id_merchant_key").on(t.id, t.merchantId),
   ],
 );
 
@@ -223,8 +220,9 @@ export const payments = pgTable(
   "payments",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    // One foreign key (channel account, merchant) instead of one per column: it checks that the account
-    // is the merchant's as well, and a million-line import pays for one check a row, not two.
+    // References checked set-based, once per statement, by triggers (migration 0009_set_based_references)
+    // instead of foreign keys, which check and lock row by row: (channel account, merchant) must be an
+    // account of the merchant, statement_id a statement; referenced rows cannot be deleted; these keys never change.
     merchantId: uuid("merchant_id").notNull(),
     channelAccountId: uuid("channel_account_id").notNull(),
     channel: channelEnum("channel").notNull(),
@@ -252,17 +250,12 @@ export const payments = pgTable(
     manuallyDecided: boolean("manually_decided").notNull().default(false),
     /** Set once matching has looked at the payment; null rows are picked up again after a crash. */
     matchCheckedAt: tstz("match_checked_at"),
-    statementId: uuid("statement_id").references(() => statements.id),
+    statementId: uuid("statement_id"),
     confirmedByBillAt: tstz("confirmed_by_bill_at"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [
-    foreignKey({
-      name: "payments_channel_account_merchant_fk",
-      columns: [t.channelAccountId, t.merchantId],
-      foreignColumns: [channelAccounts.id, channelAccounts.merchantId],
-    }),
     uniqueIndex("payments_account_dedupe_key").on(t.channelAccountId, t.dedupeKey),
     index("payments_merchant_received_idx").on(t.merchantId, t.receivedAt),
     // Keyset pages of a status or a channel + status filter start at the cursor instead of scanning past newer rows.
@@ -308,12 +301,9 @@ export const allocations = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     // The payment's merchant, copied for tenant filters; the payment's own key vouches for it.
     merchantId: uuid("merchant_id").notNull(),
-    paymentId: uuid("payment_id")
-      .notNull()
-      .references(() => payments.id),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => orders.id),
+    // Payment and order are checked set-based by a trigger, as on payments (migration 0009_set_based_references).
+    paymentId: uuid("payment_id").notNull(),
+    orderId: uuid("order_id").notNull(),
     amount: money("amount").notNull(),
     method: text("method").notNull(),
     confidence: real("confidence").notNull().default(1),
