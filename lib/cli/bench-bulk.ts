@@ -107,12 +107,12 @@ async function schemaFloor(url: string, n: number, ids: { merchantId: string; ac
   await client.query(
     `insert into payments (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount, currency, received_at,
        payer_name, payer_account_enc, payer_account_masked, memo, statement_id, details, status, allocated_amount, match_method, confidence,
-       explanation, match_checked_at)
+       match_checked_at)
      select $1, $2, 'bank', 'statement', 'F' || i, 'floor:' || i, 100 + i, 'CNY', now(), '付款人' || (i % 997),
        'v1.00000000.' || repeat('x', 80) || '.' || repeat('y', 16) || '.' || repeat('z', 30), '622****' || lpad((i % 10000)::text, 4, '0'),
-       '货款' || i, $3, jsonb_build_object('statementFormat', 'cmb-csv', 'statementLine', i, 'bookedDate', '2026-11-24',
-         'raw', jsonb_build_object('交易日期', '20261124', '交易时间', '10:00:00', '贷方金额', '1.00', '流水号', 'F' || i, '用途', '货款' || i)),
-       'matched', 100 + i, 'reference_in_memo', 1, '{"zh":"附言包含订单参考号","en":"memo contains reference"}'::jsonb, now()
+       '货款' || i, $3, jsonb_build_object('statementLine', i, 'bookedDate', '2026-11-24',
+         'raw', jsonb_build_array('20261124', '10:00:00', '1.00', 'F' || i, '付款人' || (i % 997), '622****' || lpad((i % 10000)::text, 4, '0'), '货款' || i)),
+       'matched', 100 + i, 'reference_in_memo', 1, now()
      from generate_series(1, $4::int) as i`,
     [ids.merchantId, ids.accountId, ids.statementId, n],
   );

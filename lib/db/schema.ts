@@ -197,6 +197,8 @@ export const statements = pgTable(
     imported: integer("imported").notNull().default(0),
     duplicates: integer("duplicates").notNull().default(0),
     rejected: jsonb("rejected").$type<{ line: number; message: string }[]>().notNull().default([]),
+    /** Names of the line fields its payments keep in details.raw as values only (lib/core/statements/raw.ts). */
+    rawColumns: jsonb("raw_columns").$type<string[]>(),
     createdAt: createdAt(),
   },
   (t) => [index("statements_merchant_idx").on(t.merchantId)],

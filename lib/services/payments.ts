@@ -1,6 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { maskAccount } from "@/lib/core/masking";
+import { bulkExplanation } from "@/lib/core/matching/bulk";
+import type { Explanation } from "@/lib/core/matching/types";
 import { encryptSecret, encryptSecrets } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
@@ -104,8 +106,21 @@ export async function recordPayment(
 
 export type AllocationView = { reference: string; orderNo: string; amount: number; method: string };
 
+/**
+ * A bulk match (statement import) stores no explanation: a million-line file would write the same
+ * sentence a million times. It is the engine's explanation of a full-amount reference match, rebuilt
+ * from the method and the one order the payment went to, whose reference is the one it was matched on.
+ */
+function explanationOf(p: Payment, allocs: AllocationView[]): Explanation | null {
+  if (p.explanation) return p.explanation;
+  const method = p.matchMethod;
+  if ((method !== "reference" && method !== "reference_in_memo") || allocs.length !== 1) return null;
+  return bulkExplanation({ method, reference: allocs[0].reference });
+}
+
 /** A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations. */
 export function toPaymentView(p: Payment, allocs: AllocationView[]) {
+  const explanation = explanationOf(p, allocs);
   return {
     paymentId: p.id,
     channel: p.channel,
@@ -121,8 +136,8 @@ export function toPaymentView(p: Payment, allocs: AllocationView[]) {
     status: p.status,
     matchMethod: p.matchMethod,
     confidence: p.confidence,
-    explanation: p.explanation ? p.explanation.en : null,
-    explanationZh: p.explanation ? p.explanation.zh : null,
+    explanation: explanation ? explanation.en : null,
+    explanationZh: explanation ? explanation.zh : null,
     allocations: allocs,
     allocatedAmount: p.allocatedAmount,
     refundedAmount: p.refundedAmount,

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
-import { bulkExplanation, type BulkCandidate } from "@/lib/core/matching/bulk";
+import type { BulkCandidate } from "@/lib/core/matching/bulk";
 import { rowsOf, type DbOrTx } from "@/lib/db/client";
 import { payments, type Payment } from "@/lib/db/schema";
 import { paymentRows } from "@/lib/services/payments";
@@ -98,7 +98,8 @@ const UNTOUCHED_ORDER = sql.raw(`o.status = 'pending' and o.paid_amount = 0 and 
  * (account, dedupe key) rule as recordPayment (lib/services/payments.ts), so a line already recorded
  * (by an earlier import or by the channel's notify) is not inserted again, and its order is not
  * touched. A line whose order was paid by another transaction between the read and the UPDATE was
- * inserted as matched without an allocation: writeStatementBatch puts it back to unmatched. The
+ * inserted as matched without an allocation: writeStatementBatch puts it back to unmatched. A bulk
+ * match stores no explanation (toPaymentView rebuilds it from the method and the order). The
  * columns travel as array literals (unnest), which every driver passes alike. Keys must be distinct
  * within the batch; a candidate must be named by no other line of the batch.
  *
@@ -135,7 +136,7 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
     inserted as (
       insert into payments (id, merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, reference, amount,
         currency, received_at, payer_name, payer_account_enc, payer_account_masked, memo, statement_id, confirmed_by_bill_at,
-        details, status, allocated_amount, match_method, confidence, explanation, match_checked_at)
+        details, status, allocated_amount, match_method, confidence, match_checked_at)
       select l.id, ${params.merchantId}, ${params.channelAccountId}, ${rows[0].channel}, ${params.origin}, l.channel_transaction_id, l.dedupe_key,
         l.reference, l.amount, l.currency, l.received_at, l.payer_name, l.payer_account_enc, l.payer_account_masked, l.memo, ${params.statementId},
         ${params.confirmedByBillAt ? params.confirmedByBillAt.toISOString() : null}::timestamptz, l.details::jsonb,
@@ -143,17 +144,15 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
         case when p.order_id is null then 0 else l.amount end,
         case when p.order_id is null then null else p.method end,
         case when p.order_id is null then null else 1 end,
-        case when p.order_id is null then null else l.explanation::jsonb end,
         case when p.order_id is null then null else ${now}::timestamptz end
       from unnest(
         ${paymentIds}::uuid[], ${arrayLiteral(rows.map((r) => r.channelTransactionId))}::text[], ${arrayLiteral(rows.map((r) => r.dedupeKey))}::text[],
         ${arrayLiteral(rows.map((r) => r.reference ?? null))}::text[], ${amounts}::bigint[], ${currencies}::text[],
         ${arrayLiteral(rows.map((r) => (r.receivedAt as Date).toISOString()))}::timestamptz[], ${arrayLiteral(rows.map((r) => r.payerName ?? null))}::text[],
         ${arrayLiteral(rows.map((r) => r.payerAccountEnc ?? null))}::text[], ${arrayLiteral(rows.map((r) => r.payerAccountMasked ?? null))}::text[],
-        ${arrayLiteral(rows.map((r) => r.memo ?? null))}::text[], ${arrayLiteral(rows.map((r) => JSON.stringify(r.details ?? {})))}::text[],
-        ${arrayLiteral(candidates.map((c) => (c ? JSON.stringify(bulkExplanation(c)) : null)))}::text[]
+        ${arrayLiteral(rows.map((r) => r.memo ?? null))}::text[], ${arrayLiteral(rows.map((r) => JSON.stringify(r.details ?? {})))}::text[]
       ) as l(id, channel_transaction_id, dedupe_key, reference, amount, currency, received_at, payer_name, payer_account_enc,
-        payer_account_masked, memo, details, explanation)
+        payer_account_masked, memo, details)
       left join planned p on p.payment_id = l.id
       on conflict (channel_account_id, dedupe_key) do nothing
       returning id, dedupe_key, amount

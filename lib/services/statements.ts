@@ -26,6 +26,7 @@ import {
 } from "@/lib/services/statement-payments";
 import { bulkCandidate } from "@/lib/core/matching/bulk";
 import { redactAccount } from "@/lib/core/masking";
+import { RawColumns } from "@/lib/core/statements/raw";
 
 export interface ImportStatementParams {
   merchantId: string;
@@ -91,7 +92,7 @@ function bankDedupeKeyer(): (l: StatementLine) => string {
   };
 }
 
-function paymentEvent(l: StatementLine, channel: ChannelName, format: StatementFormat, dedupeKey: string): PaymentEvent {
+function paymentEvent(l: StatementLine, channel: ChannelName, dedupeKey: string, rawColumns: RawColumns): PaymentEvent {
   return {
     kind: "payment",
     channel,
@@ -106,14 +107,14 @@ function paymentEvent(l: StatementLine, channel: ChannelName, format: StatementF
     memo: l.memo,
     merchantAccountId: null,
     sellerId: null,
+    // The statement (statement_id) holds what every line shares: the format, the names of the raw values.
     details: {
       ...l.details,
-      statementFormat: format,
       statementLine: l.lineNo,
       bookedDate: l.bookedDate,
       ...(l.valueDate ? { valueDate: l.valueDate } : {}),
       ...(l.endToEndId ? { endToEndId: l.endToEndId } : {}),
-      raw: redactAccount(l.raw, l.payerAccount),
+      raw: rawColumns.values(redactAccount(l.raw, l.payerAccount)),
     },
   };
 }
@@ -197,6 +198,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     const newIds: string[] = [];
     const bulkMatches: { paymentId: string; orderId: string; amount: number }[] = [];
     const refundLines: StatementLine[] = [];
+    const rawColumns = new RawColumns();
 
     const prepareBatch = (batch: StatementLine[]) => {
       // A key twice in the file is the same money twice: the later line is a duplicate, as it
@@ -207,7 +209,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         const dedupeKey = keyOf(l);
         if (batchKeys.has(dedupeKey)) continue;
         batchKeys.add(dedupeKey);
-        const event = paymentEvent(l, account.channel, format, dedupeKey);
+        const event = paymentEvent(l, account.channel, dedupeKey, rawColumns);
         inputs.push({ event, dedupeKey, candidate: bulkCandidate(event) });
       }
       // A reference two lines name is a split or a duplicate: the engine decides those. Across
@@ -304,7 +306,10 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     audit.push(...(await finishBulkMatches(tx, { merchantId: params.merchantId, statementId: statement.id, matches: bulkMatches, now: params.now })));
 
     rejected.sort((a, b) => a.line - b.line);
-    await tx.update(statements).set({ lineCount, imported, duplicates, rejected }).where(eq(statements.id, statement.id));
+    await tx
+      .update(statements)
+      .set({ lineCount, imported, duplicates, rejected, rawColumns: rawColumns.names })
+      .where(eq(statements.id, statement.id));
     audit.push({
       action: "statement.imported",
       subjectType: "statement",

@@ -2,7 +2,9 @@ import crypto from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
-import { allocations, auditEvents, payments } from "@/lib/db/schema";
+import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
+import { rawFields } from "@/lib/core/statements/raw";
+import { allocations, auditEvents, payments, statements } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
@@ -45,8 +47,15 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
       expect(view.payments).toEqual([expect.objectContaining({ matchMethod: "reference_in_memo", allocatedAmount: o.amount })]);
       const [row] = await t.db().select().from(payments).where(eq(payments.id, view.payments[0].paymentId));
       expect(row).toMatchObject({ status: "matched", confidence: 1, suggestions: [] });
-      expect(row.explanation?.zh).toBe(`附言包含订单参考号 ${o.reference}（校验位有效）；金额与订单金额一致`);
       expect(row.matchCheckedAt).not.toBeNull();
+      // Stored without an explanation, shown with the engine's, naming the order's reference.
+      expect(row.explanation).toBeNull();
+      const shown = (await call(getPayment as unknown as H, { method: "GET", apiKey: m.apiKey, params: { paymentId: row.id } })).json;
+      expect(shown).toMatchObject({
+        matchMethod: "reference_in_memo",
+        explanationZh: `附言包含订单参考号 ${o.reference}（校验位有效）；金额与订单金额一致`,
+        explanation: `memo contains reference ${o.reference} (check character valid); amount equals order amount`,
+      });
     }
     expect(await orderStatus(m.apiKey, split.reference)).toMatchObject({ status: "paid", paidAmount: 20000 });
     expect(await orderStatus(m.apiKey, short.reference)).toMatchObject({ status: "partially_paid", paidAmount: 4900 });
@@ -84,5 +93,26 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
     expect(view.paidAmount).toBeGreaterThanOrEqual(8800);
     const events = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "statement.bulk_matched")));
     expect(events).toHaveLength(1);
+  });
+
+  it("keeps each line's fields once named: the statement holds the names, each payment the values, the payer account masked", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 4500, channel: "bank" });
+    const csv = buildCsv(CMB_HEADER, [line(4500, `货款${order.reference}`), line(1200, "无参考号 转账")]);
+    const res = await importCmbStatement(m.apiKey, m.bankId, csv);
+    expect(res.json).toMatchObject({ imported: 2, matched: 1 });
+    const [statement] = await t.db().select().from(statements).where(eq(statements.id, res.json.statementId));
+    const rows = await t.db().select().from(payments).where(eq(payments.statementId, res.json.statementId)).orderBy(asc(payments.amount));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const stored = row.details.raw as (string | null)[];
+      expect(Array.isArray(stored)).toBe(true);
+      expect(JSON.stringify(stored)).not.toContain("交易日期");
+      const fields = rawFields(statement.rawColumns ?? [], stored);
+      expect(fields).toMatchObject({ 交易日期: "20261124", 交易时间: "10:00:00", 贷方金额: yuan(row.amount), 余额: "152,340.12", "收(付)方名称": "张三" });
+      expect(fields["收(付)方账号"]).toBe("622****6789");
+      expect(JSON.stringify(row.details)).not.toContain("6225880123456789");
+    }
+    expect(rawFields(statement.rawColumns ?? [], rows[1].details.raw as (string | null)[]).用途).toBe(`货款${order.reference}`);
   });
 });

@@ -40,6 +40,7 @@ const COMMON: Record<Field, readonly string[]> = {
 
 /** Memo columns in the order they are joined: payer-typed 附言/用途 first, then the bank's 摘要 texts. */
 const MEMO_COLUMNS = ["附言", "用途", "摘要", "业务摘要", "其它摘要", "其他摘要", "扩展摘要", "备注", "商务支付订单号"];
+const MEMO_KEYS = MEMO_COLUMNS.map(headerKey);
 
 interface Layout {
   format: "cmb-csv" | "icbc-csv";
@@ -155,7 +156,7 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
     reference: null,
     payerName: textOrNull(get("payerName")),
     payerAccount: textOrNull(get("payerAccount"))?.replace(/\s/g, "") ?? null,
-    memo: joinMemo(MEMO_COLUMNS.map((c) => raw[headerKey(c)])),
+    memo: joinMemo(MEMO_KEYS.map((k) => raw[k])),
     refundId: null,
     details: {},
     raw,

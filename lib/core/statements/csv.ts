@@ -137,14 +137,19 @@ export function mapColumns<K extends string>(header: string[], aliases: Record<K
   return out;
 }
 
+// A file's header is one array for all its lines: its keys are worked out once, not once a line.
+const keysOfHeader = new WeakMap<readonly string[], string[]>();
+
 /** Row as a header → value map, for the line's raw fields. */
 export function rawRow(header: string[], fields: string[]): Record<string, string> {
+  let keys = keysOfHeader.get(header);
+  if (!keys) keysOfHeader.set(header, (keys = header.map(headerKey)));
   const raw: Record<string, string> = {};
-  header.forEach((h, i) => {
-    const key = headerKey(h);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const value = cellValue(fields[i]);
     // A header cell named "__proto__" must not reach the prototype.
     if (key && key !== "__proto__" && value !== "") raw[key] = value;
-  });
+  }
   return raw;
 }
