@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgErrorCode } from "@/lib/db/errors";
 import { bankMerchant } from "../helpers/api";
+import { someoneWaitsForALock } from "../helpers/locks";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -23,16 +24,6 @@ const paymentNaming = (merchantId: string, accountId: string, key: string) => ({
          values ($1, $2, 'bank', 'manual', $3, $3, 100, now())`,
   values: [merchantId, accountId, key],
 });
-
-/** Resolves once some backend of this database waits for a row lock (asked from the other connection). */
-async function someoneWaitsForALock() {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-    if (rows[0].n > 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("nobody waited for the account's lock");
-}
 
 async function errorOf(work: Promise<unknown>) {
   return work.then(
@@ -69,7 +60,7 @@ describe(`set-based references under concurrency (${process.env.TEST_DB})`, () =
         values (${m.merchantId}, ${m.bankId}, 'bank', 'manual', 'RACE-2', 'RACE-2', 100, now())`),
     );
     // The insert's check waits for the deleting transaction's lock on the account…
-    await someoneWaitsForALock();
+    await someoneWaitsForALock(other, "the account's lock");
     // …and, once the account is gone, finds nothing to name.
     await other.query("commit");
     const error = await inserting;

@@ -8,6 +8,7 @@ import { allocations, auditEvents, orders, payments } from "@/lib/db/schema";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, createOrder, importCmbStatement } from "../helpers/api";
 import { moneyViolations } from "../helpers/money-invariants";
+import { someoneWaitsForALock } from "../helpers/locks";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -23,18 +24,6 @@ afterAll(async () => {
   await Promise.all([other?.end(), watcher?.end()]);
 });
 
-/** Resolves once some backend of this database waits for a row lock. */
-async function someoneWaitsForALock() {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await watcher.query(
-      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if (rows[0].n > 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("the import never waited for the held order");
-}
-
 describe(`bulk matching racing another writer (${process.env.TEST_DB})`, () => {
   it("an order changed while the import waits for its lock is not paid in bulk: its line goes back to the engine, and the ledger adds up", async () => {
     const m = await bankMerchant();
@@ -49,7 +38,7 @@ describe(`bulk matching racing another writer (${process.env.TEST_DB})`, () => {
     await other.query("begin");
     await other.query(`update orders set description = 'held' where reference = $1`, [held.reference]);
     const importing = importCmbStatement(m.apiKey, m.bankId, csv);
-    await someoneWaitsForALock();
+    await someoneWaitsForALock(watcher, "the held order");
     // …and then closes it (the expiry sweep, say) before it lets go.
     await other.query(`update orders set status = 'closed', closed_at = now(), updated_at = now() where reference = $1`, [held.reference]);
     await other.query("commit");
