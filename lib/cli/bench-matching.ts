@@ -52,6 +52,18 @@ export interface BenchResult {
   score: Score;
   truth: Truth[];
   results: Map<string, { status: string; orderNos: string[] }>;
+  /** Lines that pay an order and were not matched to exactly it, or were matched when they pay none: what to look at. */
+  misses: Miss[];
+}
+
+export interface Miss {
+  serial: string;
+  kind: string;
+  memo: string;
+  expected: string[];
+  status: string;
+  orderNos: string[];
+  explanation: string | null;
 }
 
 /** Runs one seed end to end through the HTTP API; the database must already be configured. */
@@ -99,17 +111,34 @@ export async function runMatchingBenchmark(params: { seed: number; orders: numbe
   const importMs = performance.now() - started;
 
   const results = new Map<string, { status: string; orderNos: string[] }>();
+  const explanations = new Map<string, string | null>();
   let cursor: string | null = null;
   do {
-    const page: { data: { channelTransactionId: string; status: string; allocations: { orderNo: string }[] }[]; nextCursor: string | null } = await call(
+    const page: {
+      data: { channelTransactionId: string; status: string; allocations: { orderNo: string }[]; explanation: string | null }[];
+      nextCursor: string | null;
+    } = await call(
       paymentsRoute,
       { method: "GET", path: `/api/v1/payments?channel=bank&limit=500${cursor ? `&cursor=${cursor}` : ""}`, apiKey },
     );
-    for (const p of page.data) results.set(p.channelTransactionId, { status: p.status, orderNos: p.allocations.map((a) => a.orderNo) });
+    for (const p of page.data) {
+      results.set(p.channelTransactionId, { status: p.status, orderNos: p.allocations.map((a) => a.orderNo) });
+      explanations.set(p.channelTransactionId, p.explanation);
+    }
     cursor = page.nextCursor;
   } while (cursor);
 
-  return { seed: params.seed, orders: orders.length, lines: lines.length, importMs, score: score(truth, results), truth, results };
+  const memoBySerial = new Map(lines.map((l) => [l.serial, l.memo]));
+  const misses: Miss[] = [];
+  for (const t of truth) {
+    const r = results.get(t.serial) ?? { status: "missing", orderNos: [] };
+    const auto = r.status === "matched" || r.status === "partially_matched";
+    const right = auto && t.pays.length === r.orderNos.length && t.pays.every((o) => r.orderNos.includes(o));
+    if (t.pays.length > 0 ? !right : auto) {
+      misses.push({ serial: t.serial, kind: t.kind, memo: memoBySerial.get(t.serial) ?? "", expected: t.pays, ...r, explanation: explanations.get(t.serial) ?? null });
+    }
+  }
+  return { seed: params.seed, orders: orders.length, lines: lines.length, importMs, score: score(truth, results), truth, results, misses };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -124,6 +153,10 @@ export function formatBenchResult(r: BenchResult): string {
     `  precision ${pct(r.score.precision)}  recall ${pct(r.score.recall)}  auto-matched ${r.score.autoMatched}  wrong ${r.score.wrong}`,
     `  ${"kind".padEnd(24)} ${"lines".padStart(5)} ${"correct".padStart(8)} ${"wrong".padStart(6)}  ${"rate".padStart(8)}`,
     ...rows,
+    ...(r.misses.length ? [`  lines not matched to exactly their orders (${r.misses.length}${r.misses.length > 50 ? ", the first 50" : ""}):`] : []),
+    ...r.misses.slice(0, 50).map(
+      (m) => `    ${m.serial} ${m.kind} memo "${m.memo}" pays [${m.expected.join(", ")}] → ${m.status} [${m.orderNos.join(", ")}]: ${m.explanation ?? "no explanation"}`,
+    ),
   ].join("\n");
 }
 

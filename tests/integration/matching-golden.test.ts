@@ -42,7 +42,8 @@ describe(`matching golden dataset, seed 1 (${process.env.TEST_DB})`, () => {
     for (const kind of PINNED_ALL_CORRECT) {
       const k = result.score.byKind[kind];
       expect(k.lines, kind).toBeGreaterThan(0);
-      expect(k.autoCorrect, kind).toBe(k.lines);
+      // On failure the message names the lines, their memos and what the engine said about them.
+      expect(k.autoCorrect, `${kind}: ${JSON.stringify(result.misses.filter((m) => m.kind === kind))}`).toBe(k.lines);
     }
     for (const [kind, k] of Object.entries(result.score.byKind)) {
       if (!PINNED_ALL_CORRECT.includes(kind)) expect(k.autoCorrect + k.autoWrong, kind).toBe(0);

@@ -117,8 +117,7 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
     });
   }
   const unresolved = signals.damagedTokens.filter((t) => !typoHits.has(t));
-  const numbers = signals.numbers.filter((n) => !unresolved.includes(n) && !foreign.includes(n));
-  const tokens = [...unresolved, ...numbers];
+  const tokens = [...unresolved, ...signals.numbers];
   if (tokens.length) {
     reasons.push({
       zh: `附言含有无法对应到本商户订单的编号 ${tokens.join("、")}`,
@@ -255,16 +254,20 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
         ]),
       };
     }
-    if (strong && !clear) {
+    // What held it back is told the same whichever of the close candidates sorts first.
+    const close = scored.filter((s) => best.score - s.score < THRESHOLDS.MARGIN);
+    const rivals = close.filter((s) => s.fit !== "twin");
+    if (rivals.length > 1 && NAME_SCORES[rivals[0].name] >= THRESHOLDS.STRONG_NAME && rivals[0].score >= THRESHOLDS.AUTO) {
       why.push({
-        zh: `有 ${scored.filter((s) => best.score - s.score < THRESHOLDS.MARGIN).length} 笔订单同样符合，不自动选择`,
-        en: `${scored.filter((s) => best.score - s.score < THRESHOLDS.MARGIN).length} orders fit equally well, none is chosen automatically`,
+        zh: `有 ${rivals.length} 笔订单同样符合，不自动选择`,
+        en: `${rivals.length} orders fit equally well, none is chosen automatically`,
       });
     }
-    if (best.fit === "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME) {
+    const twin = close.find((s) => s.fit === "twin" && NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
+    if (twin) {
       why.push({
-        zh: `同一付款人同金额的订单 ${best.order.reference} 已（部分）付款，可能是重复付款`,
-        en: `order ${best.order.reference} of this payer with this amount is already (partly) paid: possibly a duplicate payment`,
+        zh: `同一付款人同金额的订单 ${twin.order.reference} 已（部分）付款，可能是重复付款`,
+        en: `order ${twin.order.reference} of this payer with this amount is already (partly) paid: possibly a duplicate payment`,
       });
     }
   }

@@ -13,7 +13,7 @@ export interface MemoSignals {
   damagedTokens: string[];
   /** For each damaged token, the valid references one typo away. */
   repairs: Map<string, string[]>;
-  /** Long digit runs that are not a phone number or a date: someone's document number. */
+  /** Long digit runs that are not a phone number, a date or part of a reference-shaped token: someone's document number. */
   numbers: string[];
   /** A word saying the credit is not a sale (利息, 退款…), if any. */
   nonSaleWord: string | null;
@@ -30,7 +30,12 @@ export function readMemo(reference: string | null, memo: string | null): MemoSig
   const damagedTokens = findDamagedReferenceTokens(text);
   const repairs = new Map(damagedTokens.map((t) => [t, damagedReferenceCandidates(t)]));
   const normalized = text.normalize("NFKC");
-  const numbers = [...normalized.matchAll(/\d{8,}/g)].map((m) => m[0]).filter((d) => !isPhone(d) && !isDate(d));
+  // Digits inside a reference-shaped token belong to it: the eight digits of a mistyped reference
+  // such as M12345678Y are not also someone's document number (the token is judged on its own).
+  const tokens = [...validReferences, ...damagedTokens];
+  const numbers = [...normalized.matchAll(/\d{8,}/g)]
+    .map((m) => m[0])
+    .filter((d) => !isPhone(d) && !isDate(d) && !tokens.some((t) => t.includes(d)));
   const nonSaleWord = NON_SALE_WORDS.find((w) => normalized.includes(w)) ?? null;
   return { validReferences, damagedTokens, repairs, numbers, nonSaleWord };
 }

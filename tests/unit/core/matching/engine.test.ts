@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideMatch } from "@/lib/core/matching/engine";
 import type { MatchResult } from "@/lib/core/matching/types";
+import { computeCheckSymbol } from "@/lib/core/reference";
 import { bankFeeRule, context, nextReference, order, payment, T0, typoOf } from "@/tests/fixtures/matching/engine-fixtures";
 
 const DAY = 86_400_000;
@@ -108,6 +109,18 @@ describe("damaged references", () => {
     if (r.kind === "suggest") expect(r.suggestions[0]).toMatchObject({ references: [o.reference], method: "typo_reference" });
   });
 
+  it("a typo in a reference that is mostly digits: its digits are the reference's, not a document number", () => {
+    const body = "K12345678";
+    const o = order({ amount: 25900, reference: body + computeCheckSymbol(body) });
+    const r = asMatch(decideMatch(payment({ amount: 25900, memo: `货款${typoOf(o.reference, 0)}` }), context([o])));
+    expect(r.method).toBe("typo_reference");
+    expect(r.explanation.en).not.toContain("identifier");
+    // A damaged token nobody's reference repairs still blocks, once, as the token it is.
+    const stray = decideMatch(payment({ amount: 25900, memo: `货款M12345678Q` }), context([order({ amount: 25900 })]));
+    expect(stray.kind).toBe("suggest");
+    expect(stray.explanation.en).toContain("identifier M12345678Q that points");
+  });
+
   it("a typo from a payer that contradicts the customer is only a suggestion", () => {
     const o = order({ amount: 25900, customerName: "王芳" });
     expect(decideMatch(payment({ amount: 25900, payerName: "刘强", memo: typoOf(o.reference) }), context([o])).kind).toBe("suggest");
@@ -138,12 +151,15 @@ describe("no reference: amount and payer", () => {
     if (r.kind === "suggest") expect(r.suggestions.map((s) => s.references[0]).sort()).toEqual([a.reference, b.reference].sort());
   });
 
-  it("a twin order already paid makes it a possible duplicate payment, not a match", () => {
-    const paid = order({ amount: 9900, status: "paid", openAmount: 0 });
-    const open = order({ amount: 9900 });
-    const r = decideMatch(payment({ amount: 9900 }), context([paid, open]));
-    expect(r.kind).toBe("suggest");
-    expect(r.explanation.en).toContain("duplicate");
+  it("a twin order already paid makes it a possible duplicate payment, not a match, whichever sorts first", () => {
+    for (const [paidId, openId] of [["order-a", "order-b"], ["order-b", "order-a"]]) {
+      const paid = order({ id: paidId, amount: 9900, status: "paid", openAmount: 0 });
+      const open = order({ id: openId, amount: 9900 });
+      const r = decideMatch(payment({ amount: 9900 }), context([paid, open]));
+      expect(r.kind).toBe("suggest");
+      expect(r.explanation.en).toContain(`order ${paid.reference} of this payer with this amount is already (partly) paid: possibly a duplicate`);
+      expect(r.explanation.en).not.toContain("fit equally well");
+    }
   });
 
   it("a twin order being paid in parts still makes the payer's orders of this amount ambiguous", () => {
