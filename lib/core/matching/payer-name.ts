@@ -14,6 +14,8 @@ const PLACES = [
   "山西", "陕西", "云南", "贵州", "广西", "海南", "甘肃", "青海", "宁夏", "新疆", "西藏", "内蒙古",
 ].sort((a, b) => b.length - a.length);
 
+const PUNCTUATION = /[\s·•・.,，。、'"“”‘’()（）[\]【】\-_/\\]+/g;
+
 /** A name reduced for comparison: full form, and for companies the place prefix and legal suffix split off. */
 export interface NormalizedPayerName {
   /** NFKC, lower case, no spaces or punctuation. */
@@ -29,21 +31,23 @@ export interface NormalizedPayerName {
 /** Reduces a payer or customer name for comparison; null when nothing is left. */
 export function normalizePayerName(raw: string | null | undefined): NormalizedPayerName | null {
   if (!raw) return null;
-  const full = raw
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\s·•・.,，。、'"“”‘’()（）[\]【】\-_/\\]+/g, "");
+  const text = raw.normalize("NFKC").toLowerCase();
+  const full = text.replace(PUNCTUATION, "");
   if (!full) return null;
-  let core = full;
+  // 恒达贸易(上海)有限公司 is the same company as 上海恒达贸易有限公司: a place in brackets is a place prefix.
+  const bracketed = /\(\s*([^()]+?)\s*\)/.exec(text);
+  const bracketedPlace = bracketed ? PLACES.find((c) => bracketed[1].replace(/[市省]$/, "") === c) ?? null : null;
+  let core = bracketedPlace ? text.replace(bracketed![0], "").replace(PUNCTUATION, "") : full;
   let isCompany = false;
   const suffix = COMPANY_SUFFIXES.find((s) => core.endsWith(s) && core.length > s.length);
   if (suffix) {
     core = core.slice(0, -suffix.length);
     isCompany = true;
   }
-  let place: string | null = null;
+  let place: string | null = isCompany ? bracketedPlace : null;
+  if (!isCompany) core = full;
   // A place prefix is only split off company names: 周杭州 is a person, 杭州恒达贸易 is a company.
-  if (isCompany || core.length >= 5) {
+  if (!place && (isCompany || core.length >= 5)) {
     const p = PLACES.find((c) => core.startsWith(c) && core.length - c.length >= 2);
     if (p) {
       place = p;

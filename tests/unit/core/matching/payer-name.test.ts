@@ -17,6 +17,14 @@ describe("normalizePayerName", () => {
     // A short person's name that happens to contain a place stays whole.
     expect(normalizePayerName("周杭州")).toMatchObject({ core: "周杭州", place: null, isCompany: false });
   });
+
+  it("reads a place in brackets (恒达贸易（上海）有限公司) as the place of the company, not part of its name", () => {
+    expect(normalizePayerName("恒达贸易（上海）有限公司")).toMatchObject({ core: "恒达贸易", place: "上海", isCompany: true });
+    expect(normalizePayerName("禾木家居(杭州市)有限公司")).toMatchObject({ core: "禾木家居", place: "杭州" });
+    // Brackets holding something else, or on a person's name, are only punctuation.
+    expect(normalizePayerName("支付宝（中国）网络技术有限公司")).toMatchObject({ core: "支付宝中国网络技术", place: null });
+    expect(normalizePayerName("王伟（上海）")).toMatchObject({ full: "王伟上海", core: "王伟上海", isCompany: false });
+  });
 });
 
 describe("compareNames", () => {
@@ -33,6 +41,8 @@ describe("compareNames", () => {
 
   it("two different explicit cities are two different companies", () => {
     expect(compareNames("上海恒达贸易有限公司", "杭州恒达贸易有限公司")).toBe("different");
+    expect(compareNames("恒达贸易（上海）有限公司", "杭州恒达贸易有限公司")).toBe("different");
+    expect(compareNames("恒达贸易（上海）有限公司", "上海恒达贸易有限公司")).toBe("company_core");
   });
 
   it("a learned alias counts as agreement", () => {
