@@ -102,7 +102,8 @@ test("merchant B, signed in, gets 404 for every one of A's ids on session routes
   const report = await page.request.post("/api/app/reports", { data: { from: day(7 * 86_400_000), to: day(0), format: "json" } });
   expect(report.status(), await report.text()).toBe(202);
   owned.reportJobId = ((await report.json()) as { job: { jobId: string } }).job.jobId;
-  expect((await page.request.get(`/api/app/reports/jobs/${owned.reportJobId}`)).status()).toBe(200);
+  const jobStatus = await page.request.get(`/api/app/reports/jobs/${owned.reportJobId}`);
+  expect(jobStatus.status(), `${owned.reportJobId}: ${await jobStatus.text()}`).toBe(200);
   for (const p of PAGES) {
     const res = await page.goto(p.url(owned));
     expect(res?.status(), p.file).toBe(200);
