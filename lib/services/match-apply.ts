@@ -167,8 +167,8 @@ export async function learnPayerAlias(tx: DbOrTx, merchantId: string, payerKeys:
   return [{ action: "payer_alias.learned", subjectType: "payer_alias", subjectId: payerKeys[0], after: { customerName, keys: payerKeys.length } }];
 }
 
-/** One exact decision of a chunk: the payment (locked, without allocations) and what it pays. */
-export interface ExactApplication {
+/** One automatic decision of a chunk: the payment (locked, without allocations) and what it pays. */
+export interface MatchApplication {
   payment: Payment;
   allocations: { orderId: string; amount: number }[];
   method: string;
@@ -179,12 +179,13 @@ export interface ExactApplication {
 }
 
 /**
- * Applies many exact (reference) decisions in set-based statements inside the caller's transaction:
- * one insert for all allocations, one update for all payments, one refresh of all touched orders.
+ * Applies many automatic decisions (any method) in set-based statements inside the caller's
+ * transaction: one insert for all allocations, one update for all payments, one refresh of all
+ * touched orders.
  * The caller has locked the payments and the orders (in id order) and checked that none of the
  * payments has allocations yet. Returns the audit entries and the orders as they are now.
  */
-export async function applyExactMatches(tx: DbOrTx, items: ExactApplication[], now: Date): Promise<{ audit: AuditInput[]; orders: Order[] }> {
+export async function applyMatches(tx: DbOrTx, items: MatchApplication[], now: Date): Promise<{ audit: AuditInput[]; orders: Order[] }> {
   if (items.length === 0) return { audit: [], orders: [] };
   const audit: AuditInput[] = [];
   const merchantId = items[0].payment.merchantId;

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { canonicalJson } from "@/lib/core/audit/chain";
 import { decideMatch } from "@/lib/core/matching/engine";
 import type { MatchResult, PaymentFacts } from "@/lib/core/matching/types";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { insertUnchainedAuditEvents, linkAuditChain, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
-import { payments, type Payment, type Suggestion } from "@/lib/db/schema";
+import { orders, payments, type Payment, type Suggestion } from "@/lib/db/schema";
 import { logger } from "@/lib/log";
-import { applyExactMatches, replaceAllocations, type ExactApplication } from "@/lib/services/match-apply";
+import { applyMatches, replaceAllocations, type MatchApplication } from "@/lib/services/match-apply";
 import { CandidatePool, payerKeysOf, paymentFacts } from "@/lib/services/matching-candidates";
 import { lockOrders } from "@/lib/services/order-totals";
 
@@ -20,8 +21,6 @@ export interface MatchPaymentsResult {
 }
 
 const EXACT_METHODS = new Set(["reference", "reference_in_memo", "multi_reference"]);
-// Exact decisions are written this many at a time, set-based, in one transaction each.
-const EXACT_CHUNK = 200;
 // How often a decision is re-taken when the orders changed between deciding and locking them.
 const MAX_ATTEMPTS = 3;
 
@@ -46,6 +45,15 @@ function toStoredSuggestions(d: MatchResult): Suggestion[] {
     allocations: s.allocations,
     method: s.method,
   }));
+}
+
+/**
+ * Whether the payment already holds this undecided outcome. Compared key-order blind: jsonb gives
+ * objects back with their keys reordered ({en, zh}), which must not count as a change to rewrite
+ * and audit again on every re-run.
+ */
+function storedAlready(p: Payment, status: Payment["status"], suggestions: Suggestion[], explanation: MatchResult["explanation"]): boolean {
+  return p.status === status && canonicalJson(p.suggestions) === canonicalJson(suggestions) && canonicalJson(p.explanation) === canonicalJson(explanation);
 }
 
 /**
@@ -97,10 +105,7 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
     }
     const suggestions = toStoredSuggestions(decision);
     const status = decision.kind === "suggest" ? "suggested" : "unmatched";
-    const unchanged =
-      payment.status === status &&
-      JSON.stringify(payment.suggestions) === JSON.stringify(suggestions) &&
-      JSON.stringify(payment.explanation) === JSON.stringify(decision.explanation);
+    const unchanged = storedAlready(payment, status, suggestions, decision.explanation);
     if (unchanged) {
       if (!payment.matchCheckedAt) await tx.update(payments).set({ matchCheckedAt: now }).where(eq(payments.id, payment.id));
       return outcomeOf(decision);
@@ -122,114 +127,103 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
   });
 }
 
+/** What a chunk applies: only exact (reference) matches, or every decision. */
+type ChunkScope = "exact" | "all";
+
 /**
- * Applies the exact (reference) decisions of a chunk of payments in one transaction with set-based
- * writes: payments and their orders are locked in id order, each payment is decided on what the
- * locks show (and on what earlier payments of the chunk took), then everything is written at once
- * with its audit events. Payments whose decision is no longer an exact one are left to the caller.
+ * Decides a chunk of payments in one transaction and writes the decisions set-based: the payments
+ * are locked in id order; the orders their planned matches touch are locked in id order; each
+ * payment is then decided again, in the order money arrived, on what the locks show and on what
+ * earlier payments of the chunk took; matches are written together (one insert of allocations, one
+ * update of payments, one refresh of orders) and so are suggested and unmatched outcomes, each with
+ * its audit events. A payment whose decision falls outside `scope`, or would now touch an order
+ * that was not locked, is left out (no outcome): the caller decides it alone. Races with other
+ * transactions are settled by the order locks, as in decideAndApply.
  */
-async function applyExactChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Date): Promise<Record<string, MatchOutcome>> {
+async function applyChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Date, scope: ChunkScope): Promise<Record<string, MatchOutcome>> {
   const outcomes: Record<string, MatchOutcome> = {};
+  const consumed = new Set<string>();
   const fresh = await db.transaction(async (tx) => {
     const ids = chunk.map((p) => p.id).sort();
     const locked = await tx.select().from(payments).where(inArray(payments.id, ids)).orderBy(asc(payments.id)).for("update");
+    const checkedOnly: string[] = [];
     const open = locked
       .filter((p) => {
         if (!isDecided(p)) return true;
         outcomes[p.id] = "already_decided";
+        if (!p.matchCheckedAt) checkedOnly.push(p.id);
         return false;
       })
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
     const facts = new Map(open.map((p) => [p.id, paymentFacts(p, payerKeysOf(p))]));
+    const inScope = (d: MatchResult): d is Extract<MatchResult, { kind: "match" }> => d.kind === "match" && (scope === "all" || EXACT_METHODS.has(d.method));
     const planned = open.map((p) => decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!)));
-    const orderIds = planned.flatMap((d) => (d.kind === "match" ? d.allocations.map((a) => a.orderId) : []));
-    const lockedOrders = await lockOrders(tx, orderIds);
+    const lockedOrders = await lockOrders(tx, planned.flatMap((d) => (inScope(d) ? d.allocations.map((a) => a.orderId) : [])));
     lockedOrders.forEach((o) => pool.put(o));
     const lockedIds = new Set(lockedOrders.map((o) => o.id));
-    const items: ExactApplication[] = [];
+
+    const matches: MatchApplication[] = [];
+    const undecided: { payment: Payment; status: "suggested" | "unmatched"; suggestions: Suggestion[]; explanation: MatchResult["explanation"] }[] = [];
     for (const p of open) {
       const d = decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!));
-      if (d.kind !== "match" || !EXACT_METHODS.has(d.method) || !d.allocations.every((a) => lockedIds.has(a.orderId))) continue;
-      for (const a of d.allocations) pool.consume(a.orderId, a.amount + d.writeOffs.filter((w) => w.orderId === a.orderId).reduce((s, w) => s + w.amount, 0));
-      items.push({ payment: p, ...d });
-      outcomes[p.id] = "matched";
+      if (d.kind === "match") {
+        if (!inScope(d) || !d.allocations.every((a) => lockedIds.has(a.orderId))) continue;
+        for (const a of d.allocations) consumed.add(a.orderId);
+        for (const a of d.allocations) pool.consume(a.orderId, a.amount + d.writeOffs.filter((w) => w.orderId === a.orderId).reduce((s, w) => s + w.amount, 0));
+        matches.push({ payment: p, ...d });
+        outcomes[p.id] = "matched";
+        continue;
+      }
+      if (scope === "exact") continue;
+      const suggestions = toStoredSuggestions(d);
+      const status = d.kind === "suggest" ? "suggested" : "unmatched";
+      outcomes[p.id] = outcomeOf(d);
+      const unchanged = storedAlready(p, status, suggestions, d.explanation);
+      if (!unchanged) undecided.push({ payment: p, status, suggestions, explanation: d.explanation });
+      else if (!p.matchCheckedAt) checkedOnly.push(p.id);
     }
-    const applied = await applyExactMatches(tx, items, now);
-    if (items.length) await insertUnchainedAuditEvents(tx, items[0].payment.merchantId, SYSTEM, applied.audit);
+
+    if (checkedOnly.length) await tx.update(payments).set({ matchCheckedAt: now }).where(inArray(payments.id, checkedOnly));
+    const applied = await applyMatches(tx, matches, now);
+    const audit = [...applied.audit];
+    if (undecided.length) {
+      const json = JSON.stringify(undecided.map((w) => ({ id: w.payment.id, status: w.status, suggestions: w.suggestions, explanation: w.explanation })));
+      await tx.execute(sql`
+        update ${payments} set status = x.status::payment_status, suggestions = x.suggestions, explanation = x.explanation,
+          match_method = null, confidence = null, match_checked_at = ${now.toISOString()}::timestamptz
+        from json_to_recordset(${json}::json) as x(id uuid, status text, suggestions jsonb, explanation jsonb)
+        where ${payments.id} = x.id`);
+      for (const w of undecided) {
+        audit.push({
+          action: w.status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
+          subjectType: "payment",
+          subjectId: w.payment.id,
+          before: { status: w.payment.status },
+          after: { status: w.status, references: w.suggestions.map((s) => s.references), explanation: w.explanation.en },
+        });
+      }
+    }
+    if (audit.length) await insertUnchainedAuditEvents(tx, chunk[0].merchantId, SYSTEM, audit);
     return applied.orders;
+  }).catch(async (err: unknown) => {
+    // Rolled back: the pool must forget what the chunk took before anything else is decided on it.
+    if (consumed.size) (await db.select().from(orders).where(inArray(orders.id, [...consumed]))).forEach((o) => pool.put(o));
+    throw err;
   });
   fresh.forEach((o) => pool.put(o));
   return outcomes;
 }
 
-// Undecided outcomes (suggested, unmatched) are written this many at a time, in one transaction each.
-const UNDECIDED_CHUNK = 200;
+// Payments are decided and written this many at a time, in one transaction each.
+const CHUNK = 200;
 
-/**
- * Writes the decisions of a chunk of payments that end up suggested or unmatched, set-based in one
- * transaction: the payments are locked in id order and decided on what the lock shows; a decision
- * that would now allocate money is left out (the caller applies it alone, with its order locks).
- * Such decisions touch no order, so nothing else needs locking.
- */
-async function applyUndecidedChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Date): Promise<Record<string, MatchOutcome>> {
-  const outcomes: Record<string, MatchOutcome> = {};
-  await db.transaction(async (tx) => {
-    const ids = chunk.map((p) => p.id).sort();
-    const locked = await tx.select().from(payments).where(inArray(payments.id, ids)).orderBy(asc(payments.id)).for("update");
-    const writes: { payment: Payment; status: "suggested" | "unmatched"; suggestions: Suggestion[]; explanation: MatchResult["explanation"] }[] = [];
-    const checkedOnly: string[] = [];
-    for (const payment of locked) {
-      if (isDecided(payment)) {
-        outcomes[payment.id] = "already_decided";
-        if (!payment.matchCheckedAt) checkedOnly.push(payment.id);
-        continue;
-      }
-      const facts = paymentFacts(payment, payerKeysOf(payment));
-      const decision = decideMatch(facts, pool.contextFor(facts));
-      if (decision.kind === "match") continue;
-      const suggestions = toStoredSuggestions(decision);
-      const status = decision.kind === "suggest" ? "suggested" : "unmatched";
-      outcomes[payment.id] = outcomeOf(decision);
-      const unchanged =
-        payment.status === status &&
-        JSON.stringify(payment.suggestions) === JSON.stringify(suggestions) &&
-        JSON.stringify(payment.explanation) === JSON.stringify(decision.explanation);
-      if (unchanged) {
-        if (!payment.matchCheckedAt) checkedOnly.push(payment.id);
-      } else {
-        writes.push({ payment, status, suggestions, explanation: decision.explanation });
-      }
-    }
-    if (checkedOnly.length) await tx.update(payments).set({ matchCheckedAt: now }).where(inArray(payments.id, checkedOnly));
-    if (writes.length === 0) return;
-    const json = JSON.stringify(writes.map((w) => ({ id: w.payment.id, status: w.status, suggestions: w.suggestions, explanation: w.explanation })));
-    await tx.execute(sql`
-      update ${payments} set status = x.status::payment_status, suggestions = x.suggestions, explanation = x.explanation,
-        match_method = null, confidence = null, match_checked_at = ${now.toISOString()}::timestamptz
-      from json_to_recordset(${json}::json) as x(id uuid, status text, suggestions jsonb, explanation jsonb)
-      where ${payments.id} = x.id`);
-    await insertUnchainedAuditEvents(
-      tx,
-      writes[0].payment.merchantId,
-      SYSTEM,
-      writes.map((w) => ({
-        action: w.status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
-        subjectType: "payment",
-        subjectId: w.payment.id,
-        before: { status: w.payment.status },
-        after: { status: w.status, references: w.suggestions.map((s) => s.references), explanation: w.explanation.en },
-      })),
-    );
-  });
-  return outcomes;
-}
-
-/** Decides the non-exact payments of a batch: undecided outcomes chunk by chunk, matches one by one. */
-async function decideRest(db: Db, pool: CandidatePool, list: Payment[], now: Date, outcomes: Record<string, MatchOutcome>) {
-  for (let i = 0; i < list.length; i += UNDECIDED_CHUNK) {
-    const chunk = list.slice(i, i + UNDECIDED_CHUNK);
-    const done = await applyUndecidedChunk(db, pool, chunk, now).catch((err: unknown) => {
-      logger.warn({ err, payments: chunk.length }, "undecided chunk failed; deciding its payments one by one");
+/** Decides `list` chunk by chunk (applyChunk); what a chunk leaves out is decided alone, in order. */
+async function decideInChunks(db: Db, pool: CandidatePool, list: Payment[], now: Date, scope: ChunkScope, outcomes: Record<string, MatchOutcome>) {
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const chunk = list.slice(i, i + CHUNK);
+    const done = await applyChunk(db, pool, chunk, now, scope).catch((err: unknown) => {
+      // A chunk that cannot commit (lock timeout, a serialization failure) is decided one by one.
+      logger.warn({ err, payments: chunk.length, scope }, "matching chunk failed; deciding its payments one by one");
       return {} as Record<string, MatchOutcome>;
     });
     for (const p of chunk) outcomes[p.id] = done[p.id] ?? (await decideAndApply(db, pool, p.id, now));
@@ -239,9 +233,9 @@ async function decideRest(db: Db, pool: CandidatePool, list: Payment[], now: Dat
 /**
  * Matches a batch of recorded payments (a whole imported statement): candidates for all of them
  * are read in a few set-based queries, exact reference matches are applied first (they are certain
- * and must not lose their order to a guess), then everything else, each payment in its own
- * transaction with its audit events. Idempotent: decided payments are left as they are, and
- * running it again on the same data changes nothing.
+ * and must not lose their order to a guess), then everything else, in the order the money arrived;
+ * a chunk of payments at a time in one transaction with its audit events (applyChunk). Idempotent:
+ * decided payments are left as they are, and running it again on the same data changes nothing.
  */
 export async function matchPayments(db: Db, params: { paymentIds: string[]; now?: Date }): Promise<MatchPaymentsResult> {
   const now = params.now ?? new Date();
@@ -278,20 +272,12 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
       const d = decideMatch(facts, pool.contextFor(facts));
       (d.kind === "match" && EXACT_METHODS.has(d.method) ? exactFirst : rest).push(p);
     }
-    for (let i = 0; i < exactFirst.length; i += EXACT_CHUNK) {
-      const chunk = exactFirst.slice(i, i + EXACT_CHUNK);
-      const done = await applyExactChunk(db, pool, chunk, now).catch((err: unknown) => {
-        // A chunk that cannot commit (lock timeout, a serialization failure) is retried one by one.
-        logger.warn({ err, payments: chunk.length }, "exact chunk failed; matching its payments one by one");
-        return {} as Record<string, MatchOutcome>;
-      });
-      for (const p of chunk) result.outcomes[p.id] = done[p.id] ?? (await decideAndApply(db, pool, p.id, now));
-    }
-    await decideRest(db, pool, rest, now, result.outcomes);
+    await decideInChunks(db, pool, exactFirst, now, "exact", result.outcomes);
+    await decideInChunks(db, pool, rest, now, "all", result.outcomes);
     // Later matches in the batch change what earlier undecided payments see (an order paid, a twin
     // settled): one more look makes the stored suggestions those a re-run would make.
     const undecided = rest.filter((p) => result.outcomes[p.id] === "suggested" || result.outcomes[p.id] === "unmatched");
-    await decideRest(db, pool, undecided, now, result.outcomes);
+    await decideInChunks(db, pool, undecided, now, "all", result.outcomes);
   }
   // The decisions' audit events were written unlinked (no chain lock per payment): link them now.
   await Promise.all([...byMerchant.keys()].map((merchantId) => linkAuditChain(db, merchantId)));
@@ -317,7 +303,7 @@ export async function matchExactOnRecording(tx: DbOrTx, payment: Payment, now: D
   if (!pool) return null;
   const decision = decideMatch(facts, pool.contextFor(facts));
   if (decision.kind !== "match" || !EXACT_METHODS.has(decision.method)) return null;
-  return (await applyExactMatches(tx, [{ payment, ...decision }], now)).audit;
+  return (await applyMatches(tx, [{ payment, ...decision }], now)).audit;
 }
 
 /** Matches one recorded payment (webhook flow, Inngest job); same rules as matchPayments. */

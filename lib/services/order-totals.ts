@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import { deriveOrderStatus, isSettled } from "@/lib/core/matching/order-status";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
@@ -22,6 +22,7 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
   const totals = await sumOrderMoney(tx, ids);
   const audit: AuditInput[] = [];
   const statusChanges: { merchantId: string; orderId: string; status: string }[] = [];
+  const changed: { id: string; status: string; paid: number; refunded: number; paid_at: string | null }[] = [];
   for (const order of locked) {
     const t = totals.get(order.id)!;
     const status = deriveOrderStatus({
@@ -33,10 +34,7 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
     });
     if (status === order.status && t.allocated === order.paidAmount && t.refunded === order.refundedAmount) continue;
     const paidAt = order.paidAt ?? (isSettled(status) ? now : null);
-    await tx
-      .update(orders)
-      .set({ status, paidAmount: t.allocated, refundedAmount: t.refunded, paidAt, updatedAt: now })
-      .where(eq(orders.id, order.id));
+    changed.push({ id: order.id, status, paid: t.allocated, refunded: t.refunded, paid_at: paidAt?.toISOString() ?? null });
     if (status !== order.status) statusChanges.push({ merchantId: order.merchantId, orderId: order.id, status });
     audit.push({
       action: "order.status_changed",
@@ -45,6 +43,15 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
       before: { status: order.status, paidAmount: order.paidAmount, refundedAmount: order.refundedAmount },
       after: { status, paidAmount: t.allocated, refundedAmount: t.refunded },
     });
+  }
+  // One statement for all of them: a chunk of matches refreshes hundreds of orders, and each UPDATE
+  // statement also runs the orders' statement-level triggers once.
+  if (changed.length) {
+    await tx.execute(sql`
+      update ${orders} set status = x.status::order_status, paid_amount = x.paid, refunded_amount = x.refunded, paid_at = x.paid_at,
+        updated_at = ${now.toISOString()}::timestamptz
+      from json_to_recordset(${JSON.stringify(changed)}::json) as x(id uuid, status text, paid bigint, refunded bigint, paid_at timestamptz)
+      where ${orders.id} = x.id`);
   }
   for (const merchantId of new Set(statusChanges.map((c) => c.merchantId))) {
     await enqueueOrderEvents(tx, merchantId, statusChanges.filter((c) => c.merchantId === merchantId), now);

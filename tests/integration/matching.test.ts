@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
@@ -108,6 +108,67 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect((await orderView(m, o.reference)).status).toBe("paid");
     const again = await matchPayments(t.db(), { paymentIds: [early.id, withRef.id] });
     expect(again.outcomes).toEqual({ [early.id]: result.outcomes[early.id], [withRef.id]: "already_decided" });
+  });
+
+  it("guesses of one batch are decided together in the order the money arrived: the first transfer takes the order, the repeat is left as a possible duplicate", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 25900, customer: { name: "周杰" } });
+    const typo = await createOrder(m.apiKey, { amount: 15900, customer: { name: "吴敏" } });
+    const pair = [await createOrder(m.apiKey, { amount: 3000, customer: { name: "郑洁" } }), await createOrder(m.apiKey, { amount: 4500, customer: { name: "郑洁" } })];
+    const t0 = Date.now() - 600_000;
+    const first = await bankCredit(m, { amount: 25900, payerName: "周杰", at: new Date(t0) });
+    const repeat = await bankCredit(m, { amount: 25900, payerName: "周杰", at: new Date(t0 + 60_000) });
+    const mistyped = await bankCredit(m, { amount: 15900, payerName: "吴敏", memo: `货款${typo.reference.slice(0, 3)}${typo.reference[3] === "Z" ? "Y" : "Z"}${typo.reference.slice(4)}`, at: new Date(t0 + 120_000) });
+    const summed = await bankCredit(m, { amount: 7500, payerName: "郑洁", at: new Date(t0 + 180_000) });
+    const ids = [repeat.id, summed.id, first.id, mistyped.id];
+    const result = await matchPayments(t.db(), { paymentIds: ids });
+    expect(result.outcomes).toEqual({ [first.id]: "matched", [repeat.id]: "unmatched", [mistyped.id]: "matched", [summed.id]: "matched" });
+    expect((await view(m, first.id)).matchMethod).toBe("amount_payer");
+    expect((await view(m, repeat.id)).explanation).toContain("possibly a duplicate payment");
+    expect((await view(m, mistyped.id)).matchMethod).toBe("typo_reference");
+    expect((await view(m, summed.id)).allocations.map((a: { reference: string }) => a.reference).sort()).toEqual(pair.map((x) => x.reference).sort());
+    for (const x of [o, typo, ...pair]) expect((await orderView(m, x.reference)).status).toBe("paid");
+    // Each decision left its own audit events, linked into the merchant's chain.
+    const events = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "payment.matched")));
+    expect(events.map((e) => e.subjectId).sort()).toEqual([first.id, mistyped.id, summed.id].sort());
+    expect(events.every((e) => e.chainSeq !== null)).toBe(true);
+    const leftOpen = await t.db().select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.subjectId, repeat.id), eq(auditEvents.action, "payment.left_unmatched")));
+    expect(leftOpen[0].n).toBe(1);
+    // Re-running changes nothing and writes nothing.
+    const before = await t.db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId));
+    const again = await matchPayments(t.db(), { paymentIds: ids });
+    expect(again.outcomes).toEqual({ [first.id]: "already_decided", [repeat.id]: "unmatched", [mistyped.id]: "already_decided", [summed.id]: "already_decided" });
+    expect(await t.db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId))).toEqual(before);
+  });
+
+  it("a chunk that cannot commit is decided again one payment at a time, on the orders as they are, not as the chunk left them", async () => {
+    const m = await merchantWithBank();
+    const a = await createOrder(m.apiKey, { amount: 31200, customer: { name: "钱进" } });
+    const b = await createOrder(m.apiKey, { amount: 41700, customer: { name: "孙丽" } });
+    const pa = await bankCredit(m, { amount: 31200, payerName: "钱进" });
+    const pb = await bankCredit(m, { amount: 41700, payerName: "孙丽" });
+    // Refuses any audit insert of more than five events: the chunk's (two matches, three events each)
+    // fails after its allocations and orders were written; one payment's own (three) goes through.
+    await t.db().execute(sql`
+      create function refuse_big_audit_batches() returns trigger language plpgsql as $$
+      begin
+        if (select count(*) from new_rows) > 5 then raise exception 'test: audit batch refused'; end if;
+        return null;
+      end $$`);
+    await t.db().execute(sql`
+      create trigger refuse_big_audit_batches after insert on audit_events referencing new table as new_rows
+      for each statement execute function refuse_big_audit_batches()`);
+    try {
+      const result = await matchPayments(t.db(), { paymentIds: [pa.id, pb.id] });
+      expect(result.outcomes).toEqual({ [pa.id]: "matched", [pb.id]: "matched" });
+    } finally {
+      await t.db().execute(sql`drop trigger refuse_big_audit_batches on audit_events`);
+      await t.db().execute(sql`drop function refuse_big_audit_batches()`);
+    }
+    for (const [o, p] of [[a, pa], [b, pb]] as const) {
+      expect((await orderView(m, o.reference)).status).toBe("paid");
+      expect((await view(m, p.id)).allocations).toEqual([expect.objectContaining({ reference: o.reference, amount: o.amount })]);
+    }
   });
 
   it("a shortfall within the merchant's tolerance rule settles the order with a recorded bank fee; without a rule it stays partially paid", async () => {

@@ -28,9 +28,25 @@ export interface NormalizedPayerName {
   masked: boolean;
 }
 
-/** Reduces a payer or customer name for comparison; null when nothing is left. */
-export function normalizePayerName(raw: string | null | undefined): NormalizedPayerName | null {
+// Matching compares every payment's payer with hundreds of candidates' names, and the same few
+// thousand names come back again and again: each is reduced once. Bounded, so a long-running
+// process does not grow with every name it has seen.
+const reduced = new Map<string, Readonly<NormalizedPayerName> | null>();
+const REDUCED_LIMIT = 50_000;
+
+/** Reduces a payer or customer name for comparison; null when nothing is left. The result is shared: do not modify it. */
+export function normalizePayerName(raw: string | null | undefined): Readonly<NormalizedPayerName> | null {
   if (!raw) return null;
+  let hit = reduced.get(raw);
+  if (hit === undefined) {
+    hit = reduce(raw);
+    if (reduced.size >= REDUCED_LIMIT) reduced.clear();
+    reduced.set(raw, hit);
+  }
+  return hit;
+}
+
+function reduce(raw: string): Readonly<NormalizedPayerName> | null {
   const text = raw.normalize("NFKC").toLowerCase();
   const full = text.replace(PUNCTUATION, "");
   if (!full) return null;
@@ -54,7 +70,7 @@ export function normalizePayerName(raw: string | null | undefined): NormalizedPa
       core = core.slice(p.length).replace(/^[市省]/, "");
     }
   }
-  return { full, core, place, isCompany, masked: /\*/.test(full) };
+  return Object.freeze({ full, core, place, isCompany, masked: /\*/.test(full) });
 }
 
 /** How a payer name agrees with an order's customer name. */
