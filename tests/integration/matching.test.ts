@@ -9,6 +9,7 @@ import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
 import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
+import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { confirmSuggestions } from "@/lib/services/manual-match";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
@@ -132,6 +133,8 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     const events = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "payment.matched")));
     expect(events.map((e) => e.subjectId).sort()).toEqual([first.id, mistyped.id, summed.id].sort());
     expect(events.every((e) => e.chainSeq !== null)).toBe(true);
+    const [chain] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
+    expect(chain.broken).toBeNull();
     const leftOpen = await t.db().select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.subjectId, repeat.id), eq(auditEvents.action, "payment.left_unmatched")));
     expect(leftOpen[0].n).toBe(1);
     // Re-running changes nothing and writes nothing.

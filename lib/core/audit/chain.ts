@@ -23,10 +23,14 @@ export function canonicalJson(value: unknown): string {
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 
+/** The text an event's hash is taken over (as UTF-8): the previous hash, a newline, the record as canonical JSON. */
+export function auditHashInput(prevHash: string | null, record: AuditRecord): string {
+  return `${prevHash ?? ""}\n${canonicalJson(record)}`;
+}
+
 /** SHA-256 over the previous hash and the record: editing or deleting any event breaks the chain after it. */
 export async function auditHash(prevHash: string | null, record: AuditRecord): Promise<string> {
-  const data = new TextEncoder().encode(`${prevHash ?? ""}\n${canonicalJson(record)}`);
-  return hex(await crypto.subtle.digest("SHA-256", data));
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(auditHashInput(prevHash, record))));
 }
 
 /** Just the hashed fields of an event row (its id, links and any other column left out). */

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { auditHash, auditRecordOf, type AuditRecord } from "@/lib/core/audit/chain";
+import { auditHashInput, auditRecordOf, type AuditRecord } from "@/lib/core/audit/chain";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { auditEvents, merchants } from "@/lib/db/schema";
 import { logger } from "@/lib/log";
@@ -17,6 +18,12 @@ export interface AuditInput {
 
 // Unchained events are linked this many per statement.
 const LINK_BATCH = 500;
+
+/**
+ * auditHash (lib/core/audit/chain.ts) computed synchronously: a statement import links thousands of
+ * events one after another, and an awaited Web Crypto digest each costs ten times the hash itself.
+ */
+const chainHash = (prevHash: string | null, record: AuditRecord) => createHash("sha256").update(auditHashInput(prevHash, record), "utf8").digest("hex");
 
 function recordsOf(merchantId: string, actor: Actor, inputs: AuditInput[]): AuditRecord[] {
   // Millisecond precision: the hash covers the ISO string, and the column must give it back unchanged.
@@ -65,13 +72,13 @@ async function linkUnchained(tx: DbOrTx, merchantId: string): Promise<{ seq: num
     if (waiting.length === 0) break;
     const links = [];
     for (const e of waiting) {
-      const next = await auditHash(hash, auditRecordOf({ ...e, createdAt: e.createdAt.toISOString() }));
-      links.push(sql`(${e.id}::bigint, ${++seq}::bigint, ${hash}::text, ${next}::text)`);
+      const next = chainHash(hash, auditRecordOf({ ...e, createdAt: e.createdAt.toISOString() }));
+      links.push({ id: e.id, seq: ++seq, prev: hash, hash: next });
       hash = next;
     }
     await tx.execute(sql`
       update ${auditEvents} set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
-      from (values ${sql.join(links, sql`, `)}) as v(id, seq, prev, hash)
+      from json_to_recordset(${JSON.stringify(links)}::json) as v(id bigint, seq bigint, prev text, hash text)
       where ${auditEvents.id} = v.id and ${auditEvents.chainSeq} is null`);
     linked += waiting.length;
     if (waiting.length < LINK_BATCH) break;
@@ -90,7 +97,7 @@ export async function appendAuditEvents(tx: DbOrTx, merchantId: string, actor: A
   let { seq, hash } = await linkUnchained(tx, merchantId);
   const rows = [];
   for (const record of recordsOf(merchantId, actor, inputs)) {
-    const next = await auditHash(hash, record);
+    const next = chainHash(hash, record);
     rows.push({ ...rowOf(record), prevHash: hash, hash: next, chainSeq: ++seq });
     hash = next;
   }
@@ -104,7 +111,13 @@ export async function appendAuditEvents(tx: DbOrTx, merchantId: string, actor: A
  */
 export async function insertUnchainedAuditEvents(tx: DbOrTx, merchantId: string, actor: Actor, inputs: AuditInput[]) {
   if (inputs.length === 0) return;
-  await tx.insert(auditEvents).values(recordsOf(merchantId, actor, inputs).map(rowOf));
+  // One JSON parameter rather than nine per event: a chunk of matches writes hundreds of events.
+  const records = recordsOf(merchantId, actor, inputs);
+  await tx.execute(sql`
+    insert into ${auditEvents} (merchant_id, actor_type, actor_id, action, subject_type, subject_id, before, after, created_at)
+    select "merchantId", "actorType", "actorId", action, "subjectType", "subjectId", before, after, "createdAt"
+    from json_to_recordset(${JSON.stringify(records)}::json) as x("merchantId" uuid, "actorType" text, "actorId" text, action text,
+      "subjectType" text, "subjectId" text, before jsonb, after jsonb, "createdAt" timestamptz)`);
 }
 
 /** Links every committed unchained event of the merchant, in one transaction under the chain lock. Returns how many. */
