@@ -149,8 +149,24 @@ export class CandidatePool {
     const to = new Date(Math.max(...times) + MATCH_WINDOW.aheadDays * DAY);
     const open = sql`${orders.status} in ('pending', 'partially_paid')`;
     const openAmount = sql`(${orders.amount} - ${orders.paidAmount} + ${orders.refundedAmount} - ${orders.writtenOffAmount})`;
+    const inWindow = and(eq(openOrders.merchantId, merchantId), gte(openOrders.createdAt, from), lte(openOrders.createdAt, to), open);
     let filter: SQL | undefined;
-    if (rest.length <= FILTERED_BATCH_LIMIT) {
+    if (rest.length > FILTERED_BATCH_LIMIT) {
+      // A large batch against a merchant with many open orders: read the window narrow (id, name,
+      // amounts), keep in memory only the orders contextFor could hand to one of these payments (by
+      // open amount within tolerance, by amount for twins, by the payer's name), then read those whole.
+      // Reading the whole window whole cost ~2 KB a row: 400 MB for 200,000 open orders.
+      const wanted = pool.wantedBy(rest.map((p) => p.facts));
+      const narrow = await db
+        .select({ id: orders.id, amount: orders.amount, openAmount: sql<string>`${openAmount}`, customerName: orders.customerName })
+        .from(openOrders)
+        .innerJoin(orders, eq(orders.id, openOrders.orderId))
+        .where(inWindow);
+      const ids = narrow.filter((o) => wanted(o.amount, Number(o.openAmount), o.customerName)).map((o) => o.id);
+      for (let i = 0; i < ids.length; i += 5000) {
+        (await db.select().from(orders).where(inArray(orders.id, ids.slice(i, i + 5000)))).forEach((o) => pool.put(o));
+      }
+    } else {
       // Only orders that could fit one of these payments: by amount (within tolerance) or by payer name.
       const parts: SQL[] = [];
       for (const { payment, facts } of rest) {
@@ -162,14 +178,14 @@ export class CandidatePool {
         }
       }
       filter = sql`(${sql.join(parts, sql` or `)})`;
+      // The window comes from open_orders (merchant, created_at), which the orders triggers keep in step.
+      const openRows = await db
+        .select({ order: orders })
+        .from(openOrders)
+        .innerJoin(orders, eq(orders.id, openOrders.orderId))
+        .where(and(inWindow, filter));
+      openRows.forEach((r) => pool.put(r.order));
     }
-    // The window comes from open_orders (merchant, created_at), which the orders triggers keep in step.
-    const openRows = await db
-      .select({ order: orders })
-      .from(openOrders)
-      .innerJoin(orders, eq(orders.id, openOrders.orderId))
-      .where(and(eq(openOrders.merchantId, merchantId), gte(openOrders.createdAt, from), lte(openOrders.createdAt, to), open, filter));
-    openRows.forEach((r) => pool.put(r.order));
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];
     const settledRows = await db
       .select()
@@ -185,6 +201,32 @@ export class CandidatePool {
       );
     settledRows.forEach((o) => pool.put(o));
     return pool;
+  }
+
+  /**
+   * Whether contextFor could hand an open order with these amounts and customer name to one of
+   * `payments`: its open amount within a payment's amount and tolerance, its amount equal to a
+   * payment's (a twin), or its customer's name core equal to a payer's or a learned alias's.
+   */
+  wantedBy(payments: PaymentFacts[]): (amount: number, openAmount: number, customerName: string | null) => boolean {
+    const amounts = new Set<number>();
+    const ranges: [number, number][] = [];
+    const cores = new Set<string>();
+    for (const facts of payments) {
+      amounts.add(facts.amount);
+      const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
+      if (tolerance > 0) ranges.push([facts.amount, facts.amount + tolerance]);
+      for (const name of [facts.payerName, ...this.aliasNamesFor(facts)]) {
+        const core = normalizePayerName(name)?.core;
+        if (core) cores.add(core);
+      }
+    }
+    return (amount, openAmount, customerName) => {
+      if (amounts.has(openAmount) || amounts.has(amount)) return true;
+      if (ranges.some(([lo, hi]) => openAmount >= lo && openAmount <= hi)) return true;
+      const core = normalizePayerName(customerName)?.core;
+      return !!core && cores.has(core);
+    };
   }
 
   /** Adds or refreshes an order (after a match changed its open amount or status). */

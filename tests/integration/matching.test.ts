@@ -144,6 +144,31 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(await t.db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId))).toEqual(before);
   });
 
+  it("a large batch reads only the open orders its payments could take, and still finds them by payer name and within tolerance", async () => {
+    const m = await merchantWithBank();
+    await replaceToleranceRules(t.db(), {
+      merchantId: m.merchantId,
+      actor: { type: "user", id: null },
+      rules: [toleranceRuleSchema.parse({ name: "银行手续费", channels: ["bank"], maxShortfallFen: 200, cause: "bank_fee" })],
+    });
+    const pair = [await createOrder(m.apiKey, { amount: 3000, customer: { name: "冯雪" } }), await createOrder(m.apiKey, { amount: 4500, customer: { name: "冯雪" } })];
+    const short = await createOrder(m.apiKey, { amount: 10000, customer: { name: "韩梅" } });
+    for (let i = 0; i < 5; i++) await createOrder(m.apiKey, { amount: 50000 + i, customer: { name: `路人${i}` } });
+    // More payments than the per-payment SQL filter takes: the window is read narrow and filtered in memory.
+    const strangers = [];
+    for (let i = 0; i < 22; i++) strangers.push(await bankCredit(m, { amount: 70000 + i, payerName: `过客${i}` }));
+    const summed = await bankCredit(m, { amount: 7500, payerName: "冯雪" });
+    const feeShort = await bankCredit(m, { amount: 9880, payerName: "韩 梅" });
+    const result = await matchPayments(t.db(), { paymentIds: [...strangers.map((p) => p.id), summed.id, feeShort.id] });
+    expect(result.outcomes[summed.id]).toBe("matched");
+    expect(result.outcomes[feeShort.id]).toBe("matched");
+    expect(strangers.every((p) => result.outcomes[p.id] === "unmatched")).toBe(true);
+    expect((await view(m, summed.id)).matchMethod).toBe("amount_payer_sum");
+    expect((await view(m, summed.id)).allocations.map((a: { reference: string }) => a.reference).sort()).toEqual(pair.map((o) => o.reference).sort());
+    expect((await view(m, feeShort.id)).matchMethod).toBe("amount_payer");
+    expect((await orderView(m, short.reference)).status).toBe("paid");
+  });
+
   it("a chunk that cannot commit is decided again one payment at a time, on the orders as they are, not as the chunk left them", async () => {
     const m = await merchantWithBank();
     const a = await createOrder(m.apiKey, { amount: 31200, customer: { name: "钱进" } });
