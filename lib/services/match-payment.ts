@@ -47,6 +47,17 @@ function toStoredSuggestions(d: MatchResult): Suggestion[] {
   }));
 }
 
+/** The audit entry of a payment left suggested or unmatched. */
+function undecidedAudit(payment: Payment, status: "suggested" | "unmatched", suggestions: Suggestion[], explanation: MatchResult["explanation"]): AuditInput {
+  return {
+    action: status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
+    subjectType: "payment",
+    subjectId: payment.id,
+    before: { status: payment.status },
+    after: { status, references: suggestions.map((s) => s.references), explanation: explanation.en },
+  };
+}
+
 /**
  * Whether the payment already holds this undecided outcome. Compared key-order blind: jsonb gives
  * objects back with their keys reordered ({en, zh}), which must not count as a change to rewrite
@@ -114,15 +125,7 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
       .update(payments)
       .set({ status, suggestions, explanation: decision.explanation, matchMethod: null, confidence: null, matchCheckedAt: now })
       .where(eq(payments.id, payment.id));
-    await insertUnchainedAuditEvents(tx, payment.merchantId, SYSTEM, [
-      {
-        action: status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
-        subjectType: "payment",
-        subjectId: payment.id,
-        before: { status: payment.status },
-        after: { status, references: suggestions.map((s) => s.references), explanation: decision.explanation.en },
-      },
-    ]);
+    await insertUnchainedAuditEvents(tx, payment.merchantId, SYSTEM, [undecidedAudit(payment, status, suggestions, decision.explanation)]);
     return outcomeOf(decision);
   });
 }
@@ -168,8 +171,10 @@ async function applyChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Da
       const d = decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!));
       if (d.kind === "match") {
         if (!inScope(d) || !d.allocations.every((a) => lockedIds.has(a.orderId))) continue;
-        for (const a of d.allocations) consumed.add(a.orderId);
-        for (const a of d.allocations) pool.consume(a.orderId, a.amount + d.writeOffs.filter((w) => w.orderId === a.orderId).reduce((s, w) => s + w.amount, 0));
+        for (const a of d.allocations) {
+          consumed.add(a.orderId);
+          pool.consume(a.orderId, a.amount + d.writeOffs.filter((w) => w.orderId === a.orderId).reduce((s, w) => s + w.amount, 0));
+        }
         matches.push({ payment: p, ...d });
         outcomes[p.id] = "matched";
         continue;
@@ -193,15 +198,7 @@ async function applyChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Da
           match_method = null, confidence = null, match_checked_at = ${now.toISOString()}::timestamptz
         from json_to_recordset(${json}::json) as x(id uuid, status text, suggestions jsonb, explanation jsonb)
         where ${payments.id} = x.id`);
-      for (const w of undecided) {
-        audit.push({
-          action: w.status === "suggested" ? "payment.suggested" : "payment.left_unmatched",
-          subjectType: "payment",
-          subjectId: w.payment.id,
-          before: { status: w.payment.status },
-          after: { status: w.status, references: w.suggestions.map((s) => s.references), explanation: w.explanation.en },
-        });
-      }
+      for (const w of undecided) audit.push(undecidedAudit(w.payment, w.status, w.suggestions, w.explanation));
     }
     if (audit.length) await insertUnchainedAuditEvents(tx, chunk[0].merchantId, SYSTEM, audit);
     return applied.orders;

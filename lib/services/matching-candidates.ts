@@ -150,7 +150,6 @@ export class CandidatePool {
     const open = sql`${orders.status} in ('pending', 'partially_paid')`;
     const openAmount = sql`(${orders.amount} - ${orders.paidAmount} + ${orders.refundedAmount} - ${orders.writtenOffAmount})`;
     const inWindow = and(eq(openOrders.merchantId, merchantId), gte(openOrders.createdAt, from), lte(openOrders.createdAt, to), open);
-    let filter: SQL | undefined;
     if (rest.length > FILTERED_BATCH_LIMIT) {
       // A large batch against a merchant with many open orders: read the window narrow (id, name,
       // amounts), keep in memory only the orders contextFor could hand to one of these payments (by
@@ -177,13 +176,12 @@ export class CandidatePool {
           if (core && core.length >= 2) parts.push(sql`${orders.customerName} like ${`%${core.replace(/[\\%_]/g, "\\$&")}%`}`);
         }
       }
-      filter = sql`(${sql.join(parts, sql` or `)})`;
       // The window comes from open_orders (merchant, created_at), which the orders triggers keep in step.
       const openRows = await db
         .select({ order: orders })
         .from(openOrders)
         .innerJoin(orders, eq(orders.id, openOrders.orderId))
-        .where(and(inWindow, filter));
+        .where(and(inWindow, sql`(${sql.join(parts, sql` or `)})`));
       openRows.forEach((r) => pool.put(r.order));
     }
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];

@@ -53,15 +53,11 @@ function reduce(raw: string): Readonly<NormalizedPayerName> | null {
   // 恒达贸易(上海)有限公司 is the same company as 上海恒达贸易有限公司: a place in brackets is a place prefix.
   const bracketed = /\(\s*([^()]+?)\s*\)/.exec(text);
   const bracketedPlace = bracketed ? PLACES.find((c) => bracketed[1].replace(/[市省]$/, "") === c) ?? null : null;
-  let core = bracketedPlace ? text.replace(bracketed![0], "").replace(PUNCTUATION, "") : full;
-  let isCompany = false;
-  const suffix = COMPANY_SUFFIXES.find((s) => core.endsWith(s) && core.length > s.length);
-  if (suffix) {
-    core = core.slice(0, -suffix.length);
-    isCompany = true;
-  }
-  let place: string | null = isCompany ? bracketedPlace : null;
-  if (!isCompany) core = full;
+  const unbracketed = bracketedPlace ? text.replace(bracketed![0], "").replace(PUNCTUATION, "") : full;
+  const suffix = COMPANY_SUFFIXES.find((s) => unbracketed.endsWith(s) && unbracketed.length > s.length);
+  const isCompany = suffix !== undefined;
+  let core = isCompany ? unbracketed.slice(0, -suffix.length) : full;
+  let place = isCompany ? bracketedPlace : null;
   // A place prefix is only split off company names: 周杭州 is a person, 杭州恒达贸易 is a company.
   if (!place && (isCompany || core.length >= 5)) {
     const p = PLACES.find((c) => core.startsWith(c) && core.length - c.length >= 2);
