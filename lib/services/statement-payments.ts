@@ -126,8 +126,14 @@ export function prepareStatementBatch(params: StatementBatchParams): PreparedSta
       where candidate is not null
     ),
     found as materialized (
-      select o.id, o.reference, o.amount, o.currency from orders o
-      where o.merchant_id = ${params.merchantId} and o.reference in (select candidate from candidates) and ${UNTOUCHED_ORDER}
+      -- One probe of the unique reference index per candidate, whatever the statistics say: with the
+      -- merchant's condition beside the reference, a planner that believes the merchant has few orders
+      -- (a large order import not analysed yet) scans them all and compares each with every candidate.
+      -- OFFSET 0 keeps the merchant's condition out of the probe.
+      select o.id, o.reference, o.amount, o.currency
+      from (select distinct candidate from candidates) c
+      cross join lateral (select * from orders o where o.reference = c.candidate offset 0) o
+      where o.merchant_id = ${params.merchantId} and ${UNTOUCHED_ORDER}
     ),
     planned as materialized (
       select c.payment_id, f.id as order_id, c.amount, c.method, c.allocation_id
