@@ -81,7 +81,7 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
       if (!payment.matchCheckedAt) await tx.update(payments).set({ matchCheckedAt: now }).where(eq(payments.id, payment.id));
       return "already_decided";
     }
-    const facts: PaymentFacts = paymentFacts(payment, payerKeysOf(payment));
+    const facts: PaymentFacts = pool.factsOf(payment);
     let decision = decideMatch(facts, pool.contextFor(facts));
     for (let attempt = 0; decision.kind === "match" && attempt < MAX_ATTEMPTS; attempt++) {
       const locked = await lockOrders(
@@ -158,7 +158,7 @@ async function applyChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Da
         return false;
       })
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
-    const facts = new Map(open.map((p) => [p.id, paymentFacts(p, payerKeysOf(p))]));
+    const facts = new Map(open.map((p) => [p.id, pool.factsOf(p)]));
     const inScope = (d: MatchResult): d is Extract<MatchResult, { kind: "match" }> => d.kind === "match" && (scope === "all" || EXACT_METHODS.has(d.method));
     const planned = open.map((p) => decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!)));
     const lockedOrders = await lockOrders(tx, planned.flatMap((d) => (inScope(d) ? d.allocations.map((a) => a.orderId) : [])));
@@ -265,9 +265,7 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
     const exactFirst: Payment[] = [];
     const rest: Payment[] = [];
     for (const p of open) {
-      const facts = paymentFacts(p, payerKeysOf(p));
-      const d = decideMatch(facts, pool.contextFor(facts));
-      (d.kind === "match" && EXACT_METHODS.has(d.method) ? exactFirst : rest).push(p);
+      (pool.settlesByReference(pool.factsOf(p)) ? exactFirst : rest).push(p);
     }
     await decideInChunks(db, pool, exactFirst, now, "exact", result.outcomes);
     await decideInChunks(db, pool, rest, now, "all", result.outcomes);

@@ -95,6 +95,10 @@ export class CandidatePool {
   private readonly byOrderAmount = new Map<number, Set<string>>();
 
   private readonly aliases = new Map<string, string[]>();
+  /** The open amounts in ascending order, for tolerance ranges; rebuilt when an amount is added. */
+  private sortedOpenAmounts: number[] | null = null;
+  /** Payer keys by payment id: a decryption and a hash each, and a payment's payer never changes. */
+  private readonly payerKeysById = new Map<string, string[]>();
 
   private constructor(
     readonly merchantId: string,
@@ -131,6 +135,7 @@ export class CandidatePool {
   /** Loads the pool for `payments` (all of `merchantId`). */
   static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
     const pool = await CandidatePool.loadReferenced(db, merchantId, payments);
+    for (const { payment, facts } of payments) pool.payerKeysById.set(payment.id, facts.payerKeys);
     // A payment its reference settles needs nothing else: the webhook path stops here.
     const rest = payments.filter((p) => !decideExactMatch(p.facts, pool.byReference));
     if (rest.length === 0) return pool;
@@ -227,6 +232,40 @@ export class CandidatePool {
     };
   }
 
+  /** The engine's view of a payment row. */
+  factsOf(payment: Payment): PaymentFacts {
+    let keys = this.payerKeysById.get(payment.id);
+    if (!keys) this.payerKeysById.set(payment.id, (keys = payerKeysOf(payment)));
+    return paymentFacts(payment, keys);
+  }
+
+  /** Whether the payment's reference settles it (decideMatch would take it by reference, whatever else the pool holds). */
+  settlesByReference(facts: PaymentFacts): boolean {
+    return decideExactMatch(facts, this.byReference) !== null;
+  }
+
+  private addOpen(amount: number, id: string) {
+    let set = this.openByAmount.get(amount);
+    if (!set) {
+      this.openByAmount.set(amount, (set = new Set()));
+      this.sortedOpenAmounts = null;
+    }
+    set.add(id);
+  }
+
+  /** Ids of open orders whose open amount lies in [from, to]. */
+  private openInRange(from: number, to: number, into: Set<string>) {
+    const amounts = (this.sortedOpenAmounts ??= [...this.openByAmount.keys()].sort((a, b) => a - b));
+    let lo = 0;
+    let hi = amounts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (amounts[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < amounts.length && amounts[i] <= to; i++) this.openByAmount.get(amounts[i])?.forEach((id) => into.add(id));
+  }
+
   /** Adds or refreshes an order (after a match changed its open amount or status). */
   put(row: Order) {
     const c = toCandidate(row);
@@ -241,7 +280,7 @@ export class CandidatePool {
       if (!s) m.set(k, (s = new Set()));
       s.add(c.id);
     };
-    if (c.status === "pending" || c.status === "partially_paid") add(this.openByAmount as Map<number | string, Set<string>>, c.openAmount);
+    if (c.status === "pending" || c.status === "partially_paid") this.addOpen(c.openAmount, c.id);
     // By the order's own amount whatever its state: another order of the payer with this amount makes a match ambiguous.
     add(this.byOrderAmount as Map<number | string, Set<string>>, c.amount);
     const core = normalizePayerName(c.customerName)?.core;
@@ -257,11 +296,7 @@ export class CandidatePool {
     this.openByAmount.get(c.openAmount)?.delete(c.id);
     this.byId.set(c.id, next);
     this.byReference.set(c.reference, next);
-    if (next.status === "pending" || next.status === "partially_paid") {
-      let set = this.openByAmount.get(next.openAmount);
-      if (!set) this.openByAmount.set(next.openAmount, (set = new Set()));
-      set.add(c.id);
-    }
+    if (next.status === "pending" || next.status === "partially_paid") this.addOpen(next.openAmount, c.id);
   }
 
   private aliasNamesFor(facts: PaymentFacts): string[] {
@@ -276,7 +311,7 @@ export class CandidatePool {
     const ids = new Set<string>();
     const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
     if (tolerance === 0) this.openByAmount.get(facts.amount)?.forEach((id) => ids.add(id));
-    else for (const [amount, set] of this.openByAmount) if (amount >= facts.amount && amount <= facts.amount + tolerance) set.forEach((id) => ids.add(id));
+    else this.openInRange(facts.amount, facts.amount + tolerance, ids);
     this.byOrderAmount.get(facts.amount)?.forEach((id) => ids.add(id));
     for (const name of [facts.payerName, ...aliasNames]) {
       const core = normalizePayerName(name)?.core;

@@ -91,7 +91,20 @@ interface Scored {
   score: number;
 }
 
-function scoreCandidates(p: PaymentFacts, ctx: MatchContext): Scored[] {
+/**
+ * The payer's agreement with a customer name, each name compared once per decision: a payer with
+ * hundreds of orders, or a popular amount, puts the same few names in front of the engine many times.
+ */
+function nameAgreements(p: PaymentFacts, ctx: MatchContext): (customerName: string | null) => NameAgreement {
+  const known = new Map<string | null, NameAgreement>();
+  return (customerName) => {
+    let agreement = known.get(customerName);
+    if (agreement === undefined) known.set(customerName, (agreement = payerAgreement(p.payerName, ctx.aliasNames, customerName)));
+    return agreement;
+  };
+}
+
+function scoreCandidates(p: PaymentFacts, ctx: MatchContext, agreement: (customerName: string | null) => NameAgreement): Scored[] {
   const seen = new Set<string>();
   const out: Scored[] = [];
   for (const c of ctx.candidates) {
@@ -99,7 +112,7 @@ function scoreCandidates(p: PaymentFacts, ctx: MatchContext): Scored[] {
     seen.add(c.id);
     const fit = amountFit(p, c, ctx.toleranceRules);
     if (!fit) continue;
-    const name = payerAgreement(p.payerName, ctx.aliasNames, c.customerName);
+    const name = agreement(c.customerName);
     const score = 0.45 * AMOUNT_SCORES[fit] + 0.45 * NAME_SCORES[name] + 0.1 * timeScore(p.receivedAt, c.createdAt);
     out.push({ order: c, fit, name, score: Math.round(score * 1000) / 1000 });
   }
@@ -176,6 +189,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
 
   const signals = readMemo(p.reference, p.memo);
   const suggestions: SuggestionDecision[] = [];
+  const agreement = nameAgreements(p, ctx);
 
   // A reference one typo away: the damaged token fails the check, exactly one of the merchant's orders repairs it.
   const typoHits = new Set<string>();
@@ -192,7 +206,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   const why: Explanation[] = [...blockers];
   for (const { order, token } of typoOrders.values()) {
     const fit = amountFit(p, order, ctx.toleranceRules);
-    const name = payerAgreement(p.payerName, ctx.aliasNames, order.customerName);
+    const name = agreement(order.customerName);
     const refNote: Explanation = {
       zh: `附言中的 ${token} 与订单参考号 ${order.reference} 只差一个字符（校验位不符，判断为笔误）`,
       en: `memo token ${token} is one character away from reference ${order.reference} (its check character fails, so it is a typo)`,
@@ -231,7 +245,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
 
   // Amount + payer: one open order of this payer with this amount, and nothing else close.
-  const scored = scoreCandidates(p, ctx).filter((s) => !isRejected(p, [s.order.reference]));
+  const scored = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
   const [best, second] = scored;
   if (best && typoOrders.size === 0) {
     const strong = best.fit !== "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME && best.score >= THRESHOLDS.AUTO;
@@ -283,8 +297,9 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   // The exact sum of 2–5 open orders of the same payer (no single order fits).
   const strongSingle = open.some((s) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
   if (!strongSingle && typoOrders.size === 0) {
+    // exactSumGroups uses (and counts) only the orders open for no more than the payment: the others are not even compared by name.
     const payerOrders = ctx.candidates.filter(
-      (c) => OPEN.has(c.status) && c.openAmount > 0 && NAME_SCORES[payerAgreement(p.payerName, ctx.aliasNames, c.customerName)] >= THRESHOLDS.STRONG_NAME,
+      (c) => OPEN.has(c.status) && c.openAmount > 0 && c.openAmount <= p.amount && NAME_SCORES[agreement(c.customerName)] >= THRESHOLDS.STRONG_NAME,
     );
     const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()];
     const byId = new Map(unique.map((o) => [o.id, o]));
@@ -313,7 +328,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           amountMismatch: null,
           explanation: joinExplanations([
             describe(top),
-            nameNote(payerAgreement(p.payerName, ctx.aliasNames, top[0].customerName), p.payerName, top[0].customerName),
+            nameNote(agreement(top[0].customerName), p.payerName, top[0].customerName),
             next
               ? { zh: `另有 ${groups.length - 1} 组同样大小的组合，选择最早的订单`, en: `${groups.length - 1} other group(s) of the same size exist; the oldest orders were chosen` }
               : { zh: "没有其他组合", en: "no other combination fits" },
