@@ -303,9 +303,26 @@ export class CandidatePool {
     return [...new Set(facts.payerKeys.flatMap((k) => this.aliases.get(k) ?? []))];
   }
 
-  /** The engine's context for one payment: only orders in its window that fit by amount or payer. */
+  /**
+   * The engine's context for one payment: only orders in its window that fit by amount or payer.
+   * The candidates are gathered when the engine first asks for them: a payment its reference
+   * settles never does, and a popular amount puts hundreds of orders in them.
+   */
   contextFor(facts: PaymentFacts): MatchContext {
     const aliasNames = this.aliasNamesFor(facts);
+    let candidates: CandidateOrder[] | null = null;
+    const gather = () => (candidates ??= this.candidatesFor(facts, aliasNames));
+    return {
+      ordersByReference: this.byReference,
+      get candidates() {
+        return gather();
+      },
+      aliasNames,
+      toleranceRules: this.toleranceRules,
+    };
+  }
+
+  private candidatesFor(facts: PaymentFacts, aliasNames: string[]): CandidateOrder[] {
     const t = facts.receivedAt.getTime();
     const inWindow = (c: CandidateOrder) => c.createdAt.getTime() >= t - MATCH_WINDOW.backDays * DAY && c.createdAt.getTime() <= t + MATCH_WINDOW.aheadDays * DAY;
     const ids = new Set<string>();
@@ -317,7 +334,6 @@ export class CandidatePool {
       const core = normalizePayerName(name)?.core;
       if (core) this.byCore.get(core)?.forEach((id) => ids.add(id));
     }
-    const candidates = [...ids].map((id) => this.byId.get(id)!).filter(inWindow);
-    return { ordersByReference: this.byReference, candidates, aliasNames, toleranceRules: this.toleranceRules };
+    return [...ids].map((id) => this.byId.get(id)!).filter(inWindow);
   }
 }
