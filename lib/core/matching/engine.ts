@@ -116,8 +116,11 @@ function scoreCandidates(p: PaymentFacts, ctx: MatchContext, agreement: (custome
     const score = 0.45 * AMOUNT_SCORES[fit] + 0.45 * NAME_SCORES[name] + 0.1 * timeScore(p.receivedAt, c.createdAt);
     out.push({ order: c, fit, name, score: Math.round(score * 1000) / 1000 });
   }
-  return out.sort((a, b) => b.score - a.score || a.order.createdAt.getTime() - b.order.createdAt.getTime() || (a.order.id < b.order.id ? -1 : 1));
+  return out;
 }
+
+/** Best first; equal scores the older order first, then by id: a total order, so any subset ranks alike. */
+const byRank = (a: Scored, b: Scored) => b.score - a.score || a.order.createdAt.getTime() - b.order.createdAt.getTime() || (a.order.id < b.order.id ? -1 : 1);
 
 /** Reasons found in the memo that forbid matching on amount and payer alone. */
 function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<string>): Explanation[] {
@@ -245,7 +248,14 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
 
   // Amount + payer: one open order of this payer with this amount, and nothing else close.
-  const scored = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
+  let scored = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
+  const amountOnlyCount = scored.filter((s) => s.fit !== "twin" && NAME_SCORES[s.name] === 0).length;
+  // Beyond a few, orders that share only the amount are never suggested; they score 0.55 at most and
+  // an order with any name agreement 0.63 at least, so they are the tail of the ranking and decide
+  // nothing but through their count. At a popular price there are hundreds: counted, then left out
+  // before ranking.
+  if (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY) scored = scored.filter((s) => NAME_SCORES[s.name] > 0);
+  scored.sort(byRank);
   const [best, second] = scored;
   if (best && typoOrders.size === 0) {
     const strong = best.fit !== "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME && best.score >= THRESHOLDS.AUTO;
@@ -286,11 +296,10 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
     }
   }
   const open = scored.filter((s) => s.fit !== "twin");
-  const amountOnly = open.filter((s) => NAME_SCORES[s.name] === 0);
   for (const s of open) {
     if (s.score < THRESHOLDS.SUGGEST) continue;
     // Same amount, nothing else in common: worth a look only when few orders share the amount and the memo does not point elsewhere.
-    if (NAME_SCORES[s.name] === 0 && (amountOnly.length > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
+    if (NAME_SCORES[s.name] === 0 && (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
     suggestions.push(toSuggestion(s, p));
   }
 

@@ -137,6 +137,31 @@ describe("no reference: amount and payer", () => {
     expect(r.explanation.en).toMatch(/payer name equals/);
   });
 
+  it("at a popular price, other customers' orders of the amount change nothing but whether they are suggested", () => {
+    const strangers = (n: number, twins = 0) =>
+      Array.from({ length: n + twins }, (_, i) =>
+        order({ amount: 9900, customerName: `路人${i}`, createdAt: new Date(T0.getTime() - i * 60_000), ...(i < twins ? { status: "paid", openAmount: 0 } : {}) }),
+      );
+    const mine = order({ amount: 9900 });
+    const crowd = strangers(300, 20);
+    const matched = asMatch(decideMatch(payment({ amount: 9900 }), context([...crowd, mine])));
+    expect(matched).toMatchObject({ method: "amount_payer", allocations: [{ orderId: mine.id }] });
+    expect(matched.explanation).toEqual(asMatch(decideMatch(payment({ amount: 9900 }), context([mine]))).explanation);
+
+    // Two of the payer's own: both suggested, the crowd is not, and the reason names only the two.
+    const again = order({ amount: 9900, createdAt: new Date(T0.getTime() + DAY) });
+    const crowded = decideMatch(payment({ amount: 9900 }), context([...crowd, mine, again]));
+    const alone = decideMatch(payment({ amount: 9900 }), context([mine, again]));
+    expect(crowded).toEqual(alone);
+    expect(crowded.kind).toBe("suggest");
+
+    // A few strangers (at most MAX_AMOUNT_ONLY) are still worth a look, the oldest order first.
+    const few = strangers(3);
+    const r = decideMatch(payment({ amount: 9900, payerName: "王五" }), context(few));
+    expect(r.kind === "suggest" && r.suggestions.map((x) => x.references[0])).toEqual(few.map((o) => o.reference).reverse());
+    expect(decideMatch(payment({ amount: 9900, payerName: "王五" }), context(strangers(4))).kind).toBe("none");
+  });
+
   it("never on amount alone: a different or missing payer name is not enough", () => {
     const o = order({ amount: 15900, customerName: "李四" });
     expect(decideMatch(payment({ amount: 15900 }), context([o])).kind).toBe("suggest");
