@@ -160,15 +160,18 @@ async function applyChunk(db: Db, pool: CandidatePool, chunk: Payment[], now: Da
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
     const facts = new Map(open.map((p) => [p.id, pool.factsOf(p)]));
     const inScope = (d: MatchResult): d is Extract<MatchResult, { kind: "match" }> => d.kind === "match" && (scope === "all" || EXACT_METHODS.has(d.method));
-    const planned = open.map((p) => decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!)));
-    const lockedOrders = await lockOrders(tx, planned.flatMap((d) => (inScope(d) ? d.allocations.map((a) => a.orderId) : [])));
+    const plannedAt = pool.generation;
+    const planned = new Map(open.map((p) => [p.id, decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!))]));
+    const lockedOrders = await lockOrders(tx, [...planned.values()].flatMap((d) => (inScope(d) ? d.allocations.map((a) => a.orderId) : [])));
     lockedOrders.forEach((o) => pool.put(o));
     const lockedIds = new Set(lockedOrders.map((o) => o.id));
 
     const matches: MatchApplication[] = [];
     const undecided: { payment: Payment; status: "suggested" | "unmatched"; suggestions: Suggestion[]; explanation: MatchResult["explanation"] }[] = [];
     for (const p of open) {
-      const d = decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!));
+      // Until the locks show an order changed or a match of this chunk takes money, the pool is the one
+      // the plan was made on, and the engine (pure) would decide the same again.
+      const d = pool.generation === plannedAt ? planned.get(p.id)! : decideMatch(facts.get(p.id)!, pool.contextFor(facts.get(p.id)!));
       if (d.kind === "match") {
         if (!inScope(d) || !d.allocations.every((a) => lockedIds.has(a.orderId))) continue;
         for (const a of d.allocations) {

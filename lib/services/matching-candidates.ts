@@ -34,6 +34,16 @@ export function toCandidate(o: Order): CandidateOrder {
   };
 }
 
+const sameCandidate = (a: CandidateOrder, b: CandidateOrder) =>
+  a.id === b.id &&
+  a.reference === b.reference &&
+  a.orderNo === b.orderNo &&
+  a.amount === b.amount &&
+  a.openAmount === b.openAmount &&
+  a.status === b.status &&
+  a.customerName === b.customerName &&
+  a.createdAt.getTime() === b.createdAt.getTime();
+
 /** Payer keys under which aliases are learned and looked up: the hashed account, and the normalised name. */
 export function payerKeysOf(payment: Pick<Payment, "merchantId" | "payerName" | "payerAccountEnc">): string[] {
   const keys: string[] = [];
@@ -95,6 +105,8 @@ export class CandidatePool {
   private readonly byOrderAmount = new Map<number, Set<string>>();
 
   private readonly aliases = new Map<string, string[]>();
+  /** Bumped by every change to an order the pool holds: equal counts, equal pool, equal decisions. */
+  private changes = 0;
   /** The open amounts in ascending order, for tolerance ranges; rebuilt when an amount is added. */
   private sortedOpenAmounts: number[] | null = null;
   /** Payer keys by payment id: a decryption and a hash each, and a payment's payer never changes. */
@@ -232,6 +244,11 @@ export class CandidatePool {
     };
   }
 
+  /** How many times the pool's orders have changed: decisions taken at the same count were taken on the same pool. */
+  get generation(): number {
+    return this.changes;
+  }
+
   /** The engine's view of a payment row. */
   factsOf(payment: Payment): PaymentFacts {
     let keys = this.payerKeysById.get(payment.id);
@@ -270,6 +287,8 @@ export class CandidatePool {
   put(row: Order) {
     const c = toCandidate(row);
     const old = this.byId.get(c.id);
+    if (old && sameCandidate(old, c)) return;
+    this.changes++;
     if (old) {
       this.openByAmount.get(old.openAmount)?.delete(c.id);
     }
@@ -291,6 +310,7 @@ export class CandidatePool {
   consume(orderId: string, amount: number) {
     const c = this.byId.get(orderId);
     if (!c) return;
+    this.changes++;
     const next: CandidateOrder = { ...c, openAmount: Math.max(0, c.openAmount - amount) };
     if (next.openAmount === 0 && (c.status === "pending" || c.status === "partially_paid")) next.status = "paid";
     this.openByAmount.get(c.openAmount)?.delete(c.id);
