@@ -98,4 +98,27 @@ describe("matching engine properties", () => {
       { numRuns: 300 },
     );
   });
+
+  it("orders of other customers that share only the amount never change a match, however many there are", () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.integer({ min: 1, max: 60 }), fc.boolean(), (s, crowd, paidTwins) => {
+        const p = payment({ id: "p", amount: s.amount, memo: s.memo, payerName: s.payer });
+        const alone = decideMatch(p, context(s.orders));
+        const strangers = Array.from({ length: crowd }, (_, i) =>
+          order({
+            id: `stranger-${i}`,
+            amount: s.amount,
+            customerName: `路人${i}号`,
+            createdAt: new Date(T0.getTime() + (i % 20) * 86_400_000),
+            ...(paidTwins && i % 3 === 0 ? { status: "paid", openAmount: 0 } : {}),
+          }),
+        );
+        const crowded = decideMatch(p, context([...s.orders, ...strangers]));
+        if (alone.kind === "match") expect(crowded).toEqual(alone);
+        // Nor do they ever become a match themselves: amount alone is never enough.
+        if (crowded.kind === "match") expect(crowded.allocations.every((a) => !a.orderId.startsWith("stranger-"))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
