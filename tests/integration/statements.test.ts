@@ -172,6 +172,33 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(await t.db().select().from(refunds).where(eq(refunds.paymentId, same[0].id))).toHaveLength(1);
   });
 
+  it("a bill's trade settled in bulk takes its refunds from the same file; a refund beyond what is left of it is refused and listed", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 12800, channel: "alipay" });
+    const tradeNo = "2024050222001468450512505777";
+    const bill = alipayBill([
+      alipayTrade({ tradeNo, outTradeNo: order.reference, amount: "128.00", created: "2024-05-01 12:00:00", finished: "2024-05-01 12:00:05" }),
+      alipayRefund({ tradeNo, outTradeNo: order.reference, amount: "28.00", finished: "2024-05-01 15:00:00", batchNo: "RF-1" }),
+      alipayRefund({ tradeNo, outTradeNo: order.reference, amount: "120.00", finished: "2024-05-01 16:00:00", batchNo: "RF-2" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(bill), "text/csv");
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ format: "alipay-bill", imported: 1, matched: 1, refunds: 1, rejectedCount: 1 });
+    expect(res.json.rejected[0].message).toMatch(/refund/i);
+    const [payment] = await t.db().select().from(payments).where(eq(payments.channelTransactionId, tradeNo));
+    expect(payment).toMatchObject({ status: "matched", amount: 12800, allocatedAmount: 12800, refundedAmount: 2800 });
+    const bulk = await t.db().select().from(auditEvents).where(and(eq(auditEvents.subjectId, res.json.statementId), eq(auditEvents.action, "statement.bulk_matched")));
+    expect(bulk.map((e) => e.after)).toEqual([expect.objectContaining({ payments: 1, amount: 12800 })]);
+    const view = (await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } })).json;
+    expect(view).toMatchObject({ status: "partially_refunded", paidAmount: 12800, refundedAmount: 2800 });
+    expect(await t.db().select().from(refunds).where(eq(refunds.paymentId, payment.id))).toHaveLength(1);
+
+    // The same file again records nothing more.
+    const again = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(bill), "text/csv");
+    expect(again.json).toMatchObject({ imported: 0, duplicates: 1, refunds: 0 });
+    expect(await t.db().select().from(refunds).where(eq(refunds.paymentId, payment.id))).toHaveLength(1);
+  });
+
   it("a bill amount that differs from the notify is flagged as billMismatch on the payment", async () => {
     const m = await merchantWithAlipay();
     const order = await createOrder(m.apiKey, { amount: 12800 });
