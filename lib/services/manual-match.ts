@@ -5,6 +5,7 @@ import type { Explanation } from "@/lib/core/matching/types";
 import { normalizeReference } from "@/lib/core/reference";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
+import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { orders, payments, type Order, type Payment } from "@/lib/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
 import { learnPayerAlias, replaceAllocations } from "@/lib/services/match-apply";
@@ -68,7 +69,7 @@ async function ordersFor(tx: DbOrTx, merchantId: string, references: string[]): 
   const rows = await tx
     .select()
     .from(orders)
-    .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, [...new Set(normalized)])));
+    .where(merchantOrdersWithReferences(merchantId, [...new Set(normalized)]));
   const byRef = new Map(rows.map((o) => [o.reference, o]));
   const missing = references.find((_, i) => !byRef.has(normalized[i]));
   // Another merchant's order is "not found" too: never reveal that it exists.

@@ -8,6 +8,7 @@ import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/
 import type { CandidateOrder, PaymentFacts } from "@/lib/core/matching/types";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
+import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { openOrders, orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
 
 /** How far back a payment looks for orders without a reference, and how far ahead (date-only statements). */
@@ -127,7 +128,7 @@ export class CandidatePool {
       const query = db
         .select()
         .from(orders)
-        .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, chunk)));
+        .where(merchantOrdersWithReferences(merchantId, chunk));
       // Locked in id order, as everywhere, so two transactions never deadlock on them.
       const rows = lock ? await query.orderBy(asc(orders.id)).for("update") : await query;
       rows.forEach((o) => pool.put(o));
