@@ -260,11 +260,7 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
       .filter((p) => !isDecided(p))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
     if (open.length === 0) continue;
-    const pool = await CandidatePool.load(
-      db,
-      merchantId,
-      open.map((payment) => ({ payment, facts: paymentFacts(payment, payerKeysOf(payment)) })),
-    );
+    const pool = await CandidatePool.load(db, merchantId, open);
     const exactFirst: Payment[] = [];
     const rest: Payment[] = [];
     for (const p of open) {

@@ -119,10 +119,10 @@ export class CandidatePool {
   ) {}
 
   /** The tolerance rules and the orders the payments' references (or their repairs) name. */
-  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: { payment: Payment }[], lock = false): Promise<CandidatePool> {
+  private static async loadReferenced(db: DbOrTx, merchantId: string, payments: Payment[], lock = false): Promise<CandidatePool> {
     const toleranceRules = await loadToleranceRules(db, merchantId);
     const pool = new CandidatePool(merchantId, toleranceRules);
-    const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.payment.reference, p.payment.memo))))];
+    const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.reference, p.memo))))];
     for (let i = 0; i < refs.length; i += 5000) {
       const chunk = refs.slice(i, i + 5000);
       const query = db
@@ -141,16 +141,15 @@ export class CandidatePool {
    * pool. The orders its references name are read locked (FOR UPDATE, held by the caller's transaction).
    */
   static async loadExactLocked(tx: DbOrTx, payment: Payment, facts: PaymentFacts): Promise<CandidatePool | null> {
-    const pool = await CandidatePool.loadReferenced(tx, payment.merchantId, [{ payment }], true);
-    return decideExactMatch(facts, pool.byReference) ? pool : null;
+    const pool = await CandidatePool.loadReferenced(tx, payment.merchantId, [payment], true);
+    return pool.settlesByReference(facts) ? pool : null;
   }
 
   /** Loads the pool for `payments` (all of `merchantId`). */
-  static async load(db: DbOrTx, merchantId: string, payments: { payment: Payment; facts: PaymentFacts }[]): Promise<CandidatePool> {
+  static async load(db: DbOrTx, merchantId: string, payments: Payment[]): Promise<CandidatePool> {
     const pool = await CandidatePool.loadReferenced(db, merchantId, payments);
-    for (const { payment, facts } of payments) pool.payerKeysById.set(payment.id, facts.payerKeys);
     // A payment its reference settles needs nothing else: the webhook path stops here.
-    const rest = payments.filter((p) => !decideExactMatch(p.facts, pool.byReference));
+    const rest = payments.map((payment) => ({ payment, facts: pool.factsOf(payment) })).filter((p) => !pool.settlesByReference(p.facts));
     if (rest.length === 0) return pool;
 
     const keys = [...new Set(rest.flatMap((p) => p.facts.payerKeys))];

@@ -3,14 +3,13 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
-import { generateReference } from "@/lib/core/reference";
 import { rawFields } from "@/lib/core/statements/raw";
-import { rowsOf } from "@/lib/db/client";
 import { allocations, auditEvents, payments, statements } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { prepareStatementBatch } from "@/lib/services/statement-payments";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
+import { explainPlan, insertOrdersDirectly, planNodes } from "../helpers/stale-plans";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -125,12 +124,7 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
     // autovacuum has not analysed yet: the planner then expects about no orders of this merchant, and
     // a plan that scans them and compares every one with every candidate cost 4 s per 5,000 lines at 20,000 orders.
     await t.db().execute(sql`analyze orders`);
-    const refs = Array.from({ length: 3000 }, () => generateReference((n) => crypto.randomBytes(n)));
-    const rows = refs.map((reference, i) => ({ reference, order_no: `STALE-${i}`, amount: 1000 + i }));
-    await t.db().execute(sql`
-      insert into orders (merchant_id, reference, order_no, source, amount, status)
-      select ${m.merchantId}::uuid, reference, order_no, 'web', amount, 'pending'
-      from json_to_recordset(${JSON.stringify(rows)}::json) as x(reference text, order_no text, amount bigint)`);
+    const refs = await insertOrdersDirectly(t.db(), m.merchantId, 3000, "STALE");
     const batch = prepareStatementBatch({
       merchantId: m.merchantId,
       channelAccountId: m.bankId,
@@ -159,13 +153,9 @@ describe(`bulk matching of an imported statement (${process.env.TEST_DB})`, () =
         candidate: { reference, method: "reference_in_memo" },
       })),
     });
-    const [{ "QUERY PLAN": plan }] = rowsOf<{ "QUERY PLAN": unknown }>(await t.db().execute(sql`explain (format json) ${batch!.query}`));
-    type PlanNode = { "Subplan Name"?: string; "Index Name"?: string; "Join Filter"?: string; Plans?: PlanNode[] };
-    const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-    const root = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
-    const found = nodes(root[0].Plan).find((n) => n["Subplan Name"] === "CTE found");
+    const found = planNodes(await explainPlan(t.db(), batch!.query)).find((n) => n["Subplan Name"] === "CTE found");
     expect(found).toBeDefined();
-    const inside = nodes(found!);
+    const inside = planNodes(found!);
     expect(inside.some((n) => n["Index Name"] === "orders_reference_key")).toBe(true);
     expect(inside.filter((n) => n["Join Filter"])).toEqual([]);
   });
