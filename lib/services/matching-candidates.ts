@@ -11,8 +11,13 @@ import type { DbOrTx } from "@/lib/db/client";
 import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { openOrders, orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
 
-/** How far back a payment looks for orders without a reference, and how far ahead (date-only statements). */
-export const MATCH_WINDOW = { backDays: 60, aheadDays: 1 } as const;
+/**
+ * The orders a payment without a reference may be for: created up to 60 days before it (an invoice paid
+ * late), or after it, up to a year — money can arrive before its order is recorded here (a prepayment,
+ * an order entered or imported after the customer paid, a statement of past weeks matched against
+ * orders created since). Timing only weighs in the score (`timeScore`).
+ */
+export const MATCH_WINDOW = { backDays: 60, aheadDays: 365 } as const;
 const DAY = 86_400_000;
 
 // Above this many payments one scan of the merchant's open orders in the window is cheaper than per-payment filters.

@@ -113,6 +113,25 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(after.json.payments).toEqual([expect.objectContaining({ channel: "bank", channelTransactionId: "K9000000001", matchMethod: "reference_in_memo" })]);
   });
 
+  it("a transfer without reference booked weeks before its order was created here still finds it, saying so", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "王秀英" } });
+    await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "李四" } });
+    const shanghaiDay = (msAgo: number) => new Date(Date.now() + 8 * 3_600_000 - msAgo).toISOString().slice(0, 10).replaceAll("-", "");
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: shanghaiDay(21 * 86_400_000), time: "10:23:45", credit: "159.00", serial: "K9100000001", memo: "货款", payer: "王秀英", account: "6225880123456711" }),
+      // Older than a year before the order: not this order's money, whatever the name.
+      cmbCredit({ date: shanghaiDay(400 * 86_400_000), time: "09:00:00", credit: "159.00", serial: "K9100000002", memo: "货款", payer: "王秀英", account: "6225880123456711" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(csv), "text/csv");
+    expect(res.json).toMatchObject({ imported: 2, matched: 1, unmatched: 1 });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+    expect(after.json).toMatchObject({ status: "paid", paidAmount: 15900 });
+    expect(after.json.payments).toEqual([expect.objectContaining({ channelTransactionId: "K9100000001", matchMethod: "amount_payer" })]);
+    const [matched] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9100000001")));
+    expect(matched.explanation?.en).toMatch(/the money arrived 2\d days before the order was created/);
+  });
+
   it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {
     const m = await merchantWithAlipay();
     const wx = await addAccount(m.apiKey, "wechatpay", {

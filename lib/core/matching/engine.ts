@@ -1,6 +1,6 @@
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { settle } from "@/lib/core/matching/settle";
-import { joinExplanations, nameNote, yuan } from "@/lib/core/matching/explain";
+import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
 import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
 import { exactSumGroups } from "@/lib/core/matching/subset-sum";
@@ -44,10 +44,15 @@ export const THRESHOLDS = {
 const OPEN = new Set(["pending", "partially_paid"]);
 const DAY = 86_400_000;
 
-/** How well the payment time fits the order's creation: payments follow orders, usually within days. */
+/**
+ * How well the payment time fits the order's creation: payments follow orders, usually within days.
+ * Money booked well before the order was recorded here (a prepayment, an order entered late) is
+ * possible but as weakly supported by its timing as money a month late: with the amount exact, only a
+ * payer name that agrees in full still clears the auto-match threshold.
+ */
 export function timeScore(receivedAt: Date, createdAt: Date): number {
   const d = receivedAt.getTime() - createdAt.getTime();
-  if (d < -DAY) return 0;
+  if (d < -DAY) return 0.4;
   if (d < 0) return 0.7; // date-only statements book at local midnight, before the order's time of day
   if (d <= 7 * DAY) return 1;
   if (d <= 30 * DAY) return 0.7;
@@ -160,6 +165,7 @@ function toSuggestion(s: Scored, p: PaymentFacts): SuggestionDecision {
       { zh: `订单 ${s.order.orderNo}（${s.order.reference}）`, en: `order ${s.order.orderNo} (${s.order.reference})` },
       AMOUNT_NOTES[s.fit],
       nameNote(s.name, p.payerName, s.order.customerName),
+      ...timingNote(p.receivedAt, s.order.createdAt),
     ]),
   };
 }
@@ -273,6 +279,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           { zh: `附言没有参考号；订单 ${best.order.orderNo}（${best.order.reference}）`, en: `no reference in the memo; order ${best.order.orderNo} (${best.order.reference})` },
           AMOUNT_NOTES[best.fit],
           nameNote(best.name, p.payerName, best.order.customerName),
+          ...timingNote(p.receivedAt, best.order.createdAt),
           { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
           ...(settlement.note ? [settlement.note] : []),
         ]),

@@ -162,6 +162,24 @@ describe("no reference: amount and payer", () => {
     expect(decideMatch(payment({ amount: 9900, payerName: "王五" }), context(strangers(4))).kind).toBe("none");
   });
 
+  it("money booked weeks before its order was recorded: a payer name agreeing in full still matches, saying so; a partial agreement is only suggested", () => {
+    const weeksEarlier = new Date(T0.getTime() - 21 * DAY);
+    const o = order({ amount: 15900 });
+    const other = order({ amount: 15900, customerName: "李四" });
+    const r = asMatch(decideMatch(payment({ amount: 15900, receivedAt: weeksEarlier }), context([o, other])));
+    expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: o.id }] });
+    expect(r.explanation.en).toContain("the money arrived 21 days before the order was created");
+    expect(r.explanation.zh).toContain("款项比订单创建早 21 天");
+
+    const company = order({ amount: 128800, customerName: "恒达贸易" });
+    expect(asMatch(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([company]))).method).toBe("amount_payer");
+    const early = decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司", receivedAt: weeksEarlier }), context([company]));
+    expect(early.kind).toBe("suggest");
+    expect(early.kind === "suggest" && early.suggestions[0].explanation.en).toContain("21 days before the order was created");
+    // Timing within the usual days is not worth a word.
+    expect(asMatch(decideMatch(payment({ amount: 15900 }), context([o]))).explanation.en).not.toContain("the money arrived");
+  });
+
   it("never on amount alone: a different or missing payer name is not enough", () => {
     const o = order({ amount: 15900, customerName: "李四" });
     expect(decideMatch(payment({ amount: 15900 }), context([o])).kind).toBe("suggest");
