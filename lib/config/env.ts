@@ -65,7 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signupEnabled: env.SIGNUP_ENABLED !== "false",
     publicBaseUrl: env.PUBLIC_BASE_URL?.trim().replace(/\/$/, "") || null,
     demoSeed: env.LDXP_DEMO_SEED === "1",
-    apiRateLimitPerMinute: positiveInt(env.API_RATE_LIMIT_PER_MINUTE, 600),
+    apiRateLimitPerMinute: positiveInt(env.API_RATE_LIMIT_PER_MINUTE, 6000),
     signupRateLimitPerHour: positiveInt(env.SIGNUP_RATE_LIMIT_PER_HOUR, 20),
     databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10),
     reportsDir: env.LDXP_REPORTS_DIR?.trim() || path.join(dataDir, "reports"),

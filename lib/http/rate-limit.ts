@@ -38,3 +38,19 @@ export function namedRateLimiter(name: string, limit: number, windowMs: number):
   }
   return limiter;
 }
+
+/**
+ * The address a request came from, as the nearest proxy saw it: the last X-Forwarded-For entry. A proxy
+ * appends the peer it talked to, and `next start` sets the header to the socket's address when there is
+ * none; earlier entries are whatever the client wrote. "unknown" when there is no header at all.
+ */
+export function clientAddress(headers: Headers): string {
+  const entries = headers.get("x-forwarded-for")?.split(",") ?? [];
+  return entries.at(-1)?.trim() || "unknown";
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: the server's own machine. */
+export function isLoopback(address: string): boolean {
+  const v4 = address.replace(/^::ffff:/i, "");
+  return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}

@@ -162,4 +162,31 @@ describe(`rate limits (${process.env.TEST_DB})`, () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await call(h(listAccounts), { method: "GET", apiKey: b.apiKey })).status).toBe(200);
   });
+
+  it("sign-ups are limited per client address (the one the nearest proxy saw), not from the server's own machine", async () => {
+    const { namedRateLimiter } = await import("@/lib/http/rate-limit");
+    const { readConfig } = await import("@/lib/config/env");
+    const { users } = await import("@/lib/db/schema");
+    const limiter = namedRateLimiter("signup", readConfig().signupRateLimitPerHour, 3_600_000);
+    const crowded = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    for (let i = 0; i < readConfig().signupRateLimitPerHour; i++) {
+      limiter.hit(crowded);
+      limiter.hit("127.0.0.1");
+    }
+    const signUp = (xff: string) => {
+      const email = `limit-${Date.now()}-${Math.random().toString(36).slice(2)}@example.cn`;
+      return call(h(signupRoute), { headers: { "x-forwarded-for": xff }, body: { merchantName: "限流小铺", email, password: "long enough password" } }).then((res) => ({ res, email }));
+    };
+
+    // Writing another address in front changes nothing: the proxy appended the real one last.
+    const refused = await signUp(`198.51.100.1, ${crowded}`);
+    expect(refused.res.status).toBe(429);
+    expect(refused.res.json.error.code).toBe("rate_limited");
+    expect(Number(refused.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await t.db().select().from(users).where(eq(users.email, refused.email))).toEqual([]);
+
+    expect((await signUp(`${crowded}, 198.51.100.2`)).res.status).toBe(201);
+    expect((await signUp("127.0.0.1")).res.status).toBe(201);
+    expect((await signUp("::ffff:127.0.0.1")).res.status).toBe(201);
+  });
 });
