@@ -3,7 +3,9 @@ import { ApiError, badRequest } from "@/lib/http/errors";
 /** Largest statement file accepted: a month of a busy account's camt.053 stays well below it. */
 export const MAX_STATEMENT_BYTES = 50 * 1024 * 1024;
 
-const ACCEPTED_TYPES = ["text/csv", "application/xml", "text/xml", "text/plain", "application/octet-stream"];
+// Also the type Windows gives .csv files (Excel's), and none at all: a body without a declared type is
+// bytes (RFC 9110 §8.3), and the format is told from the content anyway.
+const ACCEPTED_TYPES = ["text/csv", "application/xml", "text/xml", "text/plain", "application/octet-stream", "application/vnd.ms-excel"];
 
 const tooLarge = () => new ApiError(413, "payload_too_large", `Statement files are limited to ${MAX_STATEMENT_BYTES / 1024 / 1024} MB`);
 
@@ -13,7 +15,7 @@ const tooLarge = () => new ApiError(413, "payload_too_large", `Statement files a
  * in chunks so an oversized upload is refused without being buffered whole.
  */
 export async function readStatementBody(request: Request, maxBytes = MAX_STATEMENT_BYTES): Promise<Uint8Array> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const type = (request.headers.get("content-type") ?? "application/octet-stream").split(";")[0].trim().toLowerCase();
   if (!ACCEPTED_TYPES.includes(type)) {
     throw new ApiError(415, "unsupported_media_type", `Content-Type must be one of ${ACCEPTED_TYPES.join(", ")}`);
   }

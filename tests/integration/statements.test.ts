@@ -19,10 +19,10 @@ const FIXTURES = path.resolve(__dirname, "../fixtures/statements");
 const file = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
 
 /** POSTs a raw statement body the way a client uploads a file. */
-async function upload(apiKey: string, query: Record<string, string>, body: Uint8Array | string, contentType = "text/plain") {
+async function upload(apiKey: string, query: Record<string, string>, body: Uint8Array | string, contentType: string | null = "text/plain") {
   const request = new Request(`${BASE}/api/v1/statements?${new URLSearchParams(query)}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": contentType },
+    headers: { authorization: `Bearer ${apiKey}`, ...(contentType === null ? {} : { "content-type": contentType }) },
     body: typeof body === "string" ? body : Buffer.from(body),
   });
   const res = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
@@ -259,6 +259,22 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(empty.status).toBe(400);
   });
 
+  it("a file sent with no content type, or with the type Windows gives .csv files, is still a file", async () => {
+    const m = await bankMerchant();
+    const line = (serial: string) => cmbCredit({ date: "20240502", time: "09:00:00", credit: "12.00", serial, memo: "货款", payer: "赵六", account: "6225880123456700" });
+    const bare = new Request(`${BASE}/api/v1/statements?channelAccountId=${m.bankId}&format=cmb-csv`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${m.apiKey}` },
+      body: Buffer.from(toGbk(buildCsv(CMB_HEADER, [line("K9200000001")]))),
+    });
+    expect(bare.headers.get("content-type")).toBeNull();
+    const res = await (importRoute as unknown as H)(bare, { params: Promise.resolve({}) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ imported: 1 });
+    const excel = await upload(m.apiKey, { channelAccountId: m.bankId }, toGbk(buildCsv(CMB_HEADER, [line("K9200000002")])), "application/vnd.ms-excel");
+    expect(excel).toMatchObject({ status: 200, json: { format: "cmb-csv", imported: 1 } });
+  });
+
   it("checks the query, the content type, the size and the account", async () => {
     const m = await bankMerchant();
     const other = await bankMerchant();
@@ -270,6 +286,7 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(badFormat.status).toBe(400);
     expect(badFormat.json.error.message).toContain("format");
     expect((await upload(m.apiKey, { channelAccountId: m.bankId }, body, "application/json")).status).toBe(415);
+    expect((await upload(m.apiKey, { channelAccountId: m.bankId }, body, "multipart/form-data; boundary=x")).status).toBe(415);
     expect((await upload(m.apiKey, { channelAccountId: other.bankId }, body, "application/xml")).status).toBe(404);
     const wrongChannel = await upload(m.apiKey, { channelAccountId: m.accountId }, body, "application/xml");
     expect(wrongChannel.status).toBe(400);
