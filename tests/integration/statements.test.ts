@@ -113,6 +113,25 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(after.json.payments).toEqual([expect.objectContaining({ channel: "bank", channelTransactionId: "K9000000001", matchMethod: "reference_in_memo" })]);
   });
 
+  it("a memo reference with one character left out, or one typed twice, still finds its order", async () => {
+    const m = await bankMerchant();
+    const a = await createOrder(m.apiKey, { amount: 23000, channel: "bank", customer: { name: "孙丽" } });
+    const b = await createOrder(m.apiKey, { amount: 31000, channel: "bank", customer: { name: "周杰" } });
+    const left = `${a.reference.slice(0, 3)}${a.reference.slice(4)}`;
+    const doubled = `${b.reference.slice(0, 5)}${b.reference[5]}${b.reference.slice(5)}`;
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: "20240503", time: "11:00:00", credit: "230.00", serial: "K9300000001", memo: `货款 ${left}`, payer: "孙丽", account: "6225880123456722" }),
+      cmbCredit({ date: "20240503", time: "11:05:00", credit: "310.00", serial: "K9300000002", memo: `${doubled.toLowerCase()} 订单付款`, payer: "周杰", account: "6225880123456733" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(csv), "text/csv");
+    expect(res.json).toMatchObject({ imported: 2, matched: 2 });
+    for (const [order, serial] of [[a, "K9300000001"], [b, "K9300000002"]] as const) {
+      const view = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+      expect(view.json.status).toBe("paid");
+      expect(view.json.payments).toEqual([expect.objectContaining({ channelTransactionId: serial, matchMethod: "typo_reference" })]);
+    }
+  });
+
   it("a transfer without reference booked weeks before its order was created here still finds it, saying so", async () => {
     const m = await bankMerchant();
     const order = await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "王秀英" } });

@@ -127,17 +127,34 @@ function scoreCandidates(p: PaymentFacts, ctx: MatchContext, agreement: (custome
 /** Best first; equal scores the older order first, then by id: a total order, so any subset ranks alike. */
 const byRank = (a: Scored, b: Scored) => b.score - a.score || a.order.createdAt.getTime() - b.order.createdAt.getTime() || (a.order.id < b.order.id ? -1 : 1);
 
+/** How a memo token was read as one of the merchant's references, in words. */
+function typoNote(token: string, reference: string): Explanation {
+  if (token.length < reference.length) {
+    return { zh: `附言中的 ${token} 是订单参考号 ${reference} 漏了一个字符`, en: `memo token ${token} is reference ${reference} with one character left out` };
+  }
+  if (token.length > reference.length) {
+    return { zh: `附言中的 ${token} 是订单参考号 ${reference} 多了一个字符`, en: `memo token ${token} is reference ${reference} with one character too many` };
+  }
+  return {
+    zh: `附言中的 ${token} 与订单参考号 ${reference} 只差一个字符（校验位不符，判断为笔误）`,
+    en: `memo token ${token} is one character away from reference ${reference} (its check character fails, so it is a typo)`,
+  };
+}
+
 /** Reasons found in the memo that forbid matching on amount and payer alone. */
 function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<string>): Explanation[] {
   const reasons: Explanation[] = [];
-  const foreign = signals.validReferences.filter((r) => !ctx.ordersByReference.has(r));
+  // A token one symbol too long that repairs to an order holds two windows of reference length, each
+  // passing the check now and then by chance: they are pieces of that token, not references of their own.
+  const insideHit = (t: string) => [...typoHits].some((hit) => hit.length > t.length && hit.includes(t));
+  const foreign = signals.validReferences.filter((r) => !ctx.ordersByReference.has(r) && !insideHit(r));
   if (foreign.length) {
     reasons.push({
       zh: `附言含有不属于本商户订单的参考号 ${foreign.join("、")}`,
       en: `memo carries reference ${foreign.join(", ")} that is not one of this merchant's orders`,
     });
   }
-  const unresolved = signals.damagedTokens.filter((t) => !typoHits.has(t));
+  const unresolved = signals.damagedTokens.filter((t) => !typoHits.has(t) && !insideHit(t));
   const tokens = [...unresolved, ...signals.numbers];
   if (tokens.length) {
     reasons.push({
@@ -200,7 +217,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   const suggestions: SuggestionDecision[] = [];
   const agreement = nameAgreements(p, ctx);
 
-  // A reference one typo away: the damaged token fails the check, exactly one of the merchant's orders repairs it.
+  // A reference one typo away (a symbol wrong, two swapped, one left out or one too many): exactly one of the merchant's orders repairs the token.
   const typoHits = new Set<string>();
   const typoOrders = new Map<string, { order: CandidateOrder; token: string }>();
   for (const [token, repairs] of signals.repairs) {
@@ -216,10 +233,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   for (const { order, token } of typoOrders.values()) {
     const fit = amountFit(p, order, ctx.toleranceRules);
     const name = agreement(order.customerName);
-    const refNote: Explanation = {
-      zh: `附言中的 ${token} 与订单参考号 ${order.reference} 只差一个字符（校验位不符，判断为笔误）`,
-      en: `memo token ${token} is one character away from reference ${order.reference} (its check character fails, so it is a typo)`,
-    };
+    const refNote = typoNote(token, order.reference);
     // Chance alone almost never repairs a token into one of the merchant's references, so one such
     // order plus a fitting amount is certain enough, unless the payer contradicts it or the memo
     // also points elsewhere.

@@ -1,4 +1,4 @@
-import { damagedReferenceCandidates, extractReferences, findDamagedReferenceTokens, normalizeReference } from "@/lib/core/reference";
+import { damagedReferenceCandidates, DEFAULT_REFERENCE_LENGTH, extractReferences, findDamagedReferenceTokens, findStandaloneTokens, lengthRepairCandidates, normalizeReference } from "@/lib/core/reference";
 
 // Words that say the money is not a customer paying for goods: interest, a refund or rebate
 // coming back, transfers between own accounts, loans, wages. Such a credit is never matched on
@@ -11,7 +11,11 @@ export interface MemoSignals {
   validReferences: string[];
   /** Tokens shaped like a reference that fail the check: possibly mistyped references. */
   damagedTokens: string[];
-  /** For each damaged token, the valid references one typo away. */
+  /**
+   * For each damaged token, the valid references one typo away; also for each token standing alone
+   * one symbol shorter or longer than a reference, the references it is with a symbol dropped or
+   * added (such a token is not in damagedTokens: unless it repairs to an order, it says nothing).
+   */
   repairs: Map<string, string[]>;
   /** Long digit runs that are not a phone number, a date or part of a reference-shaped token: someone's document number. */
   numbers: string[];
@@ -29,6 +33,12 @@ export function readMemo(reference: string | null, memo: string | null): MemoSig
   const validReferences = [...new Set([...(field ? [field] : []), ...extractReferences(text)])];
   const damagedTokens = findDamagedReferenceTokens(text);
   const repairs = new Map(damagedTokens.map((t) => [t, damagedReferenceCandidates(t)]));
+  for (const length of [DEFAULT_REFERENCE_LENGTH - 1, DEFAULT_REFERENCE_LENGTH + 1]) {
+    for (const token of findStandaloneTokens(text, length)) {
+      const candidates = lengthRepairCandidates(token);
+      if (candidates.length) repairs.set(token, candidates);
+    }
+  }
   const normalized = text.normalize("NFKC");
   // Digits inside a reference-shaped token belong to it: the eight digits of a mistyped reference
   // such as M12345678Y are not also someone's document number (the token is judged on its own).

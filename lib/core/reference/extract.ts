@@ -79,3 +79,14 @@ export function findDamagedReferenceTokens(text: string, length: number = DEFAUL
   }
   return [...found];
 }
+
+/**
+ * Tokens of exactly `length` reference symbols that stand alone in the text (not part of a longer
+ * alphanumeric run; groups typed with separators count as one), normalised, deduplicated: where to
+ * look for a reference typed with a symbol missing or one too many (see lengthRepairCandidates).
+ */
+export function findStandaloneTokens(text: string, length: number): string[] {
+  const found = new Set<string>();
+  for (const window of referenceWindows(text, length)) if (window.segmentLength === length) found.add(window.text);
+  return [...found];
+}

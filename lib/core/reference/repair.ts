@@ -1,4 +1,4 @@
-import { isReferenceLength, normalizeReferenceText, REFERENCE_ALPHABET, referenceSymbolValues } from "@/lib/core/reference/alphabet";
+import { DEFAULT_REFERENCE_LENGTH, isReferenceLength, normalizeReferenceText, REFERENCE_ALPHABET, referenceSymbolValues } from "@/lib/core/reference/alphabet";
 import { checkInterim, repairingSymbolValues } from "@/lib/core/reference/checksum";
 
 /**
@@ -23,4 +23,24 @@ export function damagedReferenceCandidates(token: string): string[] {
     if (checkInterim(swapped) === 0) candidates.add(normalised.slice(0, i) + normalised[i + 1] + normalised[i] + normalised.slice(i + 2));
   }
   return [...candidates];
+}
+
+/**
+ * Every valid reference of `length` that `token` is with one symbol dropped or one symbol too many
+ * (typed twice, or stray): the insertions into a token one symbol short, the deletions from a token one
+ * symbol long, that pass the check. About one insertion in 32 passes by chance, so a short token has a
+ * handful of candidates: look them up before trusting one. Empty for a token of any other length.
+ */
+export function lengthRepairCandidates(token: string, length: number = DEFAULT_REFERENCE_LENGTH): string[] {
+  const normalised = normalizeReferenceText(token.trim());
+  if (!referenceSymbolValues(normalised)) return [];
+  const candidates = new Set<string>();
+  if (normalised.length === length - 1) {
+    for (let i = 0; i <= normalised.length; i++) {
+      for (const symbol of REFERENCE_ALPHABET) candidates.add(normalised.slice(0, i) + symbol + normalised.slice(i));
+    }
+  } else if (normalised.length === length + 1) {
+    for (let i = 0; i < normalised.length; i++) candidates.add(normalised.slice(0, i) + normalised.slice(i + 1));
+  }
+  return [...candidates].filter((c) => checkInterim(referenceSymbolValues(c)!) === 0);
 }

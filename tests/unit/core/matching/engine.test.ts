@@ -121,6 +121,38 @@ describe("damaged references", () => {
     expect(stray.explanation.en).toContain("identifier M12345678Q that points");
   });
 
+  it("a reference with one character left out or one too many, exact amount, same payer → typo_reference", () => {
+    const o = order({ amount: 25900 });
+    const short = `${o.reference.slice(0, 4)}${o.reference.slice(5)}`;
+    const dropped = asMatch(decideMatch(payment({ amount: 25900, memo: `货款 ${short.toLowerCase()}` }), context([o])));
+    expect(dropped).toMatchObject({ method: "typo_reference", allocations: [{ orderId: o.id }] });
+    expect(dropped.explanation.en).toContain(`memo token ${short} is reference ${o.reference} with one character left out`);
+    const long = `${o.reference.slice(0, 6)}${o.reference[6]}${o.reference.slice(6)}`;
+    const doubled = asMatch(decideMatch(payment({ amount: 25900, memo: `${long} 订单付款` }), context([o])));
+    expect(doubled).toMatchObject({ method: "typo_reference", allocations: [{ orderId: o.id }] });
+    expect(doubled.explanation.zh).toContain("多了一个字符");
+    // Whatever symbol is added or left out where: an added one leaves two windows of reference length,
+    // which pass the check now and then by chance and are then not taken for references of their own.
+    for (let i = 0; i <= o.reference.length; i++) {
+      for (const symbol of "0123456789ABCDEFGHJKMNPQRSTVWXYZ") {
+        const typed = o.reference.slice(0, i) + symbol + o.reference.slice(i);
+        // (added first or last, the reference itself stands in the token: found as it is)
+        expect(decideMatch(payment({ amount: 25900, memo: `货款${typed}` }), context([o])), typed).toMatchObject({
+          kind: "match",
+          method: typed.includes(o.reference) ? "reference_in_memo" : "typo_reference",
+          allocations: [{ orderId: o.id }],
+        });
+      }
+      if (i === o.reference.length) continue;
+      const left = o.reference.slice(0, i) + o.reference.slice(i + 1);
+      expect(decideMatch(payment({ amount: 25900, memo: `货款${left}` }), context([o])), left).toMatchObject({ kind: "match", method: "typo_reference" });
+    }
+    // A short or long token that repairs to none of the orders is no evidence either way.
+    const other = order({ amount: 25900 });
+    const plain = asMatch(decideMatch(payment({ amount: 25900, memo: `货款 ${short}` }), context([other])));
+    expect(plain.method).toBe("amount_payer");
+  });
+
   it("a typo from a payer that contradicts the customer is only a suggestion", () => {
     const o = order({ amount: 25900, customerName: "王芳" });
     expect(decideMatch(payment({ amount: 25900, payerName: "刘强", memo: typoOf(o.reference) }), context([o])).kind).toBe("suggest");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { damagedReferenceCandidates, isValidReference, REFERENCE_ALPHABET } from "@/lib/core/reference";
+import { damagedReferenceCandidates, isValidReference, lengthRepairCandidates, REFERENCE_ALPHABET } from "@/lib/core/reference";
 import { referenceArb, substitute, swapAdjacent, toFullWidth } from "./arbitraries";
 
 const SYMBOLS = [...REFERENCE_ALPHABET];
@@ -89,5 +89,49 @@ describe("damagedReferenceCandidates", () => {
     expect(damagedReferenceCandidates("ABCDEFGHU")).toEqual([]);
     expect(damagedReferenceCandidates("ABCD-EFGHJ")).toEqual([]);
     expect(damagedReferenceCandidates("")).toEqual([]);
+  });
+});
+
+describe("lengthRepairCandidates", () => {
+  it("recovers the reference from any one symbol left out, and offers only valid references of full length", () => {
+    fc.assert(
+      fc.property(referenceArb(10), fc.nat(), (reference, at) => {
+        const i = at % reference.length;
+        const candidates = lengthRepairCandidates(reference.slice(0, i) + reference.slice(i + 1));
+        expect(candidates).toContain(reference);
+        for (const c of candidates) {
+          expect(c).toHaveLength(10);
+          expect(isValidReference(c)).toBe(true);
+        }
+        // About one insertion in 32 passes the check: a handful to look up, not hundreds.
+        expect(candidates.length).toBeLessThanOrEqual(40);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("recovers the reference from any one symbol too many, typed in lower case or full width", () => {
+    fc.assert(
+      fc.property(referenceArb(10), fc.nat(), fc.constantFrom(...SYMBOLS), (reference, at, extra) => {
+        const i = at % (reference.length + 1);
+        const long = reference.slice(0, i) + extra + reference.slice(i);
+        expect(lengthRepairCandidates(long)).toContain(reference);
+        expect(lengthRepairCandidates(long.toLowerCase())).toContain(reference);
+        expect(lengthRepairCandidates(toFullWidth(long))).toContain(reference);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("says nothing of tokens of another length or outside the alphabet", () => {
+    fc.assert(
+      fc.property(referenceArb(10), (reference) => {
+        expect(lengthRepairCandidates(reference)).toEqual([]);
+        expect(lengthRepairCandidates(reference.slice(0, 8))).toEqual([]);
+        expect(lengthRepairCandidates(`${reference}AB`)).toEqual([]);
+        expect(lengthRepairCandidates(`${reference.slice(0, 8)}U`)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
