@@ -53,10 +53,14 @@ type SessionHandler = (ctx: { db: Db; user: SessionUser; request: Request }, par
  */
 export function sessionRoute(handler: SessionHandler, permission?: Permission) {
   return publicRoute(async (request, params) => {
+    // The session cookie is SameSite=Lax, which already keeps it off another site's POST; a browser
+    // that says the request comes from another site is refused outright, whatever it carries.
+    const reads = request.method === "GET" || request.method === "HEAD";
+    if (!reads && request.headers.get("sec-fetch-site") === "cross-site") throw forbidden("Requests from another site are not accepted");
     const db = await getDb();
     const user = await currentUser(db);
     if (!user) throw unauthorized("Sign in required");
-    const needed = permission ?? (request.method === "GET" || request.method === "HEAD" ? "view" : "manage_settings");
+    const needed = permission ?? (reads ? "view" : "manage_settings");
     if (!can(user.role, needed)) throw forbidden();
     return handler({ db, user, request }, params);
   });

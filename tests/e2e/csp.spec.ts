@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { collectConsoleErrors } from "./support/merchant";
+import { cmbStatement, createBankAccount } from "./support/bank";
+import { collectConsoleErrors, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
 const nonceOf = (policy: string) => /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
 
@@ -40,4 +41,24 @@ test("an inline script injected into a page does not run, while the app's own sc
   expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
   expect(consoleErrors.some((e) => /Content Security Policy/i.test(e))).toBe(true);
   expect(consoleErrors.filter((e) => !/Content Security Policy/i.test(e))).toEqual([]);
+});
+
+test("a signed-in browser's write that another site sends is refused and changes nothing; the same from the app goes through", async ({ page, request }) => {
+  const m = await signUpMerchantWithAlipay(request);
+  const bankId = await createBankAccount(request, m, { bankName: "招商银行", accountNo: "755900001111222" });
+  await signIn(page, m.email, m.password);
+  await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+  const csv = cmbStatement({ serial: "CSRF0000001", amount: "88.00", payerName: "张三", payerAccount: "6225880000001111", memo: "货款" });
+  const upload = (site: string) =>
+    page.request.post(`/api/app/statements?channelAccountId=${bankId}&format=cmb-csv`, { headers: { "content-type": "text/csv", "sec-fetch-site": site }, data: csv });
+
+  const crossSite = await upload("cross-site");
+  expect(crossSite.status()).toBe(403);
+  expect(((await crossSite.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+  const before = await request.get("/api/v1/payments?channel=bank", { headers: { authorization: `Bearer ${m.apiKey}` } });
+  expect(((await before.json()) as { data: unknown[] }).data).toEqual([]);
+
+  const sameOrigin = await upload("same-origin");
+  expect(sameOrigin.status(), await sameOrigin.text()).toBe(200);
+  expect(await sameOrigin.json()).toMatchObject({ imported: 1 });
 });
