@@ -46,7 +46,9 @@ export function namedRateLimiter(name: string, limit: number, windowMs: number):
  */
 export function clientAddress(headers: Headers): string {
   const entries = headers.get("x-forwarded-for")?.split(",") ?? [];
-  return entries.at(-1)?.trim() || "unknown";
+  const address = entries.at(-1)?.trim() || "unknown";
+  // Some proxies (Azure's, for one) write the peer's port too: a new connection must not be a new client.
+  return /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address)?.[1] ?? /^\[([0-9a-f:.]+)\](?::\d+)?$/i.exec(address)?.[1] ?? address;
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: the server's own machine. */

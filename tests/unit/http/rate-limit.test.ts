@@ -19,6 +19,9 @@ describe("client address", () => {
     expect(from("203.0.113.7")).toBe("203.0.113.7");
     expect(from("127.0.0.1, 203.0.113.7")).toBe("203.0.113.7");
     expect(from(" 10.0.0.1 ,  2001:db8::1 ")).toBe("2001:db8::1");
+    expect(from("10.0.0.1, 203.0.113.7:51234")).toBe("203.0.113.7");
+    expect(from("[2001:db8::1]:443")).toBe("2001:db8::1");
+    expect(from("[::1]")).toBe("::1");
     expect(from()).toBe("unknown");
     expect(from("")).toBe("unknown");
   });
