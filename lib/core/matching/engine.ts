@@ -43,6 +43,8 @@ export const THRESHOLDS = {
 
 const OPEN = new Set(["pending", "partially_paid"]);
 const DAY = 86_400_000;
+/** The time score of money more than a day before its order or over a month after it. */
+const WEAK_TIMING = 0.4;
 
 /**
  * How well the payment time fits the order's creation: payments follow orders, usually within days.
@@ -52,11 +54,18 @@ const DAY = 86_400_000;
  */
 export function timeScore(receivedAt: Date, createdAt: Date): number {
   const d = receivedAt.getTime() - createdAt.getTime();
-  if (d < -DAY) return 0.4;
+  if (d < -DAY) return WEAK_TIMING;
   if (d < 0) return 0.7; // date-only statements book at local midnight, before the order's time of day
   if (d <= 7 * DAY) return 1;
   if (d <= 30 * DAY) return 0.7;
-  return 0.4;
+  return WEAK_TIMING;
+}
+
+/** Words on the timing where it weighs against the order (the weakest time score), none otherwise. */
+function timingNotes(receivedAt: Date, createdAt: Date): Explanation[] {
+  if (timeScore(receivedAt, createdAt) > WEAK_TIMING) return [];
+  const d = receivedAt.getTime() - createdAt.getTime();
+  return [timingNote(Math.floor(Math.abs(d) / DAY), d < 0)];
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -182,7 +191,7 @@ function toSuggestion(s: Scored, p: PaymentFacts): SuggestionDecision {
       { zh: `订单 ${s.order.orderNo}（${s.order.reference}）`, en: `order ${s.order.orderNo} (${s.order.reference})` },
       AMOUNT_NOTES[s.fit],
       nameNote(s.name, p.payerName, s.order.customerName),
-      ...timingNote(p.receivedAt, s.order.createdAt),
+      ...timingNotes(p.receivedAt, s.order.createdAt),
     ]),
   };
 }
@@ -293,7 +302,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           { zh: `附言没有参考号；订单 ${best.order.orderNo}（${best.order.reference}）`, en: `no reference in the memo; order ${best.order.orderNo} (${best.order.reference})` },
           AMOUNT_NOTES[best.fit],
           nameNote(best.name, p.payerName, best.order.customerName),
-          ...timingNote(p.receivedAt, best.order.createdAt),
+          ...timingNotes(p.receivedAt, best.order.createdAt),
           { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
           ...(settlement.note ? [settlement.note] : []),
         ]),

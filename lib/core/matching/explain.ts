@@ -32,15 +32,11 @@ export function nameNote(agreement: NameAgreement, payer: string | null, custome
   }
 }
 
-const DAY = 86_400_000;
-
-/** The payment's timing in words when it weighs against the order: well before it was created, or over a month after. */
-export function timingNote(receivedAt: Date, orderCreatedAt: Date): Explanation[] {
-  const d = receivedAt.getTime() - orderCreatedAt.getTime();
-  const days = Math.floor(Math.abs(d) / DAY);
-  if (d < -DAY) return [{ zh: `款项比订单创建早 ${days} 天`, en: `the money arrived ${days} days before the order was created` }];
-  if (d > 30 * DAY) return [{ zh: `款项在订单创建 ${days} 天后才到`, en: `the money arrived ${days} days after the order was created` }];
-  return [];
+/** A payment's timing that weighs against its order, in words: `days` before the order was created, or after it. */
+export function timingNote(days: number, before: boolean): Explanation {
+  return before
+    ? { zh: `款项比订单创建早 ${days} 天`, en: `the money arrived ${days} days before the order was created` }
+    : { zh: `款项在订单创建 ${days} 天后才到`, en: `the money arrived ${days} days after the order was created` };
 }
 
 const CAUSE_WORDS: Record<WriteOffCause, Explanation> = {

@@ -28,19 +28,24 @@ export function damagedReferenceCandidates(token: string): string[] {
 /**
  * Every valid reference of `length` that `token` is with one symbol dropped or one symbol too many
  * (typed twice, or stray): the insertions into a token one symbol short, the deletions from a token one
- * symbol long, that pass the check. About one insertion in 32 passes by chance, so a short token has a
- * handful of candidates: look them up before trusting one. Empty for a token of any other length.
+ * symbol long, that pass the check. At each gap of a short token exactly one symbol completes the check
+ * (the one repairingSymbolValues finds for a placeholder there), so there are at most `length`
+ * candidates, most of them chance: look them up before trusting one. Empty for any other length.
  */
 export function lengthRepairCandidates(token: string, length: number = DEFAULT_REFERENCE_LENGTH): string[] {
   const normalised = normalizeReferenceText(token.trim());
-  if (!referenceSymbolValues(normalised)) return [];
+  const values = referenceSymbolValues(normalised);
+  if (!values) return [];
   const candidates = new Set<string>();
-  if (normalised.length === length - 1) {
-    for (let i = 0; i <= normalised.length; i++) {
-      for (const symbol of REFERENCE_ALPHABET) candidates.add(normalised.slice(0, i) + symbol + normalised.slice(i));
+  if (values.length === length - 1) {
+    for (let i = 0; i <= values.length; i++) {
+      const symbol = REFERENCE_ALPHABET[repairingSymbolValues([...values.slice(0, i), 0, ...values.slice(i)])[i]];
+      candidates.add(normalised.slice(0, i) + symbol + normalised.slice(i));
     }
-  } else if (normalised.length === length + 1) {
-    for (let i = 0; i < normalised.length; i++) candidates.add(normalised.slice(0, i) + normalised.slice(i + 1));
+  } else if (values.length === length + 1) {
+    for (let i = 0; i < values.length; i++) {
+      if (checkInterim([...values.slice(0, i), ...values.slice(i + 1)]) === 0) candidates.add(normalised.slice(0, i) + normalised.slice(i + 1));
+    }
   }
-  return [...candidates].filter((c) => checkInterim(referenceSymbolValues(c)!) === 0);
+  return [...candidates];
 }
