@@ -140,7 +140,8 @@ export async function confirmSuggestion(db: Db, params: DecisionParams & { index
       const order = locked.get(byRef.get(a.reference)!.id)!;
       const amount = Math.min(left, a.amount > 0 ? a.amount : order.openAmount);
       left -= amount;
-      if (order.openAmount < amount || !["pending", "partially_paid"].includes(order.status)) {
+      // A closed order was never paid: its suggestion (a late transfer) can be confirmed.
+      if (order.openAmount < amount || !["pending", "partially_paid", "closed"].includes(order.status)) {
         throw conflict(`Order ${order.reference} was paid since this suggestion was made; match by hand instead`, "suggestion_stale");
       }
       return { order, amount };

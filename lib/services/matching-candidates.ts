@@ -101,7 +101,7 @@ export async function loadToleranceRules(db: DbOrTx, merchantId: string): Promis
 /**
  * Everything matching needs for a batch of one merchant's payments, read in a handful of
  * set-based queries (no per-payment round trips): orders named by references or repairs,
- * open orders in the window, settled orders of the same amounts, aliases, tolerance rules.
+ * open orders in the window, settled and closed-unpaid orders of the same amounts, aliases, tolerance rules.
  */
 export class CandidatePool {
   private readonly byReference = new Map<string, CandidateOrder>();
@@ -206,20 +206,22 @@ export class CandidatePool {
         .where(and(inWindow, sql`(${sql.join(parts, sql` or `)})`));
       openRows.forEach((r) => pool.put(r.order));
     }
+    // Orders of the payments' amounts that are settled (a twin makes a match ambiguous) or closed
+    // unpaid (an expired order's late transfer is suggested).
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];
-    const settledRows = await db
+    const settledOrClosedRows = await db
       .select()
       .from(orders)
       .where(
         and(
           eq(orders.merchantId, merchantId),
-          inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded"]),
+          inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded", "closed"]),
           inArray(orders.amount, amounts),
           gte(orders.createdAt, from),
           lte(orders.createdAt, to),
         ),
       );
-    settledRows.forEach((o) => pool.put(o));
+    settledOrClosedRows.forEach((o) => pool.put(o));
     return pool;
   }
 

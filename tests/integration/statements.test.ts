@@ -4,9 +4,11 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { auditEvents, payments, refunds, statements } from "@/lib/db/schema";
+import { sweepPayments } from "@/lib/services/recovery";
 import { MAX_STATEMENT_BYTES } from "@/lib/services/statement-body";
 import { ALIPAY_SAMPLE, CMB_HEADER, CMB_SAMPLE, ICBC_SAMPLE, alipayBill, alipayRefund, alipayTrade, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
 import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
@@ -149,6 +151,28 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(after.json.payments).toEqual([expect.objectContaining({ channelTransactionId: "K9100000001", matchMethod: "amount_payer" })]);
     const [matched] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9100000001")));
     expect(matched.explanation?.en).toMatch(/the money arrived 2\d days before the order was created/);
+  });
+
+  it("a late transfer without reference for an order that expired unpaid is suggested, and confirming it pays the order", async () => {
+    const m = await bankMerchant();
+    const expired = await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "王秀英" }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    // Someone else's expired order of the same amount is not suggested on the amount alone.
+    await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "李四" }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    expect((await sweepPayments(t.db(), new Date(Date.now() + 120_000))).closed).toBe(2);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "23:10:00", credit: "159.00", serial: "K9200000001", memo: "货款", payer: "王秀英", account: "6225880123456712" }),
+    ]);
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(csv), "text/csv");
+    expect(res.json).toMatchObject({ imported: 1, matched: 0, suggested: 1 });
+    const [late] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9200000001")));
+    expect(late.suggestions).toEqual([expect.objectContaining({ references: [expired.reference], method: "amount_payer" })]);
+    expect(late.suggestions[0].explanation.en).toContain("closed before it was paid");
+    const confirmed = await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: late.id }, body: {} });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: expired.reference, amount: 15900 }] });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: expired.reference } });
+    expect(after.json).toMatchObject({ status: "paid", paidAmount: 15900 });
   });
 
   it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {

@@ -18,7 +18,7 @@ import type {
 export interface MatchContext {
   /** The merchant's orders (only the merchant's) whose references the payment names or nearly names. */
   ordersByReference: ReadonlyMap<string, CandidateOrder>;
-  /** The merchant's orders in the time window around the payment: open ones, and settled ones of similar amount. */
+  /** The merchant's orders in the time window around the payment: open ones, and settled or closed-unpaid ones of its amount. */
   candidates: readonly CandidateOrder[];
   /** Customer names people confirmed before for this payer (payer_aliases). */
   aliasNames: readonly string[];
@@ -71,7 +71,7 @@ function timingNotes(receivedAt: Date, createdAt: Date): Explanation[] {
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const isRejected = (p: PaymentFacts, refs: readonly string[]) => p.rejected.some((r) => sameSet(r, refs));
 
-type AmountFit = "exact" | "channel" | "tolerance" | "twin";
+type AmountFit = "exact" | "channel" | "tolerance" | "twin" | "lapsed";
 
 function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly ToleranceRule[]): AmountFit | null {
   if (OPEN.has(c.status) && c.openAmount > 0) {
@@ -86,17 +86,26 @@ function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly Tolerance
   // Another order of the same amount, already (partly) paid: the payer's orders of this amount are
   // not unique, and the transfer may just as well be a duplicate or a full re-payment of that one.
   if (c.status !== "closed" && p.amount === c.amount) return "twin";
+  // Closed before any money came (it expired): a late transfer of its full amount may still be its money.
+  if (c.status === "closed" && p.amount === c.amount) return "lapsed";
   return null;
 }
 
-const AMOUNT_SCORES: Record<AmountFit, number> = { exact: 1, channel: 1, tolerance: 0.8, twin: 1 };
+const AMOUNT_SCORES: Record<AmountFit, number> = { exact: 1, channel: 1, tolerance: 0.8, twin: 1, lapsed: 1 };
 
 const AMOUNT_NOTES: Record<AmountFit, Explanation> = {
   exact: { zh: "金额等于订单未付金额", en: "amount equals the order's open amount" },
   channel: { zh: "金额加渠道注明的优惠等于订单未付金额", en: "amount plus the discount the channel states equals the open amount" },
   tolerance: { zh: "金额在容差规则内略少于订单未付金额", en: "amount is slightly short of the open amount, within a tolerance rule" },
   twin: { zh: "金额等于一笔已（部分）付款的订单（可能是重复付款）", en: "amount equals an order already (partly) paid (possibly a duplicate payment)" },
+  lapsed: {
+    zh: "金额等于一笔未付款即已关闭（如超时）的订单的全额",
+    en: "amount equals the full amount of an order closed before it was paid (it expired, say)",
+  },
 };
+
+/** A closed order's suggestion never ranks above an open order's: the customer may have ordered again. */
+const LAPSED_CONFIDENCE_CAP = 0.75;
 
 interface Scored {
   order: CandidateOrder;
@@ -277,7 +286,10 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
 
   // Amount + payer: one open order of this payer with this amount, and nothing else close.
-  let scored = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
+  const all = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
+  // Closed orders neither match nor stand in an open order's way: they are only suggested, after it.
+  const lapsed = all.filter((s) => s.fit === "lapsed");
+  let scored = all.filter((s) => s.fit !== "lapsed");
   const amountOnlyCount = scored.filter((s) => s.fit !== "twin" && NAME_SCORES[s.name] === 0).length;
   // Beyond a few, orders that share only the amount are never suggested; they score 0.55 at most and
   // an order with any name agreement 0.63 at least, so they are the tail of the ranking and decide
@@ -331,6 +343,12 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
     // Same amount, nothing else in common: worth a look only when few orders share the amount and the memo does not point elsewhere.
     if (NAME_SCORES[s.name] === 0 && (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
     suggestions.push(toSuggestion(s, p));
+  }
+  // A closed order is worth a look only when the payer is its customer: abandoned checkouts share popular amounts.
+  for (const s of lapsed.sort(byRank)) {
+    if (NAME_SCORES[s.name] < THRESHOLDS.STRONG_NAME) continue;
+    const suggestion = toSuggestion(s, p);
+    suggestions.push({ ...suggestion, confidence: Math.min(suggestion.confidence, LAPSED_CONFIDENCE_CAP) });
   }
 
   // The exact sum of 2–5 open orders of the same payer (no single order fits).

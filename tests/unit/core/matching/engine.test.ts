@@ -102,6 +102,14 @@ describe("damaged references", () => {
     expect(r.explanation.zh).toContain("笔误");
   });
 
+  it("a typo of an expired (closed, unpaid) order's reference with its full amount matches it, as the reference itself would", () => {
+    const o = order({ amount: 25900, status: "closed" });
+    const exact = asMatch(decideMatch(payment({ amount: 25900, memo: `货款${o.reference}` }), context([o])));
+    const typo = asMatch(decideMatch(payment({ amount: 25900, memo: `货款${typoOf(o.reference)}` }), context([o])));
+    expect(exact.allocations).toEqual([{ orderId: o.id, reference: o.reference, amount: 25900 }]);
+    expect(typo).toMatchObject({ method: "typo_reference", allocations: exact.allocations });
+  });
+
   it("a typo with a different amount is only a suggestion", () => {
     const o = order({ amount: 25900 });
     const r = decideMatch(payment({ amount: 20000, memo: `货款${typoOf(o.reference)}` }), context([o]));
@@ -270,6 +278,41 @@ describe("no reference: amount and payer", () => {
     const o = order({ amount: 10000 });
     const r = asMatch(decideMatch(payment({ amount: 9900 }), context([o], { toleranceRules: [bankFeeRule] })));
     expect(r.writeOffs).toEqual([{ orderId: o.id, amount: 100, cause: "bank_fee", source: "rule", rule: "银行手续费" }]);
+  });
+
+  it("an order closed unpaid (expired) is suggested for its customer's late transfer of its amount, never matched", () => {
+    const expired = order({ amount: 15900, status: "closed", createdAt: new Date(T0.getTime() - 3 * DAY) });
+    const r = decideMatch(payment({ amount: 15900, memo: "货款" }), context([expired]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind !== "suggest") return;
+    expect(r.suggestions).toEqual([expect.objectContaining({ references: [expired.reference], method: "amount_payer", allocations: [{ reference: expired.reference, amount: 15900 }] })]);
+    expect(r.suggestions[0].confidence).toBeLessThanOrEqual(0.75);
+    expect(r.suggestions[0].explanation.en).toContain("closed before it was paid");
+    expect(r.suggestions[0].explanation.zh).toContain("已关闭");
+  });
+
+  it("a closed order is not suggested on its amount alone, nor for a different amount", () => {
+    const expired = order({ amount: 15900, status: "closed" });
+    expect(decideMatch(payment({ amount: 15900, payerName: "李四" }), context([expired])).kind).toBe("none");
+    expect(decideMatch(payment({ amount: 15800 }), context([expired])).kind).toBe("none");
+  });
+
+  it("the customer's open order of the amount still matches beside their closed one (ordered again after it expired)", () => {
+    const expired = order({ amount: 15900, status: "closed", createdAt: new Date(T0.getTime() - 2 * DAY) });
+    const again = order({ amount: 15900 });
+    for (const ctx of [context([expired, again]), context([again, expired])]) {
+      const r = asMatch(decideMatch(payment({ amount: 15900 }), ctx));
+      expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: again.id, amount: 15900 }] });
+    }
+  });
+
+  it("beside an open order that cannot be chosen alone, the closed one ranks last", () => {
+    const expired = order({ amount: 9900, status: "closed" });
+    const a = order({ amount: 9900 });
+    const b = order({ amount: 9900 });
+    const r = decideMatch(payment({ amount: 9900 }), context([expired, a, b]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind === "suggest") expect(r.suggestions.at(-1)?.references).toEqual([expired.reference]);
   });
 
   it("rejected suggestions are not made again", () => {
