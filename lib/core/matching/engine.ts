@@ -2,6 +2,7 @@ import { decideExactMatch } from "@/lib/core/matching/exact";
 import { settle } from "@/lib/core/matching/settle";
 import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
 import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
+import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
 import { NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
 import { exactSumGroups } from "@/lib/core/matching/subset-sum";
 import { channelStatedShortfall, toleranceFor, type ToleranceRule } from "@/lib/core/matching/tolerance";
@@ -42,6 +43,12 @@ export const THRESHOLDS = {
 } as const;
 
 const OPEN = new Set(["pending", "partially_paid"]);
+/**
+ * A settled order of the payer with this amount, created this many days or more before both the
+ * payer's newest open order of the amount and the payment, is a past purchase (a customer who buys
+ * the same thing every week), not a sign that this money pays it twice.
+ */
+const TWIN_HORIZON_DAYS = 14;
 const DAY = 86_400_000;
 /** The time score of money more than a day before its order or over a month after it. */
 const WEAK_TIMING = 0.4;
@@ -186,6 +193,15 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
   return reasons;
 }
 
+/** The payer's settled orders of this amount that are past purchases (TWIN_HORIZON_DAYS), given the scored candidates. */
+function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
+  const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
+  const openTimes = scored.filter((s) => s.fit !== "twin" && strong(s)).map((s) => s.order.createdAt.getTime());
+  if (openTimes.length === 0) return [];
+  const horizon = Math.min(Math.max(...openTimes), p.receivedAt.getTime()) - TWIN_HORIZON_DAYS * DAY;
+  return scored.filter((s) => s.fit === "twin" && isSettled(s.order.status as OrderStatus) && s.order.createdAt.getTime() <= horizon);
+}
+
 function single(order: CandidateOrder, amount: number): AllocationDecision[] {
   return [{ orderId: order.id, reference: order.reference, amount }];
 }
@@ -289,7 +305,9 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   const all = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));
   // Closed orders neither match nor stand in an open order's way: they are only suggested, after it.
   const lapsed = all.filter((s) => s.fit === "lapsed");
-  let scored = all.filter((s) => s.fit !== "lapsed");
+  const current = all.filter((s) => s.fit !== "lapsed");
+  const pastTwins = pastPurchases(p, current);
+  let scored = current.filter((s) => !pastTwins.includes(s));
   const amountOnlyCount = scored.filter((s) => s.fit !== "twin" && NAME_SCORES[s.name] === 0).length;
   // Beyond a few, orders that share only the amount are never suggested; they score 0.55 at most and
   // an order with any name agreement 0.63 at least, so they are the tail of the ranking and decide
@@ -315,7 +333,12 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           AMOUNT_NOTES[best.fit],
           nameNote(best.name, p.payerName, best.order.customerName),
           ...timingNotes(p.receivedAt, best.order.createdAt),
-          { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
+          pastTwins.length
+            ? {
+                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 早在 ${TWIN_HORIZON_DAYS} 天以前就已付清，视为以往的购买`,
+                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount was paid for ${TWIN_HORIZON_DAYS}+ days before: a past purchase`,
+              }
+            : { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
           ...(settlement.note ? [settlement.note] : []),
         ]),
       };

@@ -245,6 +245,25 @@ describe("no reference: amount and payer", () => {
     }
   });
 
+  it("a customer who buys the same thing every few weeks: their order paid long before is a past purchase, not a twin", () => {
+    const weekAgo = (weeks: number) => new Date(T0.getTime() - weeks * 7 * DAY);
+    const lastMonth = order({ amount: 128800, customerName: "恒达贸易", status: "paid", openAmount: 0, createdAt: weekAgo(4) });
+    const current = order({ amount: 128800, customerName: "恒达贸易" });
+    const r = asMatch(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([lastMonth, current])));
+    expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: current.id, amount: 128800 }] });
+    expect(r.explanation.en).toContain(`order ${lastMonth.reference} of this payer with this amount was paid for 14+ days before: a past purchase`);
+    expect(r.explanation.zh).toContain("以往的购买");
+
+    // Within two weeks of the open order, or of the money, it is still a possible duplicate payment.
+    const recent = order({ amount: 128800, customerName: "恒达贸易", status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 10 * DAY) });
+    expect(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([recent, current])).kind).toBe("suggest");
+    const early = payment({ amount: 128800, payerName: "上海恒达贸易有限公司", receivedAt: new Date(T0.getTime() - 20 * DAY) });
+    expect(decideMatch(early, context([lastMonth, current])).kind).toBe("suggest");
+    // One still being paid in parts is not settled: the money may be its rest.
+    const partly = order({ amount: 128800, customerName: "恒达贸易", status: "partially_paid", openAmount: 28800, createdAt: weekAgo(4) });
+    expect(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([partly, current])).kind).toBe("suggest");
+  });
+
   it("a twin order being paid in parts still makes the payer's orders of this amount ambiguous", () => {
     const partly = order({ amount: 9900, status: "partially_paid", openAmount: 4000 });
     const open = order({ amount: 9900 });
