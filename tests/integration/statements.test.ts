@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
@@ -173,6 +173,26 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: expired.reference, amount: 15900 }] });
     const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: expired.reference } });
     expect(after.json).toMatchObject({ status: "paid", paidAmount: 15900 });
+  });
+
+  it("a repeat customer's transfer without reference pays their open order although last month's order of the amount is paid", async () => {
+    const m = await bankMerchant();
+    const lastMonth = await createOrder(m.apiKey, { amount: 128800, channel: "bank", customer: { name: "恒达贸易" } });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    const paid = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "00:00:01", credit: "1,288.00", serial: "K9300000001", memo: `货款 ${lastMonth.reference}`, payer: "上海恒达贸易有限公司", account: "755900001111" }),
+    ])), "text/csv");
+    expect(paid.json).toMatchObject({ matched: 1 });
+    // That order was placed (and paid) a month ago.
+    await t.db().execute(sql`update orders set created_at = created_at - interval '30 days' where reference = ${lastMonth.reference}`);
+    const current = await createOrder(m.apiKey, { amount: 128800, channel: "bank", customer: { name: "恒达贸易" } });
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "23:50:00", credit: "1,288.00", serial: "K9300000002", memo: "货款", payer: "上海恒达贸易有限公司", account: "755900001111" }),
+    ])), "text/csv");
+    expect(res.json).toMatchObject({ imported: 1, matched: 1 });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: current.reference } });
+    expect(after.json).toMatchObject({ status: "paid", paidAmount: 128800 });
+    expect(after.json.payments).toEqual([expect.objectContaining({ channelTransactionId: "K9300000002", matchMethod: "amount_payer" })]);
   });
 
   it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {
