@@ -118,7 +118,8 @@ export async function seedDemo(db: Db, now = new Date()) {
     };
     await receiveNotification(db, { channel: "alipay", channelAccountId: alipay.id, rawBody: alipayNotifyBody(params, keys.privateKey), headers: {}, now: paidAt });
   }
-  // Two transfers nobody can place yet: they wait on the board as pending money.
+  // Two transfers without reference wait on the board as pending money: one less than its payer's open
+  // orders (suggested as a part payment of each), one nobody can place.
   for (const [n, amount, memo] of [[1, 15900, "货款"], [2, 4990, "转账"]] as const) {
     const receivedAt = new Date(now.getTime() - n * 3600_000);
     const { payment } = await recordPayment(db, {

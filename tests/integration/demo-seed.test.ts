@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import { orders, payments, users } from "@/lib/db/schema";
 import { getBoard } from "@/lib/services/board";
 import { DEMO_LOGIN, seedDemo } from "@/lib/services/demo-seed";
@@ -20,8 +20,12 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
     expect(o.n).toBe(24);
     const paid = await t.db().select().from(orders).where(eq(orders.status, "paid"));
     expect(paid.length).toBe(18);
-    const unmatched = await t.db().select().from(payments).where(eq(payments.status, "unmatched"));
-    expect(unmatched.length).toBe(2);
+    const waiting = await t.db().select().from(payments).where(inArray(payments.status, ["unmatched", "suggested"]));
+    expect(waiting.map((p) => [p.channelTransactionId, p.status, p.suggestions.map((s) => s.method)]).sort()).toEqual([
+      // Less than each of its payer's three open orders: suggested as a part payment of each.
+      ["K-UNPLACED-1", "suggested", ["amount_payer_partial", "amount_payer_partial", "amount_payer_partial"]],
+      ["K-UNPLACED-2", "unmatched", []],
+    ]);
     const board = await getBoard(t.db(), user!.merchantId);
     expect(board.pending).toEqual({ count: 2, amount: 15900 + 4990 });
     expect(board.recentOrders).toHaveLength(10);

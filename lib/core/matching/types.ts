@@ -12,6 +12,8 @@ export type MatchMethod =
   | "typo_reference"
   | "amount_payer"
   | "amount_payer_sum"
+  /** Only ever suggested: less than the open amount of the payer's order (a deposit, an instalment). */
+  | "amount_payer_partial"
   | "manual";
 
 /** Why an accepted shortfall still settles an order. */

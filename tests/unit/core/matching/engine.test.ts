@@ -334,6 +334,36 @@ describe("no reference: amount and payer", () => {
     if (r.kind === "suggest") expect(r.suggestions.at(-1)?.references).toEqual([expired.reference]);
   });
 
+  it("less than the open amount of the payer's order (a deposit): suggested as a part payment, never matched", () => {
+    const o = order({ amount: 159000, createdAt: new Date(T0.getTime() - DAY) });
+    const later = order({ amount: 89900 });
+    const stranger = order({ amount: 159000, customerName: "李四" });
+    const r = decideMatch(payment({ amount: 50000, memo: "定金" }), context([later, stranger, o]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind !== "suggest") return;
+    // Oldest first; another customer's order is not suggested.
+    expect(r.suggestions.map((s) => s.references[0])).toEqual([o.reference, later.reference]);
+    expect(r.suggestions[0]).toMatchObject({ method: "amount_payer_partial", confidence: 0.5, allocations: [{ reference: o.reference, amount: 50000 }] });
+    expect(r.suggestions[0].explanation.en).toContain("possibly a deposit or an instalment");
+    expect(r.suggestions[0].explanation.zh).toContain("定金");
+  });
+
+  it("of many open orders of the payer for more, the three oldest are suggested as its part payment", () => {
+    const orders = Array.from({ length: 5 }, (_, i) => order({ amount: 100000 + i, createdAt: new Date(T0.getTime() - i * DAY) }));
+    const r = decideMatch(payment({ amount: 50000 }), context(orders));
+    expect(r.kind === "suggest" && r.suggestions.map((s) => s.references[0])).toEqual([orders[4], orders[3], orders[2]].map((o) => o.reference));
+  });
+
+  it("a part payment is not suggested when something fits the amount, when the memo points elsewhere, or without the payer's name", () => {
+    const big = order({ amount: 159000 });
+    const exact = order({ amount: 50000, customerName: "王五" });
+    const r = decideMatch(payment({ amount: 50000, payerName: "王五" }), context([big, exact]));
+    expect(r.kind).toBe("match");
+    expect(decideMatch(payment({ amount: 50000, memo: "利息" }), context([big])).kind).toBe("none");
+    expect(decideMatch(payment({ amount: 50000, payerName: "赵六" }), context([big])).kind).toBe("none");
+    expect(decideMatch(payment({ amount: 50000, payerName: null }), context([big])).kind).toBe("none");
+  });
+
   it("rejected suggestions are not made again", () => {
     const o = order({ amount: 7700, customerName: "李四" });
     const r = decideMatch(payment({ amount: 7700, rejected: [[o.reference]] }), context([o]));
