@@ -195,6 +195,24 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(after.json.payments).toEqual([expect.objectContaining({ channelTransactionId: "K9300000002", matchMethod: "amount_payer" })]);
   });
 
+  it("a deposit without reference is suggested as a part payment of its payer's order; confirming it leaves the order partly paid", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 159000, channel: "bank", customer: { name: "禾木家居" } });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "23:40:00", credit: "500.00", serial: "K9400000001", memo: "定金", payer: "杭州禾木家居有限公司", account: "571900002222" }),
+    ])), "text/csv");
+    expect(res.json).toMatchObject({ imported: 1, matched: 0, suggested: 1 });
+    const [deposit] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9400000001")));
+    expect(deposit.suggestions).toEqual([
+      expect.objectContaining({ references: [order.reference], method: "amount_payer_partial", allocations: [{ reference: order.reference, amount: 50000 }] }),
+    ]);
+    const confirmed = await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: deposit.id }, body: {} });
+    expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: order.reference, amount: 50000 }] });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+    expect(after.json).toMatchObject({ status: "partially_paid", paidAmount: 50000 });
+  });
+
   it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {
     const m = await merchantWithAlipay();
     const wx = await addAccount(m.apiKey, "wechatpay", {
