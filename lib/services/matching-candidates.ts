@@ -206,22 +206,23 @@ export class CandidatePool {
         .where(and(inWindow, sql`(${sql.join(parts, sql` or `)})`));
       openRows.forEach((r) => pool.put(r.order));
     }
-    // Orders of the payments' amounts that are settled (a twin makes a match ambiguous) or closed
-    // unpaid (an expired order's late transfer is suggested).
+    // Orders of the payments' amounts that are settled: a twin makes a match ambiguous.
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];
-    const settledOrClosedRows = await db
+    const ofAmounts = and(eq(orders.merchantId, merchantId), inArray(orders.amount, amounts), gte(orders.createdAt, from), lte(orders.createdAt, to));
+    const settledRows = await db
       .select()
       .from(orders)
-      .where(
-        and(
-          eq(orders.merchantId, merchantId),
-          inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded", "closed"]),
-          inArray(orders.amount, amounts),
-          gte(orders.createdAt, from),
-          lte(orders.createdAt, to),
-        ),
-      );
-    settledOrClosedRows.forEach((o) => pool.put(o));
+      .where(and(ofAmounts, inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded"])));
+    settledRows.forEach((o) => pool.put(o));
+    // Closed unpaid (expired) of the payments' amounts: a late transfer from the customer is suggested.
+    // Only a customer whose name is a payer's counts, and abandoned checkouts outnumber paid orders at a
+    // popular price: read narrow, keep the payers' own, then read those whole.
+    const cores = pool.payerCores(rest.map((p) => p.facts));
+    const closed = await db.select({ id: orders.id, customerName: orders.customerName }).from(orders).where(and(ofAmounts, eq(orders.status, "closed")));
+    const closedIds = closed.filter((o) => cores.has(normalizePayerName(o.customerName)?.core ?? "")).map((o) => o.id);
+    for (let i = 0; i < closedIds.length; i += 5000) {
+      (await db.select().from(orders).where(inArray(orders.id, closedIds.slice(i, i + 5000)))).forEach((o) => pool.put(o));
+    }
     return pool;
   }
 
@@ -233,15 +234,11 @@ export class CandidatePool {
   wantedBy(payments: PaymentFacts[]): (amount: number, openAmount: number, customerName: string | null) => boolean {
     const amounts = new Set<number>();
     const ranges: [number, number][] = [];
-    const cores = new Set<string>();
+    const cores = this.payerCores(payments);
     for (const facts of payments) {
       amounts.add(facts.amount);
       const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
       if (tolerance > 0) ranges.push([facts.amount, facts.amount + tolerance]);
-      for (const name of [facts.payerName, ...this.aliasNamesFor(facts)]) {
-        const core = normalizePayerName(name)?.core;
-        if (core) cores.add(core);
-      }
     }
     return (amount, openAmount, customerName) => {
       if (amounts.has(openAmount) || amounts.has(amount)) return true;
@@ -249,6 +246,18 @@ export class CandidatePool {
       const core = normalizePayerName(customerName)?.core;
       return !!core && cores.has(core);
     };
+  }
+
+  /** The name cores of the payments' payers and of their learned aliases: a strong name agreement shares one. */
+  payerCores(payments: PaymentFacts[]): Set<string> {
+    const cores = new Set<string>();
+    for (const facts of payments) {
+      for (const name of [facts.payerName, ...this.aliasNamesFor(facts)]) {
+        const core = normalizePayerName(name)?.core;
+        if (core) cores.add(core);
+      }
+    }
+    return cores;
   }
 
   /** How many times the pool's orders have changed: decisions taken at the same count were taken on the same pool. */
