@@ -3,7 +3,7 @@ import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { MatchContext } from "@/lib/core/matching/engine";
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { readMemo, referencesToLookUp } from "@/lib/core/matching/memo-signals";
-import { normalizePayerName } from "@/lib/core/matching/payer-name";
+import { couldAgreeWithAny, normalizePayerName } from "@/lib/core/matching/payer-name";
 import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/core/matching/tolerance";
 import type { CandidateOrder, PaymentFacts } from "@/lib/core/matching/types";
 import { decryptSecret } from "@/lib/crypto/secrets";
@@ -206,22 +206,30 @@ export class CandidatePool {
         .where(and(inWindow, sql`(${sql.join(parts, sql` or `)})`));
       openRows.forEach((r) => pool.put(r.order));
     }
-    // Orders of the payments' amounts that are settled: a twin makes a match ambiguous.
+    // Orders of the payments' amounts that are settled (a twin makes a match ambiguous) or closed unpaid (a
+    // late transfer from its customer is suggested). Only an order whose customer a payer's name agrees with
+    // can weigh in (strongly, for a closed one), and at a popular price there are thousands of others, about
+    // 2 KB each: read narrow, keep those, then read them whole.
     const amounts = [...new Set(rest.map((p) => p.payment.amount))];
-    const ofAmounts = and(eq(orders.merchantId, merchantId), inArray(orders.amount, amounts), gte(orders.createdAt, from), lte(orders.createdAt, to));
-    const settledRows = await db
-      .select()
-      .from(orders)
-      .where(and(ofAmounts, inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded"])));
-    settledRows.forEach((o) => pool.put(o));
-    // Closed unpaid (expired) of the payments' amounts: a late transfer from the customer is suggested.
-    // Only a customer whose name is a payer's counts, and abandoned checkouts outnumber paid orders at a
-    // popular price: read narrow, keep the payers' own, then read those whole.
+    const couldAgree = couldAgreeWithAny(pool.payerNames(rest.map((p) => p.facts)));
     const cores = pool.payerCores(rest.map((p) => p.facts));
-    const closed = await db.select({ id: orders.id, customerName: orders.customerName }).from(orders).where(and(ofAmounts, eq(orders.status, "closed")));
-    const closedIds = closed.filter((o) => cores.has(normalizePayerName(o.customerName)?.core ?? "")).map((o) => o.id);
-    for (let i = 0; i < closedIds.length; i += 5000) {
-      (await db.select().from(orders).where(inArray(orders.id, closedIds.slice(i, i + 5000)))).forEach((o) => pool.put(o));
+    const narrowRows = await db
+      .select({ id: orders.id, status: orders.status, customerName: orders.customerName })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.merchantId, merchantId),
+          inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded", "closed"]),
+          inArray(orders.amount, amounts),
+          gte(orders.createdAt, from),
+          lte(orders.createdAt, to),
+        ),
+      );
+    const ids = narrowRows
+      .filter((o) => (o.status === "closed" ? cores.has(normalizePayerName(o.customerName)?.core ?? "") : couldAgree(o.customerName)))
+      .map((o) => o.id);
+    for (let i = 0; i < ids.length; i += 5000) {
+      (await db.select().from(orders).where(inArray(orders.id, ids.slice(i, i + 5000)))).forEach((o) => pool.put(o));
     }
     return pool;
   }
@@ -248,14 +256,17 @@ export class CandidatePool {
     };
   }
 
+  /** The payments' payer names and the customer names learned as their aliases. */
+  payerNames(payments: PaymentFacts[]): (string | null)[] {
+    return payments.flatMap((facts) => [facts.payerName, ...this.aliasNamesFor(facts)]);
+  }
+
   /** The name cores of the payments' payers and of their learned aliases: a strong name agreement shares one. */
   payerCores(payments: PaymentFacts[]): Set<string> {
     const cores = new Set<string>();
-    for (const facts of payments) {
-      for (const name of [facts.payerName, ...this.aliasNamesFor(facts)]) {
-        const core = normalizePayerName(name)?.core;
-        if (core) cores.add(core);
-      }
+    for (const name of this.payerNames(payments)) {
+      const core = normalizePayerName(name)?.core;
+      if (core) cores.add(core);
     }
     return cores;
   }

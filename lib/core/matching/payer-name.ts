@@ -124,3 +124,35 @@ export function payerAgreement(
   if (customer && aliasNames.some((n) => normalizePayerName(n)?.full === customer.full)) return "alias";
   return direct;
 }
+
+/** The shortest core two names can share in part (compareNames' "partial"). */
+const PARTIAL_MIN = 4;
+
+function piecesOf(core: string, into: (piece: string) => boolean | void): boolean {
+  for (let i = 0; i + PARTIAL_MIN <= core.length; i++) {
+    for (let j = i + PARTIAL_MIN; j <= core.length; j++) if (into(core.slice(i, j)) === true) return true;
+  }
+  return false;
+}
+
+/**
+ * A cheap test that passes every customer name at least one of `names` (payers and their learned
+ * aliases) could agree with in any way payerAgreement knows (exact, alias, masked, company core,
+ * partial), and fails most others: to read whole only the orders whose name can weigh in a decision.
+ */
+export function couldAgreeWithAny(names: readonly (string | null)[]): (customerName: string | null) => boolean {
+  const payers = names.map(normalizePayerName).filter((n): n is Readonly<NormalizedPayerName> => n !== null);
+  const anyMasked = payers.some((p) => p.masked);
+  const fulls = new Set(payers.map((p) => p.full));
+  const cores = new Set(payers.map((p) => p.core));
+  const longCores = new Set(payers.map((p) => p.core).filter((c) => c.length >= PARTIAL_MIN));
+  const pieces = new Set<string>();
+  for (const core of longCores) piecesOf(core, (piece) => void pieces.add(piece));
+  return (customerName) => {
+    const c = normalizePayerName(customerName);
+    if (!c) return false;
+    if (anyMasked || c.masked || fulls.has(c.full) || cores.has(c.core)) return true;
+    // One core inside the other: the customer's among a payer's pieces, or a payer's among the customer's.
+    return c.core.length >= PARTIAL_MIN && (pieces.has(c.core) || piecesOf(c.core, (piece) => longCores.has(piece)));
+  };
+}

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareNames, normalizePayerName, payerAgreement } from "@/lib/core/matching/payer-name";
+import { compareNames, couldAgreeWithAny, NAME_SCORES, normalizePayerName, payerAgreement } from "@/lib/core/matching/payer-name";
 
 describe("normalizePayerName", () => {
   it("folds full width, case, spaces and punctuation", () => {
@@ -48,5 +49,34 @@ describe("compareNames", () => {
   it("a learned alias counts as agreement", () => {
     expect(payerAgreement("李小龙", ["张三"], "张三")).toBe("alias");
     expect(payerAgreement("李小龙", [], "张三")).toBe("different");
+  });
+});
+
+describe("couldAgreeWithAny", () => {
+  // Names built from a few pieces, so that agreements of every kind come up often.
+  const piece = fc.constantFrom("恒达", "贸易", "禾木", "家居", "王", "伟", "秀英", "张", "*", "上海", "杭州", "（上海）", " ");
+  const suffix = fc.constantFrom("", "", "有限公司", "股份有限公司", "商行");
+  const name = fc.tuple(fc.array(piece, { minLength: 1, maxLength: 5 }), suffix).map(([p, s]) => p.join("") + s);
+
+  it("passes every customer name a payer or alias agrees with in any way", () => {
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 3 }), fc.array(name, { maxLength: 2 }), name, (payers, aliases, customer) => {
+        const passes = couldAgreeWithAny([...payers, ...aliases]);
+        for (const payer of payers) {
+          if (NAME_SCORES[payerAgreement(payer, aliases, customer)] > 0) expect(passes(customer)).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("drops names nobody agrees with", () => {
+    const passes = couldAgreeWithAny(["上海恒达贸易有限公司", "王伟", null]);
+    expect(passes("恒达贸易")).toBe(true);
+    expect(passes("杭州恒达贸易股份有限公司")).toBe(true);
+    expect(passes("王伟")).toBe(true);
+    expect(passes("李娜")).toBe(false);
+    expect(passes("禾木家居有限公司")).toBe(false);
+    expect(passes(null)).toBe(false);
   });
 });
