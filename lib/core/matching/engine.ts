@@ -337,8 +337,8 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           ...timingNotes(p.receivedAt, best.order.createdAt),
           pastTwins.length
             ? {
-                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 早在 ${TWIN_HORIZON_DAYS} 天以前就已付清，视为以往的购买`,
-                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount was paid for ${TWIN_HORIZON_DAYS}+ days before: a past purchase`,
+                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 下单已逾 ${TWIN_HORIZON_DAYS} 天且已付清，视为以往的购买`,
+                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount, placed ${TWIN_HORIZON_DAYS}+ days earlier, is paid: a past purchase`,
               }
             : { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
           ...(settlement.note ? [settlement.note] : []),

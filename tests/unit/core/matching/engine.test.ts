@@ -251,7 +251,7 @@ describe("no reference: amount and payer", () => {
     const current = order({ amount: 128800, customerName: "恒达贸易" });
     const r = asMatch(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([lastMonth, current])));
     expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: current.id, amount: 128800 }] });
-    expect(r.explanation.en).toContain(`order ${lastMonth.reference} of this payer with this amount was paid for 14+ days before: a past purchase`);
+    expect(r.explanation.en).toContain(`order ${lastMonth.reference} of this payer with this amount, placed 14+ days earlier, is paid: a past purchase`);
     expect(r.explanation.zh).toContain("以往的购买");
 
     // Within two weeks of the open order, or of the money, it is still a possible duplicate payment.
