@@ -195,7 +195,7 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(after.json.payments).toEqual([expect.objectContaining({ channelTransactionId: "K9300000002", matchMethod: "amount_payer" })]);
   });
 
-  it("a deposit without reference is suggested as a part payment of its payer's order; confirming it leaves the order partly paid", async () => {
+  it("a deposit without reference is suggested as a part payment of its payer's order, the balance with a bit too much as an overpayment", async () => {
     const m = await bankMerchant();
     const order = await createOrder(m.apiKey, { amount: 159000, channel: "bank", customer: { name: "禾木家居" } });
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
@@ -211,6 +211,18 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: order.reference, amount: 50000 }] });
     const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
     expect(after.json).toMatchObject({ status: "partially_paid", paidAmount: 50000 });
+
+    // The balance, with 10.00 too much: suggested for the open 1,090.00, the rest left on the payment.
+    const balance = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "23:45:00", credit: "1,100.00", serial: "K9400000002", memo: "尾款", payer: "杭州禾木家居有限公司", account: "571900002222" }),
+    ])), "text/csv");
+    expect(balance.json).toMatchObject({ imported: 1, matched: 0, suggested: 1 });
+    const [rest] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9400000002")));
+    expect(rest.suggestions).toEqual([expect.objectContaining({ method: "amount_payer_over", allocations: [{ reference: order.reference, amount: 109000 }] })]);
+    const settled = await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: rest.id }, body: {} });
+    expect(settled.json).toMatchObject({ status: "partially_matched", allocations: [{ reference: order.reference, amount: 109000 }] });
+    const paid = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
+    expect(paid.json).toMatchObject({ status: "paid", paidAmount: 159000 });
   });
 
   it("the real WeChat Pay bill imports 3 payments of 1 fen on a wechatpay account, with 微信订单号 and 商户订单号", async () => {

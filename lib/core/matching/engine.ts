@@ -38,7 +38,7 @@ export const THRESHOLDS = {
   SUGGEST: 0.5,
   /** Suggestions shown at most. */
   MAX_SUGGESTIONS: 5,
-  /** The payer's open orders for more than the payment suggested as its part payment at most (the oldest). */
+  /** The payer's open orders of another amount suggested at most when nothing fits (the oldest). */
   MAX_PARTIAL: 3,
   /** A candidate whose only evidence is the amount is suggested only when there are at most this many. */
   MAX_AMOUNT_ONLY: 3,
@@ -430,25 +430,33 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
     }
   }
 
-  // Nothing fits the amount: the payer's open orders for more than it (a deposit, a first instalment,
-  // a price agreed off the books), oldest first, for a person to confirm or match by hand.
+  // Nothing fits the amount: the payer's open orders, oldest first, for a person to confirm or match by
+  // hand. For more than the payment: a deposit, a first instalment, a price agreed off the books; for
+  // less: the order's amount plus something else (shipping, a second purchase not yet recorded).
   if (suggestions.length === 0 && blockers.length === 0) {
-    const larger = ctx.candidates.filter(
-      (c) => OPEN.has(c.status) && c.openAmount > p.amount && NAME_SCORES[agreement(c.customerName)] >= THRESHOLDS.STRONG_NAME && !isRejected(p, [c.reference]),
+    const payerOrders = ctx.candidates.filter(
+      (c) =>
+        OPEN.has(c.status) && c.openAmount > 0 && c.openAmount !== p.amount && NAME_SCORES[agreement(c.customerName)] >= THRESHOLDS.STRONG_NAME && !isRejected(p, [c.reference]),
     );
-    const unique = [...new Map(larger.map((o) => [o.id, o])).values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     for (const o of unique.slice(0, THRESHOLDS.MAX_PARTIAL)) {
+      const part = p.amount < o.openAmount;
       suggestions.push({
         references: [o.reference],
-        allocations: [{ reference: o.reference, amount: p.amount }],
-        method: "amount_payer_partial",
+        allocations: [{ reference: o.reference, amount: Math.min(p.amount, o.openAmount) }],
+        method: part ? "amount_payer_partial" : "amount_payer_over",
         confidence: THRESHOLDS.SUGGEST,
         explanation: joinExplanations([
           { zh: `订单 ${o.orderNo}（${o.reference}）`, en: `order ${o.orderNo} (${o.reference})` },
-          {
-            zh: `金额 ${yuan(p.amount)} 少于未付金额 ${yuan(o.openAmount)}：可能是定金或分期付款`,
-            en: `amount ${yuan(p.amount)} is less than the open amount ${yuan(o.openAmount)}: possibly a deposit or an instalment`,
-          },
+          part
+            ? {
+                zh: `金额 ${yuan(p.amount)} 少于未付金额 ${yuan(o.openAmount)}：可能是定金或分期付款`,
+                en: `amount ${yuan(p.amount)} is less than the open amount ${yuan(o.openAmount)}: possibly a deposit or an instalment`,
+              }
+            : {
+                zh: `金额 ${yuan(p.amount)} 多于未付金额 ${yuan(o.openAmount)}，多出 ${yuan(p.amount - o.openAmount)}：可能含运费或另一笔款项`,
+                en: `amount ${yuan(p.amount)} is more than the open amount ${yuan(o.openAmount)} by ${yuan(p.amount - o.openAmount)}: possibly shipping or another purchase as well`,
+              },
           nameNote(agreement(o.customerName), p.payerName, o.customerName),
           ...timingNotes(p.receivedAt, o.createdAt),
         ]),

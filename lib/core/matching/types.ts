@@ -14,6 +14,8 @@ export type MatchMethod =
   | "amount_payer_sum"
   /** Only ever suggested: less than the open amount of the payer's order (a deposit, an instalment). */
   | "amount_payer_partial"
+  /** Only ever suggested: more than the open amount of the payer's order (shipping, another purchase). */
+  | "amount_payer_over"
   | "manual";
 
 /** Why an accepted shortfall still settles an order. */

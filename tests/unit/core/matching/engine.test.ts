@@ -348,6 +348,17 @@ describe("no reference: amount and payer", () => {
     expect(r.suggestions[0].explanation.zh).toContain("定金");
   });
 
+  it("more than the open amount of the payer's order: suggested for its open amount, the rest left on the payment", () => {
+    const o = order({ amount: 15900 });
+    const r = decideMatch(payment({ amount: 16900 }), context([o]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind !== "suggest") return;
+    expect(r.suggestions).toEqual([
+      expect.objectContaining({ method: "amount_payer_over", confidence: 0.5, allocations: [{ reference: o.reference, amount: 15900 }] }),
+    ]);
+    expect(r.suggestions[0].explanation.en).toContain("more than the open amount ¥159.00 by ¥10.00");
+  });
+
   it("of many open orders of the payer for more, the three oldest are suggested as its part payment", () => {
     const orders = Array.from({ length: 5 }, (_, i) => order({ amount: 100000 + i, createdAt: new Date(T0.getTime() - i * DAY) }));
     const r = decideMatch(payment({ amount: 50000 }), context(orders));
