@@ -132,7 +132,13 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
             {v.suggestions.map((s, i) => (
               <li key={i} data-testid={`suggestion-${i}`} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-5">
                 <div className="min-w-0 flex-1">
-                  <p className="font-mono text-xs text-slate-900">{s.references.join(" + ")}</p>
+                  <p className="flex flex-wrap items-center gap-2 text-xs">
+                    {/* What confirming allocates: a part payment or an overpayment takes another amount than the order's. */}
+                    <span className="font-mono text-slate-900" data-testid={`suggestion-allocations-${i}`}>
+                      {s.allocations?.length ? s.allocations.map((a) => `${a.reference} ${formatYuan(a.amount)}`).join(" + ") : s.references.join(" + ")}
+                    </span>
+                    {s.method ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{labelOf(p.methods, s.method)}</span> : null}
+                  </p>
                   <p className="mt-0.5 text-sm text-slate-600">{locale === "en" ? s.explanation : s.explanationZh}</p>
                 </div>
                 <span className="tabular-nums text-sm text-slate-700">{percent(s.confidence)}</span>

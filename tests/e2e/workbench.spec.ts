@@ -104,4 +104,29 @@ test.describe("exceptions workbench at 1280×800", () => {
     await page.goto("/anomalies");
     await expect(page.getByTestId("anomalies-empty")).toHaveText("没有未处理的异常。", { timeout: 15_000 });
   });
+  test("a deposit without reference shows as a part payment of the customer's order, with what confirming allocates", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755912345610902", accountName: "链动小铺" }, "招商银行 基本户");
+    const order = await createOrder(request, merchant, { amount: 159000, customer: { name: "禾木家居" } });
+    const { payments: [payment] } = await importCmbStatement(
+      request,
+      merchant,
+      bankAccountId,
+      cmbStatement({ serial: `K${Date.now()}`, amount: "500.00", payerName: "杭州禾木家居有限公司", payerAccount: "571900002222", memo: "定金" }),
+    );
+    expect(payment.status).toBe("suggested");
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto(`/payments/${payment.paymentId}`);
+    await expect(page.getByTestId("suggestion-allocations-0")).toHaveText(`${order.reference} ¥500.00`, { timeout: 15_000 });
+    await expect(page.getByTestId("suggestion-0")).toContainText("部分付款与付款人");
+    await expect(page.getByTestId("suggestion-0")).toContainText("定金或分期付款");
+    await page.getByTestId("suggestion-confirm-0").click();
+    await expect(page.getByTestId("payment-status")).toHaveText("已匹配", { timeout: 15_000 });
+    await expect(page.getByTestId(`allocation-${order.reference}`)).toContainText("¥500.00");
+    const view = await request.get(`/api/v1/orders/${order.reference}`, { headers: { authorization: `Bearer ${merchant.apiKey}` } });
+    expect(await view.json()).toMatchObject({ status: "partially_paid", paidAmount: 50000 });
+  });
 });
