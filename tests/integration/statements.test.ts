@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
+import { POST as sweepRoute } from "@/app/api/v1/jobs/anomaly-sweep/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
@@ -173,6 +175,22 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: expired.reference, amount: 15900 }] });
     const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: expired.reference } });
     expect(after.json).toMatchObject({ status: "paid", paidAmount: 15900 });
+  });
+
+  it("a transfer naming an expired (closed) order's reference pays it, and the late payment is flagged", async () => {
+    const m = await bankMerchant();
+    const expired = await createOrder(m.apiKey, { amount: 25900, channel: "bank", customer: { name: "周杰" }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    expect((await sweepPayments(t.db(), new Date(Date.now() + 120_000))).closed).toBe(1);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "23:55:00", credit: "259.00", serial: "K9500000001", memo: `货款 ${expired.reference}`, payer: "周杰", account: "6225880123456713" }),
+    ])), "text/csv");
+    expect(res.json).toMatchObject({ imported: 1, matched: 1 });
+    const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: expired.reference } });
+    expect(after.json).toMatchObject({ status: "paid", paidAmount: 25900 });
+    expect((await call(sweepRoute as unknown as H, { apiKey: m.apiKey })).status).toBe(200);
+    const anomalies = await call(listAnomalies as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/anomalies" });
+    expect(anomalies.json.data).toEqual([expect.objectContaining({ kind: "late_payment" })]);
   });
 
   it("a repeat customer's transfer without reference pays their open order although last month's order of the amount is paid", async () => {
