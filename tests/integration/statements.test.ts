@@ -193,6 +193,18 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(anomalies.json.data).toEqual([expect.objectContaining({ kind: "late_payment" })]);
   });
 
+  it("a channel's payout to the bank account is left unmatched, its explanation naming the payment institution", async () => {
+    const m = await bankMerchant();
+    await createOrder(m.apiKey, { amount: 1234567, channel: "bank", customer: { name: "王秀英" } });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today, time: "08:00:00", credit: "12,345.67", serial: "K9600000001", memo: "微信支付结算", payer: "财付通支付科技有限公司", account: "1234567890" }),
+    ])), "text/csv");
+    expect(res.json).toMatchObject({ imported: 1, matched: 0 });
+    const [payout] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9600000001")));
+    expect(payout.explanation?.en).toContain("the payer 财付通支付科技有限公司 is a payment institution, not a customer");
+  });
+
   it("a repeat customer's transfer without reference pays their open order although last month's order of the amount is paid", async () => {
     const m = await bankMerchant();
     const lastMonth = await createOrder(m.apiKey, { amount: 128800, channel: "bank", customer: { name: "恒达贸易" } });

@@ -3,7 +3,7 @@ import { settle } from "@/lib/core/matching/settle";
 import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
 import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
-import { NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
+import { isPaymentInstitution, NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
 import { exactSumGroups } from "@/lib/core/matching/subset-sum";
 import { channelStatedShortfall, toleranceFor, type ToleranceRule } from "@/lib/core/matching/tolerance";
 import type {
@@ -302,6 +302,12 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   }
 
   if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
+  if (isPaymentInstitution(p.payerName)) {
+    why.push({
+      zh: `付款方 ${p.payerName} 是支付机构而非客户：可能是渠道结算（提现）款，也可能是客户经该机构的转账`,
+      en: `the payer ${p.payerName} is a payment institution, not a customer: possibly a channel's settlement (payout), or a customer's transfer through it`,
+    });
+  }
 
   // Amount + payer: one open order of this payer with this amount, and nothing else close.
   const all = scoreCandidates(p, ctx, agreement).filter((s) => !isRejected(p, [s.order.reference]));

@@ -69,6 +69,18 @@ function reduce(raw: string): Readonly<NormalizedPayerName> | null {
   return Object.freeze({ full, core, place, isCompany, masked: /\*/.test(full) });
 }
 
+// Payment institutions and clearing houses that show up as the payer on a bank statement: for a channel's
+// settlement (提现, 结算) of many payments, and for a customer's transfer routed through them.
+const PAYMENT_INSTITUTIONS = ["支付宝", "财付通", "网联清算", "银联商务", "中国银联", "抖音支付", "拉卡拉", "通联支付", "快钱支付", "易宝支付", "汇付天下", "连连银通", "网银在线", "京东支付"];
+const FOREIGN_PROCESSORS = /^(stripe|paypal|adyen)/;
+
+/** The payer is a payment institution (支付宝（中国）网络技术有限公司, 财付通支付科技有限公司, Stripe…), not a person or a customer's company. */
+export function isPaymentInstitution(raw: string | null | undefined): boolean {
+  const name = normalizePayerName(raw);
+  if (!name) return false;
+  return FOREIGN_PROCESSORS.test(name.full) || (name.isCompany && PAYMENT_INSTITUTIONS.some((n) => name.core.includes(n)));
+}
+
 /** How a payer name agrees with an order's customer name. */
 export type NameAgreement = "exact" | "alias" | "company_core" | "masked" | "partial" | "different" | "unknown";
 

@@ -375,6 +375,13 @@ describe("no reference: amount and payer", () => {
     expect(decideMatch(payment({ amount: 50000, payerName: null }), context([big])).kind).toBe("none");
   });
 
+  it("a transfer from a payment institution says so: a channel's payout is nobody's order", () => {
+    const r = decideMatch(payment({ amount: 1234567, payerName: "支付宝（中国）网络技术有限公司", memo: "提现" }), context([order({ amount: 9900 })]));
+    expect(r.kind).toBe("none");
+    expect(r.explanation.en).toContain("is a payment institution, not a customer: possibly a channel's settlement (payout)");
+    expect(r.explanation.zh).toContain("支付机构");
+  });
+
   it("rejected suggestions are not made again", () => {
     const o = order({ amount: 7700, customerName: "李四" });
     const r = decideMatch(payment({ amount: 7700, rejected: [[o.reference]] }), context([o]));

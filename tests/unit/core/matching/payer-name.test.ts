@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareNames, couldAgreeWithAny, NAME_SCORES, normalizePayerName, payerAgreement } from "@/lib/core/matching/payer-name";
+import { compareNames, couldAgreeWithAny, isPaymentInstitution, NAME_SCORES, normalizePayerName, payerAgreement } from "@/lib/core/matching/payer-name";
 
 describe("normalizePayerName", () => {
   it("folds full width, case, spaces and punctuation", () => {
@@ -78,5 +78,14 @@ describe("couldAgreeWithAny", () => {
     expect(passes("李娜")).toBe(false);
     expect(passes("禾木家居有限公司")).toBe(false);
     expect(passes(null)).toBe(false);
+  });
+});
+
+describe("isPaymentInstitution", () => {
+  it("tells payment institutions and processors from people and customers' companies", () => {
+    for (const name of ["支付宝（中国）网络技术有限公司", "财付通支付科技有限公司", "网联清算有限公司", "银联商务股份有限公司", "STRIPE PAYMENTS UK LTD", "PayPal Pte. Ltd."]) {
+      expect(isPaymentInstitution(name)).toBe(true);
+    }
+    for (const name of ["王连连", "上海恒达贸易有限公司", "支付宝", null, ""]) expect(isPaymentInstitution(name)).toBe(false);
   });
 });
