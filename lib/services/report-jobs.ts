@@ -1,6 +1,6 @@
 // Report jobs: a report over a large range is built in the background and downloaded when ready.
 // Their state lives in files, not in a table: `<reportsDir>/<merchantId>/<jobId>.json` (status,
-// written atomically) beside `<jobId>.<ext>` (the output, renamed into place only when complete).
+// written atomically) beside `<jobId>.report.<ext>` (the output, renamed into place only when complete).
 // Several app instances must therefore share the reports directory (see README).
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -59,7 +59,10 @@ function jobPaths(merchantId: string, jobId: string) {
   return {
     dir,
     status: path.join(/*turbopackIgnore: true*/ dir, `${jobId}.json`),
-    output: (ext: string) => path.join(/*turbopackIgnore: true*/ dir, `${jobId}.${ext}`),
+    // Not `<jobId>.<ext>`: a JSON report would be written over its own status file.
+    output: (ext: string) => path.join(/*turbopackIgnore: true*/ dir, `${jobId}.report.${ext}`),
+    /** Where jobs made before the output got its own name kept it (never for JSON). */
+    legacyOutput: (ext: string) => path.join(/*turbopackIgnore: true*/ dir, `${jobId}.${ext}`),
   };
 }
 
@@ -214,8 +217,13 @@ export async function reportJobDownload(merchantId: string, jobId: string): Prom
   const job = await loadJob(merchantId, jobId);
   if (!job) throw notFound("Report job");
   if (job.status !== "ready" || !job.file) throw conflict(`The report is ${job.status}, not ready to download`, "report_not_ready");
-  const file = jobPaths(merchantId, jobId)!.output(job.file.ext);
-  if (!(await fs.promises.stat(file).catch(() => null))) throw notFound("Report file");
+  const paths = jobPaths(merchantId, jobId)!;
+  const exists = async (f: string) => !!(await fs.promises.stat(f).catch(() => null));
+  let file = paths.output(job.file.ext);
+  if (!(await exists(file))) {
+    file = paths.legacyOutput(job.file.ext);
+    if (job.file.ext === "json" || !(await exists(file))) throw notFound("Report file");
+  }
   const stream = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
   return new Response(stream, {
     headers: { ...reportDownloadHeaders(job.params, { type: job.file.type, ext: job.file.ext, section: null }), "content-length": String(job.file.bytes) },

@@ -146,6 +146,19 @@ describe(`report jobs (${process.env.TEST_DB})`, () => {
     });
   });
 
+  it("a JSON report job keeps its status and its output apart: every status read finds the job, the download is the report", async () => {
+    process.env.LDXP_REPORT_ASYNC_THRESHOLD = "3";
+    const result = await requestReport(t.db(), { id: userId, merchantId: seeded.m.merchantId }, { ...MARCH, format: "json" });
+    if (result.kind !== "job") throw new Error(`expected a job, got ${result.kind}`);
+    const done = (await waitUntilDone(seeded.m.merchantId, result.job.jobId)).at(-1)!;
+    expect(done).toMatchObject({ status: "ready", error: null });
+    expect((await getReportJob(seeded.m.merchantId, result.job.jobId)).status).toBe("ready");
+    const res = await reportJobDownload(seeded.m.merchantId, result.job.jobId);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as { totals: Record<string, number> };
+    expect(body.totals).toEqual(json.totals);
+  });
+
   it("another merchant's user gets 404 for the job and its file; bad parameters get 400 in the contract's shape", async () => {
     process.env.LDXP_REPORT_ASYNC_THRESHOLD = "3";
     const result = await requestReport(t.db(), { id: userId, merchantId: seeded.m.merchantId }, { ...MARCH, format: "pdf", channel: "alipay" });
@@ -188,13 +201,18 @@ describe(`report jobs (${process.env.TEST_DB})`, () => {
     expect(run.result).toMatchObject({ status: "ready" });
     const ready = await getReportJob(seeded.m.merchantId, job.jobId);
     expect(ready.status).toBe("ready");
-    const file = path.join(readConfig().reportsDir, seeded.m.merchantId, `${job.jobId}.xlsx`);
+    const file = path.join(readConfig().reportsDir, seeded.m.merchantId, `${job.jobId}.report.xlsx`);
     const mtime = fs.statSync(file).mtimeMs;
     const again = await new InngestTestEngine({ function: buildReportFn }).execute({ events });
     expect(again.result).toEqual({ status: "ready", bytes: fs.statSync(file).size });
     expect(fs.statSync(file).mtimeMs).toBe(mtime);
     const totals = await workbookTotals(fs.readFileSync(file));
     expect(totals.net).toBe(json.totals.netAmount);
+
+    // A job built before outputs got their own name (<jobId>.xlsx) still downloads.
+    fs.renameSync(file, path.join(readConfig().reportsDir, seeded.m.merchantId, `${job.jobId}.xlsx`));
+    const legacy = await reportJobDownload(seeded.m.merchantId, job.jobId);
+    expect((await workbookTotals(Buffer.from(await legacy.arrayBuffer()))).net).toBe(json.totals.netAmount);
   });
 
   it("a job whose process died is marked failed on the next status read, and is not revived by a retry", async () => {
