@@ -144,6 +144,11 @@ export const orders = pgTable(
     refundedAmount: money("refunded_amount").notNull().default(0),
     /** Accepted shortfall (coupon, fee, rounding) that still settles the order. */
     writtenOffAmount: money("written_off_amount").notNull().default(0),
+    /**
+     * What the customer is asked to transfer when checkout gave the order a unique amount: the amount
+     * less a tail of a few fen no other open order of the merchant asks (null: the amount itself).
+     */
+    payableAmount: money("payable_amount"),
     preferredChannel: channelEnum("preferred_channel"),
     description: text("description"),
     customerName: text("customer_name"),
@@ -179,8 +184,15 @@ export const openOrders = pgTable(
     orderId: uuid("order_id").primaryKey(),
     merchantId: uuid("merchant_id").notNull(),
     createdAt: tstz("created_at").notNull(),
+    /** orders.payable_amount, kept here so checkout finds the tails taken and matching the order a transfer's amount names. */
+    payableAmount: money("payable_amount"),
   },
-  (t) => [index("open_orders_merchant_created_idx").on(t.merchantId, t.createdAt)],
+  (t) => [
+    index("open_orders_merchant_created_idx").on(t.merchantId, t.createdAt),
+    index("open_orders_merchant_payable_idx")
+      .on(t.merchantId, t.payableAmount)
+      .where(sql`${t.payableAmount} is not null`),
+  ],
 );
 
 export const statements = pgTable(

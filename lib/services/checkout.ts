@@ -1,12 +1,13 @@
-import { and, eq } from "drizzle-orm";
+import { and, between, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { payableRange, pickPayableAmount } from "@/lib/core/checkout/unique-amount";
 import { generateReference } from "@/lib/core/reference";
 import { encryptSecret } from "@/lib/crypto/secrets";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { channelAccounts, merchants, orders, type Order } from "@/lib/db/schema";
-import { conflict, notFound } from "@/lib/http/errors";
+import { channelAccounts, merchants, openOrders, orders, type Order } from "@/lib/db/schema";
+import { badRequest, conflict, notFound } from "@/lib/http/errors";
 import { buildChannelParams } from "@/lib/services/channel-params";
 import { buildOrderView } from "@/lib/services/orders";
 import nodeCrypto from "node:crypto";
@@ -29,6 +30,8 @@ export const checkoutSchema = z.object({
     .max(2048)
     .optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** Ask the customer for a unique amount (amount less a tail of 1–99 fen) that names the order without a reference. */
+  uniqueAmount: z.boolean().optional(),
 });
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
 
@@ -63,6 +66,26 @@ function assertSameOrder(order: Order, input: CheckoutInput) {
 }
 
 /**
+ * The payable amount for a new order asking a unique amount: the smallest tail no open order of the
+ * merchant has taken. Checkouts of one merchant asking one take turns (a transaction-scoped advisory
+ * lock), so two customers are never told the same amount.
+ */
+async function uniquePayableAmount(tx: DbOrTx, merchantId: string, amount: number): Promise<number> {
+  const range = payableRange(amount);
+  if (!range) throw badRequest("uniqueAmount: a unique amount needs an amount of at least 2 fen (the amount less a tail of 1 fen or more)");
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`unique_amount:${merchantId}`}))`);
+  const taken = await tx
+    .select({ payableAmount: openOrders.payableAmount })
+    .from(openOrders)
+    .where(and(eq(openOrders.merchantId, merchantId), between(openOrders.payableAmount, range.lowest, range.highest)));
+  const payable = pickPayableAmount(amount, taken.map((t) => t.payableAmount!));
+  if (payable === null) {
+    throw conflict(`Every unique amount just under ${amount} fen is taken by an open order; try again later or without uniqueAmount`, "unique_amount_unavailable");
+  }
+  return payable;
+}
+
+/**
  * Creates the order and its reference, idempotently on (merchant, source, orderNo):
  * the same request again returns the same reference; a different amount is a conflict.
  */
@@ -84,6 +107,7 @@ export async function checkout(
   for (let attempt = 0; ; attempt++) {
     try {
       const order = await db.transaction(async (tx) => {
+        const payableAmount = input.uniqueAmount ? await uniquePayableAmount(tx, merchantId, input.amount) : null;
         const [row] = await tx
           .insert(orders)
           .values({
@@ -92,6 +116,7 @@ export async function checkout(
             orderNo: input.orderNo,
             source: input.source,
             amount: input.amount,
+            payableAmount,
             currency: input.currency,
             preferredChannel: input.channel ?? null,
             description: input.description ?? null,
@@ -108,7 +133,13 @@ export async function checkout(
             action: "order.created",
             subjectType: "order",
             subjectId: row.id,
-            after: { reference: row.reference, orderNo: row.orderNo, amount: row.amount, currency: row.currency },
+            after: {
+              reference: row.reference,
+              orderNo: row.orderNo,
+              amount: row.amount,
+              currency: row.currency,
+              ...(row.payableAmount !== null ? { payableAmount: row.payableAmount } : {}),
+            },
           },
         ]);
         return row;

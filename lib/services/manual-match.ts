@@ -1,7 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { joinExplanations, yuan } from "@/lib/core/matching/explain";
-import type { Explanation } from "@/lib/core/matching/types";
+import { uniqueAmountWriteOff } from "@/lib/core/matching/settle";
+import type { CandidateOrder, Explanation } from "@/lib/core/matching/types";
 import { normalizeReference } from "@/lib/core/reference";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
@@ -30,21 +31,25 @@ interface DecisionParams {
 
 const createdBy = (actor: Actor) => `${actor.type}:${actor.id ?? ""}`;
 
-/** A person's decision replaces the payment's allocations: manual method, full confidence, nothing written off. */
+/**
+ * A person's decision replaces the payment's allocations: manual method, full confidence, nothing written
+ * off but the tail of a unique amount paid as asked (the customer owes nothing more).
+ */
 function applyManualDecision(
   tx: DbOrTx,
   payment: Payment,
   params: DecisionParams,
-  allocations: { orderId: string; amount: number }[],
+  chosen: { order: CandidateOrder; amount: number }[],
   explanation: Explanation,
 ) {
+  const tail = uniqueAmountWriteOff(chosen);
   return replaceAllocations(tx, {
     payment,
-    allocations,
     method: "manual",
     confidence: 1,
     explanation,
-    writeOffs: [],
+    allocations: chosen.map((c) => ({ orderId: c.order.id, amount: c.amount })),
+    writeOffs: tail ? [tail] : [],
     amountMismatch: null,
     manual: true,
     createdBy: createdBy(params.actor),
@@ -101,7 +106,9 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
       { zh: "人工匹配", en: "matched by hand" },
       ...chosen.map((c) => ({ zh: `${c.order.reference} ${yuan(c.amount)}`, en: `${c.order.reference} ${yuan(c.amount)}` })),
     ]);
-    const applied = await applyManualDecision(tx, payment, params, chosen.map((c) => ({ orderId: c.order.id, amount: c.amount })), explanation);
+    // Read again locked: whether an order is still untouched decides a unique amount's write-off.
+    const locked = new Map((await lockOrders(tx, chosen.map((c) => c.order.id))).map((o) => [o.id, toCandidate(o)]));
+    const applied = await applyManualDecision(tx, payment, params, chosen.map((c) => ({ order: locked.get(c.order.id)!, amount: c.amount })), explanation);
     const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
     await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
   });
@@ -146,7 +153,7 @@ export async function confirmSuggestion(db: Db, params: DecisionParams & { index
       }
       return { order, amount };
     });
-    const applied = await applyManualDecision(tx, payment, params, chosen.filter((c) => c.amount > 0).map((c) => ({ orderId: c.order.id, amount: c.amount })), joinExplanations([{ zh: "人工确认建议", en: "suggestion confirmed by hand" }, suggestion.explanation]));
+    const applied = await applyManualDecision(tx, payment, params, chosen.filter((c) => c.amount > 0), joinExplanations([{ zh: "人工确认建议", en: "suggestion confirmed by hand" }, suggestion.explanation]));
     const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
     await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
   });

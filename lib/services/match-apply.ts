@@ -10,7 +10,7 @@ export interface WriteOffRecord {
   paymentId: string;
   amount: number;
   cause: string;
-  source: "channel" | "rule" | "manual";
+  source: "channel" | "rule" | "checkout" | "manual";
   rule?: string;
   at: string;
 }

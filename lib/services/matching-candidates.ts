@@ -37,6 +37,7 @@ export function toCandidate(o: Order): CandidateOrder {
     status: o.status,
     customerName: o.customerName,
     createdAt: o.createdAt,
+    payableAmount: o.payableAmount,
   };
 }
 
@@ -48,6 +49,7 @@ const sameCandidate = (a: CandidateOrder, b: CandidateOrder) =>
   a.openAmount === b.openAmount &&
   a.status === b.status &&
   a.customerName === b.customerName &&
+  a.payableAmount === b.payableAmount &&
   a.createdAt.getTime() === b.createdAt.getTime();
 
 /** Payer keys under which aliases are learned and looked up: the hashed account, and the normalised name. */
@@ -107,6 +109,8 @@ export class CandidatePool {
   private readonly byReference = new Map<string, CandidateOrder>();
   private readonly byId = new Map<string, CandidateOrder>();
   private readonly openByAmount = new Map<number, Set<string>>();
+  /** Open orders by the unique amount checkout asked for them. */
+  private readonly openByPayable = new Map<number, Set<string>>();
   private readonly byCore = new Map<string, Set<string>>();
   private readonly byOrderAmount = new Map<number, Set<string>>();
 
@@ -179,11 +183,17 @@ export class CandidatePool {
       // Reading the whole window whole cost ~2 KB a row: 400 MB for 200,000 open orders.
       const wanted = pool.wantedBy(rest.map((p) => p.facts));
       const narrow = await db
-        .select({ id: orders.id, amount: orders.amount, openAmount: sql<string>`${openAmount}`, customerName: orders.customerName })
+        .select({
+          id: orders.id,
+          amount: orders.amount,
+          openAmount: sql<string>`${openAmount}`,
+          customerName: orders.customerName,
+          payableAmount: openOrders.payableAmount,
+        })
         .from(openOrders)
         .innerJoin(orders, eq(orders.id, openOrders.orderId))
         .where(inWindow);
-      const ids = narrow.filter((o) => wanted(o.amount, Number(o.openAmount), o.customerName)).map((o) => o.id);
+      const ids = narrow.filter((o) => wanted(o.amount, Number(o.openAmount), o.customerName, o.payableAmount)).map((o) => o.id);
       for (let i = 0; i < ids.length; i += 5000) {
         (await db.select().from(orders).where(inArray(orders.id, ids.slice(i, i + 5000)))).forEach((o) => pool.put(o));
       }
@@ -193,6 +203,7 @@ export class CandidatePool {
       for (const { payment, facts } of rest) {
         const tolerance = maxToleranceFen(pool.toleranceRules, payment.channel, payment.amount);
         parts.push(sql`${openAmount} between ${payment.amount} and ${payment.amount + tolerance}`);
+        parts.push(sql`${openOrders.payableAmount} = ${payment.amount}`);
         for (const name of [facts.payerName, ...pool.aliasNamesFor(facts)]) {
           const core = normalizePayerName(name)?.core;
           if (core && core.length >= 2) parts.push(sql`${orders.customerName} like ${`%${core.replace(/[\\%_]/g, "\\$&")}%`}`);
@@ -236,10 +247,10 @@ export class CandidatePool {
 
   /**
    * Whether contextFor could hand an open order with these amounts and customer name to one of
-   * `payments`: its open amount within a payment's amount and tolerance, its amount equal to a
-   * payment's (a twin), or its customer's name core equal to a payer's or a learned alias's.
+   * `payments`: its open amount within a payment's amount and tolerance, its amount or unique amount
+   * equal to a payment's, or its customer's name core equal to a payer's or a learned alias's.
    */
-  wantedBy(payments: PaymentFacts[]): (amount: number, openAmount: number, customerName: string | null) => boolean {
+  wantedBy(payments: PaymentFacts[]): (amount: number, openAmount: number, customerName: string | null, payableAmount?: number | null) => boolean {
     const amounts = new Set<number>();
     const ranges: [number, number][] = [];
     const cores = this.payerCores(payments);
@@ -248,8 +259,8 @@ export class CandidatePool {
       const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
       if (tolerance > 0) ranges.push([facts.amount, facts.amount + tolerance]);
     }
-    return (amount, openAmount, customerName) => {
-      if (amounts.has(openAmount) || amounts.has(amount)) return true;
+    return (amount, openAmount, customerName, payableAmount) => {
+      if (amounts.has(openAmount) || amounts.has(amount) || (payableAmount != null && amounts.has(payableAmount))) return true;
       if (ranges.some(([lo, hi]) => openAmount >= lo && openAmount <= hi)) return true;
       const core = normalizePayerName(customerName)?.core;
       return !!core && cores.has(core);
@@ -318,6 +329,7 @@ export class CandidatePool {
     this.changes++;
     if (old) {
       this.openByAmount.get(old.openAmount)?.delete(c.id);
+      if (old.payableAmount != null) this.openByPayable.get(old.payableAmount)?.delete(c.id);
     }
     this.byId.set(c.id, c);
     this.byReference.set(c.reference, c);
@@ -326,7 +338,10 @@ export class CandidatePool {
       if (!s) m.set(k, (s = new Set()));
       s.add(c.id);
     };
-    if (c.status === "pending" || c.status === "partially_paid") this.addOpen(c.openAmount, c.id);
+    if (c.status === "pending" || c.status === "partially_paid") {
+      this.addOpen(c.openAmount, c.id);
+      if (c.payableAmount != null) add(this.openByPayable as Map<number | string, Set<string>>, c.payableAmount);
+    }
     // By the order's own amount whatever its state: another order of the payer with this amount makes a match ambiguous.
     add(this.byOrderAmount as Map<number | string, Set<string>>, c.amount);
     const core = normalizePayerName(c.customerName)?.core;
@@ -377,6 +392,7 @@ export class CandidatePool {
     if (tolerance === 0) this.openByAmount.get(facts.amount)?.forEach((id) => ids.add(id));
     else this.openInRange(facts.amount, facts.amount + tolerance, ids);
     this.byOrderAmount.get(facts.amount)?.forEach((id) => ids.add(id));
+    this.openByPayable.get(facts.amount)?.forEach((id) => ids.add(id));
     for (const name of [facts.payerName, ...aliasNames]) {
       const core = normalizePayerName(name)?.core;
       if (core) this.byCore.get(core)?.forEach((id) => ids.add(id));

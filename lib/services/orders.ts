@@ -30,6 +30,8 @@ export async function buildOrderView(db: DbOrTx, order: Order) {
     orderNo: order.orderNo,
     source: order.source,
     amount: order.amount,
+    /** What the customer is asked to pay: the amount, or the unique amount checkout gave the order. */
+    payableAmount: order.payableAmount ?? order.amount,
     currency: order.currency,
     status: order.status,
     paidAmount: order.paidAmount,

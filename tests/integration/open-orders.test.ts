@@ -19,7 +19,7 @@ describe(`open_orders follows the orders' status (${process.env.TEST_DB})`, () =
     const [rowA] = await t.db().select().from(orders).where(eq(orders.reference, a.reference));
     const [rowB] = await t.db().select().from(orders).where(eq(orders.reference, b.reference));
     const [entry] = await t.db().select().from(openOrders).where(eq(openOrders.orderId, rowA.id));
-    expect(entry).toEqual({ orderId: rowA.id, merchantId: m.merchantId, createdAt: rowA.createdAt });
+    expect(entry).toEqual({ orderId: rowA.id, merchantId: m.merchantId, createdAt: rowA.createdAt, payableAmount: null });
 
     await setStatus(rowA.id, "partially_paid");
     expect(await isOpen(rowA.id)).toBe(true);
@@ -36,6 +36,17 @@ describe(`open_orders follows the orders' status (${process.env.TEST_DB})`, () =
     expect([await isOpen(rowA.id), await isOpen(rowB.id)]).toEqual([false, true]);
     await t.db().delete(orders).where(eq(orders.id, rowB.id));
     expect(await isOpen(rowB.id)).toBe(false);
+  });
+
+  it("carries an order's unique amount, and gets it back when the order reopens", async () => {
+    const m = await bankMerchant();
+    const c = await createOrder(m.apiKey, { amount: 3000, uniqueAmount: true });
+    const payable = async () => (await t.db().select().from(openOrders).where(eq(openOrders.orderId, c.orderId))).map((r) => r.payableAmount);
+    expect(await payable()).toEqual([2999]);
+    await setStatus(c.orderId, "paid");
+    expect(await payable()).toEqual([]);
+    await setStatus(c.orderId, "pending");
+    expect(await payable()).toEqual([2999]);
   });
 
   it("a statement import that pays an order takes it out, and paying an order rewrites its row in place (HOT): no index names its status", async () => {

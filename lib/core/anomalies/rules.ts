@@ -1,7 +1,7 @@
 import { maxSeverity } from "@/lib/core/anomalies/severity";
 import type { AnomalyKind, Finding, Severity } from "@/lib/core/anomalies/types";
 import type { ChannelName } from "@/lib/core/channels/types";
-import type { WriteOffCause } from "@/lib/core/matching/types";
+import type { RuleWriteOffCause } from "@/lib/core/matching/types";
 
 /** When a rule applies; every condition given must hold (absent = any). */
 export interface RuleConditions {
@@ -23,7 +23,7 @@ export interface RuleConditions {
 }
 
 /** Why a write-off is acceptable: the matching engine's causes (抹零, 优惠券, 平台补贴, 手续费…). */
-export type WriteOffReason = WriteOffCause;
+export type WriteOffReason = RuleWriteOffCause;
 
 /** What a rule does to a newly opened anomaly. */
 export interface RuleActions {

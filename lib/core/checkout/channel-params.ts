@@ -10,6 +10,9 @@ export interface ChannelAccountForParams {
 export interface OrderForParams {
   reference: string;
   orderNo: string;
+  amount: number;
+  /** The unique amount the customer is asked to transfer (checkout's uniqueAmount), or null. */
+  payableAmount: number | null;
 }
 
 /**
@@ -22,7 +25,7 @@ export function buildChannelParams(order: OrderForParams, accounts: ChannelAccou
   const ref = order.reference;
   const out: Record<string, Record<string, unknown>> = {};
   for (const a of accounts) {
-    const params = paramsFor(a, ref, order.orderNo);
+    const params = paramsFor(a, ref, order.orderNo, order.payableAmount ?? order.amount);
     if (!params) continue;
     const key = out[a.channel] ? `${a.channel}:${a.id}` : a.channel;
     out[key] = { channelAccountId: a.id, ...params };
@@ -30,7 +33,7 @@ export function buildChannelParams(order: OrderForParams, accounts: ChannelAccou
   return out;
 }
 
-function paramsFor(a: ChannelAccountForParams, ref: string, orderNo: string): Record<string, unknown> | null {
+function paramsFor(a: ChannelAccountForParams, ref: string, orderNo: string, transferAmount: number): Record<string, unknown> | null {
   // passthrough fields echo the reference so a notify can be matched even if the order number is rewritten
   const passback = `ref=${ref}`;
   switch (a.channel) {
@@ -50,7 +53,7 @@ function paramsFor(a: ChannelAccountForParams, ref: string, orderNo: string): Re
       return { reference: ref, notify_url: a.notifyUrl };
     case "bank":
       return a.bank
-        ? { bankName: a.bank.bankName, accountNo: a.bank.accountNo, accountName: a.bank.accountName ?? null, memo: ref }
+        ? { bankName: a.bank.bankName, accountNo: a.bank.accountNo, accountName: a.bank.accountName ?? null, memo: ref, amount: transferAmount }
         : null;
     default:
       return null;

@@ -80,9 +80,14 @@ function timingNotes(receivedAt: Date, createdAt: Date): Explanation[] {
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const isRejected = (p: PaymentFacts, refs: readonly string[]) => p.rejected.some((r) => sameSet(r, refs));
 
-type AmountFit = "exact" | "channel" | "tolerance" | "twin" | "lapsed";
+type AmountFit = "unique" | "exact" | "channel" | "tolerance" | "twin" | "lapsed";
+
+/** Whether the payment is the unique amount checkout asked for this order, and nothing is paid on it yet. */
+const isUniqueAmountOf = (p: PaymentFacts, c: CandidateOrder) =>
+  OPEN.has(c.status) && c.payableAmount != null && c.openAmount === c.amount && p.amount === c.payableAmount;
 
 function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly ToleranceRule[]): AmountFit | null {
+  if (isUniqueAmountOf(p, c)) return "unique";
   if (OPEN.has(c.status) && c.openAmount > 0) {
     if (p.amount === c.openAmount) return "exact";
     const short = c.openAmount - p.amount;
@@ -100,9 +105,10 @@ function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly Tolerance
   return null;
 }
 
-const AMOUNT_SCORES: Record<AmountFit, number> = { exact: 1, channel: 1, tolerance: 0.8, twin: 1, lapsed: 1 };
+const AMOUNT_SCORES: Record<AmountFit, number> = { unique: 1, exact: 1, channel: 1, tolerance: 0.8, twin: 1, lapsed: 1 };
 
 const AMOUNT_NOTES: Record<AmountFit, Explanation> = {
+  unique: { zh: "金额等于结账时为该订单给出的唯一应付金额", en: "amount equals the unique amount checkout asked for this order" },
   exact: { zh: "金额等于订单未付金额", en: "amount equals the order's open amount" },
   channel: { zh: "金额加渠道注明的优惠等于订单未付金额", en: "amount plus the discount the channel states equals the open amount" },
   tolerance: { zh: "金额在容差规则内略少于订单未付金额", en: "amount is slightly short of the open amount, within a tolerance rule" },
@@ -204,6 +210,37 @@ function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
   return scored.filter((s) => s.fit === "twin" && isSettled(s.order.status as OrderStatus) && s.order.createdAt.getTime() <= horizon);
 }
 
+/**
+ * The match a unique amount makes: checkout asked this order's customer, and no other open order, for
+ * exactly this amount, so the amount names the order as a reference would. Not when the memo points
+ * elsewhere, the payer is clearly someone else, another open order asks the same amount in full, or
+ * the money came before the order (and its amount) existed: then it is only suggested.
+ */
+function decideUniqueAmount(p: PaymentFacts, current: readonly Scored[], ctx: MatchContext, blocked: boolean): MatchResult | null {
+  const hits = current.filter((s) => s.fit === "unique");
+  if (hits.length !== 1 || blocked) return null;
+  const [hit] = hits;
+  const rivals = current.filter((s) => s !== hit && (s.fit === "exact" || s.fit === "channel"));
+  if (rivals.length > 0 || hit.name === "different" || p.receivedAt.getTime() < hit.order.createdAt.getTime() - DAY) return null;
+  const settlement = settle(p, [{ order: hit.order, amount: p.amount }], ctx.toleranceRules);
+  return {
+    kind: "match",
+    method: "unique_amount",
+    confidence: NAME_SCORES[hit.name] >= THRESHOLDS.STRONG_NAME ? 0.97 : 0.93,
+    allocations: single(hit.order, p.amount),
+    writeOffs: settlement.writeOffs,
+    amountMismatch: settlement.mismatch,
+    explanation: joinExplanations([
+      {
+        zh: `附言没有参考号；金额 ${yuan(p.amount)} 是结账时为订单 ${hit.order.orderNo}（${hit.order.reference}）给出的唯一应付金额，没有其他未付订单应付此金额`,
+        en: `no reference in the memo; ${yuan(p.amount)} is the unique amount checkout asked for order ${hit.order.orderNo} (${hit.order.reference}), and no other open order asks it`,
+      },
+      nameNote(hit.name, p.payerName, hit.order.customerName),
+      ...(settlement.note ? [settlement.note] : []),
+    ]),
+  };
+}
+
 function single(order: CandidateOrder, amount: number): AllocationDecision[] {
   return [{ orderId: order.id, reference: order.reference, amount }];
 }
@@ -212,7 +249,7 @@ function toSuggestion(s: Scored, p: PaymentFacts): SuggestionDecision {
   return {
     references: [s.order.reference],
     allocations: [{ reference: s.order.reference, amount: Math.min(p.amount, s.order.openAmount) }],
-    method: "amount_payer",
+    method: s.fit === "unique" ? "unique_amount" : "amount_payer",
     confidence: s.score,
     explanation: joinExplanations([
       { zh: `订单 ${s.order.orderNo}（${s.order.reference}）`, en: `order ${s.order.orderNo} (${s.order.reference})` },
@@ -314,6 +351,8 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   // Closed orders neither match nor stand in an open order's way: they are only suggested, after it.
   const lapsed = all.filter((s) => s.fit === "lapsed");
   const current = all.filter((s) => s.fit !== "lapsed");
+  const byUniqueAmount = decideUniqueAmount(p, current, ctx, blockers.length > 0 || typoOrders.size > 0);
+  if (byUniqueAmount) return byUniqueAmount;
   const pastTwins = pastPurchases(p, current);
   let scored = current.filter((s) => !pastTwins.includes(s));
   const amountOnlyCount = scored.filter((s) => s.fit !== "twin" && NAME_SCORES[s.name] === 0).length;
@@ -321,7 +360,8 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   // an order with any name agreement 0.63 at least, so they are the tail of the ranking and decide
   // nothing but through their count. At a popular price there are hundreds: counted, then left out
   // before ranking.
-  if (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY) scored = scored.filter((s) => NAME_SCORES[s.name] > 0);
+  // An order's unique amount is more than a shared amount: it stays whatever the count.
+  if (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY) scored = scored.filter((s) => NAME_SCORES[s.name] > 0 || s.fit === "unique");
   scored.sort(byRank);
   const [best, second] = scored;
   if (best && typoOrders.size === 0) {
@@ -372,7 +412,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   for (const s of open) {
     if (s.score < THRESHOLDS.SUGGEST) continue;
     // Same amount, nothing else in common: worth a look only when few orders share the amount and the memo does not point elsewhere.
-    if (NAME_SCORES[s.name] === 0 && (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
+    if (NAME_SCORES[s.name] === 0 && s.fit !== "unique" && (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY || blockers.length > 0)) continue;
     suggestions.push(toSuggestion(s, p));
   }
   // A closed order is worth a look only when the payer is its customer: abandoned checkouts share popular amounts.

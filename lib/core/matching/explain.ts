@@ -45,6 +45,7 @@ const CAUSE_WORDS: Record<WriteOffCause, Explanation> = {
   channel_fee: { zh: "渠道手续费", en: "channel fee" },
   bank_fee: { zh: "银行手续费", en: "bank fee" },
   rounding: { zh: "抹零", en: "rounding" },
+  unique_amount: { zh: "唯一金额立减", en: "unique-amount discount" },
 };
 
 /** The cause of a write-off in words. */

@@ -10,8 +10,19 @@ export interface Settlement {
 }
 
 /**
+ * The tail of a unique amount paid as asked, as a write-off: the customer paid the one order exactly the
+ * amount checkout asked for, before anything else was paid on it. The tail is the merchant's discount, not a debt.
+ */
+export function uniqueAmountWriteOff(lines: readonly { order: CandidateOrder; amount: number }[]): WriteOffDecision | null {
+  if (lines.length !== 1) return null;
+  const [{ order, amount }] = lines;
+  if (order.payableAmount == null || order.openAmount !== order.amount || amount !== order.payableAmount) return null;
+  return { orderId: order.id, amount: order.amount - amount, cause: "unique_amount", source: "checkout" };
+}
+
+/**
  * What happens to the difference between a payment and the open amount of the order(s) it pays:
- * a discount the channel states is written off with its cause; otherwise a merchant tolerance rule
+ * the tail of a unique amount checkout asked for is written off; a discount the channel states is written off with its cause; otherwise a merchant tolerance rule
  * may accept a small shortfall; anything else is an amount mismatch left visible.
  */
 export function settle(
@@ -32,6 +43,17 @@ export function settle(
   }
   const shortfall = expected - allocated;
   if (shortfall <= 0) return { writeOffs: [], mismatch: null, note: null };
+  const tail = uniqueAmountWriteOff(orders);
+  if (tail) {
+    return {
+      writeOffs: [tail],
+      mismatch: null,
+      note: {
+        zh: `付款等于结账时给出的唯一金额 ${yuan(allocated)}，立减的 ${yuan(tail.amount)} 已核销`,
+        en: `the payment is the unique amount ${yuan(allocated)} checkout asked for; its ${yuan(tail.amount)} discount is written off`,
+      },
+    };
+  }
   const remaining = orders.map((o) => ({ orderId: o.order.id, left: o.order.openAmount - o.amount })).filter((r) => r.left > 0);
   const stated = channelStatedShortfall(p.amount, p.details);
   if (stated && stated.gross - p.amount === shortfall && remaining.length === 1) {

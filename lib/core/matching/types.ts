@@ -16,12 +16,17 @@ export type MatchMethod =
   | "amount_payer_partial"
   /** Only ever suggested: more than the open amount of the payer's order (shipping, another purchase). */
   | "amount_payer_over"
+  /** The amount is the unique amount checkout gave one open order (amount less a tail of a few fen). */
+  | "unique_amount"
   | "manual";
 
-/** Why an accepted shortfall still settles an order. */
-export type WriteOffCause = "coupon" | "platform_subsidy" | "channel_fee" | "bank_fee" | "rounding";
+/** A cause a merchant's tolerance or anomaly rule may name for an accepted shortfall. */
+export type RuleWriteOffCause = "coupon" | "platform_subsidy" | "channel_fee" | "bank_fee" | "rounding";
 
-export const WRITE_OFF_CAUSES: readonly WriteOffCause[] = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
+/** Why an accepted shortfall still settles an order: a rule's cause, or the tail of a unique amount checkout asked for. */
+export type WriteOffCause = RuleWriteOffCause | "unique_amount";
+
+export const WRITE_OFF_CAUSES: readonly RuleWriteOffCause[] = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
 
 /** A payment as the engine sees it: no database ids beyond its own, no clock. */
 export interface PaymentFacts {
@@ -52,6 +57,8 @@ export interface CandidateOrder {
   status: string;
   customerName: string | null;
   createdAt: Date;
+  /** The unique amount checkout asked the customer to transfer (amount less a tail), if it asked one. */
+  payableAmount?: number | null;
 }
 
 /** An amount the engine allocates from the payment to one order. */
@@ -66,7 +73,8 @@ export interface WriteOffDecision {
   orderId: string;
   amount: number;
   cause: WriteOffCause;
-  source: "channel" | "rule";
+  /** channel: the channel stated it; rule: a merchant's tolerance rule; checkout: the tail of the unique amount it asked. */
+  source: "channel" | "rule" | "checkout";
   /** The tolerance rule's name when source = rule. */
   rule?: string;
 }
