@@ -22,11 +22,14 @@ function defaultChoice(channels: PayChannel[]): number {
 export function PayChannels({
   channels,
   amount,
+  uniqueTail = 0,
   returnUrl,
   qrSvgs,
 }: {
   channels: PayChannel[];
   amount: number;
+  /** The discount of the unique amount asked for, in fen (0: none): the transfer's amount then names the order. */
+  uniqueTail?: number;
   returnUrl: string | null;
   qrSvgs: Record<string, string>;
 }) {
@@ -68,7 +71,7 @@ export function PayChannels({
       </div>
       <div className="mt-4">
         {current.channel === "bank" ? (
-          <BankInstructions bank={current} amount={amount} qrSvgs={qrSvgs} />
+          <BankInstructions bank={current} amount={amount} uniqueTail={uniqueTail} qrSvgs={qrSvgs} />
         ) : (
           <WalletInstructions wallet={current} returnUrl={returnUrl} />
         )}
@@ -77,7 +80,7 @@ export function PayChannels({
   );
 }
 
-function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amount: number; qrSvgs: Record<string, string> }) {
+function BankInstructions({ bank, amount, uniqueTail, qrSvgs }: { bank: PayBankChannel; amount: number; uniqueTail: number; qrSvgs: Record<string, string> }) {
   const { messages } = useI18n();
   const t = messages.pay;
   const tp = useTranslations("pay");
@@ -106,7 +109,9 @@ function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amou
           <span data-testid="pay-bank-name">{bank.bankName}</span>
         </Field>
         <Field label={t.transferAmount}>
-          <span className="font-semibold tabular-nums">{formatYuan(amount)}</span>
+          <span data-testid="pay-transfer-amount" className="font-semibold tabular-nums">
+            {formatYuan(amount)}
+          </span>
         </Field>
         <Field label={t.memo} action={<CopyButton text={bank.memo} targetId={memoId} testId="pay-copy-memo" />}>
           <span id={memoId} data-testid="pay-memo" className="font-mono text-base font-semibold tracking-wider text-slate-900">
@@ -114,7 +119,13 @@ function BankInstructions({ bank, amount, qrSvgs }: { bank: PayBankChannel; amou
           </span>
         </Field>
       </dl>
-      <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">{tp("memoWarning", { memo: bank.memo })}</p>
+      {uniqueTail > 0 ? (
+        <p data-testid="pay-unique-amount" className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">
+          {tp("uniqueAmountHint", { amount: formatYuan(amount), tail: formatYuan(uniqueTail), memo: bank.memo })}
+        </p>
+      ) : (
+        <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">{tp("memoWarning", { memo: bank.memo })}</p>
+      )}
 
       {qr ? (
         <figure className="mt-4 flex flex-col items-center">

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { PayChannels } from "@/components/pay/pay-channels";
+import { transferAmountOf } from "@/components/pay/transfer-slip";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
@@ -108,7 +109,13 @@ export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus;
       </div>
 
       {phase === "awaiting" ? (
-        <PayChannels channels={order.channels} amount={remaining} returnUrl={order.returnUrl} qrSvgs={qrSvgs} />
+        <PayChannels
+          channels={order.channels}
+          amount={transferAmountOf(order)}
+          uniqueTail={order.payableAmount != null && order.paidAmount === 0 ? order.amount - order.payableAmount : 0}
+          returnUrl={order.returnUrl}
+          qrSvgs={qrSvgs}
+        />
       ) : null}
 
       <dl className="divide-y divide-slate-100 border-t border-slate-100 px-6 text-sm">

@@ -1,5 +1,14 @@
 import { toYuanString } from "@/lib/core/money";
-import type { PayBankChannel } from "@/lib/services/pay-page";
+import type { PayBankChannel, PayStatus } from "@/lib/services/pay-page";
+
+/**
+ * What a bank transfer should carry: the unique amount checkout asked for while nothing is paid yet
+ * (the amount names the order even without the memo), otherwise what is still due.
+ */
+export function transferAmountOf(status: Pick<PayStatus, "amount" | "paidAmount" | "payableAmount">): number {
+  if (status.payableAmount != null && status.paidAmount === 0) return status.payableAmount;
+  return Math.max(status.amount - status.paidAmount, 0);
+}
 
 /**
  * The bank-transfer details as plain text, one field a line. Chinese banks have no standard transfer-QR payload

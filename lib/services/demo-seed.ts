@@ -53,6 +53,30 @@ export async function seedDemo(db: Db, now = new Date()) {
     name: "招商银行 对公户",
     credentials: { bankName: "招商银行上海分行", accountNo: "6225880123456789", accountName: "上海链动小铺商贸有限公司" },
   });
+  /** A line of the bank statement, recorded and matched as an import would. */
+  const bankTransfer = async (t: { serial: string; amount: number; receivedAt: Date; payerName: string; payerAccount: string | null; memo: string }) => {
+    const { payment } = await recordPayment(db, {
+      merchantId,
+      channelAccountId: bank.id,
+      origin: "statement",
+      event: {
+        kind: "payment",
+        channel: "bank",
+        channelTransactionId: t.serial,
+        reference: null,
+        amount: t.amount,
+        currency: "CNY",
+        receivedAt: t.receivedAt.toISOString(),
+        payerName: t.payerName,
+        payerAccount: t.payerAccount,
+        memo: t.memo,
+        merchantAccountId: null,
+        sellerId: null,
+        details: {},
+      },
+    });
+    await matchPayment(db, { paymentId: payment.id, now: t.receivedAt });
+  };
   const sources = ["douyin", "taobao", "miniprogram", "pos", "web"] as const;
   for (let i = 0; i < 24; i++) {
     const createdAt = new Date(now.getTime() - (72 - i * 3) * 3600_000);
@@ -75,27 +99,14 @@ export async function seedDemo(db: Db, now = new Date()) {
     if (i % 4 === 3) continue; // some orders stay unpaid, as in real life
     if (i % 3 === 0) {
       // A customer's bank transfer with the reference typed into the memo.
-      const { payment } = await recordPayment(db, {
-        merchantId,
-        channelAccountId: bank.id,
-        origin: "statement",
-        event: {
-          kind: "payment",
-          channel: "bank",
-          channelTransactionId: `K${paidAt.getTime()}`,
-          reference: null,
-          amount,
-          currency: "CNY",
-          receivedAt: paidAt.toISOString(),
-          payerName: PAYERS[i % PAYERS.length],
-          payerAccount: `62258801${String(1000 + i).padStart(8, "0")}`,
-          memo: `货款${body.reference.toLowerCase()}`,
-          merchantAccountId: null,
-          sellerId: null,
-          details: {},
-        },
+      await bankTransfer({
+        serial: `K${paidAt.getTime()}`,
+        amount,
+        receivedAt: paidAt,
+        payerName: PAYERS[i % PAYERS.length],
+        payerAccount: `62258801${String(1000 + i).padStart(8, "0")}`,
+        memo: `货款${body.reference.toLowerCase()}`,
       });
-      await matchPayment(db, { paymentId: payment.id, now: paidAt });
       continue;
     }
     const params: Record<string, string> = {
@@ -118,31 +129,37 @@ export async function seedDemo(db: Db, now = new Date()) {
     };
     await receiveNotification(db, { channel: "alipay", channelAccountId: alipay.id, rawBody: alipayNotifyBody(params, keys.privateKey), headers: {}, now: paidAt });
   }
+  // A customer who pays from a bank app that drops the memo: checkout asked a unique amount, which alone finds the order.
+  const asked = new Date(now.getTime() - 6 * 3600_000);
+  const { body: unique } = await checkout(db, {
+    merchantId,
+    actor,
+    baseUrl: "http://localhost:3000",
+    now: asked,
+    input: {
+      orderNo: "DEMO-0025",
+      source: "web",
+      amount: 36800,
+      currency: "CNY",
+      description: `${PRODUCTS[3]} x1`,
+      customer: { name: PAYERS[6] },
+      uniqueAmount: true,
+    },
+  });
+  const transferredAt = new Date(asked.getTime() + 40 * 60_000);
+  await bankTransfer({
+    serial: `K-UNIQUE-${transferredAt.getTime()}`,
+    amount: unique.payableAmount,
+    receivedAt: transferredAt,
+    payerName: PAYERS[6],
+    payerAccount: "6225880100006666",
+    memo: "转账",
+  });
   // Two transfers without reference wait on the board as pending money: one less than its payer's open
   // orders (suggested as a part payment of each), one nobody can place.
   for (const [n, amount, memo] of [[1, 15900, "货款"], [2, 4990, "转账"]] as const) {
     const receivedAt = new Date(now.getTime() - n * 3600_000);
-    const { payment } = await recordPayment(db, {
-      merchantId,
-      channelAccountId: bank.id,
-      origin: "statement",
-      event: {
-        kind: "payment",
-        channel: "bank",
-        channelTransactionId: `K-UNPLACED-${n}`,
-        reference: null,
-        amount,
-        currency: "CNY",
-        receivedAt: receivedAt.toISOString(),
-        payerName: PAYERS[n + 2],
-        payerAccount: null,
-        memo,
-        merchantAccountId: null,
-        sellerId: null,
-        details: {},
-      },
-    });
-    await matchPayment(db, { paymentId: payment.id, now: receivedAt });
+    await bankTransfer({ serial: `K-UNPLACED-${n}`, amount, receivedAt, payerName: PAYERS[n + 2], payerAccount: null, memo });
   }
   return { created: true, ...DEMO_LOGIN };
 }

@@ -63,6 +63,8 @@ export async function getPayStatus(db: DbOrTx, reference: string, now = new Date
     orderNo: o.orderNo,
     merchantName: row.merchantName,
     amount: o.amount,
+    /** The unique amount checkout asked for (amount less a tail), or null. */
+    payableAmount: o.payableAmount,
     currency: o.currency,
     paidAmount: o.paidAmount,
     status: expired ? ("closed" as const) : o.status,

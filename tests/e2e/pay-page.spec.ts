@@ -8,6 +8,7 @@ import {
   postAlipayNotify,
   signUpMerchantWithAlipay,
 } from "./support/merchant";
+import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -103,6 +104,37 @@ test("bank transfer: instructions with the reference as memo, a QR of the slip, 
 
   await expect(page.getByTestId("pay-status")).toHaveText("已支付", { timeout: 5_000 });
   await expect(page.getByTestId("pay-channels")).toHaveCount(0);
+  await expectSameDocument(page);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("unique amount: the page asks for the amount less its tail, and a transfer of it with no memo turns the page 已支付", async ({ page, request }) => {
+  const consoleErrors = collectConsoleErrors(page);
+  const merchant = await signUpMerchantWithAlipay(request);
+  await addBankAccount(request, merchant);
+  const { reference } = await createOrder(request, merchant, { amount: 12800, uniqueAmount: true, customer: { name: "张三" } });
+
+  await page.goto(`/pay/${reference}`);
+  await expect(page.getByTestId("pay-amount")).toHaveText("¥128.00");
+  const bank = page.getByTestId("pay-bank");
+  await expect(bank.getByTestId("pay-transfer-amount")).toHaveText("¥127.99");
+  await expect(bank.getByTestId("pay-unique-amount")).toContainText("请准确转账 ¥127.99（已随机立减 ¥0.01）");
+  await expect(bank.locator("pre")).toContainText("金额：127.99 元");
+  await expect(page.getByTestId("pay-qr").locator("svg")).toBeVisible();
+  await page.screenshot({ path: "test-results/pay-390-unique-amount.png", fullPage: true });
+  await markDocument(page);
+
+  const accounts = await request.get("/api/v1/channel-accounts", { headers: { authorization: `Bearer ${merchant.apiKey}` } });
+  const bankAccount = ((await accounts.json()) as { data: { id: string; channel: string }[] }).data.find((a) => a.channel === "bank")!;
+  const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll("-", "");
+  const csv = buildCsv(CMB_HEADER, [cmbCredit({ date: day, time: "00:00:01", credit: "127.99", serial: `UA${Date.now()}`, memo: "", payer: "张三", account: "6225880100000009" })]);
+  const imported = await request.post(`/api/v1/statements?channelAccountId=${bankAccount.id}&format=cmb-csv`, {
+    headers: { authorization: `Bearer ${merchant.apiKey}`, "content-type": "text/csv" },
+    data: csv,
+  });
+  expect(imported.status(), await imported.text()).toBe(200);
+
+  await expect(page.getByTestId("pay-status")).toHaveText("已支付", { timeout: 5_000 });
   await expectSameDocument(page);
   expect(consoleErrors).toEqual([]);
 });

@@ -17,9 +17,14 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
     const user = await checkCredentials(t.db(), DEMO_LOGIN);
     expect(user).not.toBeNull();
     const [o] = await t.db().select({ n: count() }).from(orders).where(eq(orders.merchantId, user!.merchantId));
-    expect(o.n).toBe(24);
+    expect(o.n).toBe(25);
     const paid = await t.db().select().from(orders).where(eq(orders.status, "paid"));
-    expect(paid.length).toBe(18);
+    expect(paid.length).toBe(19);
+    // DEMO-0025 asked a unique amount; a transfer of it with no reference paid it, the 1 fen tail written off.
+    const unique = paid.find((p) => p.orderNo === "DEMO-0025")!;
+    expect(unique).toMatchObject({ amount: 36800, payableAmount: 36799, paidAmount: 36799, writtenOffAmount: 1 });
+    const [byAmount] = await t.db().select().from(payments).where(eq(payments.amount, 36799));
+    expect(byAmount).toMatchObject({ status: "matched", matchMethod: "unique_amount" });
     const waiting = await t.db().select().from(payments).where(inArray(payments.status, ["unmatched", "suggested"]));
     expect(waiting.map((p) => [p.channelTransactionId, p.status, p.suggestions.map((s) => s.method)]).sort()).toEqual([
       // Less than each of its payer's three open orders: suggested as a part payment of each.

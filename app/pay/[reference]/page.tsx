@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import QRCode from "qrcode";
 import { PayShell } from "@/components/pay/pay-shell";
 import { PayStatusCard } from "@/components/pay/pay-status";
-import { transferSlipText } from "@/components/pay/transfer-slip";
+import { transferAmountOf, transferSlipText } from "@/components/pay/transfer-slip";
 import { getDb } from "@/lib/db/client";
 import { getMessages } from "@/lib/i18n/server";
 import { getPayStatus, type PayStatus } from "@/lib/services/pay-page";
@@ -14,10 +14,10 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t.pay.title, robots: { index: false, follow: false } };
 }
 
-/** QR codes of each bank account's transfer slip for the amount still due, keyed by the slip text (SVG, no canvas, no network). */
+/** QR codes of each bank account's transfer slip for the amount to transfer, keyed by the slip text (SVG, no canvas, no network). */
 async function transferQrSvgs(status: PayStatus): Promise<Record<string, string>> {
-  const remaining = Math.max(status.amount - status.paidAmount, 0);
-  const slips = status.channels.flatMap((c) => (c.channel === "bank" ? [transferSlipText(c, remaining)] : []));
+  const transfer = transferAmountOf(status);
+  const slips = status.channels.flatMap((c) => (c.channel === "bank" ? [transferSlipText(c, transfer)] : []));
   const svgs = await Promise.all(slips.map((slip) => QRCode.toString(slip, { type: "svg", errorCorrectionLevel: "M", margin: 2 })));
   return Object.fromEntries(slips.map((slip, i) => [slip, svgs[i]]));
 }
