@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type { MatchContext } from "@/lib/core/matching/engine";
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { readMemo, referencesToLookUp } from "@/lib/core/matching/memo-signals";
@@ -109,9 +109,8 @@ export class CandidatePool {
   private readonly byReference = new Map<string, CandidateOrder>();
   private readonly byId = new Map<string, CandidateOrder>();
   private readonly openByAmount = new Map<number, Set<string>>();
-  /** Open orders by the unique amount checkout asked for them. */
-  private readonly openByPayable = new Map<number, Set<string>>();
   private readonly byCore = new Map<string, Set<string>>();
+  /** Orders by their amount and by the unique amount asked for them, whatever their state. */
   private readonly byOrderAmount = new Map<number, Set<string>>();
 
   private readonly aliases = new Map<string, string[]>();
@@ -231,7 +230,7 @@ export class CandidatePool {
         and(
           eq(orders.merchantId, merchantId),
           inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded", "closed"]),
-          inArray(orders.amount, amounts),
+          or(inArray(orders.amount, amounts), and(eq(orders.status, "closed"), inArray(orders.payableAmount, amounts))),
           gte(orders.createdAt, from),
           lte(orders.createdAt, to),
         ),
@@ -329,7 +328,6 @@ export class CandidatePool {
     this.changes++;
     if (old) {
       this.openByAmount.get(old.openAmount)?.delete(c.id);
-      if (old.payableAmount != null) this.openByPayable.get(old.payableAmount)?.delete(c.id);
     }
     this.byId.set(c.id, c);
     this.byReference.set(c.reference, c);
@@ -338,12 +336,11 @@ export class CandidatePool {
       if (!s) m.set(k, (s = new Set()));
       s.add(c.id);
     };
-    if (c.status === "pending" || c.status === "partially_paid") {
-      this.addOpen(c.openAmount, c.id);
-      if (c.payableAmount != null) add(this.openByPayable as Map<number | string, Set<string>>, c.payableAmount);
-    }
+    if (c.status === "pending" || c.status === "partially_paid") this.addOpen(c.openAmount, c.id);
     // By the order's own amount whatever its state: another order of the payer with this amount makes a match ambiguous.
     add(this.byOrderAmount as Map<number | string, Set<string>>, c.amount);
+    // And by the unique amount checkout asked for it (set once, like the amount): a transfer of it names the order.
+    if (c.payableAmount != null) add(this.byOrderAmount as Map<number | string, Set<string>>, c.payableAmount);
     const core = normalizePayerName(c.customerName)?.core;
     if (core) add(this.byCore as Map<number | string, Set<string>>, core);
   }
@@ -392,7 +389,6 @@ export class CandidatePool {
     if (tolerance === 0) this.openByAmount.get(facts.amount)?.forEach((id) => ids.add(id));
     else this.openInRange(facts.amount, facts.amount + tolerance, ids);
     this.byOrderAmount.get(facts.amount)?.forEach((id) => ids.add(id));
-    this.openByPayable.get(facts.amount)?.forEach((id) => ids.add(id));
     for (const name of [facts.payerName, ...aliasNames]) {
       const core = normalizePayerName(name)?.core;
       if (core) this.byCore.get(core)?.forEach((id) => ids.add(id));

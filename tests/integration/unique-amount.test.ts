@@ -81,7 +81,7 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     expect(res.json).toMatchObject({ imported: 1, matched: 1 });
 
     const order = (await orderOf(asked.json.reference)).json;
-    expect(order).toMatchObject({ status: "paid", paidAmount: payable });
+    expect(order).toMatchObject({ status: "paid", amount: 48800, payableAmount: payable, paidAmount: payable, writtenOffAmount: 1 });
     expect(order.payments).toEqual([expect.objectContaining({ amount: payable, allocatedAmount: payable, matchMethod: "unique_amount" })]);
     const payment = await call(getPayment as unknown as H, { method: "GET", apiKey: m.apiKey, params: { paymentId: order.payments[0].paymentId } });
     expect(payment.json).toMatchObject({ status: "matched", matchMethod: "unique_amount", allocations: [{ reference: asked.json.reference, amount: payable }] });
@@ -138,5 +138,20 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     const manual = await call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: id("UA0000000003") }, body: { allocations: [{ reference: asked.json.reference, amount: payable }] } });
     expect(manual.status).toBe(200);
     expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable });
+  });
+
+  it("an order that expired is suggested for its customer's late transfer of the unique amount; confirming pays it", async () => {
+    const asked = await checkout({ amount: 21000, customer: { name: "孙悦" } });
+    const payable = asked.json.payableAmount as number;
+    await t.db().update(orders).set({ status: "closed", closedAt: new Date() }).where(eq(orders.id, asked.json.orderId));
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: today(), time: "00:00:05", credit: yuan(payable), serial: "UA0000000005", memo: "", payer: "孙悦", account: "6225880100000005" }),
+    ]);
+    expect((await importCmbStatement(m.apiKey, m.bankId, csv)).json).toMatchObject({ imported: 1, matched: 0 });
+    const [row] = await t.db().select({ id: payments.id }).from(payments).where(eq(payments.channelTransactionId, "UA0000000005"));
+    const suggested = await call(getPayment as unknown as H, { method: "GET", apiKey: m.apiKey, params: { paymentId: row.id } });
+    expect(suggested.json).toMatchObject({ status: "suggested", suggestions: [{ references: [asked.json.reference], allocations: [{ amount: payable }] }] });
+    expect((await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: row.id }, body: {} })).status).toBe(200);
+    expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable, writtenOffAmount: 21000 - payable });
   });
 });

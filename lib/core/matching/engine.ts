@@ -100,8 +100,8 @@ function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly Tolerance
   // Another order of the same amount, already (partly) paid: the payer's orders of this amount are
   // not unique, and the transfer may just as well be a duplicate or a full re-payment of that one.
   if (c.status !== "closed" && p.amount === c.amount) return "twin";
-  // Closed before any money came (it expired): a late transfer of its full amount may still be its money.
-  if (c.status === "closed" && p.amount === c.amount) return "lapsed";
+  // Closed before any money came (it expired): a late transfer of its full (or unique) amount may still be its money.
+  if (c.status === "closed" && (p.amount === c.amount || p.amount === c.payableAmount)) return "lapsed";
   return null;
 }
 
@@ -157,8 +157,11 @@ function scoreCandidates(p: PaymentFacts, ctx: MatchContext, agreement: (custome
   return out;
 }
 
+/** The older order first, then by id: a total order. */
+const oldestFirst = (a: CandidateOrder, b: CandidateOrder) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+
 /** Best first; equal scores the older order first, then by id: a total order, so any subset ranks alike. */
-const byRank = (a: Scored, b: Scored) => b.score - a.score || a.order.createdAt.getTime() - b.order.createdAt.getTime() || (a.order.id < b.order.id ? -1 : 1);
+const byRank = (a: Scored, b: Scored) => b.score - a.score || oldestFirst(a.order, b.order);
 
 /** How a memo token was read as one of the merchant's references, in words. */
 function typoNote(token: string, reference: string): Explanation {
@@ -213,14 +216,17 @@ function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
 /**
  * The match a unique amount makes: checkout asked this order's customer, and no other open order, for
  * exactly this amount, so the amount names the order as a reference would. Not when the memo points
- * elsewhere, the payer is clearly someone else, another open order asks the same amount in full, or
- * the money came before the order (and its amount) existed: then it is only suggested.
+ * elsewhere, the payer is clearly someone else, another open order asks the same amount in full, an
+ * expired order of the payer asked it before, or the money came before the order (and its amount)
+ * existed: then it is only suggested.
  */
-function decideUniqueAmount(p: PaymentFacts, current: readonly Scored[], ctx: MatchContext, blocked: boolean): MatchResult | null {
-  const hits = current.filter((s) => s.fit === "unique");
+function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchContext, blocked: boolean): MatchResult | null {
+  const hits = all.filter((s) => s.fit === "unique");
   if (hits.length !== 1 || blocked) return null;
   const [hit] = hits;
-  const rivals = current.filter((s) => s !== hit && (s.fit === "exact" || s.fit === "channel"));
+  // An expired order of this payer may have asked the same amount before the new one was given it.
+  const strongLapsed = all.some((s) => s.fit === "lapsed" && NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
+  const rivals = all.filter((s) => s !== hit && (s.fit === "exact" || s.fit === "channel" || (strongLapsed && s.fit === "lapsed")));
   if (rivals.length > 0 || hit.name === "different" || p.receivedAt.getTime() < hit.order.createdAt.getTime() - DAY) return null;
   const settlement = settle(p, [{ order: hit.order, amount: p.amount }], ctx.toleranceRules);
   return {
@@ -351,7 +357,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   // Closed orders neither match nor stand in an open order's way: they are only suggested, after it.
   const lapsed = all.filter((s) => s.fit === "lapsed");
   const current = all.filter((s) => s.fit !== "lapsed");
-  const byUniqueAmount = decideUniqueAmount(p, current, ctx, blockers.length > 0 || typoOrders.size > 0);
+  const byUniqueAmount = decideUniqueAmount(p, all, ctx, blockers.length > 0 || typoOrders.size > 0);
   if (byUniqueAmount) return byUniqueAmount;
   const pastTwins = pastPurchases(p, current);
   let scored = current.filter((s) => !pastTwins.includes(s));
@@ -432,7 +438,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
     const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()];
     const byId = new Map(unique.map((o) => [o.id, o]));
     const groups = (exactSumGroups(unique.map((o) => ({ id: o.id, amount: o.openAmount })), p.amount) ?? [])
-      .map((g) => g.map((i) => byId.get(i.id)!).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)))
+      .map((g) => g.map((i) => byId.get(i.id)!).sort(oldestFirst))
       .filter((g) => !isRejected(p, g.map((o) => o.reference)))
       .sort((a, b) => {
         const [x, y] = [groupAge(a), groupAge(b)];
@@ -484,7 +490,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
       (c) =>
         OPEN.has(c.status) && c.openAmount > 0 && c.openAmount !== p.amount && NAME_SCORES[agreement(c.customerName)] >= THRESHOLDS.STRONG_NAME && !isRejected(p, [c.reference]),
     );
-    const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const unique = [...new Map(payerOrders.map((o) => [o.id, o])).values()].sort(oldestFirst);
     for (const o of unique.slice(0, THRESHOLDS.MAX_PARTIAL)) {
       const part = p.amount < o.openAmount;
       suggestions.push({

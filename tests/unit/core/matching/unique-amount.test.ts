@@ -106,4 +106,20 @@ describe("no reference: the unique amount checkout asked for", () => {
     expect(r).toMatchObject({ method: "reference_in_memo", amountMismatch: null });
     expect(r.writeOffs).toEqual([{ orderId: o.id, amount: 3, cause: "unique_amount", source: "checkout" }]);
   });
+
+  it("an expired order's unique amount, paid late by its customer, is suggested for it (never matched)", () => {
+    const closed = asked({ status: "closed" });
+    const r = asSuggest(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([closed])));
+    expect(r.suggestions[0]).toMatchObject({ references: [closed.reference], allocations: [{ reference: closed.reference, amount: 9997 }] });
+    expect(r.suggestions[0].confidence).toBeLessThanOrEqual(0.75);
+  });
+
+  it("a new order given the amount an expired order of the payer asked before is not matched over it", () => {
+    const closed = asked({ status: "closed", createdAt: new Date(T0.getTime() - 2 * DAY) });
+    const fresh = asked({ customerName: null });
+    const r = asSuggest(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([closed, fresh])));
+    expect(r.suggestions.map((s) => s.references[0]).sort()).toEqual([closed.reference, fresh.reference].sort());
+    // Without the expired order the new one is matched by its unique amount.
+    expect(asMatch(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([fresh]))).method).toBe("unique_amount");
+  });
 });
