@@ -36,6 +36,8 @@ export async function buildOrderView(db: DbOrTx, order: Order) {
     status: order.status,
     paidAmount: order.paidAmount,
     refundedAmount: order.refundedAmount,
+    /** The shortfall accepted as paid (a coupon, a fee, a unique amount's tail), with paidAmount settling the order. */
+    writtenOffAmount: order.writtenOffAmount,
     description: order.description,
     createdAt: order.createdAt.toISOString(),
     paidAt: iso(order.paidAt),

@@ -6,6 +6,7 @@ import {
   expectSameDocument,
   markDocument,
   postAlipayNotify,
+  signIn,
   signUpMerchantWithAlipay,
 } from "./support/merchant";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
@@ -136,6 +137,16 @@ test("unique amount: the page asks for the amount less its tail, and a transfer 
 
   await expect(page.getByTestId("pay-status")).toHaveText("已支付", { timeout: 5_000 });
   await expectSameDocument(page);
+
+  // The merchant's order page tells what was asked, what came, and the tail written off.
+  await signIn(page, merchant.email, merchant.password);
+  await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+  await page.goto(`/orders/${reference}`);
+  await expect(page.getByTestId("order-status")).toHaveText("已支付");
+  await expect(page.getByTestId("order-unique-amount")).toHaveText("¥127.99");
+  await expect(page.getByTestId("order-paid")).toHaveText("¥127.99");
+  await expect(page.getByTestId("order-written-off")).toHaveText("¥0.01");
+  await expect(page.locator('section[aria-labelledby="order-payments"]')).toContainText("唯一金额");
   expect(consoleErrors).toEqual([]);
 });
 

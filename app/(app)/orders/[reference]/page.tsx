@@ -73,11 +73,20 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
           <Item label={o.amount}>
             <span data-testid="order-amount">{formatYuan(order.amount)}</span>
           </Item>
+          {order.payableAmount != null ? (
+            <Item label={o.uniqueAmount}>
+              <span data-testid="order-unique-amount">{formatYuan(order.payableAmount)}</span>
+            </Item>
+          ) : null}
           <Item label={o.paid}>
             <span data-testid="order-paid">{formatYuan(order.paidAmount)}</span>
           </Item>
           <Item label={o.refunded}>{formatYuan(order.refundedAmount)}</Item>
-          {order.writtenOffAmount ? <Item label={o.writtenOff}>{formatYuan(order.writtenOffAmount)}</Item> : null}
+          {order.writtenOffAmount ? (
+            <Item label={o.writtenOff}>
+              <span data-testid="order-written-off">{formatYuan(order.writtenOffAmount)}</span>
+            </Item>
+          ) : null}
           <Item label={o.customer}>{order.customerName ?? o.none}</Item>
           <Item label={o.createdAt}>{when(order.createdAt)}</Item>
           <Item label={o.paidAt}>{when(order.paidAt) ?? o.none}</Item>
