@@ -154,4 +154,28 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     expect((await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: row.id }, body: {} })).status).toBe(200);
     expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable, writtenOffAmount: 21000 - payable });
   });
+
+  it("in a statement of many lines: the reference with the unique amount settles its order, and a memo-less line of another's unique amount finds it", async () => {
+    const named = await checkout({ amount: 64000, customer: { name: "钱多多" } });
+    // No customer name: only its unique amount can bring this order before the engine.
+    const bare = await checkout({ amount: 64000 });
+    const [p1, p2] = [named.json.payableAmount as number, bare.json.payableAmount as number];
+    expect(new Set([p1, p2]).size).toBe(2);
+    // Over the batch size that reads the window narrow first (matching-candidates FILTERED_BATCH_LIMIT).
+    const noise = Array.from({ length: 30 }, (_, i) =>
+      cmbCredit({ date: today(), time: "00:01:00", credit: yuan(1_000 + i * 7), serial: `UAN${String(i).padStart(9, "0")}`, memo: "往来款", payer: `某公司${i}`, account: `62258801${String(i).padStart(8, "0")}` }),
+    );
+    const csv = buildCsv(CMB_HEADER, [
+      ...noise,
+      cmbCredit({ date: today(), time: "00:02:00", credit: yuan(p1), serial: "UA0000000006", memo: `货款 ${named.json.reference}`, payer: "钱多多", account: "6225880100000006" }),
+      cmbCredit({ date: today(), time: "00:02:01", credit: yuan(p2), serial: "UA0000000007", memo: "", payer: "吴用", account: "6225880100000007" }),
+    ]);
+    expect((await importCmbStatement(m.apiKey, m.bankId, csv)).json).toMatchObject({ imported: 32, matched: 2 });
+    const first = (await orderOf(named.json.reference)).json;
+    expect(first).toMatchObject({ status: "paid", paidAmount: p1, writtenOffAmount: 64000 - p1 });
+    expect(first.payments).toEqual([expect.objectContaining({ matchMethod: "reference_in_memo" })]);
+    const second = (await orderOf(bare.json.reference)).json;
+    expect(second).toMatchObject({ status: "paid", paidAmount: p2, writtenOffAmount: 64000 - p2 });
+    expect(second.payments).toEqual([expect.objectContaining({ matchMethod: "unique_amount" })]);
+  });
 });
