@@ -1,31 +1,22 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { appFetch, AppApiError } from "@/components/payments/app-api";
-import { inputClass, primaryButton } from "@/components/settings/section";
+import { appFetch } from "@/components/payments/app-api";
+import { SaveRow, useSave } from "@/components/settings/save-state";
+import { inputClass } from "@/components/settings/section";
 import { useI18n } from "@/lib/i18n/client";
 
 /** Sets the storefront webhook; the secret is write-only, so the field starts empty every time. */
 export function StorefrontWebhookForm({ url }: { url: string | null }) {
   const { messages: t } = useI18n();
   const w = t.settings.webhook;
-  const router = useRouter();
   const [value, setValue] = useState(url ?? "");
   const [secret, setSecret] = useState("");
-  const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
+  const { state, save } = useSave(w.failed);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setState({ busy: true, error: null, saved: false });
-    try {
-      await appFetch("/api/app/settings/storefront-webhook", { url: value, secret });
-      setSecret("");
-      setState({ busy: false, error: null, saved: true });
-      router.refresh();
-    } catch (err) {
-      setState({ busy: false, error: err instanceof AppApiError ? err.message : w.failed, saved: false });
-    }
+    if (await save(() => appFetch("/api/app/settings/storefront-webhook", { url: value, secret }))) setSecret("");
   }
 
   return (
@@ -49,20 +40,7 @@ export function StorefrontWebhookForm({ url }: { url: string | null }) {
           data-testid="webhook-secret"
         />
       </label>
-      <div className="flex flex-wrap items-center gap-2 md:col-span-2">
-        <button type="submit" disabled={state.busy} className={primaryButton} data-testid="webhook-save">
-          {w.save}
-        </button>
-        {state.error ? (
-          <p role="alert" className="text-sm text-red-700">
-            {state.error}
-          </p>
-        ) : state.saved ? (
-          <p role="status" className="text-sm text-emerald-700">
-            {w.saved}
-          </p>
-        ) : null}
-      </div>
+      <SaveRow state={state} label={w.save} saved={w.saved} testId="webhook-save" className="md:col-span-2" />
     </form>
   );
 }

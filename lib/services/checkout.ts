@@ -9,6 +9,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { channelAccounts, merchants, openOrders, orders, type Order } from "@/lib/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/http/errors";
 import { buildChannelParams } from "@/lib/services/channel-params";
+import { uniqueAmountByDefault } from "@/lib/services/checkout-settings";
 import { buildOrderView } from "@/lib/services/orders";
 import nodeCrypto from "node:crypto";
 
@@ -30,7 +31,7 @@ export const checkoutSchema = z.object({
     .max(2048)
     .optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
-  /** Ask the customer for a unique amount (amount less a tail of 1–99 fen) that names the order without a reference. */
+  /** Ask the customer for a unique amount (amount less a tail of 1–99 fen) that names the order without a reference; omitted: the merchant's checkout setting. */
   uniqueAmount: z.boolean().optional(),
 });
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
@@ -107,7 +108,8 @@ export async function checkout(
   for (let attempt = 0; ; attempt++) {
     try {
       const order = await db.transaction(async (tx) => {
-        const payableAmount = input.uniqueAmount ? await uniquePayableAmount(tx, merchantId, input.amount) : null;
+        const asksUniqueAmount = input.uniqueAmount ?? uniqueAmountByDefault(merchant);
+        const payableAmount = asksUniqueAmount ? await uniquePayableAmount(tx, merchantId, input.amount) : null;
         const [row] = await tx
           .insert(orders)
           .values({

@@ -16,6 +16,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
       <nav aria-label={s.subnav} className="-mx-1 flex gap-1 overflow-x-auto border-b border-slate-200 px-1 pb-2">
         <NavLink href="/settings/channels">{s.nav.channels}</NavLink>
         <NavLink href="/settings/api-keys">{s.nav.apiKeys}</NavLink>
+        <NavLink href="/settings/checkout">{s.nav.checkout}</NavLink>
         <NavLink href="/settings/rules">{s.nav.rules}</NavLink>
         <NavLink href="/settings/webhook">{s.nav.webhook}</NavLink>
         {can(user.role, "manage_team") ? <NavLink href="/settings/team">{t.nav.team}</NavLink> : null}

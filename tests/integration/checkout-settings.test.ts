@@ -1,0 +1,62 @@
+// The merchant's checkout settings: how long an unpaid order stays open, and whether checkouts ask a unique amount.
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
+import { GET as getSettings, PUT as putSettings } from "@/app/api/v1/settings/checkout/route";
+import { auditEvents } from "@/lib/db/schema";
+import { bankMerchant, call } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+let m: Awaited<ReturnType<typeof bankMerchant>>;
+let n = 0;
+
+const read = () => call(getSettings as unknown as H, { method: "GET", apiKey: m.apiKey });
+const write = (body: unknown) => call(putSettings as unknown as H, { method: "PUT", apiKey: m.apiKey, body });
+const checkout = (body: Record<string, unknown> = {}) =>
+  call(checkoutRoute as unknown as H, { apiKey: m.apiKey, body: { orderNo: `CS-${++n}`, source: "web", amount: 5000, ...body } });
+
+beforeAll(async () => {
+  m = await bankMerchant();
+});
+
+describe(`checkout settings (${process.env.TEST_DB})`, () => {
+  it("start at a day's expiry and no unique amount", async () => {
+    expect((await read()).json).toEqual({ orderTtlMinutes: 1440, uniqueAmount: false });
+    expect((await checkout()).json.payableAmount).toBe(5000);
+  });
+
+  it.each([
+    [{ orderTtlMinutes: 1, uniqueAmount: true }, "orderTtlMinutes"],
+    [{ orderTtlMinutes: 60 }, "uniqueAmount"],
+    [{ orderTtlMinutes: 60, uniqueAmount: "yes" }, "uniqueAmount"],
+    [{ orderTtlMinutes: 60, uniqueAmount: true, extra: 1 }, "extra"],
+  ])("%j is a 400 naming %s, and changes nothing", async (body, field) => {
+    const res = await write(body);
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain(field);
+    expect((await read()).json).toEqual({ orderTtlMinutes: 1440, uniqueAmount: false });
+  });
+
+  it("once set, a checkout that does not say asks a unique amount and expires after the set time; one that says no does not", async () => {
+    const saved = await write({ orderTtlMinutes: 120, uniqueAmount: true });
+    expect(saved.status).toBe(200);
+    expect(saved.json).toEqual({ orderTtlMinutes: 120, uniqueAmount: true });
+    expect((await read()).json).toEqual(saved.json);
+    const [event] = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "checkout_settings.set")));
+    expect(event).toMatchObject({ before: { orderTtlMinutes: 1440, uniqueAmount: false }, after: { orderTtlMinutes: 120, uniqueAmount: true } });
+
+    const before = Date.now();
+    const asked = await checkout();
+    expect(asked.json.payableAmount).toBe(4999);
+    const expires = new Date(asked.json.expiresAt).getTime();
+    expect(expires).toBeGreaterThanOrEqual(before + 120 * 60_000 - 1000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 120 * 60_000 + 1000);
+    expect((await checkout({ uniqueAmount: false })).json.payableAmount).toBe(5000);
+
+    expect((await write({ orderTtlMinutes: 1440, uniqueAmount: false })).status).toBe(200);
+    expect((await checkout()).json.payableAmount).toBe(5000);
+    expect((await checkout({ uniqueAmount: true })).json.payableAmount).toBe(4998);
+  });
+});
