@@ -55,6 +55,12 @@ describe(`checkout settings (${process.env.TEST_DB})`, () => {
     expect(expires).toBeLessThanOrEqual(Date.now() + 120 * 60_000 + 1000);
     expect((await checkout({ uniqueAmount: false })).json.payableAmount).toBe(5000);
 
+    // Another merchant's settings and checkouts are not touched.
+    const other = await bankMerchant();
+    expect((await call(getSettings as unknown as H, { method: "GET", apiKey: other.apiKey })).json).toEqual({ orderTtlMinutes: 1440, uniqueAmount: false });
+    const theirs = await call(checkoutRoute as unknown as H, { apiKey: other.apiKey, body: { orderNo: "CS-OTHER", source: "web", amount: 5000 } });
+    expect(theirs.json.payableAmount).toBe(5000);
+
     expect((await write({ orderTtlMinutes: 1440, uniqueAmount: false })).status).toBe(200);
     expect((await checkout()).json.payableAmount).toBe(5000);
     expect((await checkout({ uniqueAmount: true })).json.payableAmount).toBe(4998);
