@@ -44,7 +44,7 @@ export function CheckoutSettingsForm({ settings, readOnly }: { settings: Checkou
           checked={uniqueAmount}
           disabled={readOnly}
           onChange={(e) => setUniqueAmount(e.target.checked)}
-          className="mt-0.5 size-4 rounded border-slate-300 text-teal-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600"
+          className="mt-0.5 size-4 rounded border-slate-300 accent-teal-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600"
           data-testid="checkout-unique-amount"
         />
         <span>

@@ -20,6 +20,7 @@ test("the owner turns on unique amounts and shortens the expiry in 设置 › �
   await page.reload();
   await expect(page.getByTestId("checkout-ttl-hours")).toHaveValue("2");
   await expect(page.getByTestId("checkout-unique-amount")).toBeChecked();
+  await page.screenshot({ path: "test-results/settings-checkout.png", fullPage: true });
 
   const before = Date.now();
   const order = (await createOrder(request, merchant, { amount: 12800 })) as unknown as { payableAmount: number; expiresAt: string };

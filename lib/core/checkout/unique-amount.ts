@@ -1,5 +1,5 @@
 /**
- * A unique amount (唯一金额 / 随机立减): for a customer who cannot type a reference into the transfer
+ * A unique amount (唯一金额 / 立减尾数): for a customer who cannot type a reference into the transfer
  * (a personal payment code, a bank app that drops the memo), checkout asks for the order's amount less
  * a tail of a few fen that no other open order of the merchant asks. The amount then names the order.
  */
