@@ -216,7 +216,7 @@ export class CandidatePool {
         .where(and(inWindow, sql`(${sql.join(parts, sql` or `)})`));
       openRows.forEach((r) => pool.put(r.order));
     }
-    // Orders of the payments' amounts that are settled (a twin makes a match ambiguous) or closed unpaid (a
+    // Orders of the payments' amounts (or unique amounts) that are settled (a twin makes a match ambiguous) or closed unpaid (a
     // late transfer from its customer is suggested). Only an order whose customer a payer's name agrees with
     // can weigh in (strongly, for a closed one), and at a popular price there are thousands of others, about
     // 2 KB each: read narrow, keep those, then read them whole.
@@ -230,7 +230,7 @@ export class CandidatePool {
         and(
           eq(orders.merchantId, merchantId),
           inArray(orders.status, ["paid", "overpaid", "partially_refunded", "refunded", "closed"]),
-          or(inArray(orders.amount, amounts), and(eq(orders.status, "closed"), inArray(orders.payableAmount, amounts))),
+          or(inArray(orders.amount, amounts), inArray(orders.payableAmount, amounts)),
           gte(orders.createdAt, from),
           lte(orders.createdAt, to),
         ),

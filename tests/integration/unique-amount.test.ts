@@ -178,4 +178,19 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     expect(second).toMatchObject({ status: "paid", paidAmount: p2, writtenOffAmount: 64000 - p2 });
     expect(second.payments).toEqual([expect.objectContaining({ matchMethod: "unique_amount" })]);
   });
+
+  it("a second transfer of a paid order's unique amount is not matched to a nameless order given that amount since", async () => {
+    const first = await checkout({ amount: 91000, customer: { name: "冯宝宝" } });
+    const payable = first.json.payableAmount as number;
+    const line = (serial: string, time: string) =>
+      cmbCredit({ date: today(), time, credit: yuan(payable), serial, memo: "", payer: "冯宝宝", account: "6225880100000008" });
+    expect((await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line("UA0000000008", "00:03:00")]))).json).toMatchObject({ matched: 1 });
+    const next = await checkout({ amount: 91000 });
+    expect(next.json.payableAmount).toBe(payable);
+    expect((await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [line("UA0000000009", "00:04:00")]))).json).toMatchObject({ imported: 1, matched: 0 });
+    expect((await orderOf(next.json.reference)).json.status).toBe("pending");
+    const [row] = await t.db().select().from(payments).where(eq(payments.channelTransactionId, "UA0000000009"));
+    expect(row.status).toBe("suggested");
+    expect(row.explanation?.zh).toContain("重复付款");
+  });
 });

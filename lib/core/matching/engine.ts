@@ -99,7 +99,8 @@ function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly Tolerance
   }
   // Another order of the same amount, already (partly) paid: the payer's orders of this amount are
   // not unique, and the transfer may just as well be a duplicate or a full re-payment of that one.
-  if (c.status !== "closed" && p.amount === c.amount) return "twin";
+  // Its unique amount too: the customer may have transferred it twice.
+  if (c.status !== "closed" && (p.amount === c.amount || p.amount === c.payableAmount)) return "twin";
   // Closed before any money came (it expired): a late transfer of its full (or unique) amount may still be its money.
   if (c.status === "closed" && (p.amount === c.amount || p.amount === c.payableAmount)) return "lapsed";
   return null;
@@ -216,18 +217,21 @@ function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
 /**
  * The match a unique amount makes: checkout asked this order's customer, and no other open order, for
  * exactly this amount, so the amount names the order as a reference would. Not when the memo points
- * elsewhere, the payer is clearly someone else, another open order asks the same amount in full, an
- * expired order of the payer asked it before, or the money came before the order (and its amount)
- * existed: then it is only suggested.
+ * elsewhere, the payer is clearly someone else, another open order asks the same amount in full, a
+ * paid or expired order of the payer asked it before (unless this order is the payer's too), or the
+ * money came before the order (and its amount) existed: then it is only suggested.
  */
 function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchContext, blocked: boolean): MatchResult | null {
   const hits = all.filter((s) => s.fit === "unique");
   if (hits.length !== 1 || blocked) return null;
   const [hit] = hits;
-  // An expired order of this payer may have asked the same amount before the new one was given it.
-  const strongLapsed = all.some((s) => s.fit === "lapsed" && NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
-  const rivals = all.filter((s) => s !== hit && (s.fit === "exact" || s.fit === "channel" || (strongLapsed && s.fit === "lapsed")));
-  if (rivals.length > 0 || hit.name === "different" || p.receivedAt.getTime() < hit.order.createdAt.getTime() - DAY) return null;
+  const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
+  // The amount is unique among open orders only: the payer's paid or expired order may have asked it
+  // before this one was given it (a second transfer of it, a late one). Only the payer's name then tells.
+  const payersEarlier = all.some((s) => s !== hit && (s.fit === "twin" || s.fit === "lapsed") && strong(s));
+  const rivals = all.filter((s) => s !== hit && (s.fit === "exact" || s.fit === "channel"));
+  if (rivals.length > 0 || (payersEarlier && !strong(hit))) return null;
+  if (hit.name === "different" || p.receivedAt.getTime() < hit.order.createdAt.getTime() - DAY) return null;
   const settlement = settle(p, [{ order: hit.order, amount: p.amount }], ctx.toleranceRules);
   return {
     kind: "match",

@@ -122,4 +122,15 @@ describe("no reference: the unique amount checkout asked for", () => {
     // Without the expired order the new one is matched by its unique amount.
     expect(asMatch(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([fresh]))).method).toBe("unique_amount");
   });
+
+  it("the payer's paid order that asked the amount before keeps a nameless new order given it since from being matched: a second transfer?", () => {
+    const paid = asked({ status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 2 * DAY) });
+    const fresh = asked({ customerName: null });
+    const r = asSuggest(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([paid, fresh])));
+    expect(r.suggestions.map((s) => s.references)).toEqual([[fresh.reference]]);
+    expect(r.explanation.zh).toContain("重复付款");
+    // The new order is the payer's own: it was asked of them, it is matched.
+    const own = asked();
+    expect(asMatch(decideMatch(payment({ amount: 9997, payerName: "张三" }), context([paid, own]))).allocations[0].orderId).toBe(own.id);
+  });
 });
