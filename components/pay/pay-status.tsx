@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { PayChannels } from "@/components/pay/pay-channels";
-import { transferAmountOf } from "@/components/pay/transfer-slip";
+import { transferAmountOf, uniqueTailOf } from "@/components/pay/transfer-slip";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
@@ -112,7 +112,7 @@ export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus;
         <PayChannels
           channels={order.channels}
           amount={transferAmountOf(order)}
-          uniqueTail={order.payableAmount != null && order.paidAmount === 0 ? order.amount - order.payableAmount : 0}
+          uniqueTail={uniqueTailOf(order)}
           returnUrl={order.returnUrl}
           qrSvgs={qrSvgs}
         />

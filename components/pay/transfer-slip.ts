@@ -6,8 +6,12 @@ import type { PayBankChannel, PayStatus } from "@/lib/services/pay-page";
  * (the amount names the order even without the memo), otherwise what is still due.
  */
 export function transferAmountOf(status: Pick<PayStatus, "amount" | "paidAmount" | "payableAmount">): number {
-  if (status.payableAmount != null && status.paidAmount === 0) return status.payableAmount;
-  return Math.max(status.amount - status.paidAmount, 0);
+  return Math.max(status.amount - status.paidAmount - uniqueTailOf(status), 0);
+}
+
+/** The discount of the unique amount the order still asks, in fen (0: none, or something is paid already). */
+export function uniqueTailOf(status: Pick<PayStatus, "amount" | "paidAmount" | "payableAmount">): number {
+  return status.payableAmount != null && status.paidAmount === 0 ? status.amount - status.payableAmount : 0;
 }
 
 /**

@@ -16,8 +16,8 @@ export function payableCandidates(amount: number): number[] {
 
 /** The lowest and highest payable amount a tail can make of `amount`, or null when it is too small for one. */
 export function payableRange(amount: number): { lowest: number; highest: number } | null {
-  const all = payableCandidates(amount);
-  return all.length ? { lowest: all[all.length - 1], highest: all[0] } : null;
+  const maxTail = Math.min(MAX_TAIL_FEN, amount - 1);
+  return maxTail >= 1 ? { lowest: amount - maxTail, highest: amount - 1 } : null;
 }
 
 /**

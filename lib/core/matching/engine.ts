@@ -1,5 +1,5 @@
 import { decideExactMatch } from "@/lib/core/matching/exact";
-import { settle } from "@/lib/core/matching/settle";
+import { askedUniqueAmount, settle } from "@/lib/core/matching/settle";
 import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
 import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
@@ -83,8 +83,7 @@ const isRejected = (p: PaymentFacts, refs: readonly string[]) => p.rejected.some
 type AmountFit = "unique" | "exact" | "channel" | "tolerance" | "twin" | "lapsed";
 
 /** Whether the payment is the unique amount checkout asked for this order, and nothing is paid on it yet. */
-const isUniqueAmountOf = (p: PaymentFacts, c: CandidateOrder) =>
-  OPEN.has(c.status) && c.payableAmount != null && c.openAmount === c.amount && p.amount === c.payableAmount;
+const isUniqueAmountOf = (p: PaymentFacts, c: CandidateOrder) => OPEN.has(c.status) && askedUniqueAmount(c) === p.amount;
 
 function amountFit(p: PaymentFacts, c: CandidateOrder, rules: readonly ToleranceRule[]): AmountFit | null {
   if (isUniqueAmountOf(p, c)) return "unique";
@@ -205,9 +204,11 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
   return reasons;
 }
 
+/** The payer's name agrees with the order's customer strongly enough to be identity evidence. */
+const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
+
 /** The payer's settled orders of this amount that are past purchases (TWIN_HORIZON_DAYS), given the scored candidates. */
 function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
-  const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
   const openTimes = scored.filter((s) => s.fit !== "twin" && strong(s)).map((s) => s.order.createdAt.getTime());
   if (openTimes.length === 0) return [];
   const horizon = Math.min(Math.max(...openTimes), p.receivedAt.getTime()) - TWIN_HORIZON_DAYS * DAY;
@@ -225,7 +226,6 @@ function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchC
   const hits = all.filter((s) => s.fit === "unique");
   if (hits.length !== 1 || blocked) return null;
   const [hit] = hits;
-  const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
   // The amount is unique among open orders only: the payer's paid or expired order may have asked it
   // before this one was given it (a second transfer of it, a late one). Only the payer's name then tells.
   const payersEarlier = all.some((s) => s !== hit && (s.fit === "twin" || s.fit === "lapsed") && strong(s));
@@ -236,7 +236,7 @@ function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchC
   return {
     kind: "match",
     method: "unique_amount",
-    confidence: NAME_SCORES[hit.name] >= THRESHOLDS.STRONG_NAME ? 0.97 : 0.93,
+    confidence: strong(hit) ? 0.97 : 0.93,
     allocations: single(hit.order, p.amount),
     writeOffs: settlement.writeOffs,
     amountMismatch: settlement.mismatch,

@@ -16,8 +16,13 @@ export interface Settlement {
 export function uniqueAmountWriteOff(lines: readonly { order: CandidateOrder; amount: number }[]): WriteOffDecision | null {
   if (lines.length !== 1) return null;
   const [{ order, amount }] = lines;
-  if (order.payableAmount == null || order.openAmount !== order.amount || amount !== order.payableAmount) return null;
+  if (askedUniqueAmount(order) !== amount) return null;
   return { orderId: order.id, amount: order.amount - amount, cause: "unique_amount", source: "checkout" };
+}
+
+/** The unique amount the order still asks (checkout gave it one and nothing is paid on it yet), or null. */
+export function askedUniqueAmount(order: CandidateOrder): number | null {
+  return order.payableAmount != null && order.openAmount === order.amount ? order.payableAmount : null;
 }
 
 /**
