@@ -5,6 +5,7 @@ import PDFDocument from "pdfkit";
 import { formatYuan } from "@/lib/core/money";
 import {
   channelLabel,
+  writeOffCauseLabel,
   compareChannels,
   DAILY_COLUMNS,
   displayValue,
@@ -237,6 +238,10 @@ function cover(doc: Doc, ctx: ReportContext, summary: ReportSummary, generatedAt
   doc.font("regular").fontSize(9).fillColor("#111111");
   doc.text(`收款 ${formatYuan(t.grossAmount)} − 退款 ${formatYuan(t.refundedAmount)} = 净额 ${formatYuan(t.netAmount)}`, MARGIN);
   doc.text(`已匹配 ${formatYuan(t.matchedAmount)} + 未匹配 ${formatYuan(t.unmatchedAmount)} = 收款 ${formatYuan(t.grossAmount)}`, MARGIN);
+  if (summary.writeOffs.length) {
+    const parts = summary.writeOffs.map((w) => `${writeOffCauseLabel(w.cause)} ${formatYuan(w.amount)}（${w.count} 笔）`);
+    doc.text(`差额核销 ${formatYuan(t.writtenOffAmount)}：${parts.join("；")}`, MARGIN);
+  }
 }
 
 /**

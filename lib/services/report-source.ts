@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, is, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
-import type { ReportAllocationRow, ReportAnomalyRow, ReportPaymentRow, ReportRefundRow, SummaryBucket } from "@/lib/core/reports";
+import type { ReportAllocationRow, ReportAnomalyRow, ReportPaymentRow, ReportRefundRow, SummaryBucket, WriteOffBucket } from "@/lib/core/reports";
 import { rowsOf, type DbOrTx } from "@/lib/db/client";
 import { allocations, anomalies, orders, payments, refunds, type Channel, type OrderSource } from "@/lib/db/schema";
 
@@ -217,6 +217,8 @@ interface AllocationRaw {
   amount: number | string;
   method: string;
   confidence: number | string;
+  written_off: number | string | null;
+  write_off_causes: string | null;
 }
 
 const toAllocation = (r: AllocationRaw): ReportAllocationRow => ({
@@ -235,6 +237,8 @@ const toAllocation = (r: AllocationRaw): ReportAllocationRow => ({
   amount: Number(r.amount),
   method: r.method,
   confidence: Number(r.confidence),
+  writtenOffAmount: Number(r.written_off ?? 0),
+  writeOffCauses: r.write_off_causes ? r.write_off_causes.split(",") : [],
 });
 
 // The payment side of an allocation read (alias `p`), which ALLOCATION_COLUMNS select from; the
@@ -243,9 +247,17 @@ const allocationPaymentColumns = (q: ReportQuery, keyset = true) =>
   sql`p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, ${msOf("p.received_at")} as at_ms, p.received_at,
     ${sql.raw(keyset ? "p.received_at::text" : "null")} as cursor_at, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source`;
 
+// An order's write-offs (orders.details.writeOffs) that name the payment; read only for the few
+// orders that have any, so a month of plain matches never opens an order's details.
+const writeOffsOfPayment = (select: string) =>
+  `case when o.written_off_amount <> 0 then (select ${select} from jsonb_array_elements(o.details->'writeOffs') w
+    where w->>'paymentId' = p.id::text) end`;
+
 const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_transaction_id, p.at_ms, p.cursor_at, p.amount as payment_amount,
   p.source as payment_source, o.reference as order_reference, o.order_no, o.source as order_source, o.amount::float8 as order_amount,
-  o.status as order_status, o.paid_amount::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence`);
+  o.status as order_status, o.paid_amount::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence,
+  ${writeOffsOfPayment("sum((w->>'amount')::float8)")} as written_off,
+  ${writeOffsOfPayment("string_agg(distinct w->>'cause', ',' order by w->>'cause')")} as write_off_causes`);
 
 /**
  * Allocations of in-range payments in (received_at, payment id, order reference) order.
@@ -400,6 +412,23 @@ export function refundBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucket
     sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, count(*)::float8 as n, sum(r.amount)::float8 as amount, 0::float8 as allocated
       from refunds r join payments p on p.id = r.payment_id where ${refundWhere(q)} group by 1, 2 order by 1, 2`,
   );
+}
+
+/**
+ * Write-offs against in-range payments (kept on their orders, orders.details.writeOffs) summed per
+ * channel, cause and UTC quarter hour of the payment; only the orders that have any are read.
+ */
+export async function writeOffBuckets(db: DbOrTx, q: ReportQuery): Promise<WriteOffBucket[]> {
+  const rows = rowsOf<{ at_s: number | string; channel: string; cause: string; n: number | string; amount: number | string }>(
+    await db.execute(sql`select ${bucketOf("p.received_at")} as at_s, p.channel, w.cause, count(*)::float8 as n, sum(w.amount)::float8 as amount
+      from orders o
+      cross join lateral jsonb_to_recordset(case when jsonb_typeof(o.details->'writeOffs') = 'array' then o.details->'writeOffs' else '[]'::jsonb end)
+        as w("paymentId" text, amount bigint, cause text)
+      join payments p on p.id = w."paymentId"::uuid
+      where o.merchant_id = ${q.merchantId}::uuid and o.written_off_amount <> 0 and ${paymentWhere(q)}
+      group by 1, 2, 3 order by 1, 2, 3`),
+  );
+  return rows.map((r) => ({ at: new Date(Number(r.at_s) * 1000), channel: r.channel, cause: r.cause, count: Number(r.n), amount: Number(r.amount) }));
 }
 
 /** Anomalies not yet resolved about in-range payments, or detected in range without a payment. */

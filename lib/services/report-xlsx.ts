@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import {
   channelLabel,
+  writeOffCauseLabel,
   DAILY_COLUMNS,
   EXCEPTION_COLUMNS,
   MATCHED_COLUMNS,
@@ -256,7 +257,7 @@ function sumBy<R>(columns: Column<R>[], headers: string[]) {
 
 type Workbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
 
-const FIGURE_HEADERS = ["收款笔数", "收款金额", "退款笔数", "退款金额", "净额", "已匹配金额", "未匹配金额"];
+const FIGURE_HEADERS = ["收款笔数", "收款金额", "退款笔数", "退款金额", "净额", "已匹配金额", "未匹配金额", "差额核销"];
 const SUMMARY_HEADER_ROW = 8;
 
 function writeSummarySheet(wb: Workbook, ctx: ReportContext, summary: ReportSummary, generatedAt: Date) {
@@ -299,6 +300,7 @@ function writeSummarySheet(wb: Workbook, ctx: ReportContext, summary: ReportSumm
     ["校验：收款 − 退款 − 净额", `${s("收款金额")}-${s("退款金额")}-${s("净额")}`, totals.grossAmount - totals.refundedAmount - totals.netAmount],
     ["校验：已匹配 + 未匹配 − 收款", `${s("已匹配金额")}+${s("未匹配金额")}-${s("收款金额")}`, totals.matchedAmount + totals.unmatchedAmount - totals.grossAmount],
     ["校验：匹配明细合计 − 已匹配", `${totalOf(SECTION_TITLES.matched, MATCHED_COLUMNS, "匹配金额")}-${s("已匹配金额")}`, 0],
+    ["校验：匹配明细差额核销合计 − 差额核销", `${totalOf(SECTION_TITLES.matched, MATCHED_COLUMNS, "差额核销")}-${s("差额核销")}`, 0],
     ["校验：异常未分配合计 − 未匹配", `${totalOf(SECTION_TITLES.exceptions, EXCEPTION_COLUMNS, "未分配金额")}-${s("未匹配金额")}`, 0],
     [
       "校验：资金流净额合计 − 净额",
@@ -315,7 +317,25 @@ function writeSummarySheet(wb: Workbook, ctx: ReportContext, summary: ReportSumm
     r.getCell(2).numFmt = MONEY_FORMAT;
     r.commit();
   }
+  if (summary.writeOffs.length) writeWriteOffTable(ws, summary);
   ws.commit();
+}
+
+// 差额核销 by cause under the checks: what the vouchers post to each cause's account.
+function writeWriteOffTable(ws: Sheet, summary: ReportSummary) {
+  ws.addRow([]).commit();
+  const head = ws.addRow(["差额核销（按原因）", "笔数", "金额"]);
+  head.font = BOLD;
+  head.commit();
+  const line = (label: string, count: number, fen: number) => {
+    const r = ws.addRow([label, count, fen / 100]);
+    r.getCell(3).numFmt = MONEY_FORMAT;
+    return r;
+  };
+  for (const w of summary.writeOffs) line(writeOffCauseLabel(w.cause), w.count, w.amount).commit();
+  const total = line("合计", summary.writeOffs.reduce((n, w) => n + w.count, 0), summary.totals.writtenOffAmount);
+  total.font = BOLD;
+  total.commit();
 }
 
 /** Streams rows of `batches` into a new sheet with a frozen header, autofilter and a 合计 line. */
@@ -356,7 +376,7 @@ export async function writeReconciliationXlsx(
   wb.creator = "LDXP Reconcile 链动小铺";
   wb.created = opts.generatedAt;
   writeSummarySheet(wb, ctx, summary, opts.generatedAt);
-  const matched = await streamSheet(wb, out, SECTION_TITLES.matched, MATCHED_COLUMNS, matchedBatches(db, ctx), ["匹配金额"]);
+  const matched = await streamSheet(wb, out, SECTION_TITLES.matched, MATCHED_COLUMNS, matchedBatches(db, ctx), ["匹配金额", "差额核销"]);
   const exceptions = await streamSheet(wb, out, SECTION_TITLES.exceptions, EXCEPTION_COLUMNS, exceptionBatches(db, ctx), ["未分配金额"]);
   // Equal by construction when the passes read one snapshot; rows changing between passes (a live
   // day on a database read without one) would show here and in the 校验 lines once recalculated.

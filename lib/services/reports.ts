@@ -30,6 +30,7 @@ import {
   loadOpenAnomalies,
   paymentBatches,
   paymentBuckets,
+  writeOffBuckets,
   refundBatches,
   refundBuckets,
   REPORT_BATCH_SIZE,
@@ -144,7 +145,8 @@ export async function getReconciliationReport(db: DbOrTx, ctx: ReportContext): P
     await collect(refundBatches(db, ctx.query)),
     await loadOpenAnomalies(db, ctx.query),
   ];
-  return buildReconciliationReport({ params: ctx.params, currency: ctx.merchant.currency, payments, allocations, refunds, anomalies });
+  const writeOffs = await writeOffBuckets(db, ctx.query);
+  return buildReconciliationReport({ params: ctx.params, currency: ctx.merchant.currency, payments, allocations, refunds, anomalies, writeOffs });
 }
 
 /** Streams the matched lines in batches (匹配明细). */
@@ -201,6 +203,7 @@ export async function summarizeReconciliation(db: DbOrTx, ctx: ReportContext): P
     summary.addRefundBucket(b);
     ctx.onRowsRead?.(b.count);
   }
+  for (const b of await writeOffBuckets(db, ctx.query)) summary.addWriteOffBucket(b);
   return summary.result();
 }
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildReconciliationReport, zonedRange, type ReportAllocationRow } from "@/lib/core/reports";
 import type { DbOrTx } from "@/lib/db/client";
 import { merchants, payments } from "@/lib/db/schema";
-import { allocationBatches, collect, paymentBatches, refundBatches, loadOpenAnomalies, type ReportQuery } from "@/lib/services/report-source";
+import { allocationBatches, collect, paymentBatches, refundBatches, loadOpenAnomalies, writeOffBuckets, type ReportQuery } from "@/lib/services/report-source";
 import { getReportContext, summarizeReconciliation } from "@/lib/services/reports";
 import { writeReconciliationXlsx } from "@/lib/services/report-xlsx";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -109,11 +109,12 @@ describe(`report source readers (${process.env.TEST_DB})`, () => {
             allocations: await collect(allocationBatches(t.db(), ctx.query)),
             refunds: await collect(refundBatches(t.db(), ctx.query)),
             anomalies: await loadOpenAnomalies(t.db(), ctx.query),
+            writeOffs: await writeOffBuckets(t.db(), ctx.query),
           };
           const built = buildReconciliationReport({ params: ctx.params, currency: "CNY", ...rows });
           const summary = await summarizeReconciliation(t.db(), ctx);
           const label = `${timeZone} ${from}..${to} ${JSON.stringify(f)}`;
-          expect(summary, label).toEqual({ channels: built.channels, totals: built.totals, daily: built.daily });
+          expect(summary, label).toEqual({ channels: built.channels, totals: built.totals, daily: built.daily, writeOffs: built.writeOffs });
         }
       }
     }

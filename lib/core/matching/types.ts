@@ -28,6 +28,9 @@ export type WriteOffCause = RuleWriteOffCause | "unique_amount";
 
 export const WRITE_OFF_CAUSES: readonly RuleWriteOffCause[] = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
 
+/** Every cause a write-off may carry, in the order reports list them. */
+export const ALL_WRITE_OFF_CAUSES: readonly WriteOffCause[] = [...WRITE_OFF_CAUSES, "unique_amount"];
+
 /** A payment as the engine sees it: no database ids beyond its own, no clock. */
 export interface PaymentFacts {
   id: string;

@@ -1,4 +1,6 @@
 // Chinese labels for accounting output (spreadsheets, PDFs, vouchers): what an accountant in China reads.
+import { causeWords } from "@/lib/core/matching/explain";
+import { ALL_WRITE_OFF_CAUSES } from "@/lib/core/matching/types";
 
 const CHANNEL_LABELS: Record<string, string> = {
   alipay: "支付宝",
@@ -67,6 +69,9 @@ const EXCEPTION_LABELS: Record<string, string> = {
 
 const SEVERITY_LABELS: Record<string, string> = { low: "低", medium: "中", high: "高" };
 
+// The engine's own words for a cause, so an explanation and a report never name it differently.
+const WRITE_OFF_CAUSE_LABELS: Record<string, string> = Object.fromEntries(ALL_WRITE_OFF_CAUSES.map((c) => [c, causeWords(c).zh]));
+
 const label = (table: Record<string, string>) => (key: string | null | undefined) => (key ? (table[key] ?? key) : "");
 
 /** 支付宝 for alipay; unknown channels keep their code. */
@@ -83,6 +88,16 @@ export const matchMethodLabel = label(METHOD_LABELS);
 export const exceptionKindLabel = label(EXCEPTION_LABELS);
 /** 高 / 中 / 低. */
 export const severityLabel = label(SEVERITY_LABELS);
+/** 优惠券 for coupon, 唯一金额立减 for unique_amount. */
+export const writeOffCauseLabel = label(WRITE_OFF_CAUSE_LABELS);
+
+/** Sort key of write-off causes: known ones in ALL_WRITE_OFF_CAUSES' order, unknown ones after them alphabetically. */
+export function compareWriteOffCauses(a: string, b: string): number {
+  const order = ALL_WRITE_OFF_CAUSES as readonly string[];
+  const ia = order.includes(a) ? order.indexOf(a) : order.length;
+  const ib = order.includes(b) ? order.indexOf(b) : order.length;
+  return ia - ib || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 /** Sort key: known channels in CHANNEL_ORDER, unknown ones after them alphabetically. */
 export function compareChannels(a: string, b: string): number {

@@ -10,6 +10,7 @@ import type {
   ReportParams,
   ReportPaymentRow,
   ReportRefundRow,
+  WriteOffBucket,
 } from "./types";
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -23,12 +24,15 @@ export interface ReconciliationInput {
   allocations: Iterable<ReportAllocationRow>;
   refunds: Iterable<ReportRefundRow>;
   anomalies: Iterable<ReportAnomalyRow>;
+  /** Write-offs against the payments, summed by the database (the loader applied the filters). */
+  writeOffs: Iterable<WriteOffBucket>;
 }
 
 /**
  * Builds the reconciliation report from rows. By construction: channel lines add up to the totals,
  * gross − refunds = net, matched + unmatched = gross, the matched lines add up to matchedAmount and
- * the `payment` exception lines' unallocatedAmount add up to unmatchedAmount.
+ * the `payment` exception lines' unallocatedAmount add up to unmatchedAmount, and the write-offs by
+ * cause add up to writtenOffAmount.
  */
 export function buildReconciliationReport(input: ReconciliationInput): ReconciliationReport {
   const { params } = input;
@@ -38,6 +42,7 @@ export function buildReconciliationReport(input: ReconciliationInput): Reconcili
   const inScopePayments: ReportPaymentRow[] = [];
   for (const p of input.payments) if (summary.addPayment(p)) inScopePayments.push(p);
   for (const r of input.refunds) summary.addRefund(r);
+  for (const w of input.writeOffs) summary.addWriteOffBucket(w);
   const allocations = [...input.allocations].filter((a) => scope.dateIfInScope(a.receivedAt, a.channel, a.paymentSource));
   const anomalies = [...input.anomalies].filter((a) => scope.dateIfInScope(a.receivedAt ?? a.detectedAt, a.channel, a.paymentSource));
 
@@ -64,7 +69,7 @@ export function buildReconciliationReport(input: ReconciliationInput): Reconcili
     }
   }
   for (const a of anomalies) exceptions.push(anomalyException(a, fmt));
-  const { channels, totals, daily } = summary.result();
+  const { channels, totals, daily, writeOffs } = summary.result();
   return {
     from: params.from,
     to: params.to,
@@ -76,5 +81,6 @@ export function buildReconciliationReport(input: ReconciliationInput): Reconcili
     matched,
     exceptions,
     daily,
+    writeOffs,
   };
 }

@@ -17,6 +17,8 @@ export function toMatchedRow(a: ReportAllocationRow, fmt: ZonedFormatter): Match
     allocatedAmount: a.amount,
     matchMethod: a.method,
     confidence: a.confidence,
+    writtenOffAmount: a.writtenOffAmount,
+    writeOffCauses: a.writeOffCauses,
   };
 }
 

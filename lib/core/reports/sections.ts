@@ -7,6 +7,7 @@ import {
   paymentStatusLabel,
   severityLabel,
   sourceLabel,
+  writeOffCauseLabel,
 } from "./labels";
 import type { ChannelSummary, DailyFlow, ExceptionRow, MatchedRow, ReportFigures } from "./types";
 
@@ -49,6 +50,7 @@ const figureColumns: Column<ReportFigures>[] = [
   { header: "净额", kind: "money", width: 16, value: (r) => r.netAmount },
   { header: "已匹配金额", kind: "money", width: 16, value: (r) => r.matchedAmount },
   { header: "未匹配金额", kind: "money", width: 16, value: (r) => r.unmatchedAmount },
+  { header: "差额核销", kind: "money", width: 16, value: (r) => r.writtenOffAmount },
 ];
 
 /** 汇总: one line per channel and a 合计 line. */
@@ -70,6 +72,8 @@ export const MATCHED_COLUMNS: Column<MatchedRow>[] = [
   { header: "匹配金额", kind: "money", width: 14, value: (r) => r.allocatedAmount },
   { header: "匹配方式", kind: "text", width: 12, value: (r) => matchMethodLabel(r.matchMethod) },
   { header: "置信度", kind: "ratio", width: 8, value: (r) => r.confidence },
+  { header: "差额核销", kind: "money", width: 12, value: (r) => r.writtenOffAmount },
+  { header: "核销原因", kind: "text", width: 14, value: (r) => r.writeOffCauses.map(writeOffCauseLabel).join("、") },
   { header: "收款ID", kind: "text", width: 38, value: (r) => r.paymentId },
 ];
 

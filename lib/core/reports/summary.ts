@@ -1,6 +1,15 @@
-import { compareChannels } from "./labels";
+import { compareChannels, compareWriteOffCauses } from "./labels";
 import { createReportScope, type ReportScope } from "./scope";
-import type { ChannelSummary, DailyFlow, ReportFigures, ReportParams, ReportPaymentRow, ReportRefundRow } from "./types";
+import type {
+  ChannelSummary,
+  DailyFlow,
+  ReportFigures,
+  ReportParams,
+  ReportPaymentRow,
+  ReportRefundRow,
+  WriteOffBucket,
+  WriteOffTotal,
+} from "./types";
 
 /** All-zero figures. */
 export const emptyFigures = (): ReportFigures => ({
@@ -11,7 +20,20 @@ export const emptyFigures = (): ReportFigures => ({
   netAmount: 0,
   matchedAmount: 0,
   unmatchedAmount: 0,
+  writtenOffAmount: 0,
 });
+
+/** Write-off totals per cause, as a sorted list. */
+const causeTotals = (byCause: Map<string, WriteOffTotal>): WriteOffTotal[] =>
+  [...byCause.values()].sort((a, b) => compareWriteOffCauses(a.cause, b.cause)).map((t) => ({ ...t }));
+
+function addWriteOffTo(byCause: Map<string, WriteOffTotal>, cause: string, amount: number, count: number) {
+  const t = byCause.get(cause);
+  if (t) {
+    t.amount += amount;
+    t.count += count;
+  } else byCause.set(cause, { cause, count, amount });
+}
 
 function addPaymentTo(f: ReportFigures, amount: number, allocated: number, count = 1) {
   f.count += count;
@@ -41,6 +63,8 @@ export interface ReportSummary {
   channels: ChannelSummary[];
   totals: ReportFigures;
   daily: DailyFlow[];
+  /** Write-offs by cause over the range. */
+  writeOffs: WriteOffTotal[];
 }
 
 /**
@@ -51,6 +75,8 @@ export interface ReportSummary {
 export function createSummaryAccumulator(params: ReportParams, scope: ReportScope = createReportScope(params)) {
   const channels = new Map<string, ReportFigures>();
   const daily = new Map<string, DailyFlow>();
+  const dailyWriteOffs = new Map<string, Map<string, WriteOffTotal>>();
+  const writeOffs = new Map<string, WriteOffTotal>();
   const figuresOf = (channel: string) => {
     let f = channels.get(channel);
     if (!f) channels.set(channel, (f = emptyFigures()));
@@ -59,7 +85,7 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
   const dayOf = (date: string, channel: string) => {
     const key = `${date}|${channel}`;
     let d = daily.get(key);
-    if (!d) daily.set(key, (d = { date, channel, ...emptyFigures() }));
+    if (!d) daily.set(key, (d = { date, channel, ...emptyFigures(), writeOffs: [] }));
     return d;
   };
   return {
@@ -98,6 +124,23 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
       addRefundTo(dayOf(date, b.channel), b.amount, b.count);
       return true;
     },
+    /**
+     * Adds write-offs already summed by the database (one channel and cause, in the quarter hour the
+     * payments they were written off against arrived; the loader applied the filters): they fall on
+     * the payments' day and channel, like the money those payments brought.
+     */
+    addWriteOffBucket(b: WriteOffBucket): boolean {
+      const date = scope.dateIfInScope(b.at, b.channel, params.source ?? null);
+      if (!date) return false;
+      figuresOf(b.channel).writtenOffAmount += b.amount;
+      dayOf(date, b.channel).writtenOffAmount += b.amount;
+      const key = `${date}|${b.channel}`;
+      let day = dailyWriteOffs.get(key);
+      if (!day) dailyWriteOffs.set(key, (day = new Map()));
+      addWriteOffTo(day, b.cause, b.amount, b.count);
+      addWriteOffTo(writeOffs, b.cause, b.amount, b.count);
+      return true;
+    },
     /** The summary so far, sorted by channel (and date). */
     result(): ReportSummary {
       const channelList = [...channels.entries()]
@@ -110,7 +153,12 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
       const dailyList = [...daily.values()].sort((a, b) =>
         a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareChannels(a.channel, b.channel),
       );
-      return { channels: channelList, totals, daily: dailyList.map((d) => ({ ...d })) };
+      return {
+        channels: channelList,
+        totals,
+        daily: dailyList.map((d) => ({ ...d, writeOffs: causeTotals(dailyWriteOffs.get(`${d.date}|${d.channel}`) ?? new Map()) })),
+        writeOffs: causeTotals(writeOffs),
+      };
     },
   };
 }

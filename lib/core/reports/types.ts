@@ -43,6 +43,10 @@ export interface ReportAllocationRow {
   amount: number;
   method: string;
   confidence: number;
+  /** Of the order's shortfall, what was written off against this payment (orders.details.writeOffs). */
+  writtenOffAmount: number;
+  /** Why, as write-off causes (coupon, channel_fee, unique_amount…), sorted; empty when nothing was. */
+  writeOffCauses: string[];
 }
 
 /** A refund made in the report range (cash basis: by refund date, whenever its payment came in). */
@@ -94,6 +98,27 @@ export interface ReportFigures {
   matchedAmount: number;
   /** grossAmount − matchedAmount. */
   unmatchedAmount: number;
+  /**
+   * Shortfalls accepted on the orders these payments settled (a coupon, a fee, a unique amount's
+   * tail…): owed by no one, so written off rather than left open. Not part of grossAmount.
+   */
+  writtenOffAmount: number;
+}
+
+/** Write-offs of one cause (coupon, platform_subsidy, channel_fee, bank_fee, rounding, unique_amount). */
+export interface WriteOffTotal {
+  cause: string;
+  count: number;
+  amount: number;
+}
+
+/** Write-offs of in-range payments, summed per channel, cause and UTC quarter hour of the payment. */
+export interface WriteOffBucket {
+  at: Date;
+  channel: string;
+  cause: string;
+  count: number;
+  amount: number;
 }
 
 /** The per-channel summary line. */
@@ -105,6 +130,8 @@ export interface ChannelSummary extends ReportFigures {
 export interface DailyFlow extends ReportFigures {
   date: string;
   channel: string;
+  /** The day's write-offs by cause (they add up to writtenOffAmount), for the vouchers. */
+  writeOffs: WriteOffTotal[];
 }
 
 /** A payment → order allocation (匹配明细). */
@@ -121,6 +148,9 @@ export interface MatchedRow {
   allocatedAmount: number;
   matchMethod: string;
   confidence: number;
+  /** Of the order's shortfall, what was written off against this payment. */
+  writtenOffAmount: number;
+  writeOffCauses: string[];
 }
 
 /** What an exception line is about. */
@@ -166,4 +196,6 @@ export interface ReconciliationReport {
   matched: MatchedRow[];
   exceptions: ExceptionRow[];
   daily: DailyFlow[];
+  /** Write-offs by cause over the whole range (they add up to totals.writtenOffAmount). */
+  writeOffs: WriteOffTotal[];
 }

@@ -5,6 +5,8 @@
 //   借 其他货币资金-<channel> (bank: 银行存款)   gross receipts of the day
 //     贷 应收账款                               the part allocated to orders (matched)
 //     贷 其他应付款-待确认收款                   the part not allocated yet (unmatched)
+//   借 <the cause's account>                    shortfalls written off against that day's receipts
+//     贷 应收账款                               (coupon, fee, unique-amount tail…), one line per cause
 //   借 应收账款                                 refunds made that day
 //     贷 其他货币资金-<channel>                  refunds made that day
 // Every account is configurable per merchant (see resolveLedgerAccounts); a cash-basis merchant
@@ -17,8 +19,9 @@
 // account codes to their chart of accounts. Open the CSV in Excel and save as .xls/.xlsx when the
 // import wizard asks for an Excel file; `encoding=gbk` serves wizards that read only GBK.
 import { toYuanString } from "@/lib/core/money";
+import type { WriteOffCause } from "@/lib/core/matching/types";
 import { csvField, UTF8_BOM } from "./csv";
-import { channelLabel } from "./labels";
+import { channelLabel, writeOffCauseLabel } from "./labels";
 import type { DailyFlow } from "./types";
 
 /** A ledger account (会计科目): code and full name as in the merchant's chart of accounts. */
@@ -37,6 +40,11 @@ export interface LedgerAccounts {
   unmatchedCredit: LedgerAccount;
   /** Debited with refunds (reverses what matchedCredit recorded). */
   refundDebit: LedgerAccount;
+  /**
+   * Debited with the shortfalls written off on orders, per cause, and credited to matchedCredit so
+   * the orders' receivables close in full. A cause not listed here posts to `other`.
+   */
+  writeOffDebit: Record<WriteOffCause | "other", LedgerAccount>;
 }
 
 // 企业会计准则 chart of accounts: 1002 银行存款, 1012 其他货币资金 (third-party payment balances),
@@ -59,6 +67,17 @@ export const DEFAULT_LEDGER_ACCOUNTS: LedgerAccounts = {
   matchedCredit: { code: "1122", name: "应收账款" },
   unmatchedCredit: { code: "224101", name: "其他应付款-待确认收款" },
   refundDebit: { code: "1122", name: "应收账款" },
+  // 6601 销售费用 for discounts the merchant gave, 6603 财务费用 for payment costs, 1221 其他应收款 for
+  // what a platform still owes (its subsidy is settled to the merchant separately).
+  writeOffDebit: {
+    coupon: { code: "660101", name: "销售费用-优惠券" },
+    unique_amount: { code: "660102", name: "销售费用-随机立减" },
+    platform_subsidy: { code: "122101", name: "其他应收款-平台补贴" },
+    channel_fee: { code: "660301", name: "财务费用-手续费" },
+    bank_fee: { code: "660301", name: "财务费用-手续费" },
+    rounding: { code: "660302", name: "财务费用-抹零" },
+    other: { code: "660399", name: "财务费用-其他" },
+  },
 };
 
 function asAccount(v: unknown): LedgerAccount | null {
@@ -71,20 +90,25 @@ function asAccount(v: unknown): LedgerAccount | null {
 
 /**
  * The merchant's accounts: `settings.ledgerAccounts` = `{ channels?: { alipay?: { code, name } … },
- * matchedCredit?, unmatchedCredit?, refundDebit? }` over the defaults; malformed entries are ignored.
+ * matchedCredit?, unmatchedCredit?, refundDebit?, writeOffDebit?: { coupon?: { code, name } … } }`
+ * over the defaults; malformed entries are ignored.
  */
 export function resolveLedgerAccounts(settings: Record<string, unknown> | null | undefined): LedgerAccounts {
   const raw = settings?.ledgerAccounts;
   const o = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
-  const channels = { ...DEFAULT_LEDGER_ACCOUNTS.channels };
-  if (o.channels && typeof o.channels === "object") {
-    for (const [ch, v] of Object.entries(o.channels as Record<string, unknown>)) {
-      const acc = asAccount(v);
-      if (acc) channels[ch] = acc;
+  const overlay = <K extends string>(defaults: Record<K, LedgerAccount>, given: unknown): Record<K, LedgerAccount> => {
+    const out = { ...defaults };
+    if (given && typeof given === "object") {
+      for (const [key, v] of Object.entries(given as Record<string, unknown>)) {
+        const acc = asAccount(v);
+        if (acc) out[key as K] = acc;
+      }
     }
-  }
+    return out;
+  };
   return {
-    channels,
+    channels: overlay(DEFAULT_LEDGER_ACCOUNTS.channels, o.channels),
+    writeOffDebit: overlay(DEFAULT_LEDGER_ACCOUNTS.writeOffDebit, o.writeOffDebit),
     matchedCredit: asAccount(o.matchedCredit) ?? DEFAULT_LEDGER_ACCOUNTS.matchedCredit,
     unmatchedCredit: asAccount(o.unmatchedCredit) ?? DEFAULT_LEDGER_ACCOUNTS.unmatchedCredit,
     refundDebit: asAccount(o.refundDebit) ?? DEFAULT_LEDGER_ACCOUNTS.refundDebit,
@@ -112,8 +136,9 @@ export interface Voucher {
 
 /**
  * One voucher per local date and channel with money movement: 借 channel account (receipts),
- * 贷 matchedCredit / unmatchedCredit; refunds as 借 refundDebit / 贷 channel account. Debits equal
- * credits in every voucher because matched + unmatched = gross.
+ * 贷 matchedCredit / unmatchedCredit; write-offs as 借 the cause's account / 贷 matchedCredit; refunds
+ * as 借 refundDebit / 贷 channel account. Debits equal credits in every voucher because matched +
+ * unmatched = gross and each write-off is posted to both sides.
  */
 export function buildVouchers(daily: DailyFlow[], accounts: LedgerAccounts, word = "记"): Voucher[] {
   const vouchers: Voucher[] = [];
@@ -130,6 +155,11 @@ export function buildVouchers(daily: DailyFlow[], accounts: LedgerAccounts, word
     add(`${d.date} ${name}收款 ${d.count} 笔`, cash, d.grossAmount, 0);
     add(`${d.date} ${name}收款-已匹配订单`, accounts.matchedCredit, 0, d.matchedAmount);
     add(`${d.date} ${name}收款-待确认`, accounts.unmatchedCredit, 0, d.unmatchedAmount);
+    for (const w of d.writeOffs) {
+      const debit = accounts.writeOffDebit[w.cause as WriteOffCause] ?? accounts.writeOffDebit.other;
+      add(`${d.date} ${name}差额核销-${writeOffCauseLabel(w.cause)} ${w.count} 笔`, debit, w.amount, 0);
+      add(`${d.date} ${name}差额核销-${writeOffCauseLabel(w.cause)}`, accounts.matchedCredit, 0, w.amount);
+    }
     add(`${d.date} ${name}退款 ${d.refundCount} 笔`, accounts.refundDebit, d.refundedAmount, 0);
     add(`${d.date} ${name}退款`, cash, 0, d.refundedAmount);
     const period = d.date.slice(0, 7);

@@ -41,6 +41,8 @@ export function allocationOf(p: ReportPaymentRow, over: Partial<ReportAllocation
     amount: p.allocatedAmount,
     method: p.matchMethod ?? "reference",
     confidence: 1,
+    writtenOffAmount: 0,
+    writeOffCauses: [],
     ...over,
   };
 }

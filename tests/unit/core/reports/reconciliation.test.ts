@@ -4,7 +4,7 @@ import { buildReconciliationReport, type ReconciliationReport, type ReportAnomal
 import { allocationOf, payment, refundOf } from "./fixtures";
 
 const params = { from: "2024-03-01", to: "2024-03-31", timeZone: "Asia/Shanghai" };
-const FIGURES: (keyof ReportFigures)[] = ["count", "grossAmount", "refundCount", "refundedAmount", "netAmount", "matchedAmount", "unmatchedAmount"];
+const FIGURES: (keyof ReportFigures)[] = ["count", "grossAmount", "refundCount", "refundedAmount", "netAmount", "matchedAmount", "unmatchedAmount", "writtenOffAmount"];
 
 function expectReconciles(r: ReconciliationReport) {
   for (const k of FIGURES) {
@@ -19,6 +19,8 @@ function expectReconciles(r: ReconciliationReport) {
   const paymentExceptions = r.exceptions.filter((e) => e.origin === "payment");
   expect(paymentExceptions.reduce((s, e) => s + e.unallocatedAmount, 0)).toBe(r.totals.unmatchedAmount);
   expect(r.exceptions.filter((e) => e.origin !== "payment").every((e) => e.unallocatedAmount === 0)).toBe(true);
+  expect(r.writeOffs.reduce((s, w) => s + w.amount, 0)).toBe(r.totals.writtenOffAmount);
+  for (const d of r.daily) expect(d.writeOffs.reduce((s, w) => s + w.amount, 0)).toBe(d.writtenOffAmount);
 }
 
 describe("buildReconciliationReport", () => {
@@ -39,6 +41,13 @@ describe("buildReconciliationReport", () => {
     const report = buildReconciliationReport({
       params,
       currency: "CNY",
+      // Summed by the database per channel, cause and quarter hour of the payments written off against.
+      writeOffs: [
+        { at: new Date("2024-03-01T02:00:00Z"), channel: "alipay", cause: "channel_fee", count: 2, amount: 120 },
+        { at: new Date("2024-03-01T02:00:00Z"), channel: "alipay", cause: "coupon", count: 1, amount: 500 },
+        { at: new Date("2024-03-03T03:00:00Z"), channel: "wechatpay", cause: "unique_amount", count: 1, amount: 37 },
+        { at: new Date("2024-02-20T03:00:00Z"), channel: "alipay", cause: "coupon", count: 1, amount: 900 },
+      ],
       payments: [a1, a2, w1, w2, february],
       allocations: [allocationOf(a1), allocationOf(a2, { orderAmount: 5000, orderPaidAmount: 3000, orderStatus: "partially_paid" }), allocationOf(february)],
       // A March refund of a February payment counts in March (cash basis); an April refund does not.
@@ -53,7 +62,18 @@ describe("buildReconciliationReport", () => {
       netAmount: 29700 - 3800,
       matchedAmount: 12800 + 3000,
       unmatchedAmount: 2000 + 9900 + 2000,
+      writtenOffAmount: 120 + 500 + 37,
     });
+    // Listed in the causes' own order; February's write-off is out of range like its payment.
+    expect(report.writeOffs).toEqual([
+      { cause: "coupon", count: 1, amount: 500 },
+      { cause: "channel_fee", count: 2, amount: 120 },
+      { cause: "unique_amount", count: 1, amount: 37 },
+    ]);
+    expect(report.daily.find((d) => d.date === "2024-03-01")!.writeOffs).toEqual([
+      { cause: "coupon", count: 1, amount: 500 },
+      { cause: "channel_fee", count: 2, amount: 120 },
+    ]);
     expect(report.channels.map((c) => [c.channel, c.grossAmount, c.refundedAmount, c.netAmount])).toEqual([
       ["alipay", 17800, 3800, 14000],
       ["wechatpay", 11900, 0, 11900],
@@ -83,12 +103,13 @@ describe("buildReconciliationReport", () => {
     const justOut = payment({ receivedAt: new Date("2024-02-29T15:59:59.999Z") });
     const lastIn = payment({ receivedAt: new Date("2024-03-31T15:59:59.999Z") });
     const afterEnd = payment({ receivedAt: new Date("2024-03-31T16:00:00.000Z") });
-    const r = buildReconciliationReport({ params, currency: "CNY", payments: [justIn, justOut, lastIn, afterEnd], allocations: [], refunds: [], anomalies: [] });
+    const r = buildReconciliationReport({ params, currency: "CNY", payments: [justIn, justOut, lastIn, afterEnd], allocations: [], refunds: [], anomalies: [], writeOffs: [] });
     expect(r.totals.count).toBe(2);
     expect(r.daily.map((d) => d.date)).toEqual(["2024-03-01", "2024-03-31"]);
     const ny = buildReconciliationReport({
       params: { ...params, timeZone: "America/New_York" },
       currency: "USD",
+      writeOffs: [],
       payments: [justIn, justOut, afterEnd],
       allocations: [],
       refunds: [],
@@ -103,7 +124,7 @@ describe("buildReconciliationReport", () => {
     const douyin = payment({ source: "douyin" });
     const wechat = payment({ channel: "wechatpay", source: "douyin" });
     const unmatched = payment({ allocatedAmount: 0, status: "unmatched", source: null });
-    const all = { currency: "CNY", payments: [web, douyin, wechat, unmatched], allocations: [web, douyin, wechat].map((p) => allocationOf(p)), refunds: [refundOf(douyin, 500, new Date("2024-03-09T00:00:00Z"))], anomalies: [] };
+    const all = { currency: "CNY", payments: [web, douyin, wechat, unmatched], allocations: [web, douyin, wechat].map((p) => allocationOf(p)), refunds: [refundOf(douyin, 500, new Date("2024-03-09T00:00:00Z"))], anomalies: [], writeOffs: [] };
     const bySource = buildReconciliationReport({ ...all, params: { ...params, source: "douyin" } });
     expect(bySource.totals).toMatchObject({ count: 2, refundedAmount: 500, unmatchedAmount: 0 });
     expect(bySource.matched.map((m) => m.paymentId).sort()).toEqual([douyin.paymentId, wechat.paymentId].sort());
@@ -134,6 +155,7 @@ describe("buildReconciliationReport", () => {
     const r = buildReconciliationReport({
       params,
       currency: "CNY",
+      writeOffs: [],
       payments: [p, q],
       allocations: [allocationOf(p, { ...order, amount: 15000 }), allocationOf(q, { ...order, amount: 5000 })],
       refunds: [],
@@ -173,7 +195,7 @@ describe("buildReconciliationReport", () => {
           x.refund ? [refundOf(payments[i], Math.max(1, Math.floor(x.amount * x.refund.share)), new Date(x.at + x.refund.after))] : [],
         );
         const allocations = payments.filter((p) => p.allocatedAmount > 0).map((p) => allocationOf(p));
-        const r = buildReconciliationReport({ params: { ...params, channel, source }, currency: "CNY", payments, allocations, refunds, anomalies: [] });
+        const r = buildReconciliationReport({ params: { ...params, channel, source }, currency: "CNY", payments, allocations, refunds, anomalies: [], writeOffs: [] });
         expectReconciles(r);
         // An independent oracle for the scope: Beijing is UTC+8 all year.
         const inScope = payments.filter((p) => {

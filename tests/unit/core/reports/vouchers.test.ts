@@ -24,6 +24,8 @@ const day = (date: string, channel: string, gross: number, matched: number, refu
   netAmount: gross - refunded,
   matchedAmount: matched,
   unmatchedAmount: gross - matched,
+  writtenOffAmount: 0,
+  writeOffs: [],
 });
 
 describe("记账凭证", () => {
@@ -41,6 +43,38 @@ describe("记账凭证", () => {
       ["101201", "其他货币资金-支付宝", 0, 3000],
     ]);
     expect(vouchers[1].lines.map((l) => l.account.code)).toEqual(["101202", "224101"]);
+  });
+
+  it("closes the orders' receivable in full: each cause's write-off 借 its account, 贷 应收账款", () => {
+    const d: DailyFlow = {
+      ...day("2024-03-01", "alipay", 19400, 19400),
+      writtenOffAmount: 600 + 60 + 3,
+      writeOffs: [
+        { cause: "coupon", count: 1, amount: 600 },
+        { cause: "channel_fee", count: 2, amount: 60 },
+        { cause: "unique_amount", count: 1, amount: 3 },
+        { cause: "from_a_newer_release", count: 1, amount: 0 },
+      ],
+    };
+    const [v] = buildVouchers([d], DEFAULT_LEDGER_ACCOUNTS);
+    expect(v.lines.map((l) => [l.account.code, l.account.name, l.debit, l.credit, l.summary])).toEqual([
+      ["101201", "其他货币资金-支付宝", 19400, 0, "2024-03-01 支付宝收款 3 笔"],
+      ["1122", "应收账款", 0, 19400, "2024-03-01 支付宝收款-已匹配订单"],
+      ["660101", "销售费用-优惠券", 600, 0, "2024-03-01 支付宝差额核销-优惠券 1 笔"],
+      ["1122", "应收账款", 0, 600, "2024-03-01 支付宝差额核销-优惠券"],
+      ["660301", "财务费用-手续费", 60, 0, "2024-03-01 支付宝差额核销-渠道手续费 2 笔"],
+      ["1122", "应收账款", 0, 60, "2024-03-01 支付宝差额核销-渠道手续费"],
+      ["660102", "销售费用-随机立减", 3, 0, "2024-03-01 支付宝差额核销-唯一金额立减 1 笔"],
+      ["1122", "应收账款", 0, 3, "2024-03-01 支付宝差额核销-唯一金额立减"],
+    ]);
+    const t = voucherTotals(v);
+    expect(t.debit).toBe(t.credit);
+    // A merchant's own account for a cause; an unknown cause posts to the catch-all.
+    const own = resolveLedgerAccounts({ ledgerAccounts: { writeOffDebit: { coupon: { code: "6001", name: "主营业务收入" }, rounding: { code: "" } } } });
+    expect(own.writeOffDebit.coupon).toEqual({ code: "6001", name: "主营业务收入" });
+    expect(own.writeOffDebit.rounding).toEqual(DEFAULT_LEDGER_ACCOUNTS.writeOffDebit.rounding);
+    const [custom] = buildVouchers([{ ...d, writeOffs: [{ cause: "coupon", count: 1, amount: 600 }, { cause: "from_a_newer_release", count: 1, amount: 5 }] }], own);
+    expect(custom.lines.filter((l) => l.debit > 0).map((l) => l.account.code)).toEqual(["101201", "6001", "660399"]);
   });
 
   it("restarts voucher numbers each accounting period and skips days without money", () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_merchant_written_off_idx" ON "orders" USING btree ("merchant_id") WHERE "orders"."written_off_amount" <> 0;
