@@ -15,13 +15,16 @@ export const PERMISSIONS = [
   /** Channel accounts, matching and anomaly rules, tolerance, storefront webhook, API keys. */
   "manage_settings",
   "manage_team",
+  /** The ledger accounts (会计科目) the report's vouchers post to: the books, not where money goes. */
+  "manage_books",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
-  // The bookkeeper does the daily reconciliation but cannot change where money is routed or who has access.
-  accountant: ["view", "match", "import", "resolve_anomalies"],
+  // The bookkeeper does the daily reconciliation and keeps the chart of accounts, but cannot change
+  // where money is routed or who has access.
+  accountant: ["view", "match", "import", "resolve_anomalies", "manage_books"],
   viewer: ["view"],
 };
 

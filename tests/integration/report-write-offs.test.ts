@@ -10,6 +10,7 @@ import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as reconciliationRoute } from "@/app/api/v1/reports/reconciliation/route";
 import { GET as vouchersRoute } from "@/app/api/v1/reports/vouchers/route";
+import { PUT as putLedger } from "@/app/api/v1/settings/ledger-accounts/route";
 import { PUT as putRules } from "@/app/api/v1/settings/tolerance-rules/route";
 import { KINGDEE_COLUMNS, parseCsv } from "@/lib/core/reports";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
@@ -153,6 +154,16 @@ describe(`write-offs in the reconciliation report (${process.env.TEST_DB})`, () 
     ]);
     const cents = (i: number) => rows.slice(1).reduce((s, r) => s + Math.round(Number(r[i]) * 100), 0);
     expect(cents(c("借方"))).toBe(cents(c("贷方")));
+  });
+
+  it("the accounts the merchant sets through the settings route are the ones posted to", async () => {
+    const own = { code: "560301", name: "财务费用-支付宝手续费" };
+    expect((await call(h(putLedger), { method: "PUT", apiKey: m.apiKey, body: { writeOffDebit: { channel_fee: own } } })).status).toBe(200);
+    const rows = parseCsv((await get(vouchersRoute, `/api/v1/reports/vouchers?${RANGE}&format=yonyou`, m.apiKey)).text());
+    const [header, ...lines] = rows;
+    const fee = lines.find((r) => r[header.indexOf("摘要")].includes("差额核销-渠道手续费 1 笔"))!;
+    expect([fee[header.indexOf("科目编码")], fee[header.indexOf("科目名称")], fee[header.indexOf("借方金额")]]).toEqual([own.code, own.name, "0.60"]);
+    expect(lines.some((r) => r[header.indexOf("科目编码")] === "660301")).toBe(false);
   });
 
   it("unmatching a payment takes its write-off out of the report", async () => {

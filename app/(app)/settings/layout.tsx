@@ -18,6 +18,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
         <NavLink href="/settings/api-keys">{s.nav.apiKeys}</NavLink>
         <NavLink href="/settings/checkout">{s.nav.checkout}</NavLink>
         <NavLink href="/settings/rules">{s.nav.rules}</NavLink>
+        <NavLink href="/settings/ledger">{s.nav.ledger}</NavLink>
         <NavLink href="/settings/webhook">{s.nav.webhook}</NavLink>
         {can(user.role, "manage_team") ? <NavLink href="/settings/team">{t.nav.team}</NavLink> : null}
         <NavLink href="/settings/account">{s.nav.account}</NavLink>

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { can, PERMISSIONS, permissionsOf } from "@/lib/core/roles";
 
 describe("role permissions", () => {
-  it("owner may do everything, accountant everything but settings and team, viewer only view", () => {
+  it("owner may do everything, accountant everything but settings and team (the books are theirs), viewer only view", () => {
     expect(permissionsOf("owner")).toEqual([...PERMISSIONS]);
-    expect(permissionsOf("accountant").sort()).toEqual(["import", "match", "resolve_anomalies", "view"]);
+    expect(permissionsOf("accountant").sort()).toEqual(["import", "manage_books", "match", "resolve_anomalies", "view"]);
     expect(permissionsOf("viewer")).toEqual(["view"]);
     expect(can("accountant", "manage_settings")).toBe(false);
     expect(can("accountant", "manage_team")).toBe(false);
     expect(can("viewer", "match")).toBe(false);
+    expect(can("viewer", "manage_books")).toBe(false);
     expect(can("owner", "manage_team")).toBe(true);
   });
 
