@@ -191,12 +191,17 @@ export const openOrders = pgTable(
     createdAt: tstz("created_at").notNull(),
     /** orders.payable_amount, kept here so checkout finds the tails taken and matching the order a transfer's amount names. */
     payableAmount: money("payable_amount"),
+    /** orders.amount: checkout gives no unique amount that another open order asks in full. */
+    amount: money("amount").notNull(),
   },
   (t) => [
     index("open_orders_merchant_created_idx").on(t.merchantId, t.createdAt),
     index("open_orders_merchant_payable_idx")
       .on(t.merchantId, t.payableAmount)
       .where(sql`${t.payableAmount} is not null`),
+    index("open_orders_merchant_full_amount_idx")
+      .on(t.merchantId, t.amount)
+      .where(sql`${t.payableAmount} is null`),
   ],
 );
 

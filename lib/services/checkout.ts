@@ -1,4 +1,4 @@
-import { and, between, eq, sql } from "drizzle-orm";
+import { and, between, eq, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { payableRange, pickPayableAmount } from "@/lib/core/checkout/unique-amount";
 import { generateReference } from "@/lib/core/reference";
@@ -68,18 +68,28 @@ function assertSameOrder(order: Order, input: CheckoutInput) {
 
 /**
  * The payable amount for a new order asking a unique amount: the smallest tail no open order of the
- * merchant has taken. Checkouts of one merchant asking one take turns (a transaction-scoped advisory
- * lock), so two customers are never told the same amount.
+ * merchant asks, as its own unique amount or in full. Checkouts of one merchant asking one take turns
+ * (a transaction-scoped advisory lock), so two customers are never told the same amount; a plain
+ * order created meanwhile for exactly that amount is not held back, and the engine then only suggests.
  */
 async function uniquePayableAmount(tx: DbOrTx, merchantId: string, amount: number): Promise<number> {
   const range = payableRange(amount);
   if (!range) throw badRequest("uniqueAmount: a unique amount needs an amount of at least 2 fen (the amount less a tail of 1 fen or more)");
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`unique_amount:${merchantId}`}))`);
+  // Taken: what open orders ask, as a unique amount or in full (a transfer of either would name two orders).
   const taken = await tx
-    .select({ payableAmount: openOrders.payableAmount })
+    .select({ asked: sql<number>`coalesce(${openOrders.payableAmount}, ${openOrders.amount})`.mapWith(Number) })
     .from(openOrders)
-    .where(and(eq(openOrders.merchantId, merchantId), between(openOrders.payableAmount, range.lowest, range.highest)));
-  const payable = pickPayableAmount(amount, taken.map((t) => t.payableAmount!));
+    .where(
+      and(
+        eq(openOrders.merchantId, merchantId),
+        or(
+          between(openOrders.payableAmount, range.lowest, range.highest),
+          and(isNull(openOrders.payableAmount), between(openOrders.amount, range.lowest, range.highest)),
+        ),
+      ),
+    );
+  const payable = pickPayableAmount(amount, taken.map((t) => t.asked));
   if (payable === null) {
     throw conflict(`Every unique amount just under ${amount} fen is taken by an open order; try again later or without uniqueAmount`, "unique_amount_unavailable");
   }

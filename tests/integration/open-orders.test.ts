@@ -19,7 +19,7 @@ describe(`open_orders follows the orders' status (${process.env.TEST_DB})`, () =
     const [rowA] = await t.db().select().from(orders).where(eq(orders.reference, a.reference));
     const [rowB] = await t.db().select().from(orders).where(eq(orders.reference, b.reference));
     const [entry] = await t.db().select().from(openOrders).where(eq(openOrders.orderId, rowA.id));
-    expect(entry).toEqual({ orderId: rowA.id, merchantId: m.merchantId, createdAt: rowA.createdAt, payableAmount: null });
+    expect(entry).toEqual({ orderId: rowA.id, merchantId: m.merchantId, createdAt: rowA.createdAt, payableAmount: null, amount: 1000 });
 
     await setStatus(rowA.id, "partially_paid");
     expect(await isOpen(rowA.id)).toBe(true);

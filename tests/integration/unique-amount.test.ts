@@ -62,6 +62,12 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     expect(await t.db().select({ id: orders.id }).from(orders).where(eq(orders.amount, 5))).toHaveLength(before.length);
   });
 
+  it("a unique amount is never what another open order asks in full", async () => {
+    expect((await checkout({ amount: 51999, uniqueAmount: false })).json.payableAmount).toBe(51999);
+    expect((await checkout({ amount: 51998, uniqueAmount: false })).json.payableAmount).toBe(51998);
+    expect((await checkout({ amount: 52000 })).json.payableAmount).toBe(51997);
+  });
+
   it("1 fen cannot be made unique: 400 naming the field", async () => {
     const res = await checkout({ amount: 1 });
     expect(res.status).toBe(400);
