@@ -71,11 +71,11 @@ export const DEFAULT_LEDGER_ACCOUNTS: LedgerAccounts = {
   // what a platform still owes (its subsidy is settled to the merchant separately).
   writeOffDebit: {
     coupon: { code: "660101", name: "销售费用-优惠券" },
-    unique_amount: { code: "660102", name: "销售费用-随机立减" },
     platform_subsidy: { code: "122101", name: "其他应收款-平台补贴" },
     channel_fee: { code: "660301", name: "财务费用-手续费" },
     bank_fee: { code: "660301", name: "财务费用-手续费" },
     rounding: { code: "660302", name: "财务费用-抹零" },
+    unique_amount: { code: "660102", name: "销售费用-随机立减" },
     other: { code: "660399", name: "财务费用-其他" },
   },
 };
