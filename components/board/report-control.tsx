@@ -10,7 +10,11 @@ import { labelOf } from "@/lib/i18n/messages";
 import type { ReportJobView } from "@/lib/services/report-jobs";
 import type { ReportRequestResult } from "@/lib/services/report-request";
 
-const FORMATS = ["xlsx", "pdf", "csv", "json"] as const;
+const FORMATS = ["xlsx", "pdf", "csv", "json", "kingdee", "yonyou"] as const;
+type Format = (typeof FORMATS)[number];
+// 记账凭证 for the accounting package: all channels at once, from the summary alone, so never a job.
+const VOUCHER_FORMATS: readonly Format[] = ["kingdee", "yonyou"];
+const ENCODINGS = ["utf-8", "gbk"] as const;
 const POLL_MS = 1_000;
 
 type Choice = ReportPreset | "custom";
@@ -40,7 +44,9 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
   const [open, setOpen] = useState(false);
   const [choice, setChoice] = useState<Choice>("month");
   const [custom, setCustom] = useState(() => presetRange("month", new Date(), timeZone));
-  const [fmt, setFmt] = useState<(typeof FORMATS)[number]>("xlsx");
+  const [fmt, setFmt] = useState<Format>("xlsx");
+  const [encoding, setEncoding] = useState<(typeof ENCODINGS)[number]>("utf-8");
+  const vouchers = VOUCHER_FORMATS.includes(fmt);
   const [channel, setChannel] = useState("");
   const [jobId, setJobId] = useState<string | null>(null);
   const [started, setStarted] = useState<{ from: string; to: string } | null>(null);
@@ -68,6 +74,13 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const range = choice === "custom" ? custom : presetRange(choice, new Date(), timeZone);
+    if (vouchers) {
+      request.reset();
+      setJobId(null);
+      setStarted(range);
+      startDownload(`/api/app/reports/vouchers?${new URLSearchParams({ ...range, format: fmt, encoding }).toString()}`);
+      return;
+    }
     const body: Record<string, string> = { ...range, format: fmt };
     if (channel) body.channel = channel;
     request.mutate(body);
@@ -138,7 +151,7 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
             <div className="grid grid-cols-2 gap-2">
               <label className="flex flex-col gap-1 text-slate-600">
                 {r.format}
-                <select data-testid="report-format" value={fmt} onChange={(e) => setFmt(e.target.value as (typeof FORMATS)[number])} className={inputClass}>
+                <select data-testid="report-format" value={fmt} onChange={(e) => setFmt(e.target.value as Format)} className={inputClass}>
                   {FORMATS.map((f) => (
                     <option key={f} value={f}>
                       {r.formats[f]}
@@ -146,18 +159,39 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
                   ))}
                 </select>
               </label>
-              <label className="flex flex-col gap-1 text-slate-600">
-                {r.channel}
-                <select data-testid="report-channel" value={channel} onChange={(e) => setChannel(e.target.value)} className={inputClass}>
-                  <option value="">{r.allChannels}</option>
-                  {CHANNEL_NAMES.map((c) => (
-                    <option key={c} value={c}>
-                      {labelOf(t.channels, c)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              {vouchers ? (
+                <label className="flex flex-col gap-1 text-slate-600">
+                  {r.encoding}
+                  <select data-testid="report-encoding" value={encoding} onChange={(e) => setEncoding(e.target.value as (typeof ENCODINGS)[number])} className={inputClass}>
+                    {ENCODINGS.map((enc) => (
+                      <option key={enc} value={enc}>
+                        {r.encodings[enc]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : (
+                <label className="flex flex-col gap-1 text-slate-600">
+                  {r.channel}
+                  <select data-testid="report-channel" value={channel} onChange={(e) => setChannel(e.target.value)} className={inputClass}>
+                    <option value="">{r.allChannels}</option>
+                    {CHANNEL_NAMES.map((c) => (
+                      <option key={c} value={c}>
+                        {labelOf(t.channels, c)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
             </div>
+            {vouchers ? (
+              <p data-testid="report-vouchers-note" className="text-xs text-slate-500">
+                {r.vouchersNote}{" "}
+                <a href="/settings/ledger" className={`font-medium text-teal-700 underline underline-offset-2 ${focusRing}`}>
+                  {r.ledgerLink}
+                </a>
+              </p>
+            ) : null}
             <button
               type="submit"
               data-testid="report-submit"

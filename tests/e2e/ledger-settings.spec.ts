@@ -1,7 +1,9 @@
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { collectConsoleErrors, signIn, signUpMerchantWithAlipay } from "./support/merchant";
+import { KINGDEE_COLUMNS, parseCsv } from "@/lib/core/reports";
+import { collectConsoleErrors, createOrder, postAlipayNotify, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
-test("the accountant sets the vouchers' 会计科目 in 设置 › 会计科目; a viewer sees them read-only and is refused", async ({ browser, page, request }) => {
+test("the accountant sets the vouchers' 会计科目 in 设置 › 会计科目 and downloads 金蝶 vouchers posted to them from the board; a viewer sees them read-only and is refused", async ({ browser, page, request }) => {
   test.setTimeout(90_000);
   const consoleErrors = collectConsoleErrors(page);
   const owner = await signUpMerchantWithAlipay(request);
@@ -38,6 +40,28 @@ test("the accountant sets the vouchers' 会计科目 in 设置 › 会计科目;
   };
   expect(saved.accounts.channels.alipay).toEqual({ code: "100203", name: "银行存款-支付宝备付金" });
   expect(saved.accounts.writeOffDebit.channel_fee).toEqual({ code: "560301", name: "财务费用-手续费" });
+
+  // This month's 金蝶 vouchers from the board's 生成对账报告: the Alipay receipt is debited to the account just set.
+  const order = await createOrder(request, owner, { amount: 12800 });
+  await postAlipayNotify(request, owner, order.reference, "128.00");
+  await page.goto("/board");
+  await page.getByTestId("report-open").click();
+  await page.getByTestId("report-preset-month").click();
+  await page.getByTestId("report-format").selectOption("kingdee");
+  await expect(page.getByTestId("report-channel")).toHaveCount(0);
+  await expect(page.getByTestId("report-encoding")).toHaveValue("utf-8");
+  await expect(page.getByTestId("report-vouchers-note")).toBeVisible();
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("report-submit").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^记账凭证_金蝶_\d{4}-\d{2}-01_\d{4}-\d{2}-\d{2}\.csv$/);
+  const rows = parseCsv(fs.readFileSync(await download.path(), "utf8"));
+  const col = (name: (typeof KINGDEE_COLUMNS)[number]) => KINGDEE_COLUMNS.indexOf(name);
+  expect(rows[0]).toEqual([...KINGDEE_COLUMNS]);
+  expect(rows.slice(1).map((r) => [r[col("科目代码")], r[col("借方")], r[col("贷方")]])).toEqual([
+    ["100203", "128.00", "0.00"],
+    ["1122", "0.00", "128.00"],
+  ]);
 
   const viewerContext = await browser.newContext();
   const viewerPage = await viewerContext.newPage();
