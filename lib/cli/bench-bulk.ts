@@ -122,6 +122,61 @@ async function schemaFloor(url: string, n: number, ids: { merchantId: string; ac
   return { ms };
 }
 
+/**
+ * The floor of the recording proposed for bulk-matched lines (BENCHMARKS.md §3): the CMB file itself
+ * COPYed as text lines into a staging table, sealed once as a whole (payer names, accounts and memos
+ * then live only in it), each line parsed in SQL and joined to its order by the reference in its
+ * memo into a narrow per-statement table (line, order, amount, serial, time), and the orders marked
+ * paid (HOT, with their open_orders rows removed by the trigger) — on the real orders table, for a
+ * merchant of its own with N fresh orders, then rolled back. No payments or allocations rows, no
+ * deduplication against earlier imports, no audit event, slot totals or storefront events: what the
+ * job would cost at the least if lines were kept that way and payment rows built when read.
+ */
+async function narrowFloor(db: Db, url: string, n: number) {
+  const merchant = await signup(db, { merchantName: `批量基准 窄表 ${n}`, email: `bulk-narrow-${n}-${crypto.randomBytes(3).toString("hex")}@example.cn`, password: "benchmark password" });
+  const refs = references(n);
+  const amounts = refs.map((_, i) => 100 + ((i * 7919) % 500_000));
+  await insertOrders(db, merchant.merchantId, refs, amounts);
+  const bytes = cmbStatement(refs, amounts);
+  const file = path.join(os.tmpdir(), `ldxp-bulk-narrow-${process.pid}.csv`);
+  fs.writeFileSync(file, bytes);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop table if exists narrow_stage`);
+  await client.query(`create unlogged table narrow_stage (line text)`);
+  const started = performance.now();
+  execFileSync("psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", `\\copy narrow_stage from '${file}' with (format text, delimiter E'\\x01')`]);
+  const key = crypto.randomBytes(32);
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
+  const sealed = Buffer.concat([iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
+  await client.query("begin");
+  await client.query("set local jit = off; set local work_mem = '64MB'");
+  await client.query(`create temp table narrow_file (sealed bytea not null) on commit drop`);
+  await client.query(`insert into narrow_file values ($1)`, [sealed]);
+  await client.query(`create temp table narrow_matches (line_no int primary key, order_id uuid not null, amount bigint not null, serial text not null, received_at timestamptz not null) on commit drop`);
+  const matched = await client.query(
+    `insert into narrow_matches
+     select l.line_no, o.id, l.amount, l.serial, l.received_at
+     from (select line_no, split_part(line, ',', 5) as serial, round(split_part(line, ',', 4)::numeric * 100)::bigint as amount,
+             to_timestamp(split_part(line, ',', 1) || ' ' || split_part(line, ',', 2), 'YYYYMMDD HH24:MI:SS') at time zone 'Asia/Shanghai' as received_at,
+             substring(split_part(line, ',', 8) from '[0-9A-Z]{10}') as reference
+           from (select row_number() over () as line_no, line from narrow_stage) x where line_no > 1) l
+     join orders o on o.reference = l.reference and o.merchant_id = $1 and o.amount = l.amount and o.status = 'pending' and o.paid_amount = 0`,
+    [merchant.merchantId],
+  );
+  const paid = await client.query(
+    `update orders o set status = 'paid', paid_amount = m.amount, paid_at = now(), updated_at = now() from narrow_matches m where o.id = m.order_id`,
+  );
+  const ms = performance.now() - started;
+  await client.query("rollback");
+  await client.query(`drop table narrow_stage`);
+  await client.end();
+  fs.rmSync(file, { force: true });
+  if (matched.rowCount !== n || paid.rowCount !== n) throw new Error(`narrow floor(${n}): matched ${matched.rowCount}, paid ${paid.rowCount}`);
+  return { ms };
+}
+
 /** The least work the job can do: COPY the lines, one INSERT … SELECT join, one UPDATE. */
 async function baseline(url: string, refs: string[], amounts: number[]) {
   const client = new pg.Client({ connectionString: url });
@@ -161,6 +216,7 @@ async function main() {
     const mine = await ours(db, n);
     const base = await baseline(url, mine.refs, mine.amounts);
     const floor = await schemaFloor(url, n, mine);
+    const narrow = await narrowFloor(db, url, n);
     const row = {
       lines: n,
       fileMb: Number(mine.fileMb.toFixed(1)),
@@ -169,10 +225,11 @@ async function main() {
       ratio: Number((mine.ms / base.ms).toFixed(2)),
       linesPerS: Math.round(n / (mine.ms / 1000)),
       schemaFloorS: seconds(floor.ms),
+      narrowFloorS: seconds(narrow.ms),
     };
     results.push(row);
     console.log(
-      `${String(n).padStart(8)} lines (${row.fileMb} MB): ours ${row.oursS} s, baseline ${row.baselineS} s, ratio ${row.ratio}×, ${row.linesPerS} lines/s; payments INSERT … SELECT alone ${row.schemaFloorS} s`,
+      `${String(n).padStart(8)} lines (${row.fileMb} MB): ours ${row.oursS} s, baseline ${row.baselineS} s, ratio ${row.ratio}×, ${row.linesPerS} lines/s; payments INSERT … SELECT alone ${row.schemaFloorS} s; narrow recording floor ${row.narrowFloorS} s (${(row.narrowFloorS / row.baselineS).toFixed(2)}×)`,
     );
   }
   if (values.json) fs.writeFileSync(values.json, JSON.stringify({ driver, results }, null, 2));

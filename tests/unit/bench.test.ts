@@ -139,6 +139,15 @@ describe("BENCHMARKS.md", () => {
       { name: "ratio at 1000000 lines", target: "≤ 1.5× the baseline", actual: "2.5×", met: false },
       { name: "linear growth", target: "time per line at the largest size ≤ 1.5× the smallest's", actual: "1.25×", met: true },
     ]);
+    expect(bulk.explanation!.some((e) => e.includes("recording proposed below"))).toBe(false);
+    // With the narrow recording's floor measured, its ratio and whether it would meet the goals are told.
+    const withNarrow = bulkResult(
+      { driver: "postgres", results: [{ lines: 1_000_000, fileMb: 90, oursS: 25, baselineS: 10, ratio: 2.5, linesPerS: 40_000, narrowFloorS: 12 }] },
+      "npm run bench:bulk",
+    );
+    expect(withNarrow.figures["1000000 lines: narrow recording floor s"]).toBe(12);
+    expect(withNarrow.ratios["1000000 lines: narrow recording floor / baseline"]).toBe(1.2);
+    expect(withNarrow.explanation!.find((e) => e.includes("recording proposed below"))).toContain("12 s = 1.20× the baseline at 1000000 lines, inside both goals");
     const report = reportResult("seeded 1000000 payments in 80.1 s\nxlsx: /tmp/x.xlsx 95 MB in 28.4 s\nrss: 180 MB before, peak 530 MB while writing (+350 MB)\n", "npm run bench:report");
     expect(report.figures).toMatchObject({ payments: 1_000_000, "xlsx seconds": 28.4, "peak rss MB": 530 });
     expect(report.goals.map((g) => g.met)).toEqual([true, false]);
