@@ -24,11 +24,16 @@ export function ListFilters({
   selects,
   searchHint,
   keep = {},
+  search = true,
+  dates = true,
 }: {
   action: string;
   values: Record<string, string | undefined>;
   selects: FilterSelect[];
   searchHint: string;
+  /** Whether the list takes a free-text `q` and a `from`/`to` date range. */
+  search?: boolean;
+  dates?: boolean;
   /** Parameters the form does not show but must carry over (e.g. the tab). */
   keep?: Record<string, string>;
 }) {
@@ -39,10 +44,12 @@ export function ListFilters({
       {Object.entries(keep).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <label className="col-span-2 block text-xs font-medium text-slate-600">
-        {f.search}
-        <input type="search" name="q" defaultValue={values.q ?? ""} placeholder={searchHint} className={`mt-1 ${field}`} data-testid="filter-q" />
-      </label>
+      {search ? (
+        <label className="col-span-2 block text-xs font-medium text-slate-600">
+          {f.search}
+          <input type="search" name="q" defaultValue={values.q ?? ""} placeholder={searchHint} className={`mt-1 ${field}`} data-testid="filter-q" />
+        </label>
+      ) : null}
       {selects.map((s) => (
         <label key={s.name} className="block text-xs font-medium text-slate-600">
           {s.label}
@@ -56,14 +63,18 @@ export function ListFilters({
           </select>
         </label>
       ))}
-      <label className="block text-xs font-medium text-slate-600">
-        {f.from}
-        <input type="date" name="from" defaultValue={values.from ?? ""} className={`mt-1 ${field}`} data-testid="filter-from" />
-      </label>
-      <label className="block text-xs font-medium text-slate-600">
-        {f.to}
-        <input type="date" name="to" defaultValue={values.to ?? ""} className={`mt-1 ${field}`} data-testid="filter-to" />
-      </label>
+      {dates ? (
+        <>
+          <label className="block text-xs font-medium text-slate-600">
+            {f.from}
+            <input type="date" name="from" defaultValue={values.from ?? ""} className={`mt-1 ${field}`} data-testid="filter-from" />
+          </label>
+          <label className="block text-xs font-medium text-slate-600">
+            {f.to}
+            <input type="date" name="to" defaultValue={values.to ?? ""} className={`mt-1 ${field}`} data-testid="filter-to" />
+          </label>
+        </>
+      ) : null}
       <div className="col-span-2 flex items-end gap-2 md:col-span-6">
         <button type="submit" className={`rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 ${focusRing}`} data-testid="filter-submit">
           {f.apply}

@@ -21,6 +21,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
         <NavLink href="/settings/ledger">{s.nav.ledger}</NavLink>
         <NavLink href="/settings/webhook">{s.nav.webhook}</NavLink>
         {can(user.role, "manage_team") ? <NavLink href="/settings/team">{t.nav.team}</NavLink> : null}
+        <NavLink href="/settings/audit">{s.nav.audit}</NavLink>
         <NavLink href="/settings/account">{s.nav.account}</NavLink>
       </nav>
       {children}

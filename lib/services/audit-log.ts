@@ -1,0 +1,108 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { apiKeys, auditEvents, orders, users } from "@/lib/db/schema";
+import { badRequest } from "@/lib/http/errors";
+import { enumParam, parseLimit } from "@/lib/http/pagination";
+
+/** What an event is about, as the log's filter groups it (by the subject types each area's events name). */
+export const AUDIT_AREAS = {
+  payments: ["payment", "payer_alias"],
+  orders: ["order"],
+  statements: ["statement"],
+  anomalies: ["anomaly", "rule"],
+  settings: ["merchant", "channel_account", "api_key"],
+  team: ["user"],
+} as const satisfies Record<string, readonly string[]>;
+export type AuditArea = keyof typeof AUDIT_AREAS;
+export const AUDIT_ACTOR_TYPES = ["user", "api_key", "system", "channel"] as const;
+
+export interface AuditLogParams {
+  merchantId: string;
+  area?: AuditArea;
+  actorType?: (typeof AUDIT_ACTOR_TYPES)[number];
+  /** Events older than this one (the previous page's nextCursor). */
+  before?: number | null;
+  limit: number;
+}
+
+export interface AuditLogEntry {
+  id: number;
+  createdAt: string;
+  /** `label`: the user's email, the API key's name and prefix; null for the system and channels. */
+  actor: { type: string; id: string | null; label: string | null };
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** The order's reference when the subject is an order (its page is addressed by reference). */
+  orderReference: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** The event's place in the merchant's hash chain; null for a moment after a notify, until it is linked. */
+  chainSeq: number | null;
+  hash: string | null;
+}
+
+/**
+ * A page of the merchant's audit trail, newest first, keyset-paged by event id. Actors are named:
+ * a user by email, an API key by name and prefix, each looked up within the merchant.
+ */
+export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ data: AuditLogEntry[]; nextCursor: string | null }> {
+  const where = [eq(auditEvents.merchantId, p.merchantId)];
+  if (p.area) where.push(inArray(auditEvents.subjectType, [...AUDIT_AREAS[p.area]]));
+  if (p.actorType) where.push(eq(auditEvents.actorType, p.actorType));
+  if (p.before) where.push(lt(auditEvents.id, p.before));
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      createdAt: auditEvents.createdAt,
+      actorType: auditEvents.actorType,
+      actorId: auditEvents.actorId,
+      action: auditEvents.action,
+      subjectType: auditEvents.subjectType,
+      subjectId: auditEvents.subjectId,
+      before: auditEvents.before,
+      after: auditEvents.after,
+      chainSeq: auditEvents.chainSeq,
+      hash: auditEvents.hash,
+      userEmail: users.email,
+      orderReference: orders.reference,
+      keyName: sql<string | null>`case when ${apiKeys.id} is null then null else ${apiKeys.name} || ' (' || ${apiKeys.prefix} || '…)' end`,
+    })
+    .from(auditEvents)
+    .leftJoin(users, and(eq(auditEvents.actorType, "user"), eq(sql`${users.id}::text`, auditEvents.actorId), eq(users.merchantId, p.merchantId)))
+    .leftJoin(apiKeys, and(eq(auditEvents.actorType, "api_key"), eq(sql`${apiKeys.id}::text`, auditEvents.actorId), eq(apiKeys.merchantId, p.merchantId)))
+    .leftJoin(orders, and(eq(auditEvents.subjectType, "order"), eq(sql`${orders.id}::text`, auditEvents.subjectId), eq(orders.merchantId, p.merchantId)))
+    .where(and(...where))
+    .orderBy(desc(auditEvents.id))
+    .limit(p.limit + 1);
+  const page = rows.slice(0, p.limit);
+  return {
+    data: page.map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt.toISOString(),
+      actor: { type: r.actorType, id: r.actorId, label: r.userEmail ?? r.keyName ?? null },
+      action: r.action,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      orderReference: r.orderReference,
+      before: r.before ?? null,
+      after: r.after ?? null,
+      chainSeq: r.chainSeq,
+      hash: r.hash,
+    })),
+    nextCursor: rows.length > p.limit ? String(page[page.length - 1].id) : null,
+  };
+}
+
+/** The log's filters from a query string: `area`, `actor`, `cursor` (and `limit` for the API). */
+export function auditFiltersFrom(q: URLSearchParams): Omit<AuditLogParams, "merchantId" | "limit"> {
+  const cursor = q.get("cursor");
+  if (cursor !== null && !/^[1-9][0-9]{0,15}$/.test(cursor)) throw badRequest("cursor: not a cursor from this API");
+  return {
+    area: enumParam(q, "area", Object.keys(AUDIT_AREAS) as AuditArea[]),
+    actorType: enumParam(q, "actor", AUDIT_ACTOR_TYPES),
+    before: cursor === null ? null : Number(cursor),
+  };
+}
+
+export const auditLimitFrom = (q: URLSearchParams) => parseLimit(q.get("limit"));

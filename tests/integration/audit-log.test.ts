@@ -1,0 +1,84 @@
+// The merchant's audit trail as a list: newest first, filtered by area and actor, keyset-paged, the merchant's own only.
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as auditRoute } from "@/app/api/v1/audit-events/route";
+import { PUT as putCheckoutSettings } from "@/app/api/v1/settings/checkout/route";
+import { bankMerchant, call, createOrder } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+setupTestDatabase();
+type H = Parameters<typeof call>[0];
+let m: Awaited<ReturnType<typeof bankMerchant>>;
+let other: Awaited<ReturnType<typeof bankMerchant>>;
+
+const list = (query = "", apiKey = m.apiKey) => call(auditRoute as unknown as H, { method: "GET", apiKey, path: `/api/v1/audit-events${query}` });
+type Entry = { id: number; action: string; subjectType: string; actor: { type: string; label: string | null }; before: unknown; after: unknown };
+
+beforeAll(async () => {
+  m = await bankMerchant();
+  other = await bankMerchant();
+  await createOrder(m.apiKey, { orderNo: "AUDIT-1", amount: 1000 });
+  await createOrder(m.apiKey, { orderNo: "AUDIT-2", amount: 2000 });
+  const put = await call(putCheckoutSettings as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { orderTtlMinutes: 90, uniqueAmount: true } });
+  expect(put.status).toBe(200);
+  await createOrder(other.apiKey, { orderNo: "AUDIT-OTHER", amount: 3000 });
+});
+
+describe(`audit log (${process.env.TEST_DB})`, () => {
+  it("lists the merchant's events newest first, each with its actor named and what changed", async () => {
+    const res = await list();
+    expect(res.status).toBe(200);
+    const data = res.json.data as Entry[];
+    expect(data.map((e) => e.id)).toEqual([...data.map((e) => e.id)].sort((a, b) => b - a));
+    expect(data[0]).toMatchObject({
+      action: "checkout_settings.set",
+      subjectType: "merchant",
+      actor: { type: "api_key", label: expect.stringMatching(/…\)$/) },
+      before: { orderTtlMinutes: 1440, uniqueAmount: false },
+      after: { orderTtlMinutes: 90, uniqueAmount: true },
+    });
+    expect(data.filter((e) => e.action === "order.created")).toHaveLength(2);
+    // Another merchant's events never show, and ours never show to them.
+    const theirs = (await list("", other.apiKey)).json.data as Entry[];
+    expect(theirs.some((e) => e.action === "checkout_settings.set")).toBe(false);
+    expect(theirs.filter((e) => e.action === "order.created")).toHaveLength(1);
+  });
+
+  it("filters by area and by actor", async () => {
+    const orders = (await list("?area=orders")).json.data as Entry[];
+    expect(orders.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(orders.map((e) => e.subjectType))).toEqual(new Set(["order"]));
+    const settings = (await list("?area=settings")).json.data as Entry[];
+    expect(settings.map((e) => e.action)).toContain("checkout_settings.set");
+    expect(settings.every((e) => ["merchant", "channel_account", "api_key"].includes(e.subjectType))).toBe(true);
+    const byKey = (await list("?actor=api_key")).json.data as Entry[];
+    expect(byKey.length).toBeGreaterThan(0);
+    expect(byKey.every((e) => e.actor.type === "api_key")).toBe(true);
+    expect((await list("?area=team&actor=channel")).json).toEqual({ data: [], nextCursor: null });
+  });
+
+  it("pages by cursor without gaps or repeats", async () => {
+    const all = (await list("?limit=500")).json.data as Entry[];
+    expect(all.length).toBeGreaterThan(3);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: Entry[]; nextCursor: string | null } = (await list(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`)).json;
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((e) => e.id));
+  });
+
+  it.each([
+    ["?area=nope", "area"],
+    ["?actor=robot", "actor"],
+    ["?cursor=abc", "cursor"],
+    ["?cursor=0", "cursor"],
+    ["?limit=0", "limit"],
+  ])("%s is a 400 naming %s", async (query, field) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain(field);
+  });
+});
