@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql, type AnyColumn } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, orders, users } from "@/lib/db/schema";
 import { badRequest } from "@/lib/http/errors";
@@ -42,6 +42,8 @@ export interface AuditLogEntry {
   hash: string | null;
 }
 
+const uuidWhen = (kind: AnyColumn, value: string, id: AnyColumn) => sql<string>`case when ${kind} = ${value} then ${id}::uuid end`;
+
 /**
  * A page of the merchant's audit trail, newest first, keyset-paged by event id. Actors are named:
  * a user by email, an API key by name and prefix, each looked up within the merchant.
@@ -69,9 +71,10 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
       keyName: sql<string | null>`case when ${apiKeys.id} is null then null else ${apiKeys.name} || ' (' || ${apiKeys.prefix} || '…)' end`,
     })
     .from(auditEvents)
-    .leftJoin(users, and(eq(auditEvents.actorType, "user"), eq(sql`${users.id}::text`, auditEvents.actorId), eq(users.merchantId, p.merchantId)))
-    .leftJoin(apiKeys, and(eq(auditEvents.actorType, "api_key"), eq(sql`${apiKeys.id}::text`, auditEvents.actorId), eq(apiKeys.merchantId, p.merchantId)))
-    .leftJoin(orders, and(eq(auditEvents.subjectType, "order"), eq(sql`${orders.id}::text`, auditEvents.subjectId), eq(orders.merchantId, p.merchantId)))
+    // By primary key: the event's text id is cast only for the kind of row that holds a uuid there.
+    .leftJoin(users, and(eq(users.id, uuidWhen(auditEvents.actorType, "user", auditEvents.actorId)), eq(users.merchantId, p.merchantId)))
+    .leftJoin(apiKeys, and(eq(apiKeys.id, uuidWhen(auditEvents.actorType, "api_key", auditEvents.actorId)), eq(apiKeys.merchantId, p.merchantId)))
+    .leftJoin(orders, and(eq(orders.id, uuidWhen(auditEvents.subjectType, "order", auditEvents.subjectId)), eq(orders.merchantId, p.merchantId)))
     .where(and(...where))
     .orderBy(desc(auditEvents.id))
     .limit(p.limit + 1);
