@@ -23,6 +23,8 @@ test("设置 › 操作日志 lists what the owner just changed, by whom, with b
   await newest.locator("summary").click();
   await expect(newest.locator("pre").first()).toContainText('"orderTtlMinutes": 1440');
   await expect(newest.locator("pre").last()).toContainText('"orderTtlMinutes": 180');
+  await page.getByTestId("audit-verify").click();
+  await expect(page.getByTestId("audit-verify-result")).toContainText(/^完整：\d+ 条记录逐条重算哈希，均未被改动。/, { timeout: 15_000 });
   await page.screenshot({ path: "test-results/settings-audit.png", fullPage: true });
 
   // The order's creation, under 订单, links to the order.

@@ -1,11 +1,14 @@
 // The merchant's audit trail as a list: newest first, filtered by area and actor, keyset-paged, the merchant's own only.
 import { beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { GET as auditRoute } from "@/app/api/v1/audit-events/route";
+import { GET as verifyRoute } from "@/app/api/v1/audit-events/verify/route";
+import { auditEvents } from "@/lib/db/schema";
 import { PUT as putCheckoutSettings } from "@/app/api/v1/settings/checkout/route";
 import { bankMerchant, call, createOrder } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
-setupTestDatabase();
+const t = setupTestDatabase();
 type H = Parameters<typeof call>[0];
 let m: Awaited<ReturnType<typeof bankMerchant>>;
 let other: Awaited<ReturnType<typeof bankMerchant>>;
@@ -80,5 +83,17 @@ describe(`audit log (${process.env.TEST_DB})`, () => {
     const res = await list(query);
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain(field);
+  });
+
+  it("verifies the chain: intact until a record is edited, then the record is named", async () => {
+    const verify = async () => (await call(verifyRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/audit-events/verify" })).json;
+    const before = await verify();
+    const events = ((await list("?limit=500")).json.data as Entry[]).length;
+    expect(before).toEqual({ intact: true, events, unchained: 0, oldestUnchainedAt: null, broken: null });
+    const edited = ((await list("?area=orders")).json.data as Entry[]).at(-1)!;
+    await t.db().update(auditEvents).set({ after: { amount: 1 } }).where(eq(auditEvents.id, edited.id));
+    expect(await verify()).toMatchObject({ intact: false, broken: { eventId: edited.id, reason: "hash_mismatch" } });
+    // Another merchant's chain is untouched by it.
+    expect((await call(verifyRoute as unknown as H, { method: "GET", apiKey: other.apiKey, path: "/api/v1/audit-events/verify" })).json).toMatchObject({ intact: true });
   });
 });

@@ -20,15 +20,20 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
     let [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
     expect(report.broken).toBeNull();
     expect(report.events).toBe(6);
+    // Checked a page at a time, the links across pages are checked too.
+    expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId, pageSize: 2 }))[0]).toEqual(report);
     const rows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, m.merchantId)).orderBy(auditEvents.id);
     await t.db().update(auditEvents).set({ after: { amount: 1 } }).where(eq(auditEvents.id, rows[4].id));
     [report] = await verifyAuditChains(t.db(), { merchantId: m.merchantId });
     expect(report.broken).toMatchObject({ eventId: rows[4].id, reason: "hash_mismatch" });
+    for (const pageSize of [1, 2, 4]) expect((await verifyAuditChains(t.db(), { merchantId: m.merchantId, pageSize }))[0]).toEqual(report);
     const n = await merchantWithAlipay();
     const nRows = await t.db().select().from(auditEvents).where(eq(auditEvents.merchantId, n.merchantId)).orderBy(auditEvents.id);
     await t.db().delete(auditEvents).where(eq(auditEvents.id, nRows[1].id));
     [report] = await verifyAuditChains(t.db(), { merchantId: n.merchantId });
     expect(report.broken).toMatchObject({ eventId: nRows[2].id, reason: "prev_mismatch" });
+    // A page boundary right at the gap finds it all the same.
+    expect((await verifyAuditChains(t.db(), { merchantId: n.merchantId, pageSize: 1 }))[0]).toEqual(report);
   });
 
   it("an event left unlinked (a crash after a notify's commit) reads as unchained, not broken, and the sweep links it", async () => {

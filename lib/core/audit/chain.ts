@@ -56,8 +56,10 @@ export interface ChainBreak {
 /** Finds the first broken link in a merchant's events (ordered by id), or null when intact. */
 export async function verifyChain(
   events: (AuditRecord & { prevHash: string | null; hash: string | null })[],
+  /** The hash of the event before the first one given, when the chain is checked a page at a time. */
+  prevHash: string | null = null,
 ): Promise<ChainBreak | null> {
-  let prev: string | null = null;
+  let prev: string | null = prevHash;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.prevHash !== prev) return { index: i, reason: "prev_mismatch" };
