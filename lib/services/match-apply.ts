@@ -15,7 +15,8 @@ export interface WriteOffRecord {
   at: string;
 }
 
-const writeOffsOf = (o: Order): WriteOffRecord[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as WriteOffRecord[]) : []);
+/** The write-offs kept on an order (orders.details.writeOffs). */
+export const writeOffsOf = (o: Pick<Order, "details">): WriteOffRecord[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as WriteOffRecord[]) : []);
 
 export interface ApplyParams {
   /** The payment, locked FOR UPDATE by the caller. */

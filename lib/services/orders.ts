@@ -5,6 +5,7 @@ import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orderSourceEnum, orderStatusEnum, orders, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
+import { writeOffsOf } from "@/lib/services/match-apply";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -38,6 +39,8 @@ export async function buildOrderView(db: DbOrTx, order: Order) {
     refundedAmount: order.refundedAmount,
     /** The shortfall accepted as paid (a coupon, a fee, a unique amount's tail), with paidAmount settling the order. */
     writtenOffAmount: order.writtenOffAmount,
+    /** Each write-off: against which payment, how much, why (cause), and who decided it (source, rule). */
+    writeOffs: writeOffsOf(order).map((w) => ({ paymentId: w.paymentId, amount: w.amount, cause: w.cause, source: w.source, rule: w.rule ?? null, at: w.at })),
     description: order.description,
     createdAt: order.createdAt.toISOString(),
     paidAt: iso(order.paidAt),

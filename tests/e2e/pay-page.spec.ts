@@ -146,6 +146,7 @@ test("unique amount: the page asks for the amount less its tail, and a transfer 
   await expect(page.getByTestId("order-unique-amount")).toHaveText("¥127.99");
   await expect(page.getByTestId("order-paid")).toHaveText("¥127.99");
   await expect(page.getByTestId("order-written-off")).toHaveText("¥0.01");
+  await expect(page.getByTestId("order-write-off-causes")).toHaveText("唯一金额立减 ¥0.01");
   await expect(page.locator('section[aria-labelledby="order-payments"]')).toContainText("唯一金额");
   expect(consoleErrors).toEqual([]);
 });

@@ -7,6 +7,7 @@ import { PDFParse } from "pdf-parse";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as reconciliationRoute } from "@/app/api/v1/reports/reconciliation/route";
 import { GET as vouchersRoute } from "@/app/api/v1/reports/vouchers/route";
@@ -94,6 +95,12 @@ describe(`write-offs in the reconciliation report (${process.env.TEST_DB})`, () 
     // Settled, not short: neither order is an amount mismatch.
     expect(r.exceptions.filter((e: { kind: string }) => e.kind === "amount_mismatch")).toEqual([]);
     alipayPaymentId = byOrder[feeOrder.reference].paymentId;
+    // The order itself tells the same: how much, why, who decided and against which payment.
+    const order = await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference: feeOrder.reference } });
+    expect(order.json).toMatchObject({ status: "paid", paidAmount: 9940, writtenOffAmount: 60 });
+    expect(order.json.writeOffs).toEqual([
+      { paymentId: alipayPaymentId, amount: 60, cause: "channel_fee", source: "rule", rule: "支付宝手续费 ≤ ¥1", at: expect.any(String) },
+    ]);
 
     const bankOnly = (await report("&channel=bank", m.apiKey)).json();
     expect(bankOnly.writeOffs).toEqual([{ cause: "unique_amount", count: 1, amount: 1 }]);
