@@ -27,7 +27,7 @@ export function LedgerAccountsForm({ accounts, defaults, readOnly }: { accounts:
       slots: ["matchedCredit", "unmatchedCredit", "refundDebit"].map((key) => ({ group: null, key })),
       label: (k) => (l.credits as Record<string, string>)[k],
     },
-    { title: l.groups.writeOffs, slots: Object.keys(defaults.writeOffDebit).map((key) => ({ group: "writeOffDebit", key })), label: (k) => l.causes[k] ?? k },
+    { title: l.groups.writeOffs, slots: Object.keys(defaults.writeOffDebit).map((key) => ({ group: "writeOffDebit", key })), label: (k) => t.writeOffCauses[k] ?? k },
   ];
   const all = groups.flatMap((g) => g.slots);
   const [values, setValues] = useState<Record<string, LedgerAccount>>(() => Object.fromEntries(all.map((s) => [idOf(s), accountAt(accounts, s)])));

@@ -115,7 +115,7 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
             <select value={row.cause} onChange={(e) => update(row.key, { cause: e.target.value })} className={`mt-1 ${inputClass}`}>
               {CAUSES.map((c) => (
                 <option key={c} value={c}>
-                  {labelOf(r.causes, c)}
+                  {labelOf(t.writeOffCauses, c)}
                 </option>
               ))}
             </select>
@@ -164,7 +164,7 @@ function describe(obj: Record<string, unknown>, t: ReturnType<typeof useI18n>["m
       if (k === "direction") return labelOf(t.settings.rules.directions, String(v));
       if (typeof v === "number" && /Amount|Difference/.test(k)) return `${label} ${formatYuan(v)}`;
       if (Array.isArray(v)) return `${label} ${v.map((x) => labelOf(t.anomalies.kinds, labelOf(t.channels, String(x)))).join("、")}`;
-      if (v && typeof v === "object") return `${label} ${Object.values(v).map((x) => labelOf(t.settings.rules.causes, String(x))).join("、")}`;
+      if (v && typeof v === "object") return `${label} ${Object.values(v).map((x) => labelOf(t.writeOffCauses, String(x))).join("、")}`;
       return `${label} ${labelOf(t.anomalies.severities, String(v))}`;
     })
     .join("；");

@@ -2,22 +2,9 @@ import { eq } from "drizzle-orm";
 import type { WriteOffReason } from "@/lib/core/anomalies";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { orders, storefrontWebhooks, webhookDeliveries, type Order } from "@/lib/db/schema";
-import type { WriteOffRecord } from "@/lib/services/match-apply";
+import { orders, storefrontWebhooks, webhookDeliveries } from "@/lib/db/schema";
+import { writeOffsOf, type WriteOffRecord } from "@/lib/services/match-apply";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
-
-/** How a write-off cause reads in notes. */
-export const WRITE_OFF_LABELS: Record<WriteOffReason, { zh: string; en: string }> = {
-  rounding: { zh: "抹零", en: "rounding" },
-  coupon: { zh: "优惠券", en: "coupon" },
-  platform_subsidy: { zh: "平台补贴", en: "platform subsidy" },
-  channel_fee: { zh: "渠道手续费", en: "channel fee" },
-  bank_fee: { zh: "银行手续费", en: "bank fee" },
-};
-
-/** Write-offs kept on the order (orders.details.writeOffs, shared with matching); ours carry the anomaly id. */
-type OrderWriteOff = WriteOffRecord & { anomalyId?: string };
-const writeOffsOf = (o: Order): OrderWriteOff[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as OrderWriteOff[]) : []);
 
 export interface WriteOffResult {
   applied: boolean;
@@ -43,7 +30,7 @@ export async function applyWriteOff(
   }
   const after = order.writtenOffAmount + params.amount;
   // Recorded like matching's own write-offs, so unmatching the payment takes this one away too.
-  const record: OrderWriteOff = {
+  const record: WriteOffRecord = {
     paymentId: params.paymentId,
     amount: params.amount,
     cause: params.reason,

@@ -5,7 +5,8 @@ import type { Db } from "@/lib/db/client";
 import { appendAuditEvents, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
 import { anomalies, merchants, orders, users, type Merchant } from "@/lib/db/schema";
 import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
-import { applyWriteOff, enqueueAnomalyAlert, WRITE_OFF_LABELS } from "@/lib/services/anomaly-actions";
+import { causeWords } from "@/lib/core/matching/explain";
+import { applyWriteOff, enqueueAnomalyAlert } from "@/lib/services/anomaly-actions";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";
@@ -87,7 +88,7 @@ async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: 
         now,
       });
       if (w.applied) {
-        const label = WRITE_OFF_LABELS[plan.writeOff.reason];
+        const label = causeWords(plan.writeOff.reason);
         const note = `${plan.writeOff.ruleName}：核销 ${yuan(plan.writeOff.amount)}（${label.zh}） / written off as ${label.en}`;
         const resolution: Resolution = {
           by: "rule",

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, lt, sql, type AnyColumn } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, orders, users } from "@/lib/db/schema";
 import { badRequest } from "@/lib/http/errors";
-import { enumParam, parseLimit } from "@/lib/http/pagination";
+import { enumParam } from "@/lib/http/pagination";
 
 /** What an event is about, as the log's filter groups it (by the subject types each area's events name). */
 export const AUDIT_AREAS = {
@@ -107,5 +107,3 @@ export function auditFiltersFrom(q: URLSearchParams): Omit<AuditLogParams, "merc
     before: cursor === null ? null : Number(cursor),
   };
 }
-
-export const auditLimitFrom = (q: URLSearchParams) => parseLimit(q.get("limit"));

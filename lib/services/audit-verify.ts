@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNotNull, isNull, min } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { verifyChain, type ChainBreak } from "@/lib/core/audit/chain";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditEvents, merchants } from "@/lib/db/schema";
@@ -63,16 +63,21 @@ async function verifyMerchantChain(db: DbOrTx, merchantId: string, pageSize: num
     }
     if (broken) break;
   }
-  const [waiting] = await db
-    .select({ n: count(), oldest: min(auditEvents.createdAt) })
+  // One pass over the merchant's events for both counts: an unchained event has neither place nor hash.
+  const waiting = sql`${auditEvents.chainSeq} is null and ${auditEvents.hash} is null`;
+  const [tally] = await db
+    .select({
+      linked: sql<number>`count(*) filter (where not (${waiting}))`.mapWith(Number),
+      unchained: sql<number>`count(*) filter (where ${waiting})`.mapWith(Number),
+      oldest: sql<string | null>`min(${auditEvents.createdAt}) filter (where ${waiting})`,
+    })
     .from(auditEvents)
-    .where(and(mine, isNull(auditEvents.chainSeq), isNull(auditEvents.hash)));
-  const [all] = await db.select({ n: count() }).from(auditEvents).where(mine);
+    .where(mine);
   return {
     merchantId,
-    events: Number(all?.n ?? 0) - Number(waiting?.n ?? 0),
-    unchained: Number(waiting?.n ?? 0),
-    oldestUnchainedAt: waiting?.oldest ? new Date(waiting.oldest) : null,
+    events: tally?.linked ?? 0,
+    unchained: tally?.unchained ?? 0,
+    oldestUnchainedAt: tally?.oldest ? new Date(tally.oldest) : null,
     broken,
   };
 }

@@ -13,6 +13,8 @@ export interface WriteOffRecord {
   source: "channel" | "rule" | "checkout" | "manual";
   rule?: string;
   at: string;
+  /** Set when an anomaly rule's resolution wrote it off (lib/services/anomaly-actions.ts), which may reverse it. */
+  anomalyId?: string;
 }
 
 /** The write-offs kept on an order (orders.details.writeOffs). */

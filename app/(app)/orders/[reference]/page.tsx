@@ -86,7 +86,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
             <Item label={o.writtenOff}>
               <span data-testid="order-written-off">{formatYuan(order.writtenOffAmount)}</span>
               <span data-testid="order-write-off-causes" className="block text-xs text-slate-500">
-                {order.writeOffs.map((w) => `${labelOf(t.settings.ledger.causes, w.cause)} ${formatYuan(w.amount)}`).join(" · ")}
+                {order.writeOffs.map((w) => `${labelOf(t.writeOffCauses, w.cause)} ${formatYuan(w.amount)}`).join(" · ")}
               </span>
             </Item>
           ) : null}
