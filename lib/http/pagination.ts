@@ -37,6 +37,17 @@ export function parseDateParam(name: string, value: string | null, timeZoneOffse
   return d;
 }
 
+/** The lists' days are the merchant's days in Asia/Shanghai (UTC+8, no daylight saving). */
+const SHANGHAI_OFFSET_MINUTES = 480;
+
+/** A list's `from`/`to` filter: from the start of `from`'s day, up to the end of `to`'s (or the exact times given). */
+export function dateRangeParams(q: URLSearchParams): { from: Date | null; to: Date | null } {
+  return {
+    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET_MINUTES),
+    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET_MINUTES, true),
+  };
+}
+
 /** An optional enum query parameter; an unknown value is a 400 naming the parameter. */
 export function enumParam<T extends string>(q: URLSearchParams, name: string, values: readonly T[]): T | undefined {
   const v = q.get(name);

@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, lt, sql, type AnyColumn } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { normalizeReference } from "@/lib/core/reference/checksum";
 import type { DbOrTx } from "@/lib/db/client";
-import { apiKeys, auditEvents, orders, users } from "@/lib/db/schema";
+import { apiKeys, auditEvents, channelAccounts, orderSourceEnum, orders, payments, users } from "@/lib/db/schema";
 import { badRequest } from "@/lib/http/errors";
-import { enumParam } from "@/lib/http/pagination";
+import { dateRangeParams, enumParam } from "@/lib/http/pagination";
 
 /** What an event is about, as the log's filter groups it (by the subject types each area's events name). */
 export const AUDIT_AREAS = {
@@ -20,6 +21,14 @@ export interface AuditLogParams {
   merchantId: string;
   area?: AuditArea;
   actorType?: (typeof AUDIT_ACTOR_TYPES)[number];
+  /** Events at or after `from` and before `to`. */
+  from?: Date | null;
+  to?: Date | null;
+  /**
+   * Events about one thing, named as the merchant knows it: an order's reference or order number, a
+   * payment's channel transaction id (or bill serial), or any subject's id.
+   */
+  subject?: string;
   /** Events older than this one (the previous page's nextCursor). */
   before?: number | null;
   limit: number;
@@ -53,6 +62,10 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
   if (p.area) where.push(inArray(auditEvents.subjectType, [...AUDIT_AREAS[p.area]]));
   if (p.actorType) where.push(eq(auditEvents.actorType, p.actorType));
   if (p.before) where.push(lt(auditEvents.id, p.before));
+  if (p.from) where.push(gte(auditEvents.createdAt, p.from));
+  if (p.to) where.push(lt(auditEvents.createdAt, p.to));
+  const subject = p.subject?.trim();
+  if (subject) where.push(await subjectCondition(db, p.merchantId, subject));
   const rows = await db
     .select({
       id: auditEvents.id,
@@ -97,13 +110,66 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
   };
 }
 
-/** The log's filters from a query string: `area`, `actor`, `cursor` (and `limit` for the API). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The subjects a search text names, resolved first through the keys that name them (so the events are
+ * then found through their subject index): orders by reference or order number, payments by their
+ * channel transaction id or serial, and any subject by id.
+ */
+async function subjectCondition(db: DbOrTx, merchantId: string, text: string): Promise<SQL> {
+  // A reference copied from a memo may come grouped ("ABCD EFGH …").
+  const reference = normalizeReference(text.replace(/\s+/g, ""));
+  const [orderRows, byKey] = await Promise.all([
+    db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.merchantId, merchantId),
+          or(
+            reference ? eq(orders.reference, reference) : undefined,
+            // Every source named, so the (merchant, source, order number) key is probed once per source.
+            and(inArray(orders.source, orderSourceEnum.enumValues), eq(orders.orderNo, text)),
+          ),
+        ),
+      )
+      .limit(20),
+    db
+      .select({ id: payments.id })
+      .from(payments)
+      .innerJoin(channelAccounts, eq(channelAccounts.id, payments.channelAccountId))
+      .where(and(eq(channelAccounts.merchantId, merchantId), eq(payments.dedupeKey, text)))
+      .limit(20),
+  ]);
+  // A bank line's key holds its date and amount beside its serial: by the serial alone it takes a pass
+  // over the merchant's payments, so only when nothing else answers.
+  const paymentRows =
+    byKey.length || orderRows.length || UUID.test(text)
+      ? byKey
+      : await db
+          .select({ id: payments.id })
+          .from(payments)
+          .where(and(eq(payments.merchantId, merchantId), eq(payments.channelTransactionId, text)))
+          .limit(20);
+  const about = (type: string, ids: string[]) => (ids.length ? [and(eq(auditEvents.subjectType, type), inArray(auditEvents.subjectId, ids))!] : []);
+  return or(
+    ...(UUID.test(text) ? [eq(auditEvents.subjectId, text.toLowerCase())] : []),
+    ...about("order", orderRows.map((r) => r.id)),
+    ...about("payment", paymentRows.map((r) => r.id)),
+    sql`false`,
+  )!;
+}
+
+/** The log's filters from a query string: `area`, `actor`, `from`, `to`, `q`, `cursor` (and `limit` for the API). */
 export function auditFiltersFrom(q: URLSearchParams): Omit<AuditLogParams, "merchantId" | "limit"> {
   const cursor = q.get("cursor");
   if (cursor !== null && !/^[1-9][0-9]{0,15}$/.test(cursor)) throw badRequest("cursor: not a cursor from this API");
   return {
     area: enumParam(q, "area", Object.keys(AUDIT_AREAS) as AuditArea[]),
     actorType: enumParam(q, "actor", AUDIT_ACTOR_TYPES),
+    ...dateRangeParams(q),
+    subject: q.get("q") ?? undefined,
     before: cursor === null ? null : Number(cursor),
   };
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, lt, lte, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
+import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
 import { toPaymentView, type AllocationView } from "@/lib/services/payments";
 
 export interface ListPaymentsParams {
@@ -57,7 +57,6 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   };
 }
 
-const SHANGHAI_OFFSET = 480;
 export const PENDING_STATUSES: PaymentStatus[] = ["unmatched", "suggested"];
 
 /**
@@ -71,8 +70,7 @@ export function paymentFiltersFrom(q: URLSearchParams): Omit<ListPaymentsParams,
     statuses: pending ? PENDING_STATUSES : undefined,
     status: pending ? undefined : enumParam(q, "status", paymentStatusEnum.enumValues),
     channel: enumParam(q, "channel", channelEnum.enumValues),
-    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
-    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
+    ...dateRangeParams(q),
     search: q.get("q") ?? undefined,
     cursor: decodeCursor(q.get("cursor")),
   };

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { channelEnum, orders, payments, refunds, type Channel } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
+import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
 
 export interface ListRefundsParams {
   merchantId: string;
@@ -57,14 +57,11 @@ export async function listRefunds(db: DbOrTx, p: ListRefundsParams) {
   };
 }
 
-const SHANGHAI_OFFSET = 480;
-
 /** The refunds list's filters from its query string (dates are the merchant's days in Asia/Shanghai). */
 export function refundFiltersFrom(q: URLSearchParams): Omit<ListRefundsParams, "merchantId" | "limit"> {
   return {
     channel: enumParam(q, "channel", channelEnum.enumValues),
-    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
-    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
+    ...dateRangeParams(q),
     search: q.get("q") ?? undefined,
     cursor: decodeCursor(q.get("cursor")),
   };

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orderSourceEnum, orderStatusEnum, orders, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
-import { decodeCursor, encodeCursor, enumParam, parseDateParam, type PageCursor } from "@/lib/http/pagination";
+import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
 import { writeOffsOf } from "@/lib/services/match-apply";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -138,8 +138,6 @@ export async function listOrders(db: DbOrTx, p: ListOrdersParams) {
   return { data, nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
 }
 
-const SHANGHAI_OFFSET = 480;
-
 /** Order filters from a query string, shared by `GET /api/v1/orders` and the orders page. */
 export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "merchantId" | "limit"> {
   return {
@@ -147,8 +145,7 @@ export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "me
     source: enumParam(q, "source", orderSourceEnum.enumValues),
     channel: enumParam(q, "channel", channelEnum.enumValues),
     search: q.get("q") ?? undefined,
-    from: parseDateParam("from", q.get("from"), SHANGHAI_OFFSET),
-    to: parseDateParam("to", q.get("to"), SHANGHAI_OFFSET, true),
+    ...dateRangeParams(q),
     cursor: decodeCursor(q.get("cursor")),
   };
 }

@@ -33,6 +33,15 @@ test("设置 › 操作日志 lists what the owner just changed, by whom, with b
   await expect(page).toHaveURL(/area=orders/);
   const created = page.locator('tr[data-action="order.created"]');
   await expect(created).toHaveCount(1);
+  // Searched by the order's reference, the log shows that order's events only, and the date filter keeps today's.
+  await page.getByTestId("filter-area").selectOption("");
+  await page.getByTestId("filter-q").fill(order.reference.toLowerCase());
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  await page.getByTestId("filter-from").fill(today);
+  await page.getByTestId("filter-submit").click();
+  await expect(page).toHaveURL(new RegExp(`q=${order.reference.toLowerCase()}`));
+  await expect(page.getByTestId("audit-table").locator("tbody tr")).toHaveCount(1);
+  await expect(created).toHaveCount(1);
   await created.getByRole("link", { name: `订单 ${order.reference}` }).click();
   await expect(page).toHaveURL(new RegExp(`/orders/${order.reference}$`), { timeout: 15_000 });
   expect(consoleErrors).toEqual([]);

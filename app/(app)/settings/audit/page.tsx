@@ -12,7 +12,7 @@ import { labelOf } from "@/lib/i18n/messages";
 import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { AUDIT_ACTOR_TYPES, AUDIT_AREAS, auditFiltersFrom, listAuditEvents, type AuditLogEntry } from "@/lib/services/audit-log";
 
-const KEYS = ["area", "actor", "cursor"] as const;
+const KEYS = ["q", "area", "actor", "from", "to", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
 const link = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;
 
@@ -65,9 +65,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pag
       <ListFilters
         action="/settings/audit"
         values={values}
-        search={false}
-        dates={false}
-        searchHint=""
+        searchHint={a.searchHint}
         selects={[
           { name: "area", label: a.area, options: Object.keys(AUDIT_AREAS).map((value) => ({ value, label: labelOf(a.areas, value) })) },
           { name: "actor", label: a.actorType, options: AUDIT_ACTOR_TYPES.map((value) => ({ value, label: labelOf(a.actorTypes, value) })) },

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_merchant_created_idx" ON "audit_events" USING btree ("merchant_id","created_at");
