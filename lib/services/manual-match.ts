@@ -9,9 +9,8 @@ import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { orders, payments, type Order, type Payment } from "@/lib/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
-import { learnPayerAlias, replaceAllocations } from "@/lib/services/match-apply";
+import { learnPayerAlias, lockTouchedOrders, replaceAllocations } from "@/lib/services/match-apply";
 import { payerKeysOf, rejectedOf, toCandidate } from "@/lib/services/matching-candidates";
-import { lockOrders } from "@/lib/services/order-totals";
 import { getPaymentView } from "@/lib/services/payments";
 
 export const manualMatchSchema = z.object({
@@ -107,7 +106,7 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
       ...chosen.map((c) => ({ zh: `${c.order.reference} ${yuan(c.amount)}`, en: `${c.order.reference} ${yuan(c.amount)}` })),
     ]);
     // Read again locked: whether an order is still untouched decides a unique amount's write-off.
-    const locked = new Map((await lockOrders(tx, chosen.map((c) => c.order.id))).map((o) => [o.id, toCandidate(o)]));
+    const locked = new Map((await lockTouchedOrders(tx, payment, chosen.map((c) => c.order.id))).map((o) => [o.id, toCandidate(o)]));
     const applied = await applyManualDecision(tx, payment, params, chosen.map((c) => ({ order: locked.get(c.order.id)!, amount: c.amount })), explanation);
     const learned = await learnPayerAlias(tx, params.merchantId, payerKeysOf(payment), chosen.map((c) => c.order.customerName), params.now);
     await appendAuditEvents(tx, params.merchantId, params.actor, [...applied.audit, ...learned]);
@@ -141,7 +140,7 @@ export async function confirmSuggestion(db: Db, params: DecisionParams & { index
     if (!suggestion) throw badRequest(`index: there are only ${payment.suggestions.length} suggestions`, "invalid_field");
     const planned = suggestion.allocations ?? suggestion.references.map((reference) => ({ reference, amount: 0 }));
     const byRef = await ordersFor(tx, params.merchantId, planned.map((a) => a.reference));
-    const locked = new Map((await lockOrders(tx, [...byRef.values()].map((o) => o.id))).map((o) => [o.id, toCandidate(o)]));
+    const locked = new Map((await lockTouchedOrders(tx, payment, [...byRef.values()].map((o) => o.id))).map((o) => [o.id, toCandidate(o)]));
     let left = payment.amount;
     const chosen = planned.map((a) => {
       const order = locked.get(byRef.get(a.reference)!.id)!;

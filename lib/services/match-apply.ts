@@ -37,6 +37,17 @@ export interface ApplyParams {
 }
 
 /**
+ * Locks, in id order, every order a new decision on this payment touches: the ones it is to pay and the
+ * ones its current allocations pay. A caller that reads orders before replaceAllocations takes them all
+ * here at once; locking the new ones first and the old ones after could deadlock with a writer that
+ * holds an old one and waits for a new one.
+ */
+export async function lockTouchedOrders(tx: DbOrTx, payment: Payment, orderIds: string[]): Promise<Order[]> {
+  const previous = payment.allocatedAmount > 0 ? await tx.select({ orderId: allocations.orderId }).from(allocations).where(eq(allocations.paymentId, payment.id)) : [];
+  return lockOrders(tx, [...new Set([...previous.map((a) => a.orderId), ...orderIds])]);
+}
+
+/**
  * Replaces a payment's allocations (and the write-offs its shortfall caused) with new ones, inside
  * the caller's transaction, and re-derives every touched order. Orders are locked in id order
  * before anything is written. Returns the audit entries; the caller appends them last.
