@@ -1,4 +1,5 @@
-import type pg from "pg";
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 
 /** Resolves once some backend of this database waits for a row lock, asked on `client`; throws after about 5 s. */
 export async function someoneWaitsForALock(client: pg.Client, what: string) {
@@ -8,4 +9,21 @@ export async function someoneWaitsForALock(client: pg.Client, what: string) {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`nobody waited for ${what}`);
+}
+
+/**
+ * Two more connections to the test database for the length of a suite: `other` plays another writer,
+ * `watcher` asks whether anyone waits for a lock. Read them inside tests (they connect in beforeAll).
+ */
+export function secondConnections() {
+  const c = {} as { other: pg.Client; watcher: pg.Client };
+  beforeAll(async () => {
+    c.other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    c.watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([c.other.connect(), c.watcher.connect()]);
+  });
+  afterAll(async () => {
+    await Promise.all([c.other?.end(), c.watcher?.end()]);
+  });
+  return c;
 }

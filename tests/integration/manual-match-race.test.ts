@@ -2,28 +2,18 @@
 // holds the first order and then wants the second. PGlite has a single connection, so this suite runs
 // on PostgreSQL and Neon only.
 import { eq } from "drizzle-orm";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
 import { allocations, orders } from "@/lib/db/schema";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
-import { someoneWaitsForALock } from "../helpers/locks";
+import { secondConnections, someoneWaitsForALock } from "../helpers/locks";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
 type H = Parameters<typeof call>[0];
 
-let other: pg.Client;
-let watcher: pg.Client;
-beforeAll(async () => {
-  other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await Promise.all([other.connect(), watcher.connect()]);
-});
-afterAll(async () => {
-  await Promise.all([other?.end(), watcher?.end()]);
-});
+const conns = secondConnections();
 
 describe(`manual match racing another writer (${process.env.TEST_DB})`, () => {
   it("moving a payment to another order takes the old and the new order's locks in one go: no deadlock, both writers finish", async () => {
@@ -41,14 +31,14 @@ describe(`manual match racing another writer (${process.env.TEST_DB})`, () => {
     const [line] = await t.db().select().from(allocations).where(eq(allocations.orderId, fromRow.id));
 
     // Another writer, locking in id order too, holds the old order…
-    await other.query("begin");
-    await other.query(`update orders set description = 'held' where reference = $1`, [from.reference]);
+    await conns.other.query("begin");
+    await conns.other.query(`update orders set description = 'held' where reference = $1`, [from.reference]);
     const moving = call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: line.paymentId }, body: { allocations: [{ reference: to.reference, amount: 5500 }] } });
-    await someoneWaitsForALock(watcher, "the held order");
+    await someoneWaitsForALock(conns.watcher, "the held order");
     // …and then wants the new one. Had the move locked the new order before the old, each would wait for the other
     // until PostgreSQL broke the deadlock by failing one of them.
-    await other.query(`update orders set description = 'held too' where reference = $1`, [to.reference]);
-    await other.query("commit");
+    await conns.other.query(`update orders set description = 'held too' where reference = $1`, [to.reference]);
+    await conns.other.query("commit");
 
     const res = await moving;
     expect(res.status).toBe(200);

@@ -1,28 +1,18 @@
 // Two connections at once: the bulk path's UPDATE must wait for an order another transaction holds,
 // then re-check it. PGlite has a single connection, so this suite runs on PostgreSQL and Neon only.
 import { and, eq, sql } from "drizzle-orm";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/lib/db/client";
 import { allocations, auditEvents, orders, payments } from "@/lib/db/schema";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, createOrder, importCmbStatement } from "../helpers/api";
 import { moneyViolations } from "../helpers/money-invariants";
-import { someoneWaitsForALock } from "../helpers/locks";
+import { secondConnections, someoneWaitsForALock } from "../helpers/locks";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
 
-let other: pg.Client;
-let watcher: pg.Client;
-beforeAll(async () => {
-  other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await Promise.all([other.connect(), watcher.connect()]);
-});
-afterAll(async () => {
-  await Promise.all([other?.end(), watcher?.end()]);
-});
+const conns = secondConnections();
 
 describe(`bulk matching racing another writer (${process.env.TEST_DB})`, () => {
   it("an order changed while the import waits for its lock is not paid in bulk: its line goes back to the engine, and the ledger adds up", async () => {
@@ -35,13 +25,13 @@ describe(`bulk matching racing another writer (${process.env.TEST_DB})`, () => {
     ]);
 
     // Another transaction holds the order's row without changing anything the import reads.
-    await other.query("begin");
-    await other.query(`update orders set description = 'held' where reference = $1`, [held.reference]);
+    await conns.other.query("begin");
+    await conns.other.query(`update orders set description = 'held' where reference = $1`, [held.reference]);
     const importing = importCmbStatement(m.apiKey, m.bankId, csv);
-    await someoneWaitsForALock(watcher, "the held order");
+    await someoneWaitsForALock(conns.watcher, "the held order");
     // …and then closes it (the expiry sweep, say) before it lets go.
-    await other.query(`update orders set status = 'closed', closed_at = now(), updated_at = now() where reference = $1`, [held.reference]);
-    await other.query("commit");
+    await conns.other.query(`update orders set status = 'closed', closed_at = now(), updated_at = now() where reference = $1`, [held.reference]);
+    await conns.other.query("commit");
     const res = await importing;
     expect(res.status).toBe(200);
     expect(res.json.imported).toBe(2);
