@@ -21,20 +21,11 @@ export interface MatchPaymentsResult {
 }
 
 const EXACT_METHODS = new Set(["reference", "reference_in_memo", "multi_reference"]);
-// How often a decision is re-taken when the orders changed between deciding and locking them.
-const MAX_ATTEMPTS = 3;
 
 /** A person decided, or money is already allocated, or the payment is ignored: matching leaves it alone. */
 export const isDecided = (p: Payment) => p.manuallyDecided || p.allocatedAmount > 0 || p.status === "ignored";
 
 const outcomeOf = (d: MatchResult): MatchOutcome => (d.kind === "match" ? "matched" : d.kind === "suggest" ? "suggested" : "unmatched");
-
-function sameMatch(a: MatchResult, b: MatchResult): boolean {
-  if (a.kind !== "match" || b.kind !== "match") return a.kind === b.kind;
-  const key = (d: typeof a) =>
-    JSON.stringify([d.method, d.allocations.map((x) => [x.orderId, x.amount]), d.writeOffs.map((w) => [w.orderId, w.amount, w.cause])]);
-  return key(a) === key(b);
-}
 
 function toStoredSuggestions(d: MatchResult): Suggestion[] {
   if (d.kind !== "suggest") return [];
@@ -83,19 +74,18 @@ async function decideAndApply(db: Db, pool: CandidatePool, paymentId: string, no
     }
     const facts: PaymentFacts = pool.factsOf(payment);
     let decision = decideMatch(facts, pool.contextFor(facts));
-    for (let attempt = 0; decision.kind === "match" && attempt < MAX_ATTEMPTS; attempt++) {
+    if (decision.kind === "match") {
+      // Locked once, in id order, and decided again on what the locks show. A decision that now needs an
+      // order not locked here is left to the sweep (the payment stays unchecked): locking it too, after
+      // the others, could deadlock with a transaction that holds it and waits for one of ours.
       const locked = await lockOrders(
         tx,
         decision.allocations.map((a) => a.orderId),
       );
       locked.forEach((o) => pool.put(o));
-      const fresh = decideMatch(facts, pool.contextFor(facts));
-      if (sameMatch(fresh, decision)) break;
-      decision = fresh;
-      if (attempt === MAX_ATTEMPTS - 1 && decision.kind === "match") {
-        // Still moving under us: leave the payment unchecked so the sweep decides it later.
-        return "unmatched";
-      }
+      const held = new Set(locked.map((o) => o.id));
+      decision = decideMatch(facts, pool.contextFor(facts));
+      if (decision.kind === "match" && !decision.allocations.every((a) => held.has(a.orderId))) return "unmatched";
     }
     if (decision.kind === "match") {
       const applied = await replaceAllocations(tx, {
