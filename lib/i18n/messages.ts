@@ -258,7 +258,7 @@ const zhCN = {
     area: "范围",
     actorType: "操作人类型",
     areas: { payments: "收款", orders: "订单", statements: "对账单", anomalies: "异常", settings: "设置", team: "团队" } as Record<string, string>,
-    actorTypes: { user: "成员", api_key: "API 密钥", system: "系统", channel: "渠道通知" } as Record<string, string>,
+    actorTypes: { user: "成员", api_key: "API 密钥", system: "系统", channel: "支付渠道通知" } as Record<string, string>,
     subjectTypes: {
       payment: "收款",
       order: "订单",
@@ -278,7 +278,7 @@ const zhCN = {
       channel_account: { created: "添加收款渠道" },
       order: { created: "创建订单", status_changed: "订单状态变更", closed: "关闭订单", written_off: "核销差额", write_off_removed: "撤销差额核销", write_off_reversed: "冲回差额核销" },
       orders: { imported: "导入订单" },
-      payment: { recorded: "记录收款", matched: "匹配收款", suggestions_rejected: "驳回匹配建议" },
+      payment: { recorded: "记录收款", matched: "匹配收款", unmatched: "取消匹配", suggested: "给出匹配建议", left_unmatched: "未找到匹配订单", suggestions_rejected: "驳回匹配建议" },
       allocation: { created: "分配到订单", removed: "取消分配" },
       refund: { recorded: "记录退款", refused: "拒绝退款" },
       payer_alias: { learned: "记住付款人别名" },
@@ -396,33 +396,6 @@ const zhCN = {
       hint: "来自不可篡改的审计日志，时间为北京时间",
       statusChange: "{from} → {to}",
       paidNow: "累计已收 {amount}",
-      actions: {
-        order_created: "订单创建",
-        order_status_changed: "订单状态变更",
-        order_closed: "订单关闭",
-        order_written_off: "差额核销",
-        order_write_off_removed: "撤销核销",
-        order_write_off_reversed: "核销冲回",
-        payment_recorded: "收到付款",
-        allocation_created: "分配到订单",
-        allocation_removed: "取消分配",
-        payment_matched: "收款匹配完成",
-        payment_unmatched: "收款取消匹配",
-        payment_suggestions_rejected: "拒绝匹配建议",
-        refund_recorded: "退款",
-        refund_refused: "退款被拒",
-        anomaly_opened: "发现异常",
-        anomaly_rule_applied: "异常规则生效",
-        anomaly_acknowledged: "异常已确认",
-        anomaly_resolved: "异常已处理",
-        anomaly_reopened: "异常重新打开",
-      } as Record<string, string>,
-      actors: {
-        system: "系统",
-        user: "用户",
-        api_key: "API 密钥",
-        channel: "支付渠道通知",
-      } as Record<string, string>,
     },
   },
   settings: {
@@ -949,7 +922,7 @@ const en: Messages = {
       channel_account: { created: "Channel added" },
       order: { created: "Order created", status_changed: "Order status changed", closed: "Order closed", written_off: "Shortfall written off", write_off_removed: "Write-off removed", write_off_reversed: "Write-off reversed" },
       orders: { imported: "Orders imported" },
-      payment: { recorded: "Payment recorded", matched: "Payment matched", suggestions_rejected: "Suggestions rejected" },
+      payment: { recorded: "Payment recorded", matched: "Payment matched", unmatched: "Payment unmatched", suggested: "Matches suggested", left_unmatched: "No matching order found", suggestions_rejected: "Suggestions rejected" },
       allocation: { created: "Allocated to order", removed: "Allocation removed" },
       refund: { recorded: "Refund recorded", refused: "Refund refused" },
       payer_alias: { learned: "Payer alias learned" },
@@ -1067,33 +1040,6 @@ const en: Messages = {
       hint: "From the tamper-evident audit log; times in Beijing time",
       statusChange: "{from} → {to}",
       paidNow: "paid so far {amount}",
-      actions: {
-        order_created: "Order created",
-        order_status_changed: "Order status changed",
-        order_closed: "Order closed",
-        order_written_off: "Difference written off",
-        order_write_off_removed: "Write-off removed",
-        order_write_off_reversed: "Write-off reversed",
-        payment_recorded: "Payment received",
-        allocation_created: "Allocated to order",
-        allocation_removed: "Allocation removed",
-        payment_matched: "Payment matched",
-        payment_unmatched: "Payment unmatched",
-        payment_suggestions_rejected: "Suggestions rejected",
-        refund_recorded: "Refund",
-        refund_refused: "Refund refused",
-        anomaly_opened: "Anomaly detected",
-        anomaly_rule_applied: "Anomaly rule applied",
-        anomaly_acknowledged: "Anomaly acknowledged",
-        anomaly_resolved: "Anomaly resolved",
-        anomaly_reopened: "Anomaly reopened",
-      },
-      actors: {
-        system: "System",
-        user: "User",
-        api_key: "API key",
-        channel: "Channel notification",
-      },
     },
   },
   settings: {
@@ -1354,4 +1300,10 @@ export const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en };
 /** A label from one of the enum maps, falling back to the raw code for values added after this file. */
 export function labelOf(map: Record<string, string>, code: string): string {
   return map[code] ?? code;
+}
+
+/** An audit action's label: `order.written_off` → auditLog.actions.order.written_off (next-intl keys cannot hold dots); an unknown one keeps its code. */
+export function auditActionLabel(actions: Record<string, Record<string, string>>, action: string): string {
+  const [group, verb] = action.split(".", 2);
+  return actions[group]?.[verb ?? ""] ?? action;
 }

@@ -87,7 +87,7 @@ for (const width of WIDTHS) {
       await expect(page.getByTestId("order-status")).toHaveText("已支付");
       await expect(page.getByTestId("order-paid")).toHaveText("¥128.00");
       const trail = page.getByTestId("fund-trail");
-      await expect(trail.getByTestId("trail-order.created")).toContainText("订单创建");
+      await expect(trail.getByTestId("trail-order.created")).toContainText("创建订单");
       await expect(trail.getByTestId("trail-payment.recorded")).toContainText("¥128.00");
       await expect(trail.getByTestId("trail-payment.recorded")).toContainText("支付渠道通知");
       await expect(trail.getByTestId("trail-allocation.created")).toContainText("¥128.00");

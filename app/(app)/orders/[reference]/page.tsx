@@ -7,7 +7,7 @@ import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { orNotFound } from "@/lib/http/page-not-found";
-import { labelOf, type Messages } from "@/lib/i18n/messages";
+import { auditActionLabel, labelOf, type Messages } from "@/lib/i18n/messages";
 import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
 import { DataTable } from "@/components/ui/data-table";
@@ -21,7 +21,6 @@ async function load(merchantId: string, reference: string): Promise<OrderFundTra
 }
 
 // Message keys cannot hold dots (next-intl reads them as nesting), so "order.created" is filed as "order_created".
-const actionKey = (action: string) => action.replace(".", "_");
 
 type TrailTranslator = Awaited<ReturnType<typeof getTranslations<"orders.trail">>>;
 
@@ -49,7 +48,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
   const o = t.orders;
   const order = trail.order;
   const actor = (e: TrailEvent) => {
-    const kind = labelOf(o.trail.actors, e.actor.type);
+    const kind = labelOf(t.auditLog.actorTypes, e.actor.type);
     return e.actor.name ? `${kind} · ${e.actor.name}` : kind;
   };
   return (
@@ -181,7 +180,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
             return (
               <li key={e.id} data-testid={`trail-${e.action}`} className="relative border-l-2 border-slate-200 pb-4 pl-4 last:pb-0">
                 <span className="absolute -left-[5px] top-1.5 size-2 rounded-full bg-teal-600" aria-hidden="true" />
-                <p className="text-sm font-medium text-slate-900">{labelOf(o.trail.actions, actionKey(e.action))}</p>
+                <p className="text-sm font-medium text-slate-900">{auditActionLabel(t.auditLog.actions, e.action)}</p>
                 {detail ? <p className="text-sm text-slate-700">{detail}</p> : null}
                 <p className="text-xs text-slate-500">
                   <time dateTime={e.at} className="tabular-nums">{when(e.at)}</time> · {actor(e)}

@@ -8,19 +8,13 @@ import { requireUser } from "@/lib/auth/session";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
-import { labelOf } from "@/lib/i18n/messages";
+import { auditActionLabel, labelOf } from "@/lib/i18n/messages";
 import { getMessages, getTranslations } from "@/lib/i18n/server";
 import { AUDIT_ACTOR_TYPES, AUDIT_AREAS, auditFiltersFrom, listAuditEvents, type AuditLogEntry } from "@/lib/services/audit-log";
 
 const KEYS = ["q", "area", "actor", "from", "to", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
 const link = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;
-
-/** `order.written_off` → the catalogue's actions.order.written_off (next-intl keys cannot hold dots); unknown ones keep their code. */
-const actionLabel = (actions: Record<string, Record<string, string>>, action: string) => {
-  const [group, verb] = action.split(".", 2);
-  return actions[group]?.[verb ?? ""] ?? action;
-};
 
 const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
 
@@ -92,7 +86,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pag
                   {labelOf(a.actorTypes, e.actor.type)}
                   {e.actor.label ? <span className="block break-all text-xs text-slate-500">{e.actor.label}</span> : null}
                 </td>
-                <td className={`${td} whitespace-nowrap font-medium text-slate-900`}>{actionLabel(a.actions, e.action)}</td>
+                <td className={`${td} whitespace-nowrap font-medium text-slate-900`}>{auditActionLabel(a.actions, e.action)}</td>
                 <td className={`${td} whitespace-nowrap`}>{subject(e)}</td>
                 <td className={`${td} max-w-md text-xs text-slate-600`}>
                   {e.before || e.after ? (
