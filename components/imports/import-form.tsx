@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { focusRing } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
@@ -62,6 +63,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
   const [phase, setPhase] = useState<"idle" | "uploading" | "processing">("idle");
   const [result, setResult] = useState<{ kind: Kind; summary: Summary } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const router = useRouter();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -80,7 +82,11 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
         // Once the bytes are up the server parses and matches: say so instead of sitting at 100 %.
         if (f >= 1) setPhase("processing");
       });
-      if (res.status >= 200 && res.status < 300) setResult({ kind, summary: res.body as Summary });
+      if (res.status >= 200 && res.status < 300) {
+        setResult({ kind, summary: res.body as Summary });
+        // The import history below the form is rendered on the server: fetch it again with this file in it.
+        router.refresh();
+      }
       else setError((res.body as { error?: { message?: string } } | null)?.error?.message ?? ti("failedStatus", { status: res.status }));
     } catch {
       setError(m.networkError);

@@ -555,6 +555,7 @@ const zhCN = {
     line: "第 {line} 行：",
     toPayments: "去处理收款",
     toOrders: "查看订单",
+    history: { heading: "导入记录", time: "导入时间", account: "收款账户", lines: "文件行数", by: "导入人", empty: "还没有导入过流水或账单。" },
     statementFormats: {
       auto: "自动识别",
       "cmb-csv": "招商银行 CSV",
@@ -1199,6 +1200,7 @@ const en: Messages = {
     line: "Line {line}:",
     toPayments: "Handle payments",
     toOrders: "See orders",
+    history: { heading: "Import history", time: "Imported at", account: "Account", lines: "Lines in file", by: "Imported by", empty: "No statement or bill imported yet." },
     statementFormats: {
       auto: "Detect automatically",
       "cmb-csv": "China Merchants Bank CSV",

@@ -53,6 +53,14 @@ export interface AuditLogEntry {
 
 const uuidWhen = (kind: AnyColumn, value: string, id: AnyColumn) => sql<string>`case when ${kind} = ${value} then ${id}::uuid end`;
 
+/** Joins that name an audit event's actor within the merchant, by primary key (the text id is cast only for the kind of row that holds a uuid there). */
+export const actorJoins = {
+  user: (merchantId: string) => and(eq(users.id, uuidWhen(auditEvents.actorType, "user", auditEvents.actorId)), eq(users.merchantId, merchantId)),
+  apiKey: (merchantId: string) => and(eq(apiKeys.id, uuidWhen(auditEvents.actorType, "api_key", auditEvents.actorId)), eq(apiKeys.merchantId, merchantId)),
+};
+/** The actor's label from those joins: the member's email, or the API key's name and prefix. */
+export const actorLabel = sql<string | null>`coalesce(${users.email}, case when ${apiKeys.id} is null then null else ${apiKeys.name} || ' (' || ${apiKeys.prefix} || '…)' end)`;
+
 /**
  * A page of the merchant's audit trail, newest first, keyset-paged by event id. Actors are named:
  * a user by email, an API key by name and prefix, each looked up within the merchant.
@@ -79,14 +87,12 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
       after: auditEvents.after,
       chainSeq: auditEvents.chainSeq,
       hash: auditEvents.hash,
-      userEmail: users.email,
+      actorLabel,
       orderReference: orders.reference,
-      keyName: sql<string | null>`case when ${apiKeys.id} is null then null else ${apiKeys.name} || ' (' || ${apiKeys.prefix} || '…)' end`,
     })
     .from(auditEvents)
-    // By primary key: the event's text id is cast only for the kind of row that holds a uuid there.
-    .leftJoin(users, and(eq(users.id, uuidWhen(auditEvents.actorType, "user", auditEvents.actorId)), eq(users.merchantId, p.merchantId)))
-    .leftJoin(apiKeys, and(eq(apiKeys.id, uuidWhen(auditEvents.actorType, "api_key", auditEvents.actorId)), eq(apiKeys.merchantId, p.merchantId)))
+    .leftJoin(users, actorJoins.user(p.merchantId))
+    .leftJoin(apiKeys, actorJoins.apiKey(p.merchantId))
     .leftJoin(orders, and(eq(orders.id, uuidWhen(auditEvents.subjectType, "order", auditEvents.subjectId)), eq(orders.merchantId, p.merchantId)))
     .where(and(...where))
     .orderBy(desc(auditEvents.id))
@@ -96,7 +102,7 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
     data: page.map((r) => ({
       id: r.id,
       createdAt: r.createdAt.toISOString(),
-      actor: { type: r.actorType, id: r.actorId, label: r.userEmail ?? r.keyName ?? null },
+      actor: { type: r.actorType, id: r.actorId, label: r.actorLabel ?? null },
       action: r.action,
       subjectType: r.subjectType,
       subjectId: r.subjectId,

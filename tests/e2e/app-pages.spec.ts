@@ -152,6 +152,7 @@ for (const width of WIDTHS) {
       await expect(page).toHaveURL(/\/board$/);
       await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "导入" }).click();
       await expect(page).toHaveURL(/\/imports$/);
+      await expect(page.getByTestId("import-history-empty")).toBeVisible();
       await page.getByTestId("import-account").selectOption(bankAccountId);
       await page.getByTestId("import-format").selectOption("cmb-csv");
       const file = { name: "cmb.csv", mimeType: "text/csv", buffer: Buffer.from(cmbStatement({ serial: `K${Date.now()}`, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" })) };
@@ -168,6 +169,13 @@ for (const width of WIDTHS) {
       await page.getByTestId("import-submit").click();
       await expect(result.getByTestId("import-duplicates")).toHaveText("1", { timeout: 15_000 });
       await expect(result.getByTestId("import-imported")).toHaveText("0");
+      // Both files in the history below, newest first, with who imported them.
+      const history = page.getByTestId("import-history").locator("tbody tr");
+      await expect(history).toHaveCount(2);
+      await expect(history.nth(0).getByTestId("history-duplicates")).toHaveText("1");
+      await expect(history.nth(1).getByTestId("history-imported")).toHaveText("1");
+      await expect(history.nth(1)).toContainText("招商银行 基本户");
+      await expect(history.nth(1)).toContainText(merchant.email);
       await noHorizontalOverflow(page);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: `${SCREENSHOTS}/imports-${width.name}.png`, fullPage: true });

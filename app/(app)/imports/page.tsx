@@ -1,12 +1,38 @@
 import { ImportForm } from "@/components/imports/import-form";
+import { PageLinks } from "@/components/lists/list-filters";
+import { flatParams, type PageSearchParams } from "@/components/lists/query";
+import { cellClass as td, DataTable } from "@/components/ui/data-table";
 import { requireUser } from "@/lib/auth/session";
+import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
+import { ApiError } from "@/lib/http/errors";
+import { decodeCursor } from "@/lib/http/pagination";
+import { labelOf } from "@/lib/i18n/messages";
 import { getMessages } from "@/lib/i18n/server";
 import { listChannelAccounts } from "@/lib/services/channel-accounts";
+import { listStatementImports } from "@/lib/services/statement-history";
 
-export default async function ImportsPage() {
-  const [user, t] = await Promise.all([requireUser(), getMessages()]);
-  const accounts = await listChannelAccounts(await getDb(), user.merchantId);
+const TIME_ZONE = "Asia/Shanghai";
+
+/** The cursor from the URL; a hand-edited one starts the history from the newest import again. */
+function cursorFrom(value: string | undefined) {
+  try {
+    return decodeCursor(value ?? null);
+  } catch (err) {
+    if (err instanceof ApiError) return null;
+    throw err;
+  }
+}
+
+export default async function ImportsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const [user, t, values] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, ["cursor"] as const)]);
+  const db = await getDb();
+  const [accounts, history] = await Promise.all([
+    listChannelAccounts(db, user.merchantId),
+    listStatementImports(db, { merchantId: user.merchantId, cursor: cursorFrom(values.cursor), limit: 20 }),
+  ]);
+  const h = t.imports.history;
+  const num = `${td} text-right tabular-nums`;
   return (
     <div className="space-y-6">
       <div>
@@ -14,6 +40,58 @@ export default async function ImportsPage() {
         <p className="mt-1 text-sm text-slate-500">{t.imports.subheading}</p>
       </div>
       <ImportForm accounts={accounts.map((a) => ({ id: a.id, name: a.name, channel: a.channel }))} />
+      <section aria-labelledby="import-history-heading" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <h2 id="import-history-heading" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900 sm:px-5">
+          {h.heading}
+        </h2>
+        {history.data.length === 0 ? (
+          <p data-testid="import-history-empty" className="px-4 py-8 text-center text-sm text-slate-500">
+            {h.empty}
+          </p>
+        ) : (
+          <DataTable
+            data-testid="import-history"
+            columns={[
+              { label: h.time },
+              { label: h.account },
+              { label: t.imports.format },
+              { label: h.lines, align: "right" },
+              { label: t.imports.imported, align: "right" },
+              { label: t.imports.duplicates, align: "right" },
+              { label: t.imports.rejected, align: "right" },
+              { label: h.by },
+            ]}
+          >
+            {history.data.map((s) => (
+              <tr key={s.id} data-testid={`import-history-${s.id}`} className="hover:bg-slate-50/60">
+                <td className={`${td} whitespace-nowrap tabular-nums text-slate-700`}>
+                  <time dateTime={s.createdAt}>{formatZoned(new Date(s.createdAt), TIME_ZONE)}</time>
+                </td>
+                <td className={td}>
+                  {s.channelAccount ? s.channelAccount.name : "—"}
+                  {s.channelAccount ? <span className="block text-xs text-slate-500">{labelOf(t.channels, s.channelAccount.channel)}</span> : null}
+                </td>
+                <td className={`${td} whitespace-nowrap`}>{labelOf(t.imports.statementFormats, s.format)}</td>
+                <td className={num}>{s.lineCount}</td>
+                <td className={`${num} font-medium text-slate-900`} data-testid="history-imported">
+                  {s.imported}
+                </td>
+                <td className={num} data-testid="history-duplicates">
+                  {s.duplicates}
+                </td>
+                <td className={`${num} ${s.rejected > 0 ? "text-amber-700" : ""}`} data-testid="history-rejected">
+                  {s.rejected}
+                </td>
+                <td className={`${td} text-xs text-slate-600`}>
+                  {s.importedBy ? labelOf(t.auditLog.actorTypes, s.importedBy.type) : "—"}
+                  {s.importedBy?.label ? <span className="block break-all text-slate-500">{s.importedBy.label}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
+      <PageLinks action="/imports" values={values} nextCursor={history.nextCursor} />
     </div>
   );
 }

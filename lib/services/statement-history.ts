@@ -1,0 +1,84 @@
+import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { apiKeys, auditEvents, channelAccounts, statements, users } from "@/lib/db/schema";
+import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
+import { actorJoins, actorLabel } from "@/lib/services/audit-log";
+
+export interface StatementImportEntry {
+  id: string;
+  createdAt: string;
+  channelAccount: { id: string; name: string; channel: string } | null;
+  format: string;
+  fileSha256: string;
+  /** Lines the file held (credits, debits, rows it could not read), and what became of its credits. */
+  lineCount: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  /** Bill lines that confirmed payments a notify had already recorded, and refunds the file recorded. */
+  confirmed: number;
+  refunds: number;
+  /** Who imported it: `label` is the member's email or the API key's name and prefix. */
+  importedBy: { type: string; label: string | null } | null;
+}
+
+const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
+/**
+ * The merchant's statement and bill imports, newest first, keyset-paged: each file's account, format,
+ * counts (from its statement.imported audit event, which holds the full rejected count; the row keeps
+ * only the first rejected lines) and who imported it.
+ */
+export async function listStatementImports(
+  db: DbOrTx,
+  p: { merchantId: string; cursor?: PageCursor | null; limit: number },
+): Promise<{ data: StatementImportEntry[]; nextCursor: string | null }> {
+  const where = [eq(statements.merchantId, p.merchantId)];
+  if (p.cursor) {
+    where.push(lte(statements.createdAt, p.cursor.at));
+    where.push(or(lt(statements.createdAt, p.cursor.at), and(eq(statements.createdAt, p.cursor.at), lt(statements.id, p.cursor.id)))!);
+  }
+  const rows = await db
+    .select({
+      statement: statements,
+      account: { id: channelAccounts.id, name: channelAccounts.name, channel: channelAccounts.channel },
+      actorType: auditEvents.actorType,
+      after: auditEvents.after,
+      actorLabel,
+    })
+    .from(statements)
+    .leftJoin(channelAccounts, and(eq(channelAccounts.id, statements.channelAccountId), eq(channelAccounts.merchantId, p.merchantId)))
+    .leftJoin(
+      auditEvents,
+      and(
+        eq(auditEvents.merchantId, p.merchantId),
+        eq(auditEvents.subjectType, "statement"),
+        eq(auditEvents.subjectId, sql`${statements.id}::text`),
+        eq(auditEvents.action, "statement.imported"),
+      ),
+    )
+    .leftJoin(users, actorJoins.user(p.merchantId))
+    .leftJoin(apiKeys, actorJoins.apiKey(p.merchantId))
+    .where(and(...where))
+    .orderBy(desc(statements.createdAt), desc(statements.id))
+    .limit(p.limit + 1);
+  const page = rows.slice(0, p.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(({ statement: s, account, actorType, after, actorLabel: label }) => ({
+      id: s.id,
+      createdAt: s.createdAt.toISOString(),
+      channelAccount: account?.id ? { id: account.id, name: account.name, channel: account.channel } : null,
+      format: s.format,
+      fileSha256: s.fileSha256,
+      lineCount: s.lineCount,
+      imported: s.imported,
+      duplicates: s.duplicates,
+      rejected: after ? count(after.rejected) : s.rejected.length,
+      confirmed: count(after?.confirmed),
+      refunds: count(after?.refunds),
+      importedBy: actorType ? { type: actorType, label: label ?? null } : null,
+    })),
+    nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.statement.createdAt, id: last.statement.id }) : null,
+  };
+}

@@ -1,0 +1,82 @@
+// GET /api/v1/statements: the merchant's imports, newest first, with what became of each file's lines and who imported it.
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as listRoute } from "@/app/api/v1/statements/route";
+import { CMB_HEADER, CMB_SAMPLE, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
+import { bankMerchant, call, importCmbStatement } from "../helpers/api";
+import { setupTestDatabase } from "../helpers/test-db";
+
+setupTestDatabase();
+type H = Parameters<typeof call>[0];
+type Entry = {
+  id: string;
+  createdAt: string;
+  channelAccount: { id: string; name: string; channel: string } | null;
+  format: string;
+  lineCount: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  importedBy: { type: string; label: string | null } | null;
+};
+
+let m: Awaited<ReturnType<typeof bankMerchant>>;
+let other: Awaited<ReturnType<typeof bankMerchant>>;
+const list = (query = "", apiKey = m.apiKey) => call(listRoute as unknown as H, { method: "GET", apiKey, path: `/api/v1/statements${query}` });
+
+beforeAll(async () => {
+  m = await bankMerchant();
+  other = await bankMerchant();
+  // The bank's sample (two credits, a debit, a row it cannot read), the same file again, then a new one.
+  expect((await importCmbStatement(m.apiKey, m.bankId, CMB_SAMPLE)).status).toBe(200);
+  expect((await importCmbStatement(m.apiKey, m.bankId, CMB_SAMPLE)).status).toBe(200);
+  const fresh = buildCsv(CMB_HEADER, [cmbCredit({ date: "20240502", time: "09:00:00", credit: "12.00", serial: "H1", memo: "货款", payer: "李四", account: "6225880100000003" })]);
+  expect((await importCmbStatement(m.apiKey, m.bankId, fresh)).status).toBe(200);
+});
+
+describe(`statement import history (${process.env.TEST_DB})`, () => {
+  it("lists each import newest first: account, format, lines imported, duplicates and rejected, and who imported it", async () => {
+    const res = await list();
+    expect(res.status).toBe(200);
+    const data = res.json.data as Entry[];
+    expect(data).toHaveLength(3);
+    expect(data.map((e) => [e.imported, e.duplicates])).toEqual([
+      [1, 0],
+      [0, 2],
+      [2, 0],
+    ]);
+    const first = data[2];
+    expect(first).toMatchObject({
+      channelAccount: { id: m.bankId, name: "招商银行", channel: "bank" },
+      format: "cmb-csv",
+      lineCount: 4,
+      rejected: 1,
+      importedBy: { type: "api_key", label: expect.stringMatching(/…\)$/) },
+    });
+    expect(Date.parse(data[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(data[2].createdAt));
+    expect(res.json.nextCursor).toBeNull();
+    // Another merchant's imports never show.
+    expect((await list("", other.apiKey)).json).toEqual({ data: [], nextCursor: null });
+  });
+
+  it("pages by cursor without gaps or repeats", async () => {
+    const all = ((await list()).json.data as Entry[]).map((e) => e.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: Entry[]; nextCursor: string | null } = (await list(`?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).json;
+      expect(page.data.length).toBeLessThanOrEqual(1);
+      seen.push(...page.data.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+
+  it.each([
+    ["?cursor=abc", "cursor"],
+    ["?limit=0", "limit"],
+  ])("%s is a 400 naming %s", async (query, field) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain(field);
+  });
+});
