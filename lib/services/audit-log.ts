@@ -160,7 +160,8 @@ async function subjectCondition(db: DbOrTx, merchantId: string, text: string): P
           .limit(20);
   const about = (type: string, ids: string[]) => (ids.length ? [and(eq(auditEvents.subjectType, type), inArray(auditEvents.subjectId, ids))!] : []);
   return or(
-    ...(UUID.test(text) ? [eq(auditEvents.subjectId, text.toLowerCase())] : []),
+    // Every subject type named, so the (merchant, subject type, subject id) index is probed once per type.
+    ...(UUID.test(text) ? [and(inArray(auditEvents.subjectType, Object.values(AUDIT_AREAS).flat()), eq(auditEvents.subjectId, text.toLowerCase()))!] : []),
     ...about("order", orderRows.map((r) => r.id)),
     ...about("payment", paymentRows.map((r) => r.id)),
     sql`false`,
