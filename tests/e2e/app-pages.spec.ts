@@ -86,6 +86,9 @@ for (const width of WIDTHS) {
       await expect(page).toHaveURL(new RegExp(`/orders/${today.reference}$`));
       await expect(page.getByTestId("order-status")).toHaveText("已支付");
       await expect(page.getByTestId("order-paid")).toHaveText("¥128.00");
+      // A plain checkout asked no unique amount: none is shown.
+      await expect(page.getByTestId("order-amount")).toHaveText("¥128.00");
+      await expect(page.getByTestId("order-unique-amount")).toHaveCount(0);
       const trail = page.getByTestId("fund-trail");
       await expect(trail.getByTestId("trail-order.created")).toContainText("创建订单");
       await expect(trail.getByTestId("trail-payment.recorded")).toContainText("¥128.00");

@@ -72,7 +72,8 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
           <Item label={o.amount}>
             <span data-testid="order-amount">{formatYuan(order.amount)}</span>
           </Item>
-          {order.payableAmount != null ? (
+          {/* The view's payableAmount is the amount itself unless checkout asked a unique amount. */}
+          {order.payableAmount !== order.amount ? (
             <Item label={o.uniqueAmount}>
               <span data-testid="order-unique-amount">{formatYuan(order.payableAmount)}</span>
             </Item>
