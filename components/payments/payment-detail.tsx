@@ -104,7 +104,11 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
           >
             {v.allocations.map((a) => (
               <tr key={a.reference} data-testid={`allocation-${a.reference}`}>
-                <td className="px-4 py-2.5 font-mono text-xs text-slate-900 sm:px-5">{a.reference}</td>
+                <td className="px-4 py-2.5 font-mono text-xs sm:px-5">
+                  <Link href={`/orders/${a.reference}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`} data-testid={`allocation-link-${a.reference}`}>
+                    {a.reference}
+                  </Link>
+                </td>
                 <td className="px-4 py-2.5 text-slate-700">{a.orderNo}</td>
                 <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{formatYuan(a.amount)}</td>
               </tr>

@@ -128,5 +128,9 @@ test.describe("exceptions workbench at 1280×800", () => {
     await expect(page.getByTestId(`allocation-${order.reference}`)).toContainText("¥500.00");
     const view = await request.get(`/api/v1/orders/${order.reference}`, { headers: { authorization: `Bearer ${merchant.apiKey}` } });
     expect(await view.json()).toMatchObject({ status: "partially_paid", paidAmount: 50000 });
+    // The order it went to is one click away.
+    await page.getByTestId(`allocation-link-${order.reference}`).click();
+    await expect(page).toHaveURL(new RegExp(`/orders/${order.reference}$`), { timeout: 15_000 });
+    await expect(page.getByTestId("order-paid")).toHaveText("¥500.00");
   });
 });
