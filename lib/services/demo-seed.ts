@@ -155,6 +155,31 @@ export async function seedDemo(db: Db, now = new Date()) {
     payerAccount: "6225880100006666",
     memo: "转账",
   });
+  // A company pays its order by bank transfer ¥10 short (a bank fee beyond any rule): the order stays partly
+  // paid and the difference waits in 异常 as an amount mismatch.
+  const orderedAt = new Date(now.getTime() - 5 * 3600_000);
+  const { body: short } = await checkout(db, {
+    merchantId,
+    actor,
+    baseUrl: "http://localhost:3000",
+    now: orderedAt,
+    input: {
+      orderNo: "DEMO-0026",
+      source: "taobao",
+      amount: 29900,
+      currency: "CNY",
+      description: `${PRODUCTS[2]} x1`,
+      customer: { name: PAYERS[5] },
+    },
+  });
+  await bankTransfer({
+    serial: `K-SHORT-${orderedAt.getTime()}`,
+    amount: 28900,
+    receivedAt: new Date(orderedAt.getTime() + 25 * 60_000),
+    payerName: PAYERS[5],
+    payerAccount: "6222020200115566",
+    memo: `货款 ${short.reference}`,
+  });
   // Two transfers without reference wait on the board as pending money: one less than its payer's open
   // orders (suggested as a part payment of each), one nobody can place.
   for (const [n, amount, memo] of [[1, 15900, "货款"], [2, 4990, "转账"]] as const) {

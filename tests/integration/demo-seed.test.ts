@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { count, eq, inArray } from "drizzle-orm";
-import { orders, payments, users } from "@/lib/db/schema";
+import { anomalies, orders, payments, users } from "@/lib/db/schema";
+import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { getBoard } from "@/lib/services/board";
 import { DEMO_LOGIN, seedDemo } from "@/lib/services/demo-seed";
 import { checkCredentials } from "@/lib/services/users";
@@ -17,7 +18,7 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
     const user = await checkCredentials(t.db(), DEMO_LOGIN);
     expect(user).not.toBeNull();
     const [o] = await t.db().select({ n: count() }).from(orders).where(eq(orders.merchantId, user!.merchantId));
-    expect(o.n).toBe(25);
+    expect(o.n).toBe(26);
     const paid = await t.db().select().from(orders).where(eq(orders.status, "paid"));
     expect(paid.length).toBe(19);
     // DEMO-0025 asked a unique amount; a transfer of it with no reference paid it, the 1 fen tail written off.
@@ -31,6 +32,12 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
       ["K-UNPLACED-1", "suggested", ["amount_payer_partial", "amount_payer_partial", "amount_payer_partial"]],
       ["K-UNPLACED-2", "unmatched", []],
     ]);
+    // DEMO-0026 was paid ¥10 short by a transfer naming it: partly paid, and the sweep opens an amount mismatch for 异常.
+    const [short] = await t.db().select().from(orders).where(eq(orders.orderNo, "DEMO-0026"));
+    expect(short).toMatchObject({ status: "partially_paid", amount: 29900, paidAmount: 28900 });
+    await runAnomalySweep(t.db(), { merchantId: user!.merchantId });
+    const open = await t.db().select().from(anomalies).where(eq(anomalies.merchantId, user!.merchantId));
+    expect(open.map((a) => [a.kind, a.orderId, a.status])).toEqual([["amount_mismatch", short.id, "open"]]);
     const board = await getBoard(t.db(), user!.merchantId);
     expect(board.pending).toEqual({ count: 2, amount: 15900 + 4990 });
     expect(board.recentOrders).toHaveLength(10);
