@@ -78,23 +78,29 @@ export async function seedDemo(db: Db, now = new Date()) {
     await matchPayment(db, { paymentId: payment.id, now: t.receivedAt });
   };
   const sources = ["douyin", "taobao", "miniprogram", "pos", "web"] as const;
+  /** An order placed through checkout at `at`, as a storefront would. */
+  const placeOrder = async (at: Date, input: { orderNo: string; source: (typeof sources)[number]; amount: number; product: number; payer: string; uniqueAmount?: boolean }) =>
+    (
+      await checkout(db, {
+        merchantId,
+        actor,
+        baseUrl: "http://localhost:3000",
+        now: at,
+        input: {
+          orderNo: input.orderNo,
+          source: input.source,
+          amount: input.amount,
+          currency: "CNY",
+          description: `${PRODUCTS[input.product % PRODUCTS.length]} x1`,
+          customer: { name: input.payer },
+          ...(input.uniqueAmount ? { uniqueAmount: true } : {}),
+        },
+      })
+    ).body;
   for (let i = 0; i < 24; i++) {
     const createdAt = new Date(now.getTime() - (72 - i * 3) * 3600_000);
     const amount = AMOUNTS[i % AMOUNTS.length];
-    const { body } = await checkout(db, {
-      merchantId,
-      actor,
-      baseUrl: "http://localhost:3000",
-      now: createdAt,
-      input: {
-        orderNo: `DEMO-${String(i + 1).padStart(4, "0")}`,
-        source: sources[i % sources.length],
-        amount,
-        currency: "CNY",
-        description: `${PRODUCTS[i % PRODUCTS.length]} x1`,
-        customer: { name: PAYERS[i % PAYERS.length] },
-      },
-    });
+    const body = await placeOrder(createdAt, { orderNo: `DEMO-${String(i + 1).padStart(4, "0")}`, source: sources[i % sources.length], amount, product: i, payer: PAYERS[i % PAYERS.length] });
     const paidAt = new Date(createdAt.getTime() + 7 * 60_000);
     if (i % 4 === 3) continue; // some orders stay unpaid, as in real life
     if (i % 3 === 0) {
@@ -131,21 +137,7 @@ export async function seedDemo(db: Db, now = new Date()) {
   }
   // A customer who pays from a bank app that drops the memo: checkout asked a unique amount, which alone finds the order.
   const asked = new Date(now.getTime() - 6 * 3600_000);
-  const { body: unique } = await checkout(db, {
-    merchantId,
-    actor,
-    baseUrl: "http://localhost:3000",
-    now: asked,
-    input: {
-      orderNo: "DEMO-0025",
-      source: "web",
-      amount: 36800,
-      currency: "CNY",
-      description: `${PRODUCTS[3]} x1`,
-      customer: { name: PAYERS[6] },
-      uniqueAmount: true,
-    },
-  });
+  const unique = await placeOrder(asked, { orderNo: "DEMO-0025", source: "web", amount: 36800, product: 3, payer: PAYERS[6], uniqueAmount: true });
   const transferredAt = new Date(asked.getTime() + 40 * 60_000);
   await bankTransfer({
     serial: `K-UNIQUE-${transferredAt.getTime()}`,
@@ -158,20 +150,7 @@ export async function seedDemo(db: Db, now = new Date()) {
   // A company pays its order by bank transfer ¥10 short (a bank fee beyond any rule): the order stays partly
   // paid and the difference waits in 异常 as an amount mismatch.
   const orderedAt = new Date(now.getTime() - 5 * 3600_000);
-  const { body: short } = await checkout(db, {
-    merchantId,
-    actor,
-    baseUrl: "http://localhost:3000",
-    now: orderedAt,
-    input: {
-      orderNo: "DEMO-0026",
-      source: "taobao",
-      amount: 29900,
-      currency: "CNY",
-      description: `${PRODUCTS[2]} x1`,
-      customer: { name: PAYERS[5] },
-    },
-  });
+  const short = await placeOrder(orderedAt, { orderNo: "DEMO-0026", source: "taobao", amount: 29900, product: 2, payer: PAYERS[5] });
   await bankTransfer({
     serial: `K-SHORT-${orderedAt.getTime()}`,
     amount: 28900,
