@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
 import { formatZoned } from "@/lib/core/time";
@@ -17,6 +18,7 @@ const SEVERITY_TONES: Record<string, string> = {
   low: "bg-slate-100 text-slate-700 ring-slate-500/25",
 };
 const td = "px-4 py-3 align-top";
+const subjectLink = "rounded text-teal-700 underline-offset-2 hover:underline";
 
 /** Open anomalies with a resolve-with-note action per row. */
 export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
@@ -58,7 +60,23 @@ export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
                     {labelOf(a.severities, row.severity)}
                   </span>
                 </td>
-                <td className={`${td} text-slate-700`}>{locale === "en" ? row.messageEn : row.message}</td>
+                <td className={`${td} text-slate-700`}>
+                  {locale === "en" ? row.messageEn : row.message}
+                  {row.reference || row.paymentId ? (
+                    <span className="mt-1 flex flex-wrap gap-3 text-xs">
+                      {row.reference ? (
+                        <Link href={`/orders/${row.reference}`} className={`${subjectLink} ${focusRing}`} data-testid="anomaly-order-link">
+                          {a.toOrder}
+                        </Link>
+                      ) : null}
+                      {row.paymentId ? (
+                        <Link href={`/payments/${row.paymentId}`} className={`${subjectLink} ${focusRing}`} data-testid="anomaly-payment-link">
+                          {a.toPayment}
+                        </Link>
+                      ) : null}
+                    </span>
+                  ) : null}
+                </td>
                 <td className={`${td} whitespace-nowrap tabular-nums text-slate-600`}>
                   <time dateTime={row.detectedAt}>{formatZoned(new Date(row.detectedAt), TIME_ZONE)}</time>
                 </td>

@@ -334,6 +334,8 @@ const zhCN = {
     submit: "标记为已处理",
     cancel: "取消",
     empty: "没有未处理的异常。",
+    toOrder: "查看订单",
+    toPayment: "查看收款",
     kinds: {
       unmatched_overdue: "长时间未匹配",
       amount_mismatch: "金额不符",
@@ -979,6 +981,8 @@ const en: Messages = {
     submit: "Mark resolved",
     cancel: "Cancel",
     empty: "No open anomalies.",
+    toOrder: "Open the order",
+    toPayment: "Open the payment",
     kinds: {
       unmatched_overdue: "Unmatched too long",
       amount_mismatch: "Amount mismatch",
