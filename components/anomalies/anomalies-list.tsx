@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -18,7 +18,6 @@ const SEVERITY_TONES: Record<string, string> = {
   low: "bg-slate-100 text-slate-700 ring-slate-500/25",
 };
 const td = "px-4 py-3 align-top";
-const subjectLink = "rounded text-teal-700 underline-offset-2 hover:underline";
 
 /** Open anomalies with a resolve-with-note action per row. */
 export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
@@ -65,12 +64,12 @@ export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
                   {row.reference || row.paymentId ? (
                     <span className="mt-1 flex flex-wrap gap-3 text-xs">
                       {row.reference ? (
-                        <Link href={`/orders/${row.reference}`} className={`${subjectLink} ${focusRing}`} data-testid="anomaly-order-link">
+                        <Link href={`/orders/${row.reference}`} className={textLink} data-testid="anomaly-order-link">
                           {a.toOrder}
                         </Link>
                       ) : null}
                       {row.paymentId ? (
-                        <Link href={`/payments/${row.paymentId}`} className={`${subjectLink} ${focusRing}`} data-testid="anomaly-payment-link">
+                        <Link href={`/payments/${row.paymentId}`} className={textLink} data-testid="anomaly-payment-link">
                           {a.toPayment}
                         </Link>
                       ) : null}

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
 import { FundChart } from "@/components/board/fund-chart";
 import { ReportControl } from "@/components/board/report-control";
-import { focusRing } from "@/components/payments/app-api";
+import { focusRing, textLink } from "@/components/payments/app-api";
 import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
@@ -174,7 +174,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                         <Link
                           href={paymentsHref({ channel: c.channel, from: fig.fromDate, to: fig.toDate })}
                           data-testid={`channel-link-${c.channel}`}
-                          className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
+                          className={textLink}
                         >
                           {labelOf(t.channels, c.channel)}
                         </Link>

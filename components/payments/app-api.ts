@@ -29,3 +29,6 @@ export async function appFetch<T>(url: string, body?: unknown, method?: "POST" |
 
 /** The focus ring every control of the workbench shares. */
 export const focusRing = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600";
+
+/** An inline link to another page of the app (an order, a payment), as every list and detail page shows it. */
+export const textLink = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { formatYuan, parseYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
@@ -105,7 +105,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
             {v.allocations.map((a) => (
               <tr key={a.reference} data-testid={`allocation-${a.reference}`}>
                 <td className="px-4 py-2.5 font-mono text-xs sm:px-5">
-                  <Link href={`/orders/${a.reference}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`} data-testid={`allocation-link-${a.reference}`}>
+                  <Link href={`/orders/${a.reference}`} className={textLink} data-testid={`allocation-link-${a.reference}`}>
                     {a.reference}
                   </Link>
                 </td>

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { toSearchParams } from "@/components/lists/query";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
 import { BulkToolbar, HIGH_CONFIDENCE, ShortcutHelp } from "@/components/payments/workbench-bulk";
 import { useWorkbenchKeys, WORKBENCH_KEYS, type WorkbenchKey } from "@/components/payments/workbench-keys";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
@@ -199,7 +199,7 @@ export function PaymentsList({ query: params, canMatch }: { query: Record<string
                     aria-keyshortcuts={WORKBENCH_KEYS.open}
                     href={`/payments/${row.paymentId}`}
                     data-testid={`payments-link-${row.paymentId}`}
-                    className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}
+                    className={textLink}
                   >
                     <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
                   </Link>

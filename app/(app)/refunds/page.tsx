@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { flatParams, toSearchParams, type PageSearchParams } from "@/components/lists/query";
-import { focusRing } from "@/components/payments/app-api";
+import { textLink } from "@/components/payments/app-api";
 import { requireUser } from "@/lib/auth/session";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
@@ -14,7 +14,6 @@ import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
 const KEYS = ["channel", "from", "to", "q", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
-const link = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;
 
 export default async function RefundsPage({ searchParams }: { searchParams: PageSearchParams }) {
   const [user, t, values] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS)]);
@@ -69,14 +68,14 @@ export default async function RefundsPage({ searchParams }: { searchParams: Page
                 <td className={td}>{labelOf(t.channels, row.channel)}</td>
                 <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>
-                  <Link href={`/payments/${row.paymentId}`} data-testid={`refunds-payment-${row.channelRefundId}`} className={link}>
+                  <Link href={`/payments/${row.paymentId}`} data-testid={`refunds-payment-${row.channelRefundId}`} className={textLink}>
                     {formatYuan(row.paymentAmount)}
                     {row.payerName ? ` · ${row.payerName}` : ""}
                   </Link>
                 </td>
                 <td className={`${td} font-mono text-xs`}>
                   {row.orderReference ? (
-                    <Link href={`/orders/${row.orderReference}`} data-testid={`refunds-order-${row.channelRefundId}`} className={link}>
+                    <Link href={`/orders/${row.orderReference}`} data-testid={`refunds-order-${row.channelRefundId}`} className={textLink}>
                       {row.orderReference}
                     </Link>
                   ) : (

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { focusRing } from "@/components/payments/app-api";
+import { focusRing, textLink } from "@/components/payments/app-api";
 import { OrderStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { formatYuan } from "@/lib/core/money";
@@ -114,7 +114,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
             {order.payments.map((p) => (
               <tr key={p.paymentId} data-testid={`order-payment-${p.paymentId}`}>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>
-                  <Link href={`/payments/${p.paymentId}`} className={`rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`}>
+                  <Link href={`/payments/${p.paymentId}`} className={textLink}>
                     <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
                   </Link>
                 </td>

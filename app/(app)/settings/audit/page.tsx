@@ -2,7 +2,7 @@ import Link from "next/link";
 import { VerifyAuditChain } from "@/components/audit/verify-chain";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { flatParams, toSearchParams, type PageSearchParams } from "@/components/lists/query";
-import { focusRing } from "@/components/payments/app-api";
+import { focusRing, textLink } from "@/components/payments/app-api";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
 import { requireUser } from "@/lib/auth/session";
 import { formatZoned } from "@/lib/core/time";
@@ -14,7 +14,6 @@ import { AUDIT_ACTOR_TYPES, AUDIT_AREAS, auditFiltersFrom, listAuditEvents, type
 
 const KEYS = ["q", "area", "actor", "from", "to", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
-const link = `rounded text-teal-700 underline-offset-2 hover:underline ${focusRing}`;
 
 const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
 
@@ -46,8 +45,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pag
   }
   const subject = (e: AuditLogEntry) => {
     const kind = labelOf(a.subjectTypes, e.subjectType);
-    if (e.subjectType === "payment") return <Link href={`/payments/${e.subjectId}`} className={link}>{kind}</Link>;
-    if (e.subjectType === "order" && e.orderReference) return <Link href={`/orders/${e.orderReference}`} className={link}>{`${kind} ${e.orderReference}`}</Link>;
+    if (e.subjectType === "payment") return <Link href={`/payments/${e.subjectId}`} className={textLink}>{kind}</Link>;
+    if (e.subjectType === "order" && e.orderReference) return <Link href={`/orders/${e.orderReference}`} className={textLink}>{`${kind} ${e.orderReference}`}</Link>;
     return kind;
   };
   return (
