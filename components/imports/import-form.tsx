@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { focusRing } from "@/components/payments/app-api";
+import { focusRing, textLink } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -11,6 +11,8 @@ import { labelOf } from "@/lib/i18n/messages";
 type Kind = "statement" | "orders";
 
 interface Summary {
+  /** The statement import's id (statements only): its payments are listed by it. */
+  statementId?: string;
   imported: number;
   duplicates: number;
   matched?: number;
@@ -210,10 +212,25 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
               </ul>
             </div>
           ) : null}
-          <p className="border-t border-slate-100 px-4 py-3 text-sm sm:px-5">
-            <Link href={result.kind === "statement" ? "/payments" : "/orders"} className={`rounded text-teal-700 hover:underline ${focusRing}`}>
-              {result.kind === "statement" ? m.toPayments : m.toOrders}
-            </Link>
+          <p className="flex flex-wrap gap-x-5 gap-y-1 border-t border-slate-100 px-4 py-3 text-sm sm:px-5">
+            {result.kind === "orders" ? (
+              <Link href="/orders" className={textLink}>
+                {m.toOrders}
+              </Link>
+            ) : (
+              <>
+                {(s.suggested ?? 0) + (s.unmatched ?? 0) > 0 ? (
+                  <Link href={`/payments${s.statementId ? `?statementId=${s.statementId}` : ""}`} className={textLink} data-testid="import-to-pending">
+                    {m.toPayments}
+                  </Link>
+                ) : null}
+                {s.statementId ? (
+                  <Link href={`/payments?view=all&statementId=${s.statementId}`} className={textLink} data-testid="import-to-payments">
+                    {m.filePayments}
+                  </Link>
+                ) : null}
+              </>
+            )}
           </p>
         </section>
       ) : null}

@@ -25,6 +25,14 @@ const TIME_ZONE = "Asia/Shanghai";
 
 const STATUS_OPTIONS = ["pending", "unmatched", "suggested", "matched", "partially_matched", "ignored"];
 
+/** The import the list is narrowed to (from 导入记录 or an import's result), as the banner names it. */
+export interface StatementFilter {
+  id: string;
+  createdAt: string;
+  account: string | null;
+  format: string;
+}
+
 const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
 const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0;
 
@@ -32,7 +40,15 @@ const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0
  * The workbench list: pending (unmatched + to confirm) by default, or every payment, narrowed by the
  * filters in the URL (the board's figures link here with channel, dates and status).
  */
-export function PaymentsList({ query: params, canMatch }: { query: Record<string, string | undefined>; canMatch: boolean }) {
+export function PaymentsList({
+  query: params,
+  statement,
+  canMatch,
+}: {
+  query: Record<string, string | undefined>;
+  statement: StatementFilter | null;
+  canMatch: boolean;
+}) {
   const { messages: t } = useI18n();
   const p = t.payments;
   const tp = useTranslations("payments");
@@ -96,7 +112,9 @@ export function PaymentsList({ query: params, canMatch }: { query: Record<string
     if (action === "reject") decide.mutate({ paymentId: row.paymentId, path: "reject" });
     if (action === "toggle" && selectable) toggle(row.paymentId);
   });
-  const setView = (next: View) => router.push(next === "all" ? "/payments?view=all" : "/payments");
+  // The tabs and the filter form keep the import the list is narrowed to; the banner's link drops it.
+  const kept: Record<string, string> = statement ? { statementId: statement.id } : {};
+  const setView = (next: View) => router.push(`/payments?${toSearchParams({ ...kept, view: next === "all" ? "all" : undefined })}`);
   const tabs: { id: View; label: string }[] = [
     { id: "pending", label: p.tabPending },
     { id: "all", label: p.tabAll },
@@ -124,10 +142,24 @@ export function PaymentsList({ query: params, canMatch }: { query: Record<string
           </button>
         ))}
       </div>
+      {statement ? (
+        <p role="status" data-testid="payments-statement" className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-teal-200 bg-teal-50 px-4 py-2.5 text-sm text-teal-900">
+          <span>
+            {tp("fromImport", {
+              time: formatZoned(new Date(statement.createdAt), TIME_ZONE),
+              account: statement.account ?? p.none,
+              format: labelOf(t.imports.statementFormats, statement.format),
+            })}
+          </span>
+          <Link href={`/payments?${toSearchParams({ ...values, statementId: undefined, cursor: undefined })}`} className={textLink} data-testid="payments-statement-clear">
+            {p.clearImport}
+          </Link>
+        </p>
+      ) : null}
       <ListFilters
         action="/payments"
         values={values}
-        keep={{ view }}
+        keep={{ ...kept, view }}
         searchHint={p.searchHint}
         selects={[
           { name: "channel", label: p.channel, options: Object.entries(t.channels).map(([value, label]) => ({ value, label })) },
@@ -214,7 +246,18 @@ export function PaymentsList({ query: params, canMatch }: { query: Record<string
                   <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
                 </td>
                 <td className={`${td} whitespace-nowrap text-slate-700`} data-testid={`payments-suggestion-${row.paymentId}`}>
-                  {row.suggestions?.[0] ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}` : p.none}
+                  {row.allocations.length > 0
+                    ? row.allocations.map((a, k) => (
+                        <span key={a.reference}>
+                          {k > 0 ? ", " : null}
+                          <Link href={`/orders/${a.reference}`} className={textLink}>
+                            {a.orderNo}
+                          </Link>
+                        </span>
+                      ))
+                    : row.suggestions?.[0]
+                      ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}`
+                      : p.none}
                 </td>
               </tr>
             ))}

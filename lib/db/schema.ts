@@ -290,6 +290,12 @@ export const payments = pgTable(
     index("payments_merchant_pending_idx")
       .on(t.merchantId, t.receivedAt, t.id, t.amount, t.allocatedAmount)
       .where(sql`${t.status} in ('unmatched', 'suggested')`),
+    // A file's payments in file order (an import's "what became of my lines"). Its lines get ascending time-ordered
+    // ids, so an import appends at the right edge of its statement's range; keyed on received_at instead, each line
+    // lands on a random page of that range, which cost a 300k-line import 10–20 %. Partial: notifies carry no statement.
+    index("payments_statement_idx")
+      .on(t.statementId, t.id)
+      .where(sql`${t.statementId} is not null`),
     index("payments_unchecked_idx")
       .on(t.createdAt)
       .where(sql`${t.matchCheckedAt} is null`),

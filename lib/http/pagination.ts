@@ -1,3 +1,4 @@
+import { isUuid } from "@/lib/core/ids";
 import { badRequest } from "@/lib/http/errors";
 
 export interface PageCursor {
@@ -14,6 +15,14 @@ export function decodeCursor(value: string | null): PageCursor | null {
   const date = new Date(at ?? "");
   if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest("cursor: not a cursor from this API");
   return { at: date, id };
+}
+
+/** A query parameter naming one of our rows by id; absent → undefined. */
+export function uuidParam(q: URLSearchParams, name: string): string | undefined {
+  const v = q.get(name);
+  if (!v) return undefined;
+  if (!isUuid(v)) throw badRequest(`${name}: not an id this API returned`);
+  return v.toLowerCase();
 }
 
 /** `?limit=` per the contract: default 50, max 500. */

@@ -6,12 +6,12 @@ import { anomalies, orders } from "@/lib/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/http/errors";
 import { reverseWriteOff } from "@/lib/services/anomaly-actions";
 import { actorLabel, toAnomalyView, type AnomalyRow, type Resolution } from "@/lib/services/anomaly-view";
+import { isUuid } from "@/lib/core/ids";
 
 export { runAnomalySweep, type AnomalySweepResult } from "@/lib/services/anomaly-sweep";
 export { toAnomalyView, type AnomalyView } from "@/lib/services/anomaly-view";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function referenceOf(db: DbOrTx, orderId: string | null) {
   if (!orderId) return null;

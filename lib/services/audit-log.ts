@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, channelAccounts, orderSourceEnum, orders, payments, users } from "@/lib/db/schema";
 import { badRequest } from "@/lib/http/errors";
 import { dateRangeParams, enumParam } from "@/lib/http/pagination";
+import { isUuid } from "@/lib/core/ids";
 
 /** What an event is about, as the log's filter groups it (by the subject types each area's events name). */
 export const AUDIT_AREAS = {
@@ -116,7 +117,6 @@ export async function listAuditEvents(db: DbOrTx, p: AuditLogParams): Promise<{ 
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The subjects a search text names, resolved first through the keys that name them (so the events are
@@ -151,7 +151,7 @@ async function subjectCondition(db: DbOrTx, merchantId: string, text: string): P
   // A bank line's key holds its date and amount beside its serial: by the serial alone it takes a pass
   // over the merchant's payments, so only when nothing else answers.
   const paymentRows =
-    byKey.length || orderRows.length || UUID.test(text)
+    byKey.length || orderRows.length || isUuid(text)
       ? byKey
       : await db
           .select({ id: payments.id })
@@ -161,7 +161,7 @@ async function subjectCondition(db: DbOrTx, merchantId: string, text: string): P
   const about = (type: string, ids: string[]) => (ids.length ? [and(eq(auditEvents.subjectType, type), inArray(auditEvents.subjectId, ids))!] : []);
   return or(
     // Every subject type named, so the (merchant, subject type, subject id) index is probed once per type.
-    ...(UUID.test(text) ? [and(inArray(auditEvents.subjectType, Object.values(AUDIT_AREAS).flat()), eq(auditEvents.subjectId, text.toLowerCase()))!] : []),
+    ...(isUuid(text) ? [and(inArray(auditEvents.subjectType, Object.values(AUDIT_AREAS).flat()), eq(auditEvents.subjectId, text.toLowerCase()))!] : []),
     ...about("order", orderRows.map((r) => r.id)),
     ...about("payment", paymentRows.map((r) => r.id)),
     sql`false`,

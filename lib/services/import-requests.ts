@@ -8,17 +8,17 @@ import { ApiError, badRequest } from "@/lib/http/errors";
 import { importPlatformOrders } from "@/lib/services/order-import";
 import { readStatementBody } from "@/lib/services/statement-body";
 import { importStatement } from "@/lib/services/statements";
+import { isUuid } from "@/lib/core/ids";
 
 const STATEMENT_FORMAT_VALUES: readonly string[] = ["auto", ...STATEMENT_FORMATS];
 const ORDER_FORMATS = new Set(["taobao", "douyin"]);
 const MAX_ORDER_EXPORT_BYTES = 50 * 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `POST …/statements?channelAccountId=&format=` with the raw file as body. */
 export async function importStatementRequest(db: Db, params: { merchantId: string; actor: Actor; request: Request }) {
   const query = new URL(params.request.url).searchParams;
   const channelAccountId = query.get("channelAccountId") ?? "";
-  if (!UUID.test(channelAccountId)) throw badRequest("channelAccountId: required, the id of a channel account", "invalid_field");
+  if (!isUuid(channelAccountId)) throw badRequest("channelAccountId: required, the id of a channel account", "invalid_field");
   const format = query.get("format") ?? "auto";
   if (!STATEMENT_FORMAT_VALUES.includes(format)) throw badRequest(`format: must be one of ${STATEMENT_FORMAT_VALUES.join(", ")}`, "invalid_field");
   const bytes = await readStatementBody(params.request);

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
+import { decodeCursor, encodeCursor, enumParam, dateRangeParams, uuidParam, type PageCursor } from "@/lib/http/pagination";
 import { toPaymentView, type AllocationView } from "@/lib/services/payments";
 
 export interface ListPaymentsParams {
@@ -13,23 +13,31 @@ export interface ListPaymentsParams {
   /** Reference, payer, transaction id, memo or an exact yuan amount. */
   search?: string;
   channel?: Channel;
+  /** The payments one statement or bill import recorded (GET /api/v1/statements lists the imports), in file order. */
+  statementId?: string;
   from?: Date | null;
   to?: Date | null;
   limit: number;
   cursor: PageCursor | null;
 }
 
-/** A page of the merchant's payments, newest received first, keyset-paged; allocations in one query per page. */
+/**
+ * A page of the merchant's payments, newest received first — or, for one import, in the order of the file's lines
+ * (their time-ordered ids) — keyset-paged; allocations in one query per page.
+ */
 export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   const where = [eq(payments.merchantId, p.merchantId)];
   if (p.status) where.push(eq(payments.status, p.status));
   if (p.statuses?.length) where.push(inArray(payments.status, p.statuses));
   if (p.channel) where.push(eq(payments.channel, p.channel));
+  if (p.statementId) where.push(eq(payments.statementId, p.statementId));
   const search = p.search ? searchCondition(p.search, [payments.reference, payments.payerName, payments.channelTransactionId, payments.memo], payments.amount) : undefined;
   if (search) where.push(search);
   if (p.from) where.push(gte(payments.receivedAt, p.from));
   if (p.to) where.push(lt(payments.receivedAt, p.to));
-  if (p.cursor) {
+  const fileOrder = !!p.statementId;
+  if (p.cursor && fileOrder) where.push(gt(payments.id, p.cursor.id));
+  if (p.cursor && !fileOrder) {
     // The plain bound lets the index scan start at the cursor; the OR alone would be a filter over every newer row.
     where.push(lte(payments.receivedAt, p.cursor.at));
     where.push(or(lt(payments.receivedAt, p.cursor.at), and(eq(payments.receivedAt, p.cursor.at), lt(payments.id, p.cursor.id)))!);
@@ -38,7 +46,7 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
     .select()
     .from(payments)
     .where(and(...where))
-    .orderBy(desc(payments.receivedAt), desc(payments.id))
+    .orderBy(...(fileOrder ? [asc(payments.id)] : [desc(payments.receivedAt), desc(payments.id)]))
     .limit(p.limit + 1);
   const page = rows.slice(0, p.limit);
   const allocs = page.length
@@ -70,6 +78,7 @@ export function paymentFiltersFrom(q: URLSearchParams): Omit<ListPaymentsParams,
     statuses: pending ? PENDING_STATUSES : undefined,
     status: pending ? undefined : enumParam(q, "status", paymentStatusEnum.enumValues),
     channel: enumParam(q, "channel", channelEnum.enumValues),
+    statementId: uuidParam(q, "statementId"),
     ...dateRangeParams(q),
     search: q.get("q") ?? undefined,
     cursor: decodeCursor(q.get("cursor")),

@@ -7,11 +7,11 @@ import { storefrontWebhooks } from "@/lib/db/schema";
 import { parseJsonText } from "@/lib/http/api-route";
 import { unauthorized } from "@/lib/http/errors";
 import { checkout, checkoutSchema } from "@/lib/services/checkout";
+import { isUuid } from "@/lib/core/ids";
 
 /** A checkout body from a device that holds no API key: mini programs and POS systems. */
 export const orderPushSchema = checkoutSchema.extend({ source: z.enum(["miniprogram", "pos", "other"]) });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const refused = () => unauthorized("X-Ldxp-Merchant / X-Ldxp-Signature missing, stale (over 300 s) or not signed with the storefront webhook secret");
 
 /**
@@ -23,7 +23,7 @@ export async function pushOrder(
   db: Db,
   params: { merchantId: string; signature: string; rawBody: string; baseUrl: string; now: Date },
 ) {
-  if (!UUID.test(params.merchantId)) throw refused();
+  if (!isUuid(params.merchantId)) throw refused();
   const [hook] = await db.select().from(storefrontWebhooks).where(eq(storefrontWebhooks.merchantId, params.merchantId)).limit(1);
   const nowSeconds = Math.floor(params.now.getTime() / 1000);
   if (!hook || !(await verifyLdxpSignature(decryptSecret(hook.secretEnc), params.signature, params.rawBody, nowSeconds))) throw refused();

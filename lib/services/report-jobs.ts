@@ -14,6 +14,7 @@ import { logger } from "@/lib/log";
 import { countReportRows } from "@/lib/services/report-source";
 import { renderReport, reportDownloadHeaders } from "@/lib/services/report-response";
 import { assertFitsInMemory, getReportContext, parseReconciliationRequest, reportRowsTotal, type ReconciliationRequest, type ReportFormat } from "@/lib/services/reports";
+import { isUuid } from "@/lib/core/ids";
 
 export type ReportJobStatus = "queued" | "running" | "ready" | "failed";
 
@@ -49,11 +50,10 @@ const QUEUED_STALE_MS = 15 * 60_000;
 const PROGRESS_WRITE_MS = 500;
 // Files are kept for a week, enough to fetch a month's report again; older ones go when the merchant asks for a new one.
 const KEEP_MS = 7 * 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function jobPaths(merchantId: string, jobId: string) {
   // Both ids become path segments: only UUIDs may, so no id can walk out of the merchant's folder.
-  if (!UUID.test(merchantId) || !UUID.test(jobId)) return null;
+  if (!isUuid(merchantId) || !isUuid(jobId)) return null;
   // turbopackIgnore: runtime data, not sources; without it the build traces the whole project into the server bundle.
   const dir = path.join(/*turbopackIgnore: true*/ readConfig().reportsDir, merchantId);
   return {

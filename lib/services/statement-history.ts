@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { isUuid } from "@/lib/core/ids";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, channelAccounts, statements, users } from "@/lib/db/schema";
 import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
@@ -33,12 +34,29 @@ export async function listStatementImports(
   db: DbOrTx,
   p: { merchantId: string; cursor?: PageCursor | null; limit: number },
 ): Promise<{ data: StatementImportEntry[]; nextCursor: string | null }> {
-  const where = [eq(statements.merchantId, p.merchantId)];
+  const where: SQL[] = [];
   if (p.cursor) {
     where.push(lte(statements.createdAt, p.cursor.at));
     where.push(or(lt(statements.createdAt, p.cursor.at), and(eq(statements.createdAt, p.cursor.at), lt(statements.id, p.cursor.id)))!);
   }
-  const rows = await db
+  const rows = await selectImports(db, p.merchantId, where, p.limit + 1);
+  const page = rows.slice(0, p.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toEntry),
+    nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.statement.createdAt, id: last.statement.id }) : null,
+  };
+}
+
+/** One of the merchant's imports, or null when the id names none of them. */
+export async function getStatementImport(db: DbOrTx, p: { merchantId: string; statementId: string }): Promise<StatementImportEntry | null> {
+  if (!isUuid(p.statementId)) return null;
+  const [row] = await selectImports(db, p.merchantId, [eq(statements.id, p.statementId)], 1);
+  return row ? toEntry(row) : null;
+}
+
+function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: number) {
+  return db
     .select({
       statement: statements,
       account: { id: channelAccounts.id, name: channelAccounts.name, channel: channelAccounts.channel },
@@ -47,38 +65,36 @@ export async function listStatementImports(
       actorLabel,
     })
     .from(statements)
-    .leftJoin(channelAccounts, and(eq(channelAccounts.id, statements.channelAccountId), eq(channelAccounts.merchantId, p.merchantId)))
+    .leftJoin(channelAccounts, and(eq(channelAccounts.id, statements.channelAccountId), eq(channelAccounts.merchantId, merchantId)))
     .leftJoin(
       auditEvents,
       and(
-        eq(auditEvents.merchantId, p.merchantId),
+        eq(auditEvents.merchantId, merchantId),
         eq(auditEvents.subjectType, "statement"),
         eq(auditEvents.subjectId, sql`${statements.id}::text`),
         eq(auditEvents.action, "statement.imported"),
       ),
     )
-    .leftJoin(users, actorJoins.user(p.merchantId))
-    .leftJoin(apiKeys, actorJoins.apiKey(p.merchantId))
-    .where(and(...where))
+    .leftJoin(users, actorJoins.user(merchantId))
+    .leftJoin(apiKeys, actorJoins.apiKey(merchantId))
+    .where(and(eq(statements.merchantId, merchantId), ...where))
     .orderBy(desc(statements.createdAt), desc(statements.id))
-    .limit(p.limit + 1);
-  const page = rows.slice(0, p.limit);
-  const last = page.at(-1);
+    .limit(limit);
+}
+
+function toEntry({ statement: s, account, actorType, after, actorLabel: label }: Awaited<ReturnType<typeof selectImports>>[number]): StatementImportEntry {
   return {
-    data: page.map(({ statement: s, account, actorType, after, actorLabel: label }) => ({
-      id: s.id,
-      createdAt: s.createdAt.toISOString(),
-      channelAccount: account?.id ? { id: account.id, name: account.name, channel: account.channel } : null,
-      format: s.format,
-      fileSha256: s.fileSha256,
-      lineCount: s.lineCount,
-      imported: s.imported,
-      duplicates: s.duplicates,
-      rejected: after ? count(after.rejected) : s.rejected.length,
-      confirmed: count(after?.confirmed),
-      refunds: count(after?.refunds),
-      importedBy: actorType ? { type: actorType, label: label ?? null } : null,
-    })),
-    nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.statement.createdAt, id: last.statement.id }) : null,
+    id: s.id,
+    createdAt: s.createdAt.toISOString(),
+    channelAccount: account?.id ? { id: account.id, name: account.name, channel: account.channel } : null,
+    format: s.format,
+    fileSha256: s.fileSha256,
+    lineCount: s.lineCount,
+    imported: s.imported,
+    duplicates: s.duplicates,
+    rejected: after ? count(after.rejected) : s.rejected.length,
+    confirmed: count(after?.confirmed),
+    refunds: count(after?.refunds),
+    importedBy: actorType ? { type: actorType, label: label ?? null } : null,
   };
 }

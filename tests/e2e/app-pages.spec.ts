@@ -148,7 +148,7 @@ for (const width of WIDTHS) {
       await noHorizontalOverflow(page);
     });
 
-    test("a statement uploaded through /imports shows its summary, and again as a duplicate", async ({ page, request }) => {
+    test("a statement uploaded through /imports shows its summary, again as a duplicate, and each file's payments", async ({ page, request }) => {
       const merchant = await signUpMerchantWithAlipay(request);
       const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755912345610901", accountName: "链动小铺" }, "招商银行 基本户");
       await signIn(page, merchant.email, merchant.password);
@@ -168,6 +168,8 @@ for (const width of WIDTHS) {
       const unmatched = Number(await result.getByTestId("import-unmatched").textContent());
       const suggested = Number(await result.getByTestId("import-suggested").textContent());
       expect(unmatched + suggested).toBe(1);
+      await expect(result.getByTestId("import-to-pending")).toHaveAttribute("href", /^\/payments\?statementId=[0-9a-f-]{36}$/);
+      await expect(result.getByTestId("import-to-payments")).toHaveAttribute("href", /^\/payments\?view=all&statementId=[0-9a-f-]{36}$/);
 
       await page.getByTestId("import-submit").click();
       await expect(result.getByTestId("import-duplicates")).toHaveText("1", { timeout: 15_000 });
@@ -182,6 +184,26 @@ for (const width of WIDTHS) {
       await noHorizontalOverflow(page);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: `${SCREENSHOTS}/imports-${width.name}.png`, fullPage: true });
+
+      // The first file's payments: the list narrowed to it, named in a banner, kept across the tabs.
+      await history.nth(1).getByTestId("history-payments").click();
+      await expect(page).toHaveURL(/\/payments\?view=all&statementId=/);
+      await expect(page.getByTestId("payments-statement")).toContainText("招商银行 基本户");
+      await expect(page.getByTestId("payments-table").locator("tbody tr")).toHaveCount(1);
+      await expect(page.getByTestId("payments-table")).toContainText("王晓东");
+      await noHorizontalOverflow(page);
+      await page.screenshot({ path: `${SCREENSHOTS}/payments-of-import-${width.name}.png`, fullPage: true });
+      await page.getByTestId("payments-tab-pending").click();
+      await expect(page).toHaveURL(/\/payments\?statementId=[0-9a-f-]+$/);
+      await expect(page.getByTestId("payments-table").locator("tbody tr")).toHaveCount(1);
+      // The duplicate file recorded no payment of its own.
+      await page.goBack();
+      await page.goBack();
+      await history.nth(0).getByTestId("history-payments").click();
+      await expect(page.getByTestId("payments-empty")).toBeVisible();
+      await page.getByTestId("payments-statement-clear").click();
+      await expect(page.getByTestId("payments-statement")).toHaveCount(0);
+      await expect(page).toHaveURL(/\/payments\?view=all$/);
     });
 
     test("the English switch changes the board's labels", async ({ page, request }) => {

@@ -71,7 +71,13 @@ test.describe("exceptions workbench at 1280×800", () => {
     await expect(page.getByTestId("payments-empty")).toBeVisible({ timeout: 15_000 });
     await page.getByTestId("payments-tab-all").click();
     await expect(page.getByTestId(`payments-row-${payment.paymentId}`)).toContainText("已匹配", { timeout: 15_000 });
+    // The list names the orders a matched payment went to, each a link to its order.
+    const orders = page.getByTestId(`payments-suggestion-${payment.paymentId}`).getByRole("link");
+    await expect(orders).toHaveCount(2);
+    await expect(orders.nth(0)).toHaveAttribute("href", new RegExp(`/orders/(${first.reference}|${second.reference})$`));
     await page.screenshot({ path: "test-results/workbench-1280.png", fullPage: true });
+    await orders.filter({ hasText: first.orderNo }).click();
+    await expect(page).toHaveURL(new RegExp(`/orders/${first.reference}$`), { timeout: 15_000 });
     expect(consoleErrors).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 // GET /api/v1/statements: the merchant's imports, newest first, with what became of each file's lines and who imported it.
 import { beforeAll, describe, expect, it } from "vitest";
+import { GET as paymentsRoute } from "@/app/api/v1/payments/route";
 import { GET as listRoute } from "@/app/api/v1/statements/route";
 import { CMB_HEADER, CMB_SAMPLE, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, call, importCmbStatement } from "../helpers/api";
@@ -78,5 +79,49 @@ describe(`statement import history (${process.env.TEST_DB})`, () => {
     const res = await list(query);
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain(field);
+  });
+});
+
+describe(`an import's payments (${process.env.TEST_DB})`, () => {
+  type Row = { paymentId: string; channelTransactionId: string; amount: number };
+  const paymentsOf = (query: string, apiKey = m.apiKey) => call(paymentsRoute as unknown as H, { method: "GET", apiKey, path: `/api/v1/payments${query}` });
+  const imports = async () => ((await list()).json.data as Entry[]).reverse();
+
+  it("GET /api/v1/payments?statementId= lists the payments that file recorded, and no other file's", async () => {
+    const [first, again, fresh] = await imports();
+    const serials = async (id: string, extra = "") =>
+      ((await paymentsOf(`?statementId=${id}${extra}`)).json.data as Row[]).map((p) => p.channelTransactionId).sort();
+    expect(await serials(first.id)).toEqual(["K1234567890", "K1234567892"]);
+    // The same file again recorded nothing: its lines were the first file's payments.
+    expect(await serials(again.id)).toEqual([]);
+    expect(await serials(fresh.id)).toEqual(["H1"]);
+    // With the contract's other filters.
+    expect(await serials(first.id, "&status=unmatched&channel=bank")).toEqual(
+      ((await paymentsOf(`?statementId=${first.id}`)).json.data as (Row & { status: string })[]).filter((p) => p.status === "unmatched").map((p) => p.channelTransactionId).sort(),
+    );
+    expect(await serials(first.id, "&channel=alipay")).toEqual([]);
+    // Upper case is the same id.
+    expect(await serials(first.id.toUpperCase())).toEqual(["K1234567890", "K1234567892"]);
+  });
+
+  it("lists a file's payments in the file's order (not newest first) and pages them by cursor without gaps or repeats", async () => {
+    const [first] = await imports();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: Row[]; nextCursor: string | null } = (await paymentsOf(`?statementId=${first.id}&limit=1${cursor ? `&cursor=${cursor}` : ""}`)).json;
+      seen.push(...page.data.map((p) => p.channelTransactionId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // Line 1 was booked on 1 May and line 3 on 2 May: newest first would list them the other way round.
+    expect(seen).toEqual(["K1234567890", "K1234567892"]);
+  });
+
+  it("another merchant's import lists nothing; an id that is not one is a 400", async () => {
+    const [first] = await imports();
+    expect((await paymentsOf(`?statementId=${first.id}`, other.apiKey)).json).toEqual({ data: [], nextCursor: null });
+    const bad = await paymentsOf("?statementId=not-an-id");
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain("statementId");
   });
 });

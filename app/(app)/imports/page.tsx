@@ -1,6 +1,8 @@
+import Link from "next/link";
 import { ImportForm } from "@/components/imports/import-form";
 import { PageLinks } from "@/components/lists/list-filters";
 import { flatParams, type PageSearchParams } from "@/components/lists/query";
+import { textLink } from "@/components/payments/app-api";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
 import { requireUser } from "@/lib/auth/session";
 import { formatZoned } from "@/lib/core/time";
@@ -60,6 +62,7 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
               { label: t.imports.duplicates, align: "right" },
               { label: t.imports.rejected, align: "right" },
               { label: h.by },
+              { label: h.payments },
             ]}
           >
             {history.data.map((s) => (
@@ -85,6 +88,11 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                 <td className={`${td} text-xs text-slate-600`}>
                   {s.importedBy ? labelOf(t.auditLog.actorTypes, s.importedBy.type) : "—"}
                   {s.importedBy?.label ? <span className="block break-all text-slate-500">{s.importedBy.label}</span> : null}
+                </td>
+                <td className={td}>
+                  <Link href={`/payments?view=all&statementId=${s.id}`} className={textLink} data-testid="history-payments">
+                    {h.view}
+                  </Link>
                 </td>
               </tr>
             ))}
