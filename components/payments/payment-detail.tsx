@@ -79,6 +79,17 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
           <Field label={p.payerAccount}>{v.payerAccount ?? p.none}</Field>
           <Field label={p.memo}>{v.memo ?? p.none}</Field>
           <Field label={p.transactionId}>{v.channelTransactionId}</Field>
+          <Field label={p.origin}>
+            {labelOf(p.origins, v.origin)}
+            {v.statementId ? (
+              <>
+                {" · "}
+                <Link href={`/payments?view=all&statementId=${v.statementId}`} className={textLink} data-testid="payment-statement">
+                  {p.sameFile}
+                </Link>
+              </>
+            ) : null}
+          </Field>
           <Field label={p.matchMethod}>{v.matchMethod ? labelOf(p.methods, v.matchMethod) : p.none}</Field>
           <Field label={p.confidence}>{percent(v.confidence) ?? p.none}</Field>
           <div className="sm:col-span-2">

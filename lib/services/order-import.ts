@@ -1,10 +1,12 @@
 import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
 import { iteratePlatformOrders, type PlatformFormat, type PlatformOrder } from "@/lib/core/orders/platform-export";
 import { generateReference } from "@/lib/core/reference";
 import { decodeStatementChunks } from "@/lib/core/statements/decode";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
-import { orders, type NewOrder } from "@/lib/db/schema";
+import { orders, statements, type NewOrder } from "@/lib/db/schema";
+import { MAX_LISTED_REJECTIONS } from "@/lib/services/statements";
 
 const BATCH = 1000;
 const randomBytes = (n: number) => new Uint8Array(crypto.randomBytes(n));
@@ -57,7 +59,8 @@ export async function insertPlatformOrders(
 /**
  * Imports a platform's order export: every order gets a reference and then matches like any other. Idempotent on
  * the platform order id (re-importing adds nothing); one transaction. The file is decoded, parsed and inserted a
- * batch at a time, so a 100k-line export never becomes one string or one array.
+ * batch at a time, so a 100k-line export never becomes one string or one array. The file is kept in the import
+ * history beside statements and bills (a statements row with no channel account, its format the platform).
  */
 export async function importPlatformOrders(
   db: Db,
@@ -67,10 +70,17 @@ export async function importPlatformOrders(
   const items = iteratePlatformOrders(decodeStatementChunks(params.bytes), params.format);
   // The header is read before the transaction opens, so a file that is not an export is refused without one.
   const first = items.next();
+  // A wrong file can reject every line: the answer and the history list the first ones and count them all.
   const rejected: { line: number; message: string }[] = [];
+  let rejectedCount = 0;
   let parsed = 0;
   let imported = 0;
+  const fileSha256 = crypto.createHash("sha256").update(params.bytes).digest("hex");
   await db.transaction(async (tx) => {
+    const [file] = await tx
+      .insert(statements)
+      .values({ merchantId: params.merchantId, channelAccountId: null, format: params.format, fileSha256, createdAt: params.now })
+      .returning({ id: statements.id });
     let batch: PlatformOrderInput[] = [];
     const flush = async () => {
       imported += (await insertPlatformOrders(tx, target, batch)).length;
@@ -78,7 +88,7 @@ export async function importPlatformOrders(
     };
     for (let item = first; !item.done; item = items.next()) {
       if ("rejected" in item.value) {
-        rejected.push(item.value.rejected);
+        if (rejectedCount++ < MAX_LISTED_REJECTIONS) rejected.push(item.value.rejected);
         continue;
       }
       const { lineNo, ...order } = item.value.order;
@@ -87,14 +97,18 @@ export async function importPlatformOrders(
       if (batch.length === BATCH) await flush();
     }
     await flush();
+    await tx
+      .update(statements)
+      .set({ lineCount: parsed + rejectedCount, imported, duplicates: parsed - imported, rejected })
+      .where(eq(statements.id, file.id));
     await appendAuditEvents(tx, params.merchantId, params.actor, [
       {
         action: "orders.imported",
-        subjectType: "merchant",
-        subjectId: params.merchantId,
-        after: { format: params.format, imported, duplicates: parsed - imported, rejected: rejected.length },
+        subjectType: "statement",
+        subjectId: file.id,
+        after: { format: params.format, fileSha256, imported, duplicates: parsed - imported, rejected: rejectedCount },
       },
     ]);
   });
-  return { imported, duplicates: parsed - imported, rejected };
+  return { imported, duplicates: parsed - imported, rejected, rejectedCount };
 }

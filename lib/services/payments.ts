@@ -143,6 +143,8 @@ export function toPaymentView(p: Payment, allocs: AllocationView[]) {
     refundedAmount: p.refundedAmount,
     suggestions: p.status === "suggested" ? p.suggestions.map((s) => ({ ...s, explanation: s.explanation.en })) : undefined,
     origin: p.origin,
+    /** The statement or bill import that recorded it (null for a notification or a manual entry). */
+    statementId: p.statementId,
     createdAt: p.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { isUuid } from "@/lib/core/ids";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, channelAccounts, statements, users } from "@/lib/db/schema";
@@ -7,8 +7,12 @@ import { actorJoins, actorLabel } from "@/lib/services/audit-log";
 
 export interface StatementImportEntry {
   id: string;
+  /** A statement or bill (its lines became payments) or a platform's order export (its lines became orders). */
+  kind: "statement" | "orders";
   createdAt: string;
+  /** The account a statement or bill was imported into; null for an order export. */
   channelAccount: { id: string; name: string; channel: string } | null;
+  /** A statement format (cmb-csv, camt053…) or, for an order export, the platform (taobao, douyin). */
   format: string;
   fileSha256: string;
   /** Lines the file held (credits, debits, rows it could not read), and what became of its credits. */
@@ -26,7 +30,7 @@ export interface StatementImportEntry {
 const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 /**
- * The merchant's statement and bill imports, newest first, keyset-paged: each file's account, format,
+ * The merchant's imports (statements, bills and order exports), newest first, keyset-paged: each file's account, format,
  * counts (from its statement.imported audit event, which holds the full rejected count; the row keeps
  * only the first rejected lines) and who imported it.
  */
@@ -72,7 +76,7 @@ function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: numb
         eq(auditEvents.merchantId, merchantId),
         eq(auditEvents.subjectType, "statement"),
         eq(auditEvents.subjectId, sql`${statements.id}::text`),
-        eq(auditEvents.action, "statement.imported"),
+        inArray(auditEvents.action, ["statement.imported", "orders.imported"]),
       ),
     )
     .leftJoin(users, actorJoins.user(merchantId))
@@ -85,6 +89,7 @@ function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: numb
 function toEntry({ statement: s, account, actorType, after, actorLabel: label }: Awaited<ReturnType<typeof selectImports>>[number]): StatementImportEntry {
   return {
     id: s.id,
+    kind: s.channelAccountId === null ? "orders" : "statement",
     createdAt: s.createdAt.toISOString(),
     channelAccount: account?.id ? { id: account.id, name: account.name, channel: account.channel } : null,
     format: s.format,

@@ -54,7 +54,7 @@ export interface ImportStatementResult {
 }
 
 // A wrong file can reject hundreds of thousands of lines: the answer and the statement row list the first ones.
-const MAX_LISTED_REJECTIONS = 1000;
+export const MAX_LISTED_REJECTIONS = 1000;
 
 /** The channel an account must have for a format: banks for statements, the issuing channel for bills. */
 function channelFor(format: StatementFormat): ChannelName {

@@ -193,12 +193,17 @@ for (const width of WIDTHS) {
       await expect(page.getByTestId("payments-table")).toContainText("王晓东");
       await noHorizontalOverflow(page);
       await page.screenshot({ path: `${SCREENSHOTS}/payments-of-import-${width.name}.png`, fullPage: true });
+      // A payment names the import that recorded it and leads back to that file's payments.
+      await page.getByTestId("payments-table").locator("tbody tr").first().getByRole("link").first().click();
+      await expect(page.getByTestId("payment-statement")).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByText("银行流水导入")).toBeVisible();
+      await page.getByTestId("payment-statement").click();
+      await expect(page.getByTestId("payments-statement")).toContainText("招商银行 基本户");
       await page.getByTestId("payments-tab-pending").click();
       await expect(page).toHaveURL(/\/payments\?statementId=[0-9a-f-]+$/);
       await expect(page.getByTestId("payments-table").locator("tbody tr")).toHaveCount(1);
       // The duplicate file recorded no payment of its own.
-      await page.goBack();
-      await page.goBack();
+      await page.goto("/imports");
       await history.nth(0).getByTestId("history-payments").click();
       await expect(page.getByTestId("payments-empty")).toBeVisible();
       await page.getByTestId("payments-statement-clear").click();

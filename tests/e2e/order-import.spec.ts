@@ -5,7 +5,7 @@ import { collectConsoleErrors, signIn, signUpMerchantWithAlipay } from "./suppor
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
-test("a Taobao order export uploaded through /imports adds its orders, names the line it could not read, and skips them the second time", async ({ page, request }) => {
+test("a Taobao order export uploaded through /imports adds its orders, names the line it could not read, skips them the second time, and lists both files in the import history", async ({ page, request }) => {
   const consoleErrors = collectConsoleErrors(page);
   const merchant = await signUpMerchantWithAlipay(request);
   await signIn(page, merchant.email, merchant.password);
@@ -32,5 +32,17 @@ test("a Taobao order export uploaded through /imports adds its orders, names the
   await page.getByTestId("import-submit").click();
   await expect(result.getByTestId("import-duplicates")).toHaveText("3", { timeout: 15_000 });
   await expect(result.getByTestId("import-imported")).toHaveText("0");
+
+  // Both uploads are in 导入记录 under the platform's name; the first links to the platform's orders.
+  const history = page.getByTestId("import-history").locator("tbody tr");
+  await expect(history).toHaveCount(2);
+  await expect(history.nth(0).getByTestId("history-duplicates")).toHaveText("3");
+  await expect(history.nth(1).getByTestId("history-imported")).toHaveText("3");
+  await expect(history.nth(1).getByTestId("history-rejected")).toHaveText("1");
+  await expect(history.nth(1)).toContainText("淘宝");
+  await expect(history.nth(1)).toContainText("平台订单导出");
+  await history.nth(1).getByTestId("history-orders").click();
+  await expect(page).toHaveURL(/\/orders\?source=taobao$/);
+  await expect(page.getByTestId("orders-table").locator("tbody tr")).toHaveCount(3);
   expect(consoleErrors).toEqual([]);
 });

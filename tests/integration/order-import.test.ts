@@ -1,10 +1,12 @@
 import fs from "node:fs";
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { POST as importRoute } from "@/app/api/v1/orders/import/route";
-import { orders } from "@/lib/db/schema";
+import { GET as historyRoute } from "@/app/api/v1/statements/route";
+import { auditEvents, orders } from "@/lib/db/schema";
 import { isValidReference } from "@/lib/core/reference";
-import { BASE, merchantWithAlipay } from "../helpers/api";
+import { BASE, call, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -18,6 +20,12 @@ async function upload(apiKey: string, format: string, body: Uint8Array<ArrayBuff
   });
   const res = await (importRoute as unknown as (r: Request, c: unknown) => Promise<Response>)(req, { params: Promise.resolve({}) });
   return { status: res.status, json: await res.json() };
+}
+
+async function importHistory(apiKey: string) {
+  const res = await call(historyRoute as unknown as Parameters<typeof call>[0], { method: "GET", apiKey, path: "/api/v1/statements" });
+  expect(res.status).toBe(200);
+  return res.json;
 }
 
 describe(`platform order import (${process.env.TEST_DB})`, () => {
@@ -36,6 +44,25 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     expect(rows.every((r) => isValidReference(r.reference))).toBe(true);
     const again = await upload(m.apiKey, "taobao", fixture("taobao-orders-gbk.csv"));
     expect(again.json).toMatchObject({ imported: 0, duplicates: 3 });
+
+    // Both files are in the import history beside statements, newest first, with who imported them.
+    const history = (await importHistory(m.apiKey)).data;
+    expect(history).toHaveLength(2);
+    expect(history.map((e: { imported: number; duplicates: number }) => [e.imported, e.duplicates])).toEqual([
+      [0, 3],
+      [3, 0],
+    ]);
+    expect(history[1]).toMatchObject({
+      kind: "orders",
+      channelAccount: null,
+      format: "taobao",
+      fileSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      lineCount: 4,
+      rejected: 1,
+      importedBy: { type: "api_key", label: expect.stringMatching(/…\)$/) },
+    });
+    const events = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "orders.imported")));
+    expect(events.map((e) => [e.subjectType, e.subjectId]).sort()).toEqual(history.map((e: { id: string }) => ["statement", e.id]).sort());
   });
 
   it("a UTF-8-BOM Douyin export with sub-order rows imports one order per main order", async () => {
@@ -50,6 +77,18 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     expect(byNo.get("6928374655102938490")).toMatchObject({ status: "closed" });
   });
 
+  it("a file whose every line is bad answers its first 1,000 rejections and counts them all, and so does the history", async () => {
+    const m = await merchantWithAlipay();
+    const [header, , , , bad] = iconv.decode(Buffer.from(fixture("taobao-orders-gbk.csv")), "gbk").split("\r\n");
+    const lines = Array.from({ length: 1_500 }, (_, i) => bad.replace("3928475619283746515", String(3928475619283700000n + BigInt(i))));
+    const res = await upload(m.apiKey, "taobao", new Uint8Array(iconv.encode([header, ...lines, ""].join("\r\n"), "gbk")));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ imported: 0, duplicates: 0, rejectedCount: 1_500 });
+    expect(res.json.rejected).toHaveLength(1_000);
+    expect(res.json.rejected[0]).toEqual({ line: 2, message: expect.stringContaining("十二元") });
+    expect((await importHistory(m.apiKey)).data).toMatchObject([{ kind: "orders", lineCount: 1_500, imported: 0, rejected: 1_500 }]);
+  });
+
   it("bad requests are 4xx and change nothing", async () => {
     const m = await merchantWithAlipay();
     expect((await upload(m.apiKey, "jd", fixture("taobao-orders-gbk.csv"))).status).toBe(400);
@@ -58,5 +97,6 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     expect((await upload(m.apiKey, "taobao", fixture("taobao-orders-gbk.csv"), "application/json")).status).toBe(415);
     const rows = await t.db().select().from(orders).where(eq(orders.merchantId, m.merchantId));
     expect(rows).toHaveLength(0);
+    expect((await importHistory(m.apiKey)).data).toEqual([]);
   });
 });

@@ -47,6 +47,7 @@ describe(`statement import history (${process.env.TEST_DB})`, () => {
     ]);
     const first = data[2];
     expect(first).toMatchObject({
+      kind: "statement",
       channelAccount: { id: m.bankId, name: "招商银行", channel: "bank" },
       format: "cmb-csv",
       lineCount: 4,

@@ -62,7 +62,7 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
               { label: t.imports.duplicates, align: "right" },
               { label: t.imports.rejected, align: "right" },
               { label: h.by },
-              { label: h.payments },
+              { label: h.result },
             ]}
           >
             {history.data.map((s) => (
@@ -71,10 +71,10 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                   <time dateTime={s.createdAt}>{formatZoned(new Date(s.createdAt), TIME_ZONE)}</time>
                 </td>
                 <td className={td}>
-                  {s.channelAccount ? s.channelAccount.name : "—"}
+                  {s.kind === "orders" ? labelOf(t.orders.sources, s.format) : s.channelAccount ? s.channelAccount.name : "—"}
                   {s.channelAccount ? <span className="block text-xs text-slate-500">{labelOf(t.channels, s.channelAccount.channel)}</span> : null}
                 </td>
-                <td className={`${td} whitespace-nowrap`}>{labelOf(t.imports.statementFormats, s.format)}</td>
+                <td className={`${td} whitespace-nowrap`}>{s.kind === "orders" ? t.imports.kinds.orders : labelOf(t.imports.statementFormats, s.format)}</td>
                 <td className={num}>{s.lineCount}</td>
                 <td className={`${num} font-medium text-slate-900`} data-testid="history-imported">
                   {s.imported}
@@ -89,10 +89,16 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                   {s.importedBy ? labelOf(t.auditLog.actorTypes, s.importedBy.type) : "—"}
                   {s.importedBy?.label ? <span className="block break-all text-slate-500">{s.importedBy.label}</span> : null}
                 </td>
-                <td className={td}>
-                  <Link href={`/payments?view=all&statementId=${s.id}`} className={textLink} data-testid="history-payments">
-                    {h.view}
-                  </Link>
+                <td className={`${td} whitespace-nowrap`}>
+                  {s.kind === "orders" ? (
+                    <Link href={`/orders?source=${s.format}`} className={textLink} data-testid="history-orders">
+                      {t.imports.toOrders}
+                    </Link>
+                  ) : (
+                    <Link href={`/payments?view=all&statementId=${s.id}`} className={textLink} data-testid="history-payments">
+                      {h.view}
+                    </Link>
+                  )}
                 </td>
               </tr>
             ))}

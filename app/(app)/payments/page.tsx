@@ -12,9 +12,9 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pag
   const [query, user] = await Promise.all([flatParams(searchParams, KEYS), requireUser()]);
   let statement: StatementFilter | null = null;
   if (query.statementId) {
-    // An import link names its file; one that names none of this merchant's files is a missing page, not an empty list.
+    // An import link names its file; one that names none of this merchant's statements is a missing page, not an empty list.
     const entry = await getStatementImport(await getDb(), { merchantId: user.merchantId, statementId: query.statementId });
-    if (!entry) notFound();
+    if (!entry || entry.kind !== "statement") notFound();
     statement = { id: entry.id, createdAt: entry.createdAt, account: entry.channelAccount?.name ?? null, format: entry.format };
   }
   // key: a new filter set mounts a fresh list, so the form shows the URL's values, not stale input.
