@@ -37,6 +37,7 @@ export function toCandidate(o: Order): CandidateOrder {
     status: o.status,
     customerName: o.customerName,
     createdAt: o.createdAt,
+    paidAt: o.paidAt,
     payableAmount: o.payableAmount,
   };
 }
@@ -50,7 +51,8 @@ const sameCandidate = (a: CandidateOrder, b: CandidateOrder) =>
   a.status === b.status &&
   a.customerName === b.customerName &&
   a.payableAmount === b.payableAmount &&
-  a.createdAt.getTime() === b.createdAt.getTime();
+  a.createdAt.getTime() === b.createdAt.getTime() &&
+  (a.paidAt?.getTime() ?? null) === (b.paidAt?.getTime() ?? null);
 
 /** Payer keys under which aliases are learned and looked up: the hashed account, and the normalised name. */
 export function payerKeysOf(payment: Pick<Payment, "merchantId" | "payerName" | "payerAccountEnc">): string[] {

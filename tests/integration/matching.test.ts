@@ -15,7 +15,8 @@ import { matchPayment, matchPayments } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
 import { replaceToleranceRules, toleranceRuleSchema } from "@/lib/services/tolerance-rules";
-import { call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
+import { bankMerchant, call, createOrder, importCmbStatement, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -380,5 +381,47 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect((await call(h(listRoute), { method: "GET", apiKey: stranger.apiKey, path: "/api/v1/payments" })).json.data).toHaveLength(0);
     const [{ n }] = await t.db().select({ n: count() }).from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.status, "unmatched")));
     expect(n).toBe(4);
+  });
+});
+
+describe(`a payer's second order of the same amount, through statement imports (${process.env.TEST_DB})`, () => {
+  let line = 0;
+  /** A CMB statement of credits booked a minute from now (Asia/Shanghai), imported through the statements route. */
+  async function importCredits(m: Awaited<ReturnType<typeof bankMerchant>>, credits: { amount: string; payer: string; memo: string }[]) {
+    const at = new Date(Date.now() + 8 * 3_600_000 + 60_000).toISOString();
+    const rows = credits.map((c) =>
+      cmbCredit({ date: at.slice(0, 10).replace(/-/g, ""), time: at.slice(11, 19), credit: c.amount, serial: `TW${Date.now()}${++line}`, memo: c.memo, payer: c.payer, account: `62148300${String(line).padStart(8, "0")}` }),
+    );
+    const res = await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, rows));
+    expect(res.status).toBe(200);
+    const listed = await call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${res.json.statementId}` });
+    return listed.json.data as { status: string; memo: string; explanation: string | null; allocations: { reference: string }[]; suggestions?: { references: string[] }[] }[];
+  }
+
+  it("an order placed after the payer's first one of that amount was paid takes the reference-less transfer; the first is a past purchase", async () => {
+    const m = await bankMerchant();
+    const first = await createOrder(m.apiKey, { amount: 19900, customer: { name: "王伟" } });
+    const [paid] = await importCredits(m, [{ amount: "199.00", payer: "王伟", memo: `货款${first.reference}` }]);
+    expect(paid.status).toBe("matched");
+    const second = await createOrder(m.apiKey, { amount: 19900, customer: { name: "王伟" } });
+    const [transfer] = await importCredits(m, [{ amount: "199.00", payer: "王伟", memo: "货款" }]);
+    expect(transfer).toMatchObject({ status: "matched", allocations: [{ reference: second.reference }] });
+    expect(transfer.explanation).toContain(`order ${first.reference} of this payer with this amount was paid before this order was placed: a past purchase`);
+  });
+
+  it("two orders of the payer's with one amount, one paid by reference in the same statement: the other transfer may be a duplicate and is only suggested", async () => {
+    const m = await bankMerchant();
+    const a = await createOrder(m.apiKey, { amount: 29900, customer: { name: "李娜" } });
+    const b = await createOrder(m.apiKey, { amount: 29900, customer: { name: "李娜" } });
+    const lines = await importCredits(m, [
+      { amount: "299.00", payer: "李娜", memo: `货款${a.reference}` },
+      { amount: "299.00", payer: "李娜", memo: "转账" },
+    ]);
+    const byReference = lines.find((l) => l.memo.includes(a.reference))!;
+    const bare = lines.find((l) => !l.memo.includes(a.reference))!;
+    expect(byReference).toMatchObject({ status: "matched", allocations: [{ reference: a.reference }] });
+    expect(bare.status).toBe("suggested");
+    expect(bare.suggestions?.[0].references).toEqual([b.reference]);
+    expect(bare.explanation).toContain("possibly a duplicate payment");
   });
 });

@@ -207,12 +207,22 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
 /** The payer's name agrees with the order's customer strongly enough to be identity evidence. */
 const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
 
-/** The payer's settled orders of this amount that are past purchases (TWIN_HORIZON_DAYS), given the scored candidates. */
-function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): Scored[] {
+/**
+ * The payer's settled orders of this amount that are past purchases, given the scored candidates: placed
+ * TWIN_HORIZON_DAYS before the open order and the money, or paid before the payer's open order was placed — the
+ * customer ordered again knowing the first was paid, so an open order of the amount explains the money better than a
+ * second payment of a paid one. (A twin paid after the open order was placed, as when both are settled from one
+ * statement, may still be a duplicate payment.)
+ */
+function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): { twins: Scored[]; paidBeforeOpen: boolean } {
   const openTimes = scored.filter((s) => s.fit !== "twin" && strong(s)).map((s) => s.order.createdAt.getTime());
-  if (openTimes.length === 0) return [];
+  if (openTimes.length === 0) return { twins: [], paidBeforeOpen: false };
   const horizon = Math.min(Math.max(...openTimes), p.receivedAt.getTime()) - TWIN_HORIZON_DAYS * DAY;
-  return scored.filter((s) => s.fit === "twin" && isSettled(s.order.status as OrderStatus) && s.order.createdAt.getTime() <= horizon);
+  const firstOpen = Math.min(...openTimes);
+  const placedLongAgo = (o: CandidateOrder) => o.createdAt.getTime() <= horizon;
+  const paidBefore = (o: CandidateOrder) => !!o.paidAt && o.paidAt.getTime() < firstOpen;
+  const twins = scored.filter((s) => s.fit === "twin" && isSettled(s.order.status as OrderStatus) && (placedLongAgo(s.order) || paidBefore(s.order)));
+  return { twins, paidBeforeOpen: twins.some((s) => !placedLongAgo(s.order)) };
 }
 
 /**
@@ -363,7 +373,8 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   const current = all.filter((s) => s.fit !== "lapsed");
   const byUniqueAmount = decideUniqueAmount(p, all, ctx, blockers.length > 0 || typoOrders.size > 0);
   if (byUniqueAmount) return byUniqueAmount;
-  const pastTwins = pastPurchases(p, current);
+  const past = pastPurchases(p, current);
+  const pastTwins = past.twins;
   let scored = current.filter((s) => !pastTwins.includes(s));
   const amountOnlyCount = scored.filter((s) => s.fit !== "twin" && NAME_SCORES[s.name] === 0).length;
   // Beyond a few, orders that share only the amount are never suggested; they score 0.55 at most and
@@ -391,7 +402,12 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           AMOUNT_NOTES[best.fit],
           nameNote(best.name, p.payerName, best.order.customerName),
           ...timingNotes(p.receivedAt, best.order.createdAt),
-          pastTwins.length
+          pastTwins.length && past.paidBeforeOpen
+            ? {
+                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 在本订单下单前已付清，视为以往的购买`,
+                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount was paid before this order was placed: a past purchase`,
+              }
+            : pastTwins.length
             ? {
                 zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 下单已逾 ${TWIN_HORIZON_DAYS} 天且已付清，视为以往的购买`,
                 en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount, placed ${TWIN_HORIZON_DAYS}+ days earlier, is paid: a past purchase`,

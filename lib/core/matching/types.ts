@@ -60,6 +60,8 @@ export interface CandidateOrder {
   status: string;
   customerName: string | null;
   createdAt: Date;
+  /** When money first settled it (null or absent while it never has): tells a past purchase from a duplicate payment. */
+  paidAt?: Date | null;
   /** The unique amount checkout asked the customer to transfer (amount less a tail), if it asked one. */
   payableAmount?: number | null;
 }

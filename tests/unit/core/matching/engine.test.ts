@@ -264,6 +264,30 @@ describe("no reference: amount and payer", () => {
     expect(decideMatch(payment({ amount: 128800, payerName: "上海恒达贸易有限公司" }), context([partly, current])).kind).toBe("suggest");
   });
 
+  it("a customer who ordered again after the first order was paid: the paid one is a past purchase, even days apart", () => {
+    const HOUR = 3_600_000;
+    const current = order({ amount: 19900, createdAt: T0 });
+    const paidEarlier = order({ amount: 19900, status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 3 * DAY), paidAt: new Date(T0.getTime() - 2 * DAY) });
+    const r = asMatch(decideMatch(payment({ amount: 19900 }), context([paidEarlier, current])));
+    expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: current.id, amount: 19900 }] });
+    expect(r.explanation.en).toContain(`order ${paidEarlier.reference} of this payer with this amount was paid before this order was placed: a past purchase`);
+    expect(r.explanation.zh).toContain("在本订单下单前已付清");
+
+    // Paid only after the open order was placed (both settled from one statement, or a second transfer for the
+    // first order while the second waited): possibly a duplicate payment, suggested.
+    const paidLater = { ...paidEarlier, paidAt: new Date(T0.getTime() + HOUR) };
+    const later = decideMatch(payment({ amount: 19900 }), context([paidLater, current]));
+    expect(later.kind).toBe("suggest");
+    expect(later.explanation.en).toContain("possibly a duplicate payment");
+    // A twin with no payment time, or one still being paid in parts, stands in the way as before.
+    expect(decideMatch(payment({ amount: 19900 }), context([{ ...paidEarlier, paidAt: null }, current])).kind).toBe("suggest");
+    const partly = { ...paidEarlier, status: "partially_paid", openAmount: 9900 };
+    expect(decideMatch(payment({ amount: 19900 }), context([partly, current])).kind).toBe("suggest");
+    // Two open orders of the payer with the amount are still two: the past purchase settles nothing between them.
+    const another = order({ amount: 19900, createdAt: new Date(T0.getTime() + HOUR) });
+    expect(decideMatch(payment({ amount: 19900 }), context([paidEarlier, current, another])).kind).toBe("suggest");
+  });
+
   it("a twin order being paid in parts still makes the payer's orders of this amount ambiguous", () => {
     const partly = order({ amount: 9900, status: "partially_paid", openAmount: 4000 });
     const open = order({ amount: 9900 });
