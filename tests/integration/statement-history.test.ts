@@ -1,6 +1,7 @@
 // GET /api/v1/statements: the merchant's imports, newest first, with what became of each file's lines and who imported it.
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as paymentsRoute } from "@/app/api/v1/payments/route";
+import { GET as oneRoute } from "@/app/api/v1/statements/[statementId]/route";
 import { GET as listRoute } from "@/app/api/v1/statements/route";
 import { CMB_HEADER, CMB_SAMPLE, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
 import { bankMerchant, call, importCmbStatement } from "../helpers/api";
@@ -58,6 +59,17 @@ describe(`statement import history (${process.env.TEST_DB})`, () => {
     expect(res.json.nextCursor).toBeNull();
     // Another merchant's imports never show.
     expect((await list("", other.apiKey)).json).toEqual({ data: [], nextCursor: null });
+  });
+
+  it("GET /api/v1/statements/{id} answers one import as the list shows it; another merchant's or no import is a 404", async () => {
+    const data = (await list()).json.data as Entry[];
+    const one = (statementId: string, apiKey = m.apiKey) => call(oneRoute as unknown as H, { method: "GET", apiKey, params: { statementId } });
+    for (const entry of data) expect((await one(entry.id)).json).toEqual(entry);
+    for (const [id, key] of [[data[0].id, other.apiKey], ["not-an-id", m.apiKey], ["00000000-0000-4000-8000-000000000000", m.apiKey]]) {
+      const res = await one(id, key);
+      expect(res.status).toBe(404);
+      expect(res.json.error.code).toBe("not_found");
+    }
   });
 
   it("pages by cursor without gaps or repeats", async () => {
