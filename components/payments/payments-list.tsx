@@ -33,6 +33,12 @@ export interface StatementFilter {
   format: string;
 }
 
+/** The list's URL for these filters (no dangling "?" when there are none). */
+function listHref(values: Record<string, string | undefined>) {
+  const qs = toSearchParams(values).toString();
+  return qs ? `/payments?${qs}` : "/payments";
+}
+
 const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
 const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0;
 
@@ -114,7 +120,7 @@ export function PaymentsList({
   });
   // The tabs and the filter form keep the import the list is narrowed to; the banner's link drops it.
   const kept: Record<string, string> = statement ? { statementId: statement.id } : {};
-  const setView = (next: View) => router.push(`/payments?${toSearchParams({ ...kept, view: next === "all" ? "all" : undefined })}`);
+  const setView = (next: View) => router.push(listHref({ ...kept, view: next === "all" ? "all" : undefined }));
   const tabs: { id: View; label: string }[] = [
     { id: "pending", label: p.tabPending },
     { id: "all", label: p.tabAll },
@@ -151,7 +157,7 @@ export function PaymentsList({
               format: labelOf(t.imports.statementFormats, statement.format),
             })}
           </span>
-          <Link href={`/payments?${toSearchParams({ ...values, statementId: undefined, cursor: undefined })}`} className={textLink} data-testid="payments-statement-clear">
+          <Link href={listHref({ ...values, statementId: undefined, cursor: undefined })} className={textLink} data-testid="payments-statement-clear">
             {p.clearImport}
           </Link>
         </p>

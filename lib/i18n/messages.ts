@@ -563,7 +563,7 @@ const zhCN = {
     toPayments: "去处理收款",
     filePayments: "查看这份文件的全部收款",
     toOrders: "查看订单",
-    history: { heading: "导入记录", time: "导入时间", account: "收款账户 / 平台", lines: "文件行数", by: "导入人", result: "结果", view: "查看收款", empty: "还没有导入过流水、账单或订单。" },
+    history: { heading: "导入记录", time: "导入时间", account: "收款账户 / 平台", lines: "文件行数", by: "导入人", pending: "待处理", result: "结果", view: "查看收款", empty: "还没有导入过流水、账单或订单。" },
     statementFormats: {
       auto: "自动识别",
       "cmb-csv": "招商银行 CSV",
@@ -1216,7 +1216,7 @@ const en: Messages = {
     toPayments: "Handle payments",
     filePayments: "All payments from this file",
     toOrders: "See orders",
-    history: { heading: "Import history", time: "Imported at", account: "Account / platform", lines: "Lines in file", by: "Imported by", result: "Result", view: "See payments", empty: "No statement, bill or order export imported yet." },
+    history: { heading: "Import history", time: "Imported at", account: "Account / platform", lines: "Lines in file", by: "Imported by", pending: "To handle", result: "Result", view: "See payments", empty: "No statement, bill or order export imported yet." },
     statementFormats: {
       auto: "Detect automatically",
       "cmb-csv": "China Merchants Bank CSV",

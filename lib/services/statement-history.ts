@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { isUuid } from "@/lib/core/ids";
 import type { DbOrTx } from "@/lib/db/client";
-import { apiKeys, auditEvents, channelAccounts, statements, users } from "@/lib/db/schema";
+import { apiKeys, auditEvents, channelAccounts, payments, statements, users } from "@/lib/db/schema";
 import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
 import { actorJoins, actorLabel } from "@/lib/services/audit-log";
 
@@ -23,6 +23,8 @@ export interface StatementImportEntry {
   /** Bill lines that confirmed payments a notify had already recorded, and refunds the file recorded. */
   confirmed: number;
   refunds: number;
+  /** The file's payments still to be handled now (unmatched or suggested); 0 for an order export. */
+  pending: number;
   /** Who imported it: `label` is the member's email or the API key's name and prefix. */
   importedBy: { type: string; label: string | null } | null;
 }
@@ -67,6 +69,8 @@ function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: numb
       actorType: auditEvents.actorType,
       after: auditEvents.after,
       actorLabel,
+      // From the partial index of pending statement payments: bulk-matched lines are not in it.
+      pending: sql<number>`(select count(*)::int from ${payments} where ${payments.statementId} = ${statements.id} and ${payments.status} in ('unmatched', 'suggested'))`,
     })
     .from(statements)
     .leftJoin(channelAccounts, and(eq(channelAccounts.id, statements.channelAccountId), eq(channelAccounts.merchantId, merchantId)))
@@ -86,7 +90,7 @@ function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: numb
     .limit(limit);
 }
 
-function toEntry({ statement: s, account, actorType, after, actorLabel: label }: Awaited<ReturnType<typeof selectImports>>[number]): StatementImportEntry {
+function toEntry({ statement: s, account, actorType, after, actorLabel: label, pending }: Awaited<ReturnType<typeof selectImports>>[number]): StatementImportEntry {
   return {
     id: s.id,
     kind: s.channelAccountId === null ? "orders" : "statement",
@@ -100,6 +104,7 @@ function toEntry({ statement: s, account, actorType, after, actorLabel: label }:
     rejected: after ? count(after.rejected) : s.rejected.length,
     confirmed: count(after?.confirmed),
     refunds: count(after?.refunds),
+    pending: Number(pending),
     importedBy: actorType ? { type: actorType, label: label ?? null } : null,
   };
 }

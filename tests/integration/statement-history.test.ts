@@ -1,10 +1,12 @@
 // GET /api/v1/statements: the merchant's imports, newest first, with what became of each file's lines and who imported it.
 import { beforeAll, describe, expect, it } from "vitest";
+import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
+import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as paymentsRoute } from "@/app/api/v1/payments/route";
 import { GET as oneRoute } from "@/app/api/v1/statements/[statementId]/route";
 import { GET as listRoute } from "@/app/api/v1/statements/route";
 import { CMB_HEADER, CMB_SAMPLE, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
-import { bankMerchant, call, importCmbStatement } from "../helpers/api";
+import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 setupTestDatabase();
@@ -18,6 +20,7 @@ type Entry = {
   imported: number;
   duplicates: number;
   rejected: number;
+  pending: number;
   importedBy: { type: string; label: string | null } | null;
 };
 
@@ -46,6 +49,8 @@ describe(`statement import history (${process.env.TEST_DB})`, () => {
       [0, 2],
       [2, 0],
     ]);
+    // What is left to handle of each file: its unmatched lines (the repeat recorded none).
+    expect(data.map((e) => e.pending)).toEqual([1, 0, 2]);
     const first = data[2];
     expect(first).toMatchObject({
       kind: "statement",
@@ -136,5 +141,20 @@ describe(`an import's payments (${process.env.TEST_DB})`, () => {
     const bad = await paymentsOf("?statementId=not-an-id");
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toContain("statementId");
+  });
+});
+
+describe(`what is left to handle of a file (${process.env.TEST_DB})`, () => {
+  it("a line matched by hand leaves the file's pending count; unmatched again, it comes back", async () => {
+    const [, , fresh] = ((await list()).json.data as Entry[]).reverse();
+    expect(fresh.pending).toBe(1);
+    const [line] = (await call(paymentsRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${fresh.id}` })).json.data;
+    const order = await createOrder(m.apiKey, { amount: 1200 });
+    const matched = await call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: line.paymentId }, body: { allocations: [{ reference: order.reference, amount: 1200 }] } });
+    expect(matched.status).toBe(200);
+    const pendingOf = async () => ((await list()).json.data as Entry[]).find((e) => e.id === fresh.id)!.pending;
+    expect(await pendingOf()).toBe(0);
+    expect((await call(unmatchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: line.paymentId } })).status).toBe(200);
+    expect(await pendingOf()).toBe(1);
   });
 });

@@ -61,6 +61,7 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
               { label: t.imports.imported, align: "right" },
               { label: t.imports.duplicates, align: "right" },
               { label: t.imports.rejected, align: "right" },
+              { label: h.pending, align: "right" },
               { label: h.by },
               { label: h.result },
             ]}
@@ -85,6 +86,17 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                 <td className={`${num} ${s.rejected > 0 ? "text-amber-700" : ""}`} data-testid="history-rejected">
                   {s.rejected}
                 </td>
+                <td className={num} data-testid="history-pending">
+                  {s.kind === "orders" ? (
+                    "—"
+                  ) : s.pending > 0 ? (
+                    <Link href={`/payments?statementId=${s.id}`} className={`${textLink} font-medium`}>
+                      {s.pending}
+                    </Link>
+                  ) : (
+                    0
+                  )}
+                </td>
                 <td className={`${td} text-xs text-slate-600`}>
                   {s.importedBy ? labelOf(t.auditLog.actorTypes, s.importedBy.type) : "—"}
                   {s.importedBy?.label ? <span className="block break-all text-slate-500">{s.importedBy.label}</span> : null}
@@ -94,10 +106,12 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                     <Link href={`/orders?source=${s.format}`} className={textLink} data-testid="history-orders">
                       {t.imports.toOrders}
                     </Link>
-                  ) : (
+                  ) : s.imported > 0 ? (
                     <Link href={`/payments?view=all&statementId=${s.id}`} className={textLink} data-testid="history-payments">
                       {h.view}
                     </Link>
+                  ) : (
+                    "—"
                   )}
                 </td>
               </tr>

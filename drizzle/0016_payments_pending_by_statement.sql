@@ -1,0 +1,1 @@
+CREATE INDEX "payments_statement_pending_idx" ON "payments" USING btree ("statement_id","id") WHERE "payments"."status" in ('unmatched', 'suggested') and "payments"."statement_id" is not null;
