@@ -17,6 +17,7 @@ import * as paymentMatch from "@/app/api/v1/payments/[paymentId]/match/route";
 import * as paymentReject from "@/app/api/v1/payments/[paymentId]/reject/route";
 import * as paymentOne from "@/app/api/v1/payments/[paymentId]/route";
 import * as paymentUnmatch from "@/app/api/v1/payments/[paymentId]/unmatch/route";
+import * as statementOne from "@/app/api/v1/statements/[statementId]/route";
 import * as paymentList from "@/app/api/v1/payments/route";
 import * as reconciliation from "@/app/api/v1/reports/reconciliation/route";
 import * as vouchers from "@/app/api/v1/reports/vouchers/route";
@@ -40,6 +41,7 @@ interface Owned {
   orderId: string;
   paymentId: string;
   bankPaymentId: string;
+  statementId: string;
   anomalyId: string;
   keyId: string;
   bankAccountId: string;
@@ -65,6 +67,7 @@ const ID_ROUTES: IdRoute[] = [
   { file: "api-keys/[keyId]", method: "DELETE", handler: apiKeyOne.DELETE, params: (a) => ({ keyId: a.keyId }) },
   { file: "orders/[reference]", method: "GET", handler: orderOne.GET, params: (a) => ({ reference: a.reference }) },
   { file: "payments/[paymentId]", method: "GET", handler: paymentOne.GET, params: (a) => ({ paymentId: a.paymentId }) },
+  { file: "statements/[statementId]", method: "GET", handler: statementOne.GET, params: (a) => ({ statementId: a.statementId }) },
   { file: "payments/[paymentId]/confirm", method: "POST", handler: paymentConfirm.POST, params: (a) => ({ paymentId: a.bankPaymentId }) },
   {
     file: "payments/[paymentId]/match",
@@ -142,6 +145,7 @@ async function merchantWithData() {
     orderId: withPayment.json.orderId,
     paymentId: withPayment.json.payments[0].paymentId,
     bankPaymentId,
+    statementId: imported.json.statementId,
     anomalyId: anomalies.json.data[0].anomalyId,
     keyId: key.json.id,
     bankAccountId: bank.json.id,
