@@ -15,6 +15,8 @@ interface Summary {
   statementId?: string;
   imported: number;
   duplicates: number;
+  /** Bill lines that confirmed payments a notify had recorded (counted among the duplicates too). */
+  confirmed?: number;
   matched?: number;
   suggested?: number;
   unmatched?: number;
@@ -196,6 +198,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
                 <Figure label={m.matched} value={s.matched ?? 0} id="matched" />
                 <Figure label={m.suggested} value={s.suggested ?? 0} id="suggested" />
                 <Figure label={m.unmatched} value={s.unmatched ?? 0} id="unmatched" />
+                {(s.confirmed ?? 0) > 0 ? <Figure label={m.confirmed} value={s.confirmed ?? 0} id="confirmed" /> : null}
               </>
             ) : null}
             <Figure label={m.rejected} value={s.rejectedCount ?? s.rejected.length} id="rejected" />

@@ -82,6 +82,11 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                 </td>
                 <td className={num} data-testid="history-duplicates">
                   {s.duplicates}
+                  {s.confirmed > 0 ? (
+                    <span className="block text-xs text-slate-500" data-testid="history-confirmed">
+                      {h.confirmed} {s.confirmed}
+                    </span>
+                  ) : null}
                 </td>
                 <td className={`${num} ${s.rejected > 0 ? "text-amber-700" : ""}`} data-testid="history-rejected">
                   {s.rejected}
