@@ -9,6 +9,7 @@ import {
   type E2eMerchant,
 } from "./support/merchant";
 import { cmbStatement, createBankAccount } from "./support/bank";
+import { expectImportFigures, submitImport } from "./support/imports";
 
 const SCREENSHOTS = "test-results/screenshots";
 const WIDTHS = [
@@ -158,13 +159,9 @@ for (const width of WIDTHS) {
       await expect(page.getByTestId("import-history-empty")).toBeVisible();
       await page.getByTestId("import-account").selectOption(bankAccountId);
       await page.getByTestId("import-format").selectOption("cmb-csv");
-      const file = { name: "cmb.csv", mimeType: "text/csv", buffer: Buffer.from(cmbStatement({ serial: `K${Date.now()}`, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" })) };
-      await page.getByTestId("import-file").setInputFiles(file);
-      await page.getByTestId("import-submit").click();
-      const result = page.getByTestId("import-result");
-      await expect(result.getByTestId("import-imported")).toHaveText("1", { timeout: 15_000 });
-      await expect(result.getByTestId("import-duplicates")).toHaveText("0");
-      await expect(result.getByTestId("import-rejected")).toHaveText("0");
+      const csv = cmbStatement({ serial: `K${Date.now()}`, amount: "150.00", payerName: "王晓东", payerAccount: "6214830012345678", memo: "货款" });
+      await submitImport(page, { name: "cmb.csv", buffer: Buffer.from(csv) });
+      const result = await expectImportFigures(page, { imported: 1, duplicates: 0, rejected: 0 });
       const unmatched = Number(await result.getByTestId("import-unmatched").textContent());
       const suggested = Number(await result.getByTestId("import-suggested").textContent());
       expect(unmatched + suggested).toBe(1);
@@ -172,8 +169,7 @@ for (const width of WIDTHS) {
       await expect(result.getByTestId("import-to-payments")).toHaveAttribute("href", /^\/payments\?view=all&statementId=[0-9a-f-]{36}$/);
 
       await page.getByTestId("import-submit").click();
-      await expect(result.getByTestId("import-duplicates")).toHaveText("1", { timeout: 15_000 });
-      await expect(result.getByTestId("import-imported")).toHaveText("0");
+      await expectImportFigures(page, { duplicates: 1, imported: 0 });
       // Both files in the history below, newest first, with who imported them.
       const history = page.getByTestId("import-history").locator("tbody tr");
       await expect(history).toHaveCount(2);

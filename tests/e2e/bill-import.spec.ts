@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { alipayBill, alipayTrade, toGbk } from "../fixtures/statements/cn-exports";
 import { alipayPaymentNotify } from "../helpers/alipay-signer";
+import { expectImportFigures, submitImport } from "./support/imports";
 import { collectConsoleErrors, createOrder, postAlipayNotify, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -26,13 +27,8 @@ test("an Alipay bill uploaded after the notify confirms the notified payment and
   await page.goto("/imports");
   await page.getByTestId("import-account").selectOption(merchant.channelAccountId);
   await page.getByTestId("import-format").selectOption("alipay-bill");
-  await page.getByTestId("import-file").setInputFiles({ name: "支付宝业务明细.csv", mimeType: "text/csv", buffer: Buffer.from(toGbk(bill)) });
-  await page.getByTestId("import-submit").click();
-  const result = page.getByTestId("import-result");
-  await expect(result.getByTestId("import-imported")).toHaveText("1", { timeout: 15_000 });
-  await expect(result.getByTestId("import-matched")).toHaveText("1");
-  await expect(result.getByTestId("import-duplicates")).toHaveText("1");
-  await expect(result.getByTestId("import-confirmed")).toHaveText("1");
+  await submitImport(page, { name: "支付宝业务明细.csv", buffer: Buffer.from(toGbk(bill)) });
+  await expectImportFigures(page, { imported: 1, matched: 1, duplicates: 1, confirmed: 1 });
 
   const row = page.getByTestId("import-history").locator("tbody tr").first();
   await expect(row.getByTestId("history-confirmed")).toContainText("1");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { expectImportFigures, submitImport } from "./support/imports";
 import { collectConsoleErrors, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -15,12 +16,8 @@ test("a Taobao order export uploaded through /imports adds its orders, names the
   await page.getByTestId("import-platform").selectOption("taobao");
   // GBK with CRLF and Excel ="…" order ids, one deliberately bad line, as the fixture's README says.
   const buffer = fs.readFileSync(path.resolve("tests/fixtures/orders/taobao-orders-gbk.csv"));
-  await page.getByTestId("import-file").setInputFiles({ name: "淘宝订单报表.csv", mimeType: "text/csv", buffer });
-  await page.getByTestId("import-submit").click();
-  const result = page.getByTestId("import-result");
-  await expect(result.getByTestId("import-imported")).toHaveText("3", { timeout: 15_000 });
-  await expect(result.getByTestId("import-duplicates")).toHaveText("0");
-  await expect(result.getByTestId("import-rejected")).toHaveText("1");
+  await submitImport(page, { name: "淘宝订单报表.csv", buffer });
+  const result = await expectImportFigures(page, { imported: 3, duplicates: 0, rejected: 1 });
   await expect(result.getByTestId("import-rejected-lines")).toContainText("第 5 行");
 
   // The orders are there, from Taobao, each with a reference of its own.
@@ -30,8 +27,7 @@ test("a Taobao order export uploaded through /imports adds its orders, names the
   expect(new Set(orders.map((o) => o.reference)).size).toBe(3);
 
   await page.getByTestId("import-submit").click();
-  await expect(result.getByTestId("import-duplicates")).toHaveText("3", { timeout: 15_000 });
-  await expect(result.getByTestId("import-imported")).toHaveText("0");
+  await expectImportFigures(page, { duplicates: 3, imported: 0 });
 
   // Both uploads are in 导入记录 under the platform's name; the first links to the platform's orders.
   const history = page.getByTestId("import-history").locator("tbody tr");
