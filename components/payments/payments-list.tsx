@@ -242,9 +242,9 @@ export function PaymentsList({
                     <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
                   </Link>
                 </td>
-                <td className={td}>{labelOf(t.channels, row.channel)}</td>
+                <td className={`${td} whitespace-nowrap`}>{labelOf(t.channels, row.channel)}</td>
                 <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
-                <td className={`${td} text-slate-700`}>{row.payerName ?? p.none}</td>
+                <td className={`${td} whitespace-nowrap text-slate-700`}>{row.payerName ?? p.none}</td>
                 <td className={`${td} max-w-64 truncate text-slate-700`} title={row.memo ?? undefined}>
                   {row.memo ?? p.none}
                 </td>
