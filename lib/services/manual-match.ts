@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { joinExplanations, yuan } from "@/lib/core/matching/explain";
 import { uniqueAmountWriteOff } from "@/lib/core/matching/settle";
