@@ -227,7 +227,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
                     {m.toPayments}
                   </Link>
                 ) : null}
-                {s.statementId && s.imported > 0 ? (
+                {s.statementId && s.imported + (s.confirmed ?? 0) > 0 ? (
                   <Link href={`/payments?view=all&statementId=${s.statementId}`} className={textLink} data-testid="import-to-payments">
                     {m.filePayments}
                   </Link>

@@ -85,7 +85,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
               <>
                 {" · "}
                 <Link href={`/payments?view=all&statementId=${v.statementId}`} className={textLink} data-testid="payment-statement">
-                  {p.sameFile}
+                  {v.origin === "notify" ? p.confirmingBill : p.sameFile}
                 </Link>
               </>
             ) : null}

@@ -276,6 +276,8 @@ export const payments = pgTable(
     matchCheckedAt: tstz("match_checked_at"),
     statementId: uuid("statement_id"),
     confirmedByBillAt: tstz("confirmed_by_bill_at"),
+    /** The bill import that confirmed a notified payment (listed with that file's payments). Set once, with the stamp above. */
+    confirmedByStatementId: uuid("confirmed_by_statement_id"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -298,6 +300,9 @@ export const payments = pgTable(
       .where(sql`${t.statementId} is not null`),
     // What is left to handle of each file (the import history's count, the file's pending list). Bulk-matched lines
     // are inserted matched, so a large import adds few entries here.
+    index("payments_confirmed_by_statement_idx")
+      .on(t.confirmedByStatementId, t.id)
+      .where(sql`${t.confirmedByStatementId} is not null`),
     index("payments_statement_pending_idx")
       .on(t.statementId, t.id)
       .where(sql`${t.status} in ('unmatched', 'suggested') and ${t.statementId} is not null`),

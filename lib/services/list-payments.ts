@@ -13,7 +13,10 @@ export interface ListPaymentsParams {
   /** Reference, payer, transaction id, memo or an exact yuan amount. */
   search?: string;
   channel?: Channel;
-  /** The payments one statement or bill import recorded (GET /api/v1/statements lists the imports), in file order. */
+  /**
+   * The payments one statement or bill import recorded (in the file's order: their ids are time-ordered) and those a
+   * bill confirmed, notified before (by their ids). GET /api/v1/statements lists the imports.
+   */
   statementId?: string;
   from?: Date | null;
   to?: Date | null;
@@ -30,7 +33,7 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
   if (p.status) where.push(eq(payments.status, p.status));
   if (p.statuses?.length) where.push(inArray(payments.status, p.statuses));
   if (p.channel) where.push(eq(payments.channel, p.channel));
-  if (p.statementId) where.push(eq(payments.statementId, p.statementId));
+  if (p.statementId) where.push(or(eq(payments.statementId, p.statementId), eq(payments.confirmedByStatementId, p.statementId))!);
   const search = p.search ? searchCondition(p.search, [payments.reference, payments.payerName, payments.channelTransactionId, payments.memo], payments.amount) : undefined;
   if (search) where.push(search);
   if (p.from) where.push(gte(payments.receivedAt, p.from));

@@ -143,8 +143,8 @@ export function toPaymentView(p: Payment, allocs: AllocationView[]) {
     refundedAmount: p.refundedAmount,
     suggestions: p.status === "suggested" ? p.suggestions.map((s) => ({ ...s, explanation: s.explanation.en })) : undefined,
     origin: p.origin,
-    /** The statement or bill import that recorded it (null for a notification or a manual entry). */
-    statementId: p.statementId,
+    /** The statement or bill import that recorded it, or the bill that confirmed a notified one (else null). */
+    statementId: p.statementId ?? p.confirmedByStatementId,
     createdAt: p.createdAt.toISOString(),
   };
 }

@@ -135,12 +135,12 @@ function refundEvent(l: StatementLine, channel: ChannelName): RefundEvent {
 }
 
 /** A bill line confirms a payment a notify recorded: stamp it, and flag a different amount for the anomaly sweep. */
-async function confirmByBill(tx: DbOrTx, payment: Payment, billAmount: number, now: Date) {
+async function confirmByBill(tx: DbOrTx, payment: Payment, billAmount: number, statementId: string, now: Date) {
   const details: Record<string, unknown> = { ...payment.details, billAmount };
   if (billAmount !== payment.amount) {
     details.billMismatch = { billAmount, recordedAmount: payment.amount, difference: billAmount - payment.amount };
   }
-  await tx.update(payments).set({ confirmedByBillAt: now, details }).where(eq(payments.id, payment.id));
+  await tx.update(payments).set({ confirmedByBillAt: now, confirmedByStatementId: statementId, details }).where(eq(payments.id, payment.id));
 }
 
 /**
@@ -242,7 +242,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       const amountByKey = new Map(inputs.map((x) => [x.dedupeKey, x.event.amount]));
       for (const payment of existing) {
         if (payment.confirmedByBillAt) continue;
-        await confirmByBill(tx, payment, amountByKey.get(payment.dedupeKey) ?? payment.amount, params.now);
+        await confirmByBill(tx, payment, amountByKey.get(payment.dedupeKey) ?? payment.amount, statement.id, params.now);
         confirmed++;
       }
     };

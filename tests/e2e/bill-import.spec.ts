@@ -9,7 +9,7 @@ test.use({ viewport: { width: 1280, height: 800 } });
 /** Beijing wall time as Alipay's bill writes it. */
 const beijing = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
 
-test("an Alipay bill uploaded after the notify confirms the notified payment and records the one it alone carries; both show in the import", async ({ page, request }) => {
+test("an Alipay bill uploaded after the notify confirms the notified payment and records the one it alone carries; both show in the import and under the file", async ({ page, request }) => {
   const consoleErrors = collectConsoleErrors(page);
   const merchant = await signUpMerchantWithAlipay(request);
   const notified = await createOrder(request, merchant, { amount: 12800 });
@@ -34,11 +34,17 @@ test("an Alipay bill uploaded after the notify confirms the notified payment and
   await expect(row.getByTestId("history-confirmed")).toContainText("1");
   await expect(row).toContainText("支付宝账单");
   await expect(row.getByTestId("history-pending")).toHaveText("0");
-  // The file's own payment (the one the notify never brought) is the one listed for it, matched to its order.
+  // The file's payments: the one it confirmed (notified before) and the one only it carried, each matched to its order.
   await row.getByTestId("history-payments").click();
   const table = page.getByTestId("payments-table");
-  await expect(table.locator("tbody tr")).toHaveCount(1, { timeout: 15_000 });
+  await expect(table.locator("tbody tr")).toHaveCount(2, { timeout: 15_000 });
   await expect(table).toContainText("¥88.00");
+  await expect(table).toContainText("¥128.00");
   await expect(table.getByRole("link", { name: billOnly.orderNo })).toBeVisible();
+  await expect(table.getByRole("link", { name: notified.orderNo })).toBeVisible();
+  // The notified payment names the bill that confirmed it.
+  await table.locator("tbody tr", { hasText: "¥128.00" }).getByRole("link").first().click();
+  await expect(page.getByTestId("payment-statement")).toHaveText("确认它的账单中的收款", { timeout: 15_000 });
+  await expect(page.getByText("渠道通知")).toBeVisible();
   expect(consoleErrors).toEqual([]);
 });

@@ -7,6 +7,7 @@ import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/rout
 import { POST as sweepRoute } from "@/app/api/v1/jobs/anomaly-sweep/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
+import { GET as listPaymentsRoute } from "@/app/api/v1/payments/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { auditEvents, payments, refunds, statements } from "@/lib/db/schema";
@@ -304,13 +305,20 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(same).toHaveLength(1);
     expect(same[0]).toMatchObject({ origin: "notify", amount: 12800, refundedAmount: 2000, status: "matched" });
     expect(same[0].confirmedByBillAt).not.toBeNull();
+    expect(same[0].confirmedByStatementId).toBe(res.json.statementId);
     expect(same[0].details).toMatchObject({ billAmount: 12800 });
+    // Listed under the bill: the payment it confirmed and the one only it carried.
+    const listed = await call(listPaymentsRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${res.json.statementId}` });
+    expect((listed.json.data as { channelTransactionId: string }[]).map((p) => p.channelTransactionId).sort()).toEqual(["2024050122001468450512505599", tradeNo].sort());
     expect(same[0].details.billMismatch).toBeUndefined();
     const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: order.reference } });
     expect(after.json).toMatchObject({ status: "partially_refunded", refundedAmount: 2000 });
 
     const again = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(bill), "text/csv");
     expect(again.json).toMatchObject({ format: "alipay-bill", imported: 0, duplicates: 2, confirmed: 0, refunds: 0 });
+    // The repeat confirmed nothing new: the payment stays with the bill that confirmed it first.
+    const [kept] = await t.db().select().from(payments).where(eq(payments.id, same[0].id));
+    expect(kept.confirmedByStatementId).toBe(res.json.statementId);
     expect(await t.db().select().from(refunds).where(eq(refunds.paymentId, same[0].id))).toHaveLength(1);
   });
 

@@ -111,7 +111,7 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                     <Link href={`/orders?source=${s.format}`} className={textLink} data-testid="history-orders">
                       {t.imports.toOrders}
                     </Link>
-                  ) : s.imported > 0 ? (
+                  ) : s.imported + s.confirmed > 0 ? (
                     <Link href={`/payments?view=all&statementId=${s.id}`} className={textLink} data-testid="history-payments">
                       {h.view}
                     </Link>

@@ -1,0 +1,2 @@
+ALTER TABLE "payments" ADD COLUMN "confirmed_by_statement_id" uuid;--> statement-breakpoint
+CREATE INDEX "payments_confirmed_by_statement_idx" ON "payments" USING btree ("confirmed_by_statement_id","id") WHERE "payments"."confirmed_by_statement_id" is not null;
