@@ -225,6 +225,18 @@ function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): { twins: Sco
   return { twins, paidBeforeOpen: twins.some((s) => !placedLongAgo(s.order)) };
 }
 
+/** Why the payer's paid orders of this amount were set aside as past purchases. */
+function pastPurchaseNote(twins: readonly Scored[], paidBeforeOpen: boolean): Explanation {
+  const zh = twins.map((t) => t.order.reference).join("、");
+  const en = twins.map((t) => t.order.reference).join(", ");
+  return paidBeforeOpen
+    ? { zh: `同一付款人同金额的订单 ${zh} 在本订单下单前已付清，视为以往的购买`, en: `order ${en} of this payer with this amount was paid before this order was placed: a past purchase` }
+    : {
+        zh: `同一付款人同金额的订单 ${zh} 下单已逾 ${TWIN_HORIZON_DAYS} 天且已付清，视为以往的购买`,
+        en: `order ${en} of this payer with this amount, placed ${TWIN_HORIZON_DAYS}+ days earlier, is paid: a past purchase`,
+      };
+}
+
 /**
  * The match a unique amount makes: checkout asked this order's customer, and no other open order, for
  * exactly this amount, so the amount names the order as a reference would. Not when the memo points
@@ -402,16 +414,8 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
           AMOUNT_NOTES[best.fit],
           nameNote(best.name, p.payerName, best.order.customerName),
           ...timingNotes(p.receivedAt, best.order.createdAt),
-          pastTwins.length && past.paidBeforeOpen
-            ? {
-                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 在本订单下单前已付清，视为以往的购买`,
-                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount was paid before this order was placed: a past purchase`,
-              }
-            : pastTwins.length
-            ? {
-                zh: `同一付款人同金额的订单 ${pastTwins.map((t) => t.order.reference).join("、")} 下单已逾 ${TWIN_HORIZON_DAYS} 天且已付清，视为以往的购买`,
-                en: `order ${pastTwins.map((t) => t.order.reference).join(", ")} of this payer with this amount, placed ${TWIN_HORIZON_DAYS}+ days earlier, is paid: a past purchase`,
-              }
+          pastTwins.length
+            ? pastPurchaseNote(pastTwins, past.paidBeforeOpen)
             : { zh: "窗口内没有同一付款人同金额的其他订单", en: "no other order of this payer with this amount in the window" },
           ...(settlement.note ? [settlement.note] : []),
         ]),

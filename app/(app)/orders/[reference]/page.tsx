@@ -20,8 +20,6 @@ async function load(merchantId: string, reference: string): Promise<OrderFundTra
   return orNotFound(getOrderFundTrail(await getDb(), merchantId, reference));
 }
 
-// Message keys cannot hold dots (next-intl reads them as nesting), so "order.created" is filed as "order_created".
-
 type TrailTranslator = Awaited<ReturnType<typeof getTranslations<"orders.trail">>>;
 
 /** One line of what an event changed, from the amounts and statuses its audit record carries. */
