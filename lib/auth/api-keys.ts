@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
+import { isUuid } from "@/lib/core/ids";
 
 export const hashApiKey = (key: string) => crypto.createHash("sha256").update(key, "utf8").digest("hex");
 
@@ -46,7 +47,7 @@ export async function listApiKeys(db: DbOrTx, merchantId: string) {
 
 /** Revokes a key of this merchant; false when there is no such (active) key. */
 export async function revokeApiKey(db: DbOrTx, params: { merchantId: string; id: string; now: Date }) {
-  if (!/^[0-9a-f-]{36}$/i.test(params.id)) return false;
+  if (!isUuid(params.id)) return false;
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: params.now })

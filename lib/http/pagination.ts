@@ -13,7 +13,7 @@ export function decodeCursor(value: string | null): PageCursor | null {
   if (!value) return null;
   const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest("cursor: not a cursor from this API");
+  if (!id || Number.isNaN(date.getTime()) || !isUuid(id)) throw badRequest("cursor: not a cursor from this API");
   return { at: date, id };
 }
 

@@ -13,6 +13,7 @@ import {
   statements,
   type Merchant,
 } from "@/lib/db/schema";
+import { isUuid } from "@/lib/core/ids";
 
 /** Merchant setting (fen): differences up to this are routine even when written off by tolerance. */
 export const DIFFERENCE_LIMIT_SETTING = "anomalyDifferenceLimit";
@@ -179,7 +180,7 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
   const missing = uniq([
     ...allocationRows.map((a) => a.paymentId),
     ...refundTotals.map((r) => r.paymentId),
-    ...refusals.map((r) => r.subjectId).filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
+    ...refusals.map((r) => r.subjectId).filter(isUuid),
   ]).filter((id) => !known.has(id));
   const extraPayments = missing.length
     ? await db.select().from(payments).where(and(eq(payments.merchantId, m), inArray(payments.id, missing)))

@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { channelAccounts, payments, type Channel, type ChannelAccount } from "@/lib/db/schema";
 import { badRequest, notFound } from "@/lib/http/errors";
+import { isUuid } from "@/lib/core/ids";
 
 const pem = z.string().trim().min(40).max(20_000);
 const short = z.string().trim().min(1).max(200);
@@ -205,7 +206,7 @@ export async function listChannelAccounts(db: DbOrTx, merchantId: string) {
 
 /** Loads an account with its decrypted credentials (for verification and checkout parameters). */
 export async function loadChannelAccount<T>(db: DbOrTx, id: string, merchantId?: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const where = merchantId
     ? and(eq(channelAccounts.id, id), eq(channelAccounts.merchantId, merchantId))
     : eq(channelAccounts.id, id);

@@ -12,6 +12,7 @@ import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
 import { learnPayerAlias, lockTouchedOrders, replaceAllocations } from "@/lib/services/match-apply";
 import { payerKeysOf, rejectedOf, toCandidate } from "@/lib/services/matching-candidates";
 import { getPaymentView } from "@/lib/services/payments";
+import { isUuid } from "@/lib/core/ids";
 
 export const manualMatchSchema = z.object({
   allocations: z
@@ -57,7 +58,7 @@ function applyManualDecision(
 }
 
 async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: string): Promise<Payment> {
-  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
+  if (!isUuid(paymentId)) throw notFound("Payment");
   const [payment] = await tx
     .select()
     .from(payments)

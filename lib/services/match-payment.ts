@@ -9,6 +9,7 @@ import { logger } from "@/lib/log";
 import { applyMatches, replaceAllocations, type MatchApplication } from "@/lib/services/match-apply";
 import { CandidatePool, payerKeysOf, paymentFacts } from "@/lib/services/matching-candidates";
 import { lockOrders } from "@/lib/services/order-totals";
+import { isUuid } from "@/lib/core/ids";
 
 export type MatchOutcome = "matched" | "suggested" | "unmatched" | "already_decided" | "not_found";
 
@@ -229,7 +230,7 @@ async function decideInChunks(db: Db, pool: CandidatePool, list: Payment[], now:
  */
 export async function matchPayments(db: Db, params: { paymentIds: string[]; now?: Date }): Promise<MatchPaymentsResult> {
   const now = params.now ?? new Date();
-  const ids = [...new Set(params.paymentIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const ids = [...new Set(params.paymentIds)].filter(isUuid);
   const result: MatchPaymentsResult = { outcomes: {}, matched: 0, suggested: 0, unmatched: 0, alreadyDecided: 0 };
   for (const id of params.paymentIds) result.outcomes[id] = "not_found";
   const rows: Payment[] = [];

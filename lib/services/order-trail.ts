@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { allocations, anomalies, apiKeys, auditEvents, payments, refunds, users } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { buildOrderView, findOrderByReference } from "@/lib/services/orders";
+import { isUuid } from "@/lib/core/ids";
 
 export interface TrailEvent {
   id: number;
@@ -70,15 +71,14 @@ export async function getOrderFundTrail(db: DbOrTx, merchantId: string, referenc
     .where(and(eq(auditEvents.merchantId, merchantId), or(...subjects)))
     .orderBy(asc(auditEvents.id));
 
-  const userIds = [...new Set(rows.filter((r) => r.actorType === "user" && r.actorId).map((r) => r.actorId!))];
-  const keyIds = [...new Set(rows.filter((r) => r.actorType === "api_key" && r.actorId).map((r) => r.actorId!))];
-  const uuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+  const userIds = [...new Set(rows.filter((r) => r.actorType === "user" && r.actorId).map((r) => r.actorId!))].filter(isUuid);
+  const keyIds = [...new Set(rows.filter((r) => r.actorType === "api_key" && r.actorId).map((r) => r.actorId!))].filter(isUuid);
   const [userNames, keyNames] = await Promise.all([
-    userIds.filter(uuid).length
-      ? db.select({ id: users.id, name: users.email }).from(users).where(and(eq(users.merchantId, merchantId), inArray(users.id, userIds.filter(uuid))))
+    userIds.length
+      ? db.select({ id: users.id, name: users.email }).from(users).where(and(eq(users.merchantId, merchantId), inArray(users.id, userIds)))
       : [],
-    keyIds.filter(uuid).length
-      ? db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(and(eq(apiKeys.merchantId, merchantId), inArray(apiKeys.id, keyIds.filter(uuid))))
+    keyIds.length
+      ? db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(and(eq(apiKeys.merchantId, merchantId), inArray(apiKeys.id, keyIds)))
       : [],
   ]);
   const names = new Map([...userNames, ...keyNames].map((n) => [n.id, n.name]));

@@ -8,6 +8,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { allocations, orders, payments, type NewPayment, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
+import { isUuid } from "@/lib/core/ids";
 
 /** The payments row for a channel event: one builder for notifies, statements and bills. */
 export function paymentRow(
@@ -151,7 +152,7 @@ export function toPaymentView(p: Payment, allocs: AllocationView[]) {
 
 /** The payment as the contract's `GET /api/v1/payments/{id}` shows it. */
 export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) throw notFound("Payment");
+  if (!isUuid(paymentId)) throw notFound("Payment");
   const [p] = await db
     .select()
     .from(payments)

@@ -31,7 +31,9 @@ function routeDirs(dir = API_DIR): string[] {
 }
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
-const PARAM_VALUES = ["x", ZERO_UUID, "..%2F..%2Fetc", "%", "a".repeat(300), "ＡＢＣ１２３", "1' or '1'='1", "\u0000", "😀"];
+// Shaped like an id but not one (36 characters of hex digits and hyphens): must be refused before it reaches a uuid column.
+const NOT_QUITE_UUID = "-".repeat(36);
+const PARAM_VALUES = ["x", ZERO_UUID, NOT_QUITE_UUID, "..%2F..%2Fetc", "%", "a".repeat(300), "ＡＢＣ１２３", "1' or '1'='1", "\u0000", "😀"];
 const QUERIES = [
   "",
   "?limit=-1&cursor=%25%25%25&from=2026-99-99&to=x&status=zzz&channel=zzz&source=zzz&view=zzz&format=zzz&encoding=zzz&area=zzz&actor=zzz",
@@ -39,6 +41,7 @@ const QUERIES = [
   "?from=2026-02-30&to=2025-01-01&q=%C0%AF",
   "?from=2026-01-01T00:00:00%2B08:00&to=2026-12-31&limit=1&cursor=MjAyNi0wMS0wMXx4",
   "?status=pending&view=pending&channel=bank&format=kingdee&encoding=gbk&from=9999-12-31",
+  `?statementId=${NOT_QUITE_UUID}&cursor=${Buffer.from(`2026-01-01T00:00:00.000Z|${NOT_QUITE_UUID}`).toString("base64url")}`,
 ];
 const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
 const JSON_BODIES = [
