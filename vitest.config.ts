@@ -34,7 +34,7 @@ export default defineConfig({
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", testTimeout: 20_000 } },
       // Racing writers need a second connection, which embedded PGlite does not have.
-      integration("pglite", { TEST_DB: "pglite" }, ["tests/integration/statement-bulk-race.test.ts", "tests/integration/set-based-references-race.test.ts", "tests/integration/manual-match-race.test.ts"]),
+      integration("pglite", { TEST_DB: "pglite" }, ["tests/integration/statement-bulk-race.test.ts", "tests/integration/set-based-references-race.test.ts", "tests/integration/manual-match-race.test.ts", "tests/integration/match-lock-race.test.ts"]),
       // The 100k import's heap sampler hooks PGlite's synchronous protocol calls; the import code is the same on every driver.
       integration("postgres", { TEST_DB: "postgres" }, ["tests/integration/order-import-large.test.ts"]),
       integration("neon", { TEST_DB: "neon" }, ["tests/integration/order-import-large.test.ts"]),

@@ -12,10 +12,10 @@ import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { confirmSuggestions } from "@/lib/services/manual-match";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
-import { recordPayment } from "@/lib/services/payments";
 import { recordRefund } from "@/lib/services/refunds";
 import { replaceToleranceRules, toleranceRuleSchema } from "@/lib/services/tolerance-rules";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
+import { bankCredit as recordBankCredit } from "../helpers/bank-credit";
 import { bankMerchant, call, createOrder, importCmbStatement, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -33,31 +33,7 @@ async function merchantWithBank() {
 }
 type M = Awaited<ReturnType<typeof merchantWithBank>>;
 
-let serial = 0;
-/** A bank statement credit, recorded as the statement import records it (not yet matched). */
-async function bankCredit(m: M, p: { amount: number; memo?: string; payerName?: string | null; payerAccount?: string; at?: Date }) {
-  const { payment } = await recordPayment(t.db(), {
-    merchantId: m.merchantId,
-    channelAccountId: m.bankId,
-    origin: "statement",
-    event: {
-      kind: "payment",
-      channel: "bank",
-      channelTransactionId: `CMB${Date.now()}${++serial}`,
-      reference: null,
-      amount: p.amount,
-      currency: "CNY",
-      receivedAt: (p.at ?? new Date()).toISOString(),
-      payerName: p.payerName === undefined ? "张三" : p.payerName,
-      payerAccount: p.payerAccount ?? `6222${String(serial).padStart(12, "0")}`,
-      memo: p.memo ?? "货款",
-      merchantAccountId: null,
-      sellerId: null,
-      details: {},
-    },
-  });
-  return payment;
-}
+const bankCredit = (m: M, p: Parameters<typeof recordBankCredit>[2]) => recordBankCredit(t.db(), m, p);
 
 const view = async (m: M, paymentId: string) => (await call(h(getPayment), { method: "GET", apiKey: m.apiKey, params: { paymentId } })).json;
 const orderView = async (m: M, reference: string) => (await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference } })).json;
