@@ -221,7 +221,10 @@ function pastPurchases(p: PaymentFacts, scored: readonly Scored[]): { twins: Sco
   const firstOpen = Math.min(...openTimes);
   const placedLongAgo = (o: CandidateOrder) => o.createdAt.getTime() <= horizon;
   const paidBefore = (o: CandidateOrder) => !!o.paidAt && o.paidAt.getTime() < firstOpen;
-  const twins = scored.filter((s) => s.fit === "twin" && isSettled(s.order.status as OrderStatus) && (placedLongAgo(s.order) || paidBefore(s.order)));
+  // Only orders the payer's name agrees with at all are the payer's: another customer's order of the amount is no one's past purchase here.
+  const twins = scored.filter(
+    (s) => s.fit === "twin" && NAME_SCORES[s.name] > 0 && isSettled(s.order.status as OrderStatus) && (placedLongAgo(s.order) || paidBefore(s.order)),
+  );
   return { twins, paidBeforeOpen: twins.some((s) => !placedLongAgo(s.order)) };
 }
 

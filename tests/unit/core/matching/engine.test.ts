@@ -288,6 +288,24 @@ describe("no reference: amount and payer", () => {
     expect(decideMatch(payment({ amount: 19900 }), context([paidEarlier, current, another])).kind).toBe("suggest");
   });
 
+  it("another customer's paid order of the amount is no past purchase of this payer: the explanation names only the payer's own", () => {
+    const current = order({ amount: 19900, createdAt: T0 });
+    const strangers = [
+      order({ amount: 19900, customerName: "李四", status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 20 * DAY), paidAt: new Date(T0.getTime() - 19 * DAY) }),
+      order({ amount: 19900, customerName: "王五", status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 3 * DAY), paidAt: new Date(T0.getTime() - 2 * DAY) }),
+    ];
+    const r = asMatch(decideMatch(payment({ amount: 19900 }), context([...strangers, current])));
+    expect(r).toMatchObject({ method: "amount_payer", allocations: [{ orderId: current.id, amount: 19900 }] });
+    for (const s of strangers) expect(r.explanation.en).not.toContain(s.reference);
+    expect(r.explanation.en).toContain("no other order of this payer with this amount in the window");
+
+    // Beside the payer's own past purchase, only that one is named.
+    const own = order({ amount: 19900, status: "paid", openAmount: 0, createdAt: new Date(T0.getTime() - 3 * DAY), paidAt: new Date(T0.getTime() - 2 * DAY) });
+    const withOwn = asMatch(decideMatch(payment({ amount: 19900 }), context([...strangers, own, current])));
+    expect(withOwn.explanation.en).toContain(`order ${own.reference} of this payer with this amount was paid before this order was placed: a past purchase`);
+    for (const s of strangers) expect(withOwn.explanation.en).not.toContain(s.reference);
+  });
+
   it("a twin order being paid in parts still makes the payer's orders of this amount ambiguous", () => {
     const partly = order({ amount: 9900, status: "partially_paid", openAmount: 4000 });
     const open = order({ amount: 9900 });
