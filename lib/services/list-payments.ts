@@ -4,6 +4,7 @@ import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor, enumParam, dateRangeParams, uuidParam, type PageCursor } from "@/lib/http/pagination";
 import { toPaymentView, type AllocationView } from "@/lib/services/payments";
+import { groupBy } from "@/lib/core/collections";
 
 export interface ListPaymentsParams {
   merchantId: string;
@@ -59,8 +60,11 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
         .innerJoin(orders, eq(orders.id, allocations.orderId))
         .where(inArray(allocations.paymentId, page.map((r) => r.id)))
     : [];
-  const byPayment = new Map<string, AllocationView[]>();
-  for (const { paymentId, ...a } of allocs) byPayment.set(paymentId, [...(byPayment.get(paymentId) ?? []), a]);
+  const byPayment = groupBy(
+    allocs,
+    (a) => a.paymentId,
+    (a): AllocationView => ({ reference: a.reference, orderNo: a.orderNo, amount: a.amount, method: a.method }),
+  );
   const last = page[page.length - 1];
   return {
     data: page.map((r) => toPaymentView(r, byPayment.get(r.id) ?? [])),

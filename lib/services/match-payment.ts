@@ -10,6 +10,7 @@ import { applyMatches, replaceAllocations, type MatchApplication } from "@/lib/s
 import { CandidatePool, payerKeysOf, paymentFacts } from "@/lib/services/matching-candidates";
 import { lockOrders } from "@/lib/services/order-totals";
 import { isUuid } from "@/lib/core/ids";
+import { groupBy } from "@/lib/core/collections";
 
 export type MatchOutcome = "matched" | "suggested" | "unmatched" | "already_decided" | "not_found";
 
@@ -237,8 +238,7 @@ export async function matchPayments(db: Db, params: { paymentIds: string[]; now?
   for (let i = 0; i < ids.length; i += 5000) {
     rows.push(...(await db.select().from(payments).where(inArray(payments.id, ids.slice(i, i + 5000)))));
   }
-  const byMerchant = new Map<string, Payment[]>();
-  for (const p of rows) byMerchant.set(p.merchantId, [...(byMerchant.get(p.merchantId) ?? []), p]);
+  const byMerchant = groupBy(rows, (p) => p.merchantId);
 
   for (const [merchantId, list] of byMerchant) {
     const decided = list.filter(isDecided);

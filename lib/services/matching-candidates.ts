@@ -10,6 +10,7 @@ import { decryptSecret } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
 import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { openOrders, orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
+import { groupBy } from "@/lib/core/collections";
 
 /**
  * The orders a payment without a reference may be for: created up to 60 days before it (an invoice paid
@@ -169,7 +170,7 @@ export class CandidatePool {
           .from(payerAliases)
           .where(and(eq(payerAliases.merchantId, merchantId), inArray(payerAliases.payerKey, keys)))
       : [];
-    for (const a of aliasRows) pool.aliases.set(a.payerKey, [...(pool.aliases.get(a.payerKey) ?? []), a.customerName]);
+    for (const [payerKey, names] of groupBy(aliasRows, (a) => a.payerKey, (a) => a.customerName)) pool.aliases.set(payerKey, names);
 
     const times = rest.map((p) => p.payment.receivedAt.getTime());
     const from = new Date(Math.min(...times) - MATCH_WINDOW.backDays * DAY);

@@ -1,15 +1,12 @@
 import type { AllocationFacts, DetectionInput, OrderFacts, PaymentFacts } from "@/lib/core/anomalies/types";
+import { groupBy } from "@/lib/core/collections";
 
 /** Lookups over the detection input that several detectors share. */
 export function indexFacts(input: DetectionInput) {
   const payments = new Map<string, PaymentFacts>(input.payments.map((p) => [p.id, p]));
   const orders = new Map<string, OrderFacts>(input.orders.map((o) => [o.id, o]));
-  const byOrder = new Map<string, AllocationFacts[]>();
-  const byPayment = new Map<string, AllocationFacts[]>();
-  for (const a of input.allocations) {
-    byOrder.set(a.orderId, [...(byOrder.get(a.orderId) ?? []), a]);
-    byPayment.set(a.paymentId, [...(byPayment.get(a.paymentId) ?? []), a]);
-  }
+  const byOrder = groupBy(input.allocations, (a) => a.orderId);
+  const byPayment = groupBy(input.allocations, (a) => a.paymentId);
   return { payments, orders, byOrder, byPayment };
 }
 

@@ -1,8 +1,9 @@
 import { channelLabel, yuan } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, voucherSubject } from "@/lib/core/anomalies/subjects";
-import type { DetectionInput, Finding, PaymentFacts } from "@/lib/core/anomalies/types";
+import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
 import { zoneOffsetMinutes } from "@/lib/core/time";
+import { groupBy } from "@/lib/core/collections";
 
 const localDate = (at: Date, timeZone: string) =>
   new Date(at.getTime() + zoneOffsetMinutes(at, timeZone) * 60_000).toISOString().slice(0, 10);
@@ -16,12 +17,10 @@ const localDate = (at: Date, timeZone: string) =>
  * repeats AcctSvcrRef across the entries of a batch), not a duplicate.
  */
 export function detectDuplicateVoucher(input: DetectionInput): Finding[] {
-  const groups = new Map<string, PaymentFacts[]>();
-  for (const p of input.payments) {
-    if (p.status === "ignored") continue;
-    const key = voucherSubject(p.channelAccountId, p.channelTransactionId);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
+  const groups = groupBy(
+    input.payments.filter((p) => p.status !== "ignored"),
+    (p) => voucherSubject(p.channelAccountId, p.channelTransactionId),
+  );
   const findings: Finding[] = [];
   for (const [subjectKey, group] of groups) {
     if (group.length < 2) continue;

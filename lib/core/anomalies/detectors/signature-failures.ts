@@ -1,6 +1,7 @@
 import { channelLabel } from "@/lib/core/anomalies/messages";
 import { minutesBetween, signatureSubject } from "@/lib/core/anomalies/subjects";
-import type { DetectionInput, Finding, RejectedNotificationFacts } from "@/lib/core/anomalies/types";
+import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
+import { groupBy } from "@/lib/core/collections";
 
 /** Failures within this window count as one burst. */
 export const SIGNATURE_WINDOW_MINUTES = 10;
@@ -14,8 +15,7 @@ export const SIGNATURE_FAILURE_THRESHOLD = 5;
  */
 export function detectSignatureFailures(input: DetectionInput): Finding[] {
   const windowMs = SIGNATURE_WINDOW_MINUTES * 60_000;
-  const byAccount = new Map<string, RejectedNotificationFacts[]>();
-  for (const r of input.rejectedNotifications) byAccount.set(r.channelAccountId, [...(byAccount.get(r.channelAccountId) ?? []), r]);
+  const byAccount = groupBy(input.rejectedNotifications, (r) => r.channelAccountId);
   const findings = new Map<string, Finding>();
   for (const [accountId, rows] of byAccount) {
     const sorted = [...rows].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
