@@ -115,6 +115,11 @@ export class CandidatePool {
   private readonly byCore = new Map<string, Set<string>>();
   /** Orders by their amount and by the unique amount asked for them, whatever their state. */
   private readonly byOrderAmount = new Map<number, Set<string>>();
+  /** The same, split by the customer's name: by name core, or as "masked or a company" (names that agree beyond their core). */
+  private readonly byOrderAmountCore = new Map<number, Map<string, Set<string>>>();
+  private readonly byOrderAmountLoose = new Map<number, Set<string>>();
+  /** Orders by the unique amount checkout asked for them: that amount names the order whoever pays it. */
+  private readonly byPayableAmount = new Map<number, Set<string>>();
 
   private readonly aliases = new Map<string, string[]>();
   /** Bumped by every change to an order the pool holds: equal counts, equal pool, equal decisions. */
@@ -340,12 +345,21 @@ export class CandidatePool {
       s.add(c.id);
     };
     if (c.status === "pending" || c.status === "partially_paid") this.addOpen(c.openAmount, c.id);
+    const name = normalizePayerName(c.customerName);
     // By the order's own amount whatever its state: another order of the payer with this amount makes a match ambiguous.
-    add(this.byOrderAmount as Map<number | string, Set<string>>, c.amount);
     // And by the unique amount checkout asked for it (set once, like the amount): a transfer of it names the order.
-    if (c.payableAmount != null) add(this.byOrderAmount as Map<number | string, Set<string>>, c.payableAmount);
-    const core = normalizePayerName(c.customerName)?.core;
-    if (core) add(this.byCore as Map<number | string, Set<string>>, core);
+    for (const amount of c.payableAmount != null ? [c.amount, c.payableAmount] : [c.amount]) {
+      add(this.byOrderAmount as Map<number | string, Set<string>>, amount);
+      if (!name) continue;
+      if (name.masked || name.isCompany) add(this.byOrderAmountLoose as Map<number | string, Set<string>>, amount);
+      else {
+        let cores = this.byOrderAmountCore.get(amount);
+        if (!cores) this.byOrderAmountCore.set(amount, (cores = new Map()));
+        add(cores as Map<number | string, Set<string>>, name.core);
+      }
+    }
+    if (c.payableAmount != null) add(this.byPayableAmount as Map<number | string, Set<string>>, c.payableAmount);
+    if (name) add(this.byCore as Map<number | string, Set<string>>, name.core);
   }
 
   /** Takes money off an order inside a chunk being decided, before the database shows it. */
@@ -386,16 +400,42 @@ export class CandidatePool {
 
   private candidatesFor(facts: PaymentFacts, aliasNames: string[]): CandidateOrder[] {
     const t = facts.receivedAt.getTime();
-    const inWindow = (c: CandidateOrder) => c.createdAt.getTime() >= t - MATCH_WINDOW.backDays * DAY && c.createdAt.getTime() <= t + MATCH_WINDOW.aheadDays * DAY;
-    const ids = new Set<string>();
+    const [from, to] = [t - MATCH_WINDOW.backDays * DAY, t + MATCH_WINDOW.aheadDays * DAY];
+    const seen = new Set<string>();
+    const found: CandidateOrder[] = [];
+    // Called a few times a payment with hundreds of ids at a popular amount: one plain loop each.
+    const take = (ids: Iterable<string> | undefined) => {
+      if (!ids) return;
+      for (const id of ids) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const c = this.byId.get(id)!;
+        const at = c.createdAt.getTime();
+        if (at >= from && at <= to) found.push(c);
+      }
+    };
     const tolerance = maxToleranceFen(this.toleranceRules, facts.channel, facts.amount);
-    if (tolerance === 0) this.openByAmount.get(facts.amount)?.forEach((id) => ids.add(id));
-    else this.openInRange(facts.amount, facts.amount + tolerance, ids);
-    this.byOrderAmount.get(facts.amount)?.forEach((id) => ids.add(id));
-    for (const name of [facts.payerName, ...aliasNames]) {
-      const core = normalizePayerName(name)?.core;
-      if (core) this.byCore.get(core)?.forEach((id) => ids.add(id));
+    if (tolerance === 0) take(this.openByAmount.get(facts.amount));
+    else {
+      const open = new Set<string>();
+      this.openInRange(facts.amount, facts.amount + tolerance, open);
+      take(open);
     }
-    return [...ids].map((id) => this.byId.get(id)!).filter(inWindow);
+    const names = [facts.payerName, ...aliasNames].map(normalizePayerName).filter((n) => n !== null);
+    if (names.some((n) => n.masked || n.isCompany)) {
+      // A masked or company payer may agree with any customer name (in part, through its mask): every order of the amount.
+      take(this.byOrderAmount.get(facts.amount));
+    } else {
+      // A person's name agrees with a person's name only through their core (exact, alias) and with masked or company
+      // names beyond it: another customer's order of the amount, which would weigh in nothing, is not even handed over.
+      // The order that asked this unique amount is, whoever pays.
+      take(this.byPayableAmount.get(facts.amount));
+      take(this.byOrderAmountLoose.get(facts.amount));
+      const cores = this.byOrderAmountCore.get(facts.amount);
+      for (const n of names) take(cores?.get(n.core));
+    }
+    for (const n of names) take(this.byCore.get(n.core));
+    return found;
   }
+
 }
