@@ -59,6 +59,37 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(await auditCount(m.merchantId)).toBe(before);
   });
 
+  it("a paid order of the amount stands in the way only when its customer could be the payer: the same name or a masked one, not another customer's", async () => {
+    const m = await merchantWithBank();
+    const order = (name: string) => createOrder(m.apiKey, { amount: 25900, customer: { name } });
+    const others = [await order("王芳"), await order("欧阳晓东")];
+    const masked = await order("刘**");
+    const open = await order("刘雨轩");
+    // Paid after the open order was placed (so no past purchase): a second transfer for one of them is possible.
+    for (const o of [...others, masked]) {
+      expect(await matchPayment(t.db(), { paymentId: (await bankCredit(m, { amount: 25900, memo: o.reference, payerName: null })).id })).toBe("matched");
+    }
+    // The platform export masked the customer's name: 刘** may be 刘雨轩, who may be paying that order twice.
+    const p = await bankCredit(m, { amount: 25900, payerName: "刘雨轩" });
+    expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("suggested");
+    const v = await view(m, p.id);
+    expect(v.suggestions.map((s: { references: string[] }) => s.references)).toEqual([[open.reference]]);
+    for (const o of others) expect(JSON.stringify(v)).not.toContain(o.reference);
+
+    // Without the masked twin, other customers' paid orders of the amount change nothing: the payer's open order is matched.
+    const m2 = await merchantWithBank();
+    for (const name of ["王芳", "欧阳晓东"]) {
+      const o = await createOrder(m2.apiKey, { amount: 25900, customer: { name } });
+      expect(await matchPayment(t.db(), { paymentId: (await bankCredit(m2, { amount: 25900, memo: o.reference, payerName: null })).id })).toBe("matched");
+    }
+    const own = await createOrder(m2.apiKey, { amount: 25900, customer: { name: "刘雨轩" } });
+    const p2 = await bankCredit(m2, { amount: 25900, payerName: "刘雨轩" });
+    expect(await matchPayment(t.db(), { paymentId: p2.id })).toBe("matched");
+    const v2 = await view(m2, p2.id);
+    expect(v2.allocations).toEqual([expect.objectContaining({ reference: own.reference })]);
+    expect(v2.explanation).toContain("no other order of this payer with this amount in the window");
+  });
+
   it("two payments racing for the last open amount of an order: only one takes it", async () => {
     const m = await merchantWithBank();
     const o = await createOrder(m.apiKey, { amount: 9900, customer: { name: "王五" } });
