@@ -19,7 +19,10 @@ import type {
 export interface MatchContext {
   /** The merchant's orders (only the merchant's) whose references the payment names or nearly names. */
   ordersByReference: ReadonlyMap<string, CandidateOrder>;
-  /** The merchant's orders in the time window around the payment: open ones, and settled or closed-unpaid ones of its amount. */
+  /**
+   * The merchant's orders in the time window around the payment: open ones, and settled or closed-unpaid ones of its
+   * amount whose customer the payer could be (another customer's weighs in nothing, so the pool may leave it out).
+   */
   candidates: readonly CandidateOrder[];
   /** Customer names people confirmed before for this payer (payer_aliases). */
   aliasNames: readonly string[];
