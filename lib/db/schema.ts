@@ -298,11 +298,12 @@ export const payments = pgTable(
     index("payments_statement_idx")
       .on(t.statementId, t.id)
       .where(sql`${t.statementId} is not null`),
-    // What is left to handle of each file (the import history's count, the file's pending list). Bulk-matched lines
-    // are inserted matched, so a large import adds few entries here.
+    // The notified payments a bill confirmed (listed with that bill's own lines).
     index("payments_confirmed_by_statement_idx")
       .on(t.confirmedByStatementId, t.id)
       .where(sql`${t.confirmedByStatementId} is not null`),
+    // What is left to handle of each file (the import history's count, the file's pending list). Bulk-matched lines
+    // are inserted matched, so a large import adds few entries here.
     index("payments_statement_pending_idx")
       .on(t.statementId, t.id)
       .where(sql`${t.status} in ('unmatched', 'suggested') and ${t.statementId} is not null`),
