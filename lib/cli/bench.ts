@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { freshDatabase, machine, postgresVersion, resultsDir, round, writeResult, type BenchResult } from "./bench/common";
+import { appNodeOptions, freshDatabase, machine, postgresVersion, resultsDir, round, writeResult, type BenchResult } from "./bench/common";
 import { bulkResult, renderBenchmarks, reportResult, SECTIONS, type BulkJson } from "./bench/markdown";
 
 const { values } = parseArgs({
@@ -73,7 +73,7 @@ async function main() {
     for (const name of only) {
       const args = commandFor(name);
       // Benchmarks choose their own databases; an inherited DATABASE_URL would point two at the same one.
-      const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "silent", NEXT_TELEMETRY_DISABLED: "1" };
+      const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "silent", NEXT_TELEMETRY_DISABLED: "1", NODE_OPTIONS: appNodeOptions() };
       delete env.DATABASE_URL;
       if (name === "report") env.DATABASE_URL = await freshDatabase(`ldxp_bench_report${smoke ? "_smoke" : ""}`);
       try {

@@ -1,5 +1,6 @@
 // The benchmark pipeline's parts at tiny size, so `npm run bench` does not rot: signed request generators,
 // the bare-Node verify-only baseline under autocannon, profile reading and the BENCHMARKS.md writer.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { alipayAdapter } from "@/lib/core/channels/alipay";
 import { wechatpayAdapter } from "@/lib/core/channels/wechatpay/adapter";
-import { percentile, summarise, type BenchResult } from "@/lib/cli/bench/common";
+import { APP_NODE_OPTIONS, appNodeOptions, percentile, summarise, type BenchResult } from "@/lib/cli/bench/common";
 import { fire, topFrames } from "@/lib/cli/bench/harness";
 import { bulkResult, renderBenchmarks, reportResult } from "@/lib/cli/bench/markdown";
 import { alipayNotifyRequest, mixedNotifications, wechatpayNotifyRequest } from "@/lib/cli/bench/notifications";
@@ -181,5 +182,30 @@ describe("verify-only bench route", () => {
       if (saved.key === undefined) delete process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY;
       else process.env.LDXP_BENCH_ALIPAY_PUBLIC_KEY = saved.key;
     }
+  });
+});
+
+describe("the app's Node flags", () => {
+  const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.resolve("package.json"), "utf8")).scripts;
+  const prefix = `NODE_OPTIONS="${APP_NODE_OPTIONS} $NODE_OPTIONS"`;
+
+  it("are what npm start, npm run dev and the benchmarks that run the app's code in their own process run with", () => {
+    for (const name of ["start", "dev", "bench:report", "bench:matching", "bench:bulk"]) expect(scripts[name], name).toContain(prefix);
+  });
+
+  it("come ahead of the operator's own NODE_OPTIONS, which therefore still win, and are not repeated", () => {
+    expect(appNodeOptions("--max-old-space-size=4096")).toBe(`${APP_NODE_OPTIONS} --max-old-space-size=4096`);
+    expect(appNodeOptions(undefined)).toBe(APP_NODE_OPTIONS);
+    expect(appNodeOptions(`${APP_NODE_OPTIONS} --trace-warnings`)).toBe(`${APP_NODE_OPTIONS} --trace-warnings`);
+  });
+
+  it("reach node through the start script's shell: its young generation grows past V8's default 2 × 16 MB", () => {
+    // Objects that survive a while make V8 grow the new space to its limit.
+    const program = `const v8=require("v8");let keep=[];for(let i=0;i<4e6;i++){keep.push({i});if(keep.length>2e5)keep=[]}
+      console.log(JSON.stringify({options:process.env.NODE_OPTIONS,newSpace:v8.getHeapSpaceStatistics().find((s)=>s.space_name==="new_space").space_size}))`;
+    const out = execFileSync("sh", ["-c", `${prefix} node -e '${program}'`], { env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=1024" }, encoding: "utf8" });
+    const { options, newSpace } = JSON.parse(out);
+    expect(options).toBe(`${APP_NODE_OPTIONS} --max-old-space-size=1024`);
+    expect(newSpace).toBeGreaterThan(32 * 1024 * 1024);
   });
 });

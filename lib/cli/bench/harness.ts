@@ -15,7 +15,7 @@ import { signup } from "@/lib/services/signup";
 import { generateAlipayKeyPair } from "@/tests/helpers/alipay-signer";
 import { generateApiV3Key, generateWechatpayKeyPair } from "@/tests/helpers/wechatpay-signer";
 import type { AlipayAccount, BenchOrder, NotifyRequest, WechatpayAccount } from "./notifications";
-import { round } from "./common";
+import { appNodeOptions, round } from "./common";
 
 export interface BenchMerchant {
   merchantId: string;
@@ -151,13 +151,13 @@ export async function startServer(command: string, args: string[], env: Record<s
 
 const NEXT_BIN = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "node_modules/next/dist/bin/next");
 
-/** `next start` on the built app (run `npx next build` first), bench routes on, logging off; `nodeArgs` e.g. --cpu-prof. */
+/** `next start` on the built app (run `npx next build` first) with the app's Node flags, bench routes on, logging off; `nodeArgs` e.g. --cpu-prof. */
 export function startNext(port: number, env: Record<string, string>, logFile: string, nodeArgs: string[] = []) {
   if (!fs.existsSync(path.resolve(/*turbopackIgnore: true*/ process.cwd(), ".next/BUILD_ID"))) throw new Error("no .next build: run `npx next build` first");
   return startServer(
     process.execPath,
     [...nodeArgs, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
-    { NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "silent", LDXP_BENCH_ROUTES: "1", API_RATE_LIMIT_PER_MINUTE: "100000000", ...env },
+    { NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "silent", LDXP_BENCH_ROUTES: "1", API_RATE_LIMIT_PER_MINUTE: "100000000", NODE_OPTIONS: appNodeOptions(), ...env },
     port,
     "/api/health",
     logFile,
