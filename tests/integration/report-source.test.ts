@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildReconciliationReport, zonedRange, type ReportAllocationRow } from "@/lib/core/reports";
 import type { DbOrTx } from "@/lib/db/client";
 import { merchants, payments } from "@/lib/db/schema";
-import { allocationBatches, collect, paymentBatches, refundBatches, loadOpenAnomalies, writeOffBuckets, type ReportQuery } from "@/lib/services/report-source";
-import { getReportContext, summarizeReconciliation } from "@/lib/services/reports";
+import { seedMerchantPayments } from "@/lib/cli/bench/seed-payments";
+import { allocationBatches, collect, paymentBatches, refundBatches, loadOpenAnomalies, writeOffBuckets, REPORT_BATCH_SIZE, type ReportQuery } from "@/lib/services/report-source";
+import { getReportContext, summarizeReconciliation, type ReportContext } from "@/lib/services/reports";
 import { writeReconciliationXlsx } from "@/lib/services/report-xlsx";
 import { setupTestDatabase } from "../helpers/test-db";
 import { seedMarch } from "../fixtures/reports/seed";
@@ -44,22 +45,43 @@ const allocationKey = (a: ReportAllocationRow) => `${a.paymentId}/${a.orderRefer
 const inTransaction = <T>(fn: (tx: DbOrTx) => Promise<T>) =>
   t.db().transaction(fn, { isolationLevel: "repeatable read", accessMode: "read only" });
 
+// The workbook as a download writes it: every pass in the report's snapshot.
+async function xlsxWorkbook(ctx: ReportContext) {
+  const chunks: Buffer[] = [];
+  const out = new PassThrough();
+  out.on("data", (c: Buffer) => chunks.push(c));
+  await inTransaction((tx) => writeReconciliationXlsx(tx, ctx, out, { generatedAt: new Date() }));
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+  return wb;
+}
+
 describe(`report source readers (${process.env.TEST_DB})`, () => {
   it("ties at one instant are on the first March instant, and the XLSX written in bulk escapes text", async () => {
     const q = query({ channel: null, source: null });
     const rows = await collect(paymentBatches(t.db(), q));
     expect(rows.filter((p) => p.receivedAt.getTime() === rows[0].receivedAt.getTime())).toHaveLength(3);
     const ctx = await getReportContext(t.db(), seeded.m.merchantId, { from: "2024-03-01", to: "2024-03-31", channel: null, source: null });
-    const chunks: Buffer[] = [];
-    const out = new PassThrough();
-    out.on("data", (c: Buffer) => chunks.push(c));
-    await inTransaction((tx) => writeReconciliationXlsx(tx, ctx, out, { generatedAt: new Date() }));
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const wb = await xlsxWorkbook(ctx);
     const texts: unknown[] = [];
     wb.getWorksheet("异常")!.eachRow((row) => texts.push(row.getCell(5).value));
     expect(texts).toContain(`CMB<&>"'尾`);
   });
+
+  it("a month of several batches goes into the XLSX once and in order, its rows numbered without a gap, under a 合计 of them all", async () => {
+    const { merchantId } = await seedMerchantPayments(t.db(), { merchantName: "分批商户", prefix: "XB", start: "2024-02-29T16:00:00Z", days: 28, count: 12_000 });
+    const ctx = await getReportContext(t.db(), merchantId, { from: "2024-03-01", to: "2024-03-31", channel: null, source: null });
+    const expected = await inTransaction((tx) => collect(allocationBatches(tx, ctx.query)));
+    expect(expected.length).toBeGreaterThan(2 * REPORT_BATCH_SIZE);
+    const rows: ExcelJS.Row[] = [];
+    (await xlsxWorkbook(ctx)).getWorksheet("匹配明细")!.eachRow((row) => rows.push(row));
+    expect(rows.map((r) => r.number)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.slice(1, -1).map((r) => r.getCell(14).value)).toEqual(expected.map((a) => a.paymentId));
+    const total = rows.at(-1)!;
+    expect(total.getCell(1).value).toBe("合计");
+    expect(total.getCell(9).formula).toBe(`SUM(I2:I${expected.length + 1})`);
+    expect(Math.round(Number(total.getCell(9).result) * 100)).toBe(expected.reduce((sum, a) => sum + a.amount, 0));
+  }, 120_000);
 
   it("pages of any size, outside and inside a transaction (cursor), return the same rows in the same order for every filter", async () => {
     for (const f of FILTERS) {
