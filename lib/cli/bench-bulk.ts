@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { and, count, eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { generateReference } from "@/lib/core/reference";
-import { closeDb, getDbHandle, type Db } from "@/lib/db/client";
+import { closeDb, getDbHandle, rowsOf, type Db } from "@/lib/db/client";
 import { orders } from "@/lib/db/schema";
 import { createChannelAccount } from "@/lib/services/channel-accounts";
 import { signup } from "@/lib/services/signup";
@@ -33,11 +33,22 @@ if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error("--siz
 
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 
-/** N distinct references, as checkout would hand them out. */
-function references(n: number): string[] {
-  const seen = new Set<string>();
-  while (seen.size < n) seen.add(generateReference((k) => crypto.randomBytes(k)));
-  return [...seen];
+/**
+ * N distinct references that no order in the database has yet, as checkout would hand them out. The
+ * run's earlier sizes leave their orders behind, and a million random references meet one of them
+ * now and then (orders.reference is unique across merchants).
+ */
+async function references(db: Db, n: number): Promise<string[]> {
+  const fresh = new Set<string>();
+  for (;;) {
+    while (fresh.size < n) fresh.add(generateReference((k) => crypto.randomBytes(k)));
+    // References are letters and digits only: the array literal needs no quoting.
+    const taken = rowsOf<{ reference: string }>(
+      await db.execute(sql`select reference from ${orders} where reference = any(${`{${[...fresh].join(",")}}`}::text[])`),
+    );
+    if (!taken.length) return [...fresh];
+    for (const t of taken) fresh.delete(t.reference);
+  }
 }
 
 async function insertOrders(db: Db, merchantId: string, refs: string[], amounts: number[]) {
@@ -73,7 +84,7 @@ async function ours(db: Db, n: number) {
     name: "招商银行 对公户",
     credentials: { bankName: "招商银行", accountNo: "755900000000001" },
   });
-  const refs = references(n);
+  const refs = await references(db, n);
   const amounts = refs.map((_, i) => 100 + ((i * 7919) % 500_000));
   await insertOrders(db, merchantId, refs, amounts);
   const bytes = cmbStatement(refs, amounts);
@@ -134,7 +145,7 @@ async function schemaFloor(url: string, n: number, ids: { merchantId: string; ac
  */
 async function narrowFloor(db: Db, url: string, n: number) {
   const merchant = await signup(db, { merchantName: `批量基准 窄表 ${n}`, email: `bulk-narrow-${n}-${crypto.randomBytes(3).toString("hex")}@example.cn`, password: "benchmark password" });
-  const refs = references(n);
+  const refs = await references(db, n);
   const amounts = refs.map((_, i) => 100 + ((i * 7919) % 500_000));
   await insertOrders(db, merchant.merchantId, refs, amounts);
   const bytes = cmbStatement(refs, amounts);
