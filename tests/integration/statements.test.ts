@@ -51,6 +51,11 @@ const amountsOf = async (statementId: string) =>
   (await t.db().select({ amount: payments.amount }).from(payments).where(eq(payments.statementId, statementId))).map((p) => p.amount).sort((a, b) => a - b);
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+/** A bank line's date and time (Beijing) for an instant offset from now: after an order's deadline when it must be. */
+const shanghaiStamp = (offsetMs: number) => {
+  const iso = new Date(Date.now() + 8 * 3_600_000 + offsetMs).toISOString();
+  return { date: iso.slice(0, 10).replaceAll("-", ""), time: iso.slice(11, 19) };
+};
 
 describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
   it.each([
@@ -162,9 +167,9 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     // Someone else's expired order of the same amount is not suggested on the amount alone.
     await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "李四" }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
     expect((await sweepPayments(t.db(), new Date(Date.now() + 120_000))).closed).toBe(2);
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    // Booked after the sweep closed the orders, whatever the time of day (a fixed "23:10 today" was not, from 15:09 UTC).
     const csv = buildCsv(CMB_HEADER, [
-      cmbCredit({ date: today, time: "23:10:00", credit: "159.00", serial: "K9200000001", memo: "货款", payer: "王秀英", account: "6225880123456712" }),
+      cmbCredit({ ...shanghaiStamp(10 * 60_000), credit: "159.00", serial: "K9200000001", memo: "货款", payer: "王秀英", account: "6225880123456712" }),
     ]);
     const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(csv), "text/csv");
     expect(res.json).toMatchObject({ imported: 1, matched: 0, suggested: 1 });
@@ -182,9 +187,10 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     const m = await bankMerchant();
     const expired = await createOrder(m.apiKey, { amount: 25900, channel: "bank", customer: { name: "周杰" }, expiresAt: new Date(Date.now() + 60_000).toISOString() });
     expect((await sweepPayments(t.db(), new Date(Date.now() + 120_000))).closed).toBe(1);
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
+    // Booked after the order closed, whatever the time of day: a fixed "23:55 today" came before the deadline from 15:54
+    // to 16:00 UTC, and CI failed there.
     const res = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(buildCsv(CMB_HEADER, [
-      cmbCredit({ date: today, time: "23:55:00", credit: "259.00", serial: "K9500000001", memo: `货款 ${expired.reference}`, payer: "周杰", account: "6225880123456713" }),
+      cmbCredit({ ...shanghaiStamp(10 * 60_000), credit: "259.00", serial: "K9500000001", memo: `货款 ${expired.reference}`, payer: "周杰", account: "6225880123456713" }),
     ])), "text/csv");
     expect(res.json).toMatchObject({ imported: 1, matched: 1 });
     const after = await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: expired.reference } });
