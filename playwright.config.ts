@@ -51,7 +51,10 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${PORT}`,
+    // Node closes a connection idle for 5 s; a test's request context keeps its socket across seconds of browser
+    // work and can send on one the server is closing (CI met `read ECONNRESET`). Idle sockets stay open longer
+    // than any test here runs.
+    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${PORT} --keepAliveTimeout 120000`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
