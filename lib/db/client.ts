@@ -24,7 +24,12 @@ export interface DbHandle {
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
-async function openPglite(config: AppConfig, migrations: string): Promise<DbHandle> {
+export interface OpenOptions {
+  /** An embedded database to start from (a PGlite `dumpDataDir` tarball) instead of an empty one; still migrated after. */
+  pgliteDataDir?: Blob;
+}
+
+async function openPglite(config: AppConfig, migrations: string, options: OpenOptions): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -36,7 +41,8 @@ async function openPglite(config: AppConfig, migrations: string): Promise<DbHand
     lock = acquireDirectoryLock(config.pgliteDir);
   }
   try {
-    const client = new PGlite(inMemory ? undefined : config.pgliteDir);
+    // (Options go in the first argument: PGlite ignores a second one when the first is not a directory.)
+    const client = new PGlite({ dataDir: inMemory ? undefined : config.pgliteDir, loadDataDir: options.pgliteDataDir });
     const db = drizzle({ client, schema }) as unknown as Db;
     await migrate(drizzle({ client, schema }), { migrationsFolder: migrations });
     return {
@@ -92,8 +98,8 @@ async function openNeon(config: AppConfig, url: string, migrations: string): Pro
  * Opens and migrates the configured database. Callers normally use getDb(); `migrations` is another
  * drizzle/ folder only for tests that start from an earlier release's schema.
  */
-export async function openDatabase(config: AppConfig = readConfig(), migrations = MIGRATIONS): Promise<DbHandle> {
-  if (!config.databaseUrl) return openPglite(config, migrations);
+export async function openDatabase(config: AppConfig = readConfig(), migrations = MIGRATIONS, options: OpenOptions = {}): Promise<DbHandle> {
+  if (!config.databaseUrl) return openPglite(config, migrations, options);
   if (config.databaseDriver === "neon") return openNeon(config, config.databaseUrl, migrations);
   return openPostgres(config, config.databaseUrl, migrations);
 }
@@ -109,6 +115,12 @@ export function getDbHandle(): Promise<DbHandle> {
     });
   }
   return globalForDb.__ldxpDb;
+}
+
+/** Makes an already opened database the process-wide one (tests that open theirs from a prepared copy). */
+export async function useDbHandle(handle: DbHandle): Promise<void> {
+  await closeDb();
+  globalForDb.__ldxpDb = Promise.resolve(handle);
 }
 
 export async function getDb(): Promise<Db> {

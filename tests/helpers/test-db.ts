@@ -1,9 +1,11 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
-import { closeDb, getDb, getDbHandle, type Db } from "@/lib/db/client";
+import { readConfig } from "@/lib/config/env";
+import { closeDb, getDb, getDbHandle, openDatabase, useDbHandle, type Db } from "@/lib/db/client";
 
 const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -35,6 +37,9 @@ export function setupTestDatabase(): { db: () => Db } {
     if (mode === "pglite") {
       delete process.env.DATABASE_URL;
       process.env.PGLITE_DIR = "memory://";
+      // Starts from the migrated copy global-setup made (the migrations still run: they find nothing to do).
+      const template = new Blob([fs.readFileSync(inject("pgliteTemplate"))]);
+      await useDbHandle(await openDatabase(readConfig(), undefined, { pgliteDataDir: template }));
     } else {
       await admin(`create database ${dbName}`);
       const url = new URL(ADMIN_URL);
