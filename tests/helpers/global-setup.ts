@@ -60,7 +60,7 @@ async function pgliteTemplate(): Promise<string> {
     await migrate(drizzle({ client }), { migrationsFolder: migrations });
     const dump = await client.dumpDataDir("none");
     // Written aside and renamed, so a run stopped halfway never leaves a torn template behind.
-    const partial = `${target}.${process.pid}`;
+    const partial = `${target}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
     fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
     fs.renameSync(partial, target);
   } finally {
