@@ -19,6 +19,10 @@ async function admin(sql: string) {
   }
 }
 
+// Read once per worker: the files of a worker share this module, and PGlite only reads the blob.
+let template: Blob | null = null;
+const pgliteTemplate = () => (template ??= new Blob([fs.readFileSync(inject("pgliteTemplate"))]));
+
 /**
  * Gives the calling test file a fresh, migrated database of the suite's kind (TEST_DB):
  * in-memory PGlite, a new PostgreSQL database via node-postgres, or the same via the Neon driver.
@@ -38,8 +42,7 @@ export function setupTestDatabase(): { db: () => Db } {
       delete process.env.DATABASE_URL;
       process.env.PGLITE_DIR = "memory://";
       // Starts from the migrated copy global-setup made (the migrations still run: they find nothing to do).
-      const template = new Blob([fs.readFileSync(inject("pgliteTemplate"))]);
-      await useDbHandle(await openDatabase(readConfig(), undefined, { pgliteDataDir: template }));
+      await useDbHandle(await openDatabase(readConfig(), undefined, { pgliteDataDir: pgliteTemplate() }));
     } else {
       await admin(`create database ${dbName}`);
       const url = new URL(ADMIN_URL);

@@ -146,7 +146,7 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     const m = await bankMerchant();
     const order = await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "王秀英" } });
     await createOrder(m.apiKey, { amount: 15900, channel: "bank", customer: { name: "李四" } });
-    const shanghaiDay = (msAgo: number) => new Date(Date.now() + 8 * 3_600_000 - msAgo).toISOString().slice(0, 10).replaceAll("-", "");
+    const shanghaiDay = (msAgo: number) => shanghaiStamp(-msAgo).date;
     const csv = buildCsv(CMB_HEADER, [
       cmbCredit({ date: shanghaiDay(21 * 86_400_000), time: "10:23:45", credit: "159.00", serial: "K9100000001", memo: "货款", payer: "王秀英", account: "6225880123456711" }),
       // Older than a year before the order: not this order's money, whatever the name.
