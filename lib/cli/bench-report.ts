@@ -1,4 +1,4 @@
-// `npx tsx lib/cli/bench-report.ts [--payments 1000000] [--month 2024-03] [--out /tmp/ldxp-reconciliation-bench.xlsx] [--keep]`:
+// `npx tsx lib/cli/bench-report.ts [--payments 1000000] [--month 2024-03] [--out /tmp/ldxp-reconciliation-bench.xlsx] [--keep] [--merchant <id>]`:
 // the reconciliation XLSX at scale. Seeds one merchant's month with set-based SQL (insert … select
 // generate_series: orders, payments on three channels, allocations, 1 % refunds), then streams the
 // workbook to a file as a download does (in one read-only snapshot) and prints the time, this
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     month: { type: "string", default: "2024-03" },
     out: { type: "string", default: "/tmp/ldxp-reconciliation-bench.xlsx" },
     keep: { type: "boolean", default: false },
+    // Reuses the month a previous `--keep` run seeded (it printed the merchant), to profile without re-seeding.
+    merchant: { type: "string" },
   },
 });
 const n = Number(values.payments);
@@ -84,7 +86,8 @@ async function cleanup(db: Db, merchantId: string) {
 
 const { db, driver } = await getDbHandle();
 console.log(`database: ${driver}; ${n} payments in ${from} … ${to}`);
-const merchantId = await seed(db);
+if (values.merchant !== undefined && !/^[0-9a-f-]{36}$/.test(values.merchant)) throw new Error("--merchant must be a merchant id");
+const merchantId = values.merchant ?? (await seed(db));
 try {
   global.gc?.();
   const baseline = process.memoryUsage().rss;
@@ -114,6 +117,7 @@ try {
   console.log(`rss: ${mb(baseline)} before, peak ${mb(peak)} while writing (+${mb(peak - baseline)}); peak JS heap ${mb(peakHeap)}, buffers ${mb(peakExternal)}`);
   if (driver !== "pglite") await copyBaseline(db, merchantId);
 } finally {
-  if (!values.keep) await cleanup(db, merchantId);
+  if (values.keep) console.log(`kept: rerun with --merchant ${merchantId}`);
+  else await cleanup(db, merchantId);
   await closeDb();
 }

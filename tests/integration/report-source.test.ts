@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildReconciliationReport, zonedRange, type ReportAllocationRow } from "@/lib/core/reports";
+import { buildReconciliationReport, channelLabel, sourceLabel, zonedRange, type ReportAllocationRow } from "@/lib/core/reports";
 import type { DbOrTx } from "@/lib/db/client";
 import { merchants, payments } from "@/lib/db/schema";
 import { seedMerchantPayments } from "@/lib/cli/bench/seed-payments";
@@ -13,7 +13,8 @@ import { setupTestDatabase } from "../helpers/test-db";
 import { seedMarch } from "../fixtures/reports/seed";
 
 const t = setupTestDatabase();
-const SPECIAL = `CMB<&>"'\u0001尾`;
+// Escaped characters, a control character XML cannot hold, a CJK character and one outside the BMP.
+const SPECIAL = `CMB<&>"'\u0001尾😀`;
 let seeded: Awaited<ReturnType<typeof seedMarch>>;
 
 beforeAll(async () => {
@@ -65,7 +66,7 @@ describe(`report source readers (${process.env.TEST_DB})`, () => {
     const wb = await xlsxWorkbook(ctx);
     const texts: unknown[] = [];
     wb.getWorksheet("异常")!.eachRow((row) => texts.push(row.getCell(5).value));
-    expect(texts).toContain(`CMB<&>"'尾`);
+    expect(texts).toContain(`CMB<&>"'尾😀`);
   });
 
   it("a month of several batches goes into the XLSX once and in order, its rows numbered without a gap, under a 合计 of them all", async () => {
@@ -77,6 +78,10 @@ describe(`report source readers (${process.env.TEST_DB})`, () => {
     (await xlsxWorkbook(ctx)).getWorksheet("匹配明细")!.eachRow((row) => rows.push(row));
     expect(rows.map((r) => r.number)).toEqual(rows.map((_, i) => i + 1));
     expect(rows.slice(1, -1).map((r) => r.getCell(14).value)).toEqual(expected.map((a) => a.paymentId));
+    // Text cells of every row come through whole (each batch is encoded row by row into one buffer).
+    expect(rows.slice(1, -1).map((r) => `${r.getCell(2).value}|${r.getCell(7).value}`)).toEqual(
+      expected.map((a) => `${channelLabel(a.channel)}|${sourceLabel(a.orderSource)}`),
+    );
     const total = rows.at(-1)!;
     expect(total.getCell(1).value).toBe("合计");
     expect(total.getCell(9).formula).toBe(`SUM(I2:I${expected.length + 1})`);
