@@ -6,7 +6,7 @@ import { importRsaPublicKey, KeyFormatError } from "@/lib/core/crypto/pem";
 import { decryptJson, encryptJson } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
-import { channelAccounts, payments, type Channel, type ChannelAccount } from "@/lib/db/schema";
+import { channelAccounts, channelEnum, payments, type Channel, type ChannelAccount } from "@/lib/db/schema";
 import { badRequest, notFound } from "@/lib/http/errors";
 import { isUuid } from "@/lib/core/ids";
 
@@ -44,6 +44,13 @@ export const credentialSchemas = {
 } satisfies Record<Channel, z.ZodType>;
 
 export type BankCredentials = z.infer<typeof credentialSchemas.bank>;
+
+/** The body that adds a channel account (the API's and the settings page's): credentials are checked per channel on creation. */
+export const channelAccountSchema = z.object({
+  channel: z.enum(channelEnum.enumValues),
+  name: z.string().trim().min(1).max(100),
+  credentials: z.record(z.string(), z.unknown()),
+});
 
 const mask = (s: string) => (s.length <= 4 ? "****" : `****${s.slice(-4)}`);
 

@@ -9,3 +9,4 @@ export * from "./stripe";
 export * from "./types";
 export * from "./unionpay";
 export * from "./wechatpay";
+export * from "./credential-fields";

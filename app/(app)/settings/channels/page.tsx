@@ -1,8 +1,10 @@
 import { headers } from "next/headers";
 import { CopyButton } from "@/components/pay/copy-button";
+import { ChannelAccountForm } from "@/components/settings/channel-account-form";
 import { SettingsSection } from "@/components/settings/section";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/core/roles";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
@@ -59,6 +61,7 @@ export default async function ChannelSettingsPage() {
           })}
         </ul>
       )}
+      {can(user.role, "manage_settings") ? <ChannelAccountForm /> : null}
     </SettingsSection>
   );
 }

@@ -1,16 +1,9 @@
 // POST /api/v1/channel-accounts – configure a channel account; GET lists them (never credentials)
-import { z } from "zod";
 import { merchantRoute, readJson } from "@/lib/http/api-route";
-import { createChannelAccount, listChannelAccounts } from "@/lib/services/channel-accounts";
-
-const schema = z.object({
-  channel: z.enum(["alipay", "wechatpay", "unionpay", "douyin", "stripe", "paypal", "bank", "other", "doudian"]),
-  name: z.string().trim().min(1).max(100),
-  credentials: z.record(z.string(), z.unknown()),
-});
+import { channelAccountSchema, createChannelAccount, listChannelAccounts } from "@/lib/services/channel-accounts";
 
 export const POST = merchantRoute(async ({ db, merchantId, apiKeyId, request }) => {
-  const input = await readJson(request, schema);
+  const input = await readJson(request, channelAccountSchema);
   const account = await createChannelAccount(db, {
     merchantId,
     actor: { type: "api_key", id: apiKeyId },

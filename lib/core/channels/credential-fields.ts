@@ -1,0 +1,41 @@
+/**
+ * What the settings page asks for when a merchant adds a channel account: the credential fields of
+ * each channel (the keys POST /api/v1/channel-accounts takes), in the order the channel's console
+ * shows them. `pem` fields are pasted keys or certificates (multi-line), `secret` fields are typed
+ * blind; optional ones may be left empty. A unit test keeps these keys equal to the service's schemas.
+ */
+export type CredentialFieldKind = "text" | "secret" | "pem";
+
+export interface CredentialField {
+  key: string;
+  kind: CredentialFieldKind;
+  optional?: boolean;
+}
+
+const text = (key: string, optional = false): CredentialField => ({ key, kind: "text", optional });
+const secret = (key: string): CredentialField => ({ key, kind: "secret" });
+const pem = (key: string, optional = false): CredentialField => ({ key, kind: "pem", optional });
+
+export const CREDENTIAL_FIELDS = {
+  alipay: [text("appId"), pem("alipayPublicKey"), text("sellerId", true)],
+  wechatpay: [text("mchId"), secret("apiV3Key"), text("platformPublicKeyId", true), pem("platformPublicKey", true), pem("platformCertificates", true)],
+  unionpay: [text("merId"), pem("rootCertificate"), pem("intermediateCertificate")],
+  douyin: [text("appId"), secret("token")],
+  stripe: [secret("webhookSecret")],
+  paypal: [text("webhookId"), pem("certificate")],
+  bank: [text("bankName"), text("accountNo"), text("accountName", true)],
+  doudian: [text("appKey"), secret("appSecret")],
+  other: [secret("secret")],
+} satisfies Record<string, CredentialField[]>;
+
+export type CredentialChannel = keyof typeof CREDENTIAL_FIELDS;
+
+/** The credentials object of a filled form: values trimmed (PEM line breaks kept), empty optional fields left out. */
+export function credentialsFromForm(channel: CredentialChannel, values: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of CREDENTIAL_FIELDS[channel]) {
+    const value = (values[field.key] ?? "").trim();
+    if (value !== "" || !field.optional) out[field.key] = value;
+  }
+  return out;
+}
