@@ -11,6 +11,42 @@ import { useI18n } from "@/lib/i18n/client";
 const CHANNELS = Object.keys(CREDENTIAL_FIELDS) as CredentialChannel[];
 
 /**
+ * One input per credential field of `channel` (a textarea for keys and certificates, a blind input
+ * for secrets). `allOptional` is the renewal form's: every field may stay empty, keeping its value.
+ */
+export function CredentialInputs(props: {
+  channel: CredentialChannel;
+  values: Record<string, string>;
+  onChange: (values: Record<string, string>) => void;
+  labels: Record<string, string>;
+  optionalLabel: string;
+  allOptional?: boolean;
+  idPrefix?: string;
+}) {
+  const { channel, values, labels, optionalLabel, allOptional = false, idPrefix = "credential" } = props;
+  return CREDENTIAL_FIELDS[channel].map((f: CredentialField) => {
+    const optional = allOptional || f.optional;
+    const common = {
+      id: `${idPrefix}-${f.key}`,
+      required: !optional,
+      value: values[f.key] ?? "",
+      autoComplete: "off",
+      spellCheck: false,
+      className: `mt-1 ${inputClass} font-mono`,
+      "data-testid": `${allOptional ? "renew-credential" : "channel-credential"}-${f.key}`,
+      onChange: (e: { target: { value: string } }) => props.onChange({ ...values, [f.key]: e.target.value }),
+    };
+    return (
+      <label key={f.key} htmlFor={common.id} className={`text-xs font-medium text-slate-600 ${f.kind === "pem" ? "md:col-span-2" : ""}`}>
+        {labels[f.key] ?? f.key}
+        {f.optional && !allOptional ? <span className="ml-1 font-normal text-slate-400">{optionalLabel}</span> : null}
+        {f.kind === "pem" ? <textarea {...common} rows={4} /> : <input {...common} type={f.kind === "secret" ? "password" : "text"} />}
+      </label>
+    );
+  });
+}
+
+/**
  * Adds a channel account: the channel, a name and the channel's credentials, checked by the server
  * (key material included) before anything is stored. Credentials are write-only: the form empties
  * after a save and the page lists the new account with its notification URL.
@@ -31,30 +67,6 @@ export function ChannelAccountForm() {
       setValues({});
     }
   }
-
-  const field = (f: CredentialField) => {
-    const common = {
-      id: `credential-${f.key}`,
-      required: !f.optional,
-      value: values[f.key] ?? "",
-      autoComplete: "off",
-      spellCheck: false,
-      className: `mt-1 ${inputClass} font-mono`,
-      "data-testid": `channel-credential-${f.key}`,
-    };
-    const onChange = (e: { target: { value: string } }) => setValues((v) => ({ ...v, [f.key]: e.target.value }));
-    return (
-      <label key={f.key} htmlFor={common.id} className={`text-xs font-medium text-slate-600 ${f.kind === "pem" ? "md:col-span-2" : ""}`}>
-        {a.fields[f.key] ?? f.key}
-        {f.optional ? <span className="ml-1 font-normal text-slate-400">{a.optional}</span> : null}
-        {f.kind === "pem" ? (
-          <textarea {...common} rows={4} onChange={onChange} />
-        ) : (
-          <input {...common} type={f.kind === "secret" ? "password" : "text"} onChange={onChange} />
-        )}
-      </label>
-    );
-  };
 
   return (
     <form onSubmit={submit} className="space-y-3 border-t border-slate-100 px-4 py-4 sm:px-5" data-testid="channel-account-form">
@@ -93,7 +105,7 @@ export function ChannelAccountForm() {
             data-testid="channel-account-name"
           />
         </label>
-        {CREDENTIAL_FIELDS[channel].map(field)}
+        <CredentialInputs channel={channel} values={values} onChange={setValues} optionalLabel={a.optional} labels={a.fields} />
       </div>
       <SaveRow state={state} label={a.submit} saved={a.added} testId="channel-account-add" />
     </form>

@@ -88,6 +88,7 @@ export function toChannelAccountView(row: ChannelAccount) {
     webhookUrl: webhookPath(row.channel, row.id),
     publicConfig: row.publicConfig,
     lastNotifiedAt: row.lastNotifiedAt?.toISOString() ?? null,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -171,13 +172,18 @@ export interface CreateChannelAccountParams {
   credentials: unknown;
 }
 
-export async function createChannelAccount(db: Db, params: CreateChannelAccountParams) {
-  const parsed = credentialSchemas[params.channel].safeParse(params.credentials ?? {});
+/** A channel's credentials checked against its schema: a 400 naming the first bad field. */
+function parseCredentials(channel: Channel, credentials: unknown): Record<string, string> {
+  const parsed = credentialSchemas[channel].safeParse(credentials);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw badRequest(`credentials.${issue.path.join(".") || "?"}: ${issue.message}`, "invalid_field");
   }
-  const credentials = parsed.data as Record<string, string>;
+  return parsed.data as Record<string, string>;
+}
+
+export async function createChannelAccount(db: Db, params: CreateChannelAccountParams) {
+  const credentials = parseCredentials(params.channel, params.credentials ?? {});
   await checkKeyMaterial(params.channel, credentials);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -199,6 +205,76 @@ export async function createChannelAccount(db: Db, params: CreateChannelAccountP
       },
     ]);
     return toChannelAccountView(row);
+  });
+}
+
+/**
+ * The body that changes a channel account. Credentials are write-only, so they merge: a field given
+ * replaces the stored one, `null` removes an optional one, a field left out keeps its value (a
+ * renewed key is sent alone). `disabled` stops the account taking notifications and appearing at
+ * checkout; enabling it again brings it back.
+ */
+export const channelAccountUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => b.name !== undefined || b.credentials !== undefined || b.disabled !== undefined, { message: "give name, credentials or disabled" });
+
+export interface UpdateChannelAccountParams extends z.infer<typeof channelAccountUpdateSchema> {
+  merchantId: string;
+  id: string;
+  actor: Actor;
+  now?: Date;
+}
+
+const sameJson = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y))) === JSON.stringify(Object.entries(b).sort(([x], [y]) => x.localeCompare(y)));
+
+/**
+ * Renames, re-keys, disables or enables an account, checked as on creation (schema and key material),
+ * in one transaction with its audit event (credentials never in it). A change that changes nothing
+ * writes nothing, so a retried request is harmless.
+ */
+export async function updateChannelAccount(db: Db, params: UpdateChannelAccountParams) {
+  if (!isUuid(params.id)) throw notFound("Channel account");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(channelAccounts)
+      .where(and(eq(channelAccounts.id, params.id), eq(channelAccounts.merchantId, params.merchantId)))
+      .for("update");
+    if (!row) throw notFound("Channel account");
+    const set: Partial<typeof channelAccounts.$inferInsert> = {};
+    let credentialsChanged = false;
+    if (params.credentials !== undefined) {
+      const stored = decryptJson<Record<string, unknown>>(row.credentialsEnc);
+      const merged: Record<string, unknown> = { ...stored, ...params.credentials };
+      for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
+      const credentials = parseCredentials(row.channel, merged);
+      await checkKeyMaterial(row.channel, credentials);
+      if (!sameJson(credentials, stored)) {
+        credentialsChanged = true;
+        set.credentialsEnc = encryptJson(credentials);
+        set.publicConfig = publicConfigOf(row.channel, credentials);
+      }
+    }
+    if (params.name !== undefined && params.name !== row.name) set.name = params.name;
+    if (params.disabled !== undefined && params.disabled !== (row.disabledAt !== null)) set.disabledAt = params.disabled ? (params.now ?? new Date()) : null;
+    if (Object.keys(set).length === 0) return toChannelAccountView(row);
+    const [updated] = await tx.update(channelAccounts).set(set).where(eq(channelAccounts.id, row.id)).returning();
+    const state = (r: ChannelAccount) => ({ name: r.name, publicConfig: r.publicConfig, disabled: r.disabledAt !== null });
+    await appendAuditEvents(tx, params.merchantId, params.actor, [
+      {
+        action: "channel_account.updated",
+        subjectType: "channel_account",
+        subjectId: row.id,
+        before: state(row),
+        after: { ...state(updated), credentialsChanged },
+      },
+    ]);
+    return toChannelAccountView(updated);
   });
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { generateAlipayKeyPair } from "../helpers/alipay-signer";
+import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
 import { collectConsoleErrors, createOrder, postAlipayNotify, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
 interface AccountView {
@@ -9,7 +9,7 @@ interface AccountView {
   webhookUrl: string;
 }
 
-test("the owner adds an Alipay account in 设置 › 收款渠道; a bad key is refused and stores nothing; the new account's notify pays an order", async ({ page, request }) => {
+test("the owner adds an Alipay account in 设置 › 收款渠道 (a bad key is refused and stores nothing), its notify pays an order; renewing its key and disabling it take effect at once", async ({ page, request }) => {
   const consoleErrors = collectConsoleErrors(page);
   const merchant = await signUpMerchantWithAlipay(request);
   const auth = { authorization: `Bearer ${merchant.apiKey}` };
@@ -49,15 +49,43 @@ test("the owner adds an Alipay account in 设置 › 收款渠道; a bad key is 
   await page.screenshot({ path: "test-results/settings-channels.png", fullPage: true });
 
   // The account added in the browser takes Alipay's signed notifications.
+  const viaAdded = { ...merchant, appId: "2021000000000002", channelAccountId: added!.id };
   const order = await createOrder(request, merchant, { amount: 6600 });
-  await postAlipayNotify(request, { ...merchant, appId: "2021000000000002", channelAccountId: added!.id, privateKeyPem: keys.privateKeyPem }, order.reference, "66.00");
-  const paid = await request.get(`/api/v1/orders/${order.reference}`, { headers: auth });
-  expect(((await paid.json()) as { status: string }).status).toBe("paid");
+  await postAlipayNotify(request, { ...viaAdded, privateKeyPem: keys.privateKeyPem }, order.reference, "66.00");
+  const status = async (reference: string) =>
+    ((await (await request.get(`/api/v1/orders/${reference}`, { headers: auth })).json()) as { status: string }).status;
+  expect(await status(order.reference)).toBe("paid");
+
+  // Alipay renewed the key: only that field is filled in; the app ID stays; the old key's notify is refused.
+  const renewed = generateAlipayKeyPair();
+  await row.getByTestId("channel-account-renew").click();
+  await expect(row.getByTestId("channel-account-renew-save")).toBeDisabled();
+  await row.getByTestId("renew-credential-alipayPublicKey").fill(renewed.publicKeyPem);
+  await row.getByTestId("channel-account-renew-save").click();
+  await expect(row.getByTestId("channel-account-message")).toHaveText("已更新");
+  const second = await createOrder(request, merchant, { amount: 4400 });
+  const signedWith = (privateKeyPem: string) =>
+    request.post(`/api/webhooks/alipay/${added!.id}`, {
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      data: toFormBody(signAlipayParams(alipayPaymentNotify({ outTradeNo: second.reference, appId: viaAdded.appId, totalAmount: "44.00" }), privateKeyPem)),
+    });
+  expect((await signedWith(keys.privateKeyPem)).status()).not.toBe(200);
+  expect(await status(second.reference)).toBe("pending");
+
+  // Disabled (after a confirmation), the account refuses even a good notify; enabled again, it takes it.
+  await row.getByTestId("channel-account-disable").click();
+  await row.getByTestId("channel-account-disable-confirm").click();
+  await expect(row.getByTestId("channel-account-disabled")).toHaveText("已停用");
+  expect((await signedWith(renewed.privateKeyPem)).status()).toBe(404);
+  await row.getByTestId("channel-account-enable").click();
+  await expect(row.getByTestId("channel-account-disabled")).toHaveCount(0);
+  expect(await (await signedWith(renewed.privateKeyPem)).text()).toBe("success");
+  expect(await status(second.reference)).toBe("paid");
   // The browser logs the refused key's 400 itself; nothing else may fail.
   expect(consoleErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
 });
 
-test("an accountant sees the channel accounts but no form, and is refused with 403 when posting one", async ({ browser, request }) => {
+test("an accountant sees the channel accounts but no form or actions, and is refused with 403 when adding or disabling one", async ({ browser, request }) => {
   const owner = await signUpMerchantWithAlipay(request);
   const auth = { authorization: `Bearer ${owner.apiKey}` };
   const email = `accountant-${Date.now().toString(36)}@example.cn`;
@@ -71,6 +99,10 @@ test("an accountant sees the channel accounts but no form, and is refused with 4
   await page.goto("/settings/channels");
   await expect(page.getByTestId(`channel-account-${owner.channelAccountId}`)).toBeVisible();
   await expect(page.getByTestId("channel-account-form")).toHaveCount(0);
+  await expect(page.getByTestId("channel-account-disable")).toHaveCount(0);
+  await expect(page.getByTestId("channel-account-renew")).toHaveCount(0);
+  const forcedDisable = await page.request.patch(`/api/app/channel-accounts/${owner.channelAccountId}`, { data: { disabled: true } });
+  expect(forcedDisable.status()).toBe(403);
   const forced = await page.request.post("/api/app/channel-accounts", {
     data: { channel: "bank", name: "私户", credentials: { bankName: "招商银行", accountNo: "6214830000000001" } },
   });

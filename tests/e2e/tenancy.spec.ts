@@ -26,6 +26,7 @@ type Walk = { file: string; method: "GET" | "POST" | "PATCH" | "DELETE"; url: (a
 const SESSION_ROUTES: Walk[] = [
   { file: "anomalies/[anomalyId]/resolve", method: "POST", url: (a) => `/api/app/anomalies/${a.anomalyId}/resolve`, data: () => ({ note: "done" }) },
   { file: "api-keys/[keyId]", method: "DELETE", url: (a) => `/api/app/api-keys/${a.keyId}` },
+  { file: "channel-accounts/[accountId]", method: "PATCH", url: (a) => `/api/app/channel-accounts/${a.bankAccountId}`, data: () => ({ disabled: true }) },
   { file: "payments/[paymentId]", method: "GET", url: (a) => `/api/app/payments/${a.paymentId}` },
   { file: "payments/[paymentId]/confirm", method: "POST", url: (a) => `/api/app/payments/${a.bankPaymentId}/confirm`, data: () => ({ index: 0 }) },
   { file: "payments/[paymentId]/match", method: "POST", url: (a) => `/api/app/payments/${a.bankPaymentId}/match`, data: (a) => ({ allocations: [{ reference: a.reference, amount: 100 }] }) },

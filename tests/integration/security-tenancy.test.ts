@@ -8,6 +8,7 @@ import * as anomalyOne from "@/app/api/v1/anomalies/[anomalyId]/route";
 import * as anomalyList from "@/app/api/v1/anomalies/route";
 import * as apiKeyOne from "@/app/api/v1/api-keys/[keyId]/route";
 import * as apiKeyList from "@/app/api/v1/api-keys/route";
+import * as channelAccountOne from "@/app/api/v1/channel-accounts/[accountId]/route";
 import * as channelAccountList from "@/app/api/v1/channel-accounts/route";
 import * as sweep from "@/app/api/v1/jobs/anomaly-sweep/route";
 import * as orderOne from "@/app/api/v1/orders/[reference]/route";
@@ -65,6 +66,7 @@ const ID_ROUTES: IdRoute[] = [
   { file: "anomalies/[anomalyId]/reopen", method: "POST", handler: anomalyReopen.POST, params: (a) => ({ anomalyId: a.anomalyId }), body: () => ({ note: "again" }) },
   { file: "anomalies/[anomalyId]/resolve", method: "POST", handler: anomalyResolve.POST, params: (a) => ({ anomalyId: a.anomalyId }), body: () => ({ note: "done" }) },
   { file: "api-keys/[keyId]", method: "DELETE", handler: apiKeyOne.DELETE, params: (a) => ({ keyId: a.keyId }) },
+  { file: "channel-accounts/[accountId]", method: "PATCH", handler: channelAccountOne.PATCH, params: (a) => ({ accountId: a.alipayAccountId }), body: () => ({ disabled: true }) },
   { file: "orders/[reference]", method: "GET", handler: orderOne.GET, params: (a) => ({ reference: a.reference }) },
   { file: "payments/[paymentId]", method: "GET", handler: paymentOne.GET, params: (a) => ({ paymentId: a.paymentId }) },
   { file: "statements/[statementId]", method: "GET", handler: statementOne.GET, params: (a) => ({ statementId: a.statementId }) },
@@ -200,6 +202,8 @@ describe(`cross-tenant isolation (${process.env.TEST_DB})`, () => {
     expect(after.json).toEqual(before.json);
     const aKeys = await call(apiKeyList.GET as unknown as H, { method: "GET", apiKey: a.m.apiKey });
     expect(aKeys.json.data.find((k: { id: string }) => k.id === a.owned.keyId)?.revokedAt ?? null).toBeNull();
+    const aAccounts = await call(channelAccountList.GET as unknown as H, { method: "GET", apiKey: a.m.apiKey });
+    expect(aAccounts.json.data.find((c: { id: string }) => c.id === a.owned.alipayAccountId)?.disabledAt).toBeNull();
 
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const range = `from=${day(-300)}&to=${day(30)}`;

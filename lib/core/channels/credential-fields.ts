@@ -30,12 +30,16 @@ export const CREDENTIAL_FIELDS = {
 
 export type CredentialChannel = keyof typeof CREDENTIAL_FIELDS;
 
-/** The credentials object of a filled form: values trimmed (PEM line breaks kept), empty optional fields left out. */
-export function credentialsFromForm(channel: CredentialChannel, values: Record<string, string | undefined>): Record<string, string> {
+/**
+ * The credentials object of a filled form: values trimmed (PEM line breaks kept), empty optional
+ * fields left out. `partial` (renewing an account's credentials) leaves out every empty field: the
+ * server keeps what is stored for those.
+ */
+export function credentialsFromForm(channel: CredentialChannel, values: Record<string, string | undefined>, opts: { partial?: boolean } = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of CREDENTIAL_FIELDS[channel]) {
     const value = (values[field.key] ?? "").trim();
-    if (value !== "" || !field.optional) out[field.key] = value;
+    if (value !== "" || !(field.optional || opts.partial)) out[field.key] = value;
   }
   return out;
 }

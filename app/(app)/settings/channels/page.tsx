@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { CopyButton } from "@/components/pay/copy-button";
+import { ChannelAccountActions } from "@/components/settings/channel-account-actions";
 import { ChannelAccountForm } from "@/components/settings/channel-account-form";
 import { SettingsSection } from "@/components/settings/section";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
@@ -19,6 +20,7 @@ export default async function ChannelSettingsPage() {
   const [user, t, h] = await Promise.all([requireUser(), getMessages(), headers()]);
   const s = t.settings.channels;
   const accounts = await listChannelAccountsWithActivity(await getDb(), user.merchantId);
+  const manages = can(user.role, "manage_settings");
   // The same base the checkout hands channels as notify_url, so the copied URL is the one that works.
   const base = baseUrlOf(new Request(`http://${h.get("host") ?? "localhost"}/`, { headers: h }));
   return (
@@ -34,6 +36,11 @@ export default async function ChannelSettingsPage() {
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <p className="font-medium text-slate-900">
                     {a.name} <span className="text-sm font-normal text-slate-500">· {labelOf(t.channels, a.channel)}</span>
+                    {a.disabledAt ? (
+                      <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-normal text-slate-600" data-testid="channel-account-disabled">
+                        {s.disabled}
+                      </span>
+                    ) : null}
                   </p>
                   <p className="text-xs text-slate-500">
                     {s.lastNotification}:{" "}
@@ -56,12 +63,13 @@ export default async function ChannelSettingsPage() {
                     <PaymentStatusBadge status={a.lastPayment.status} label={labelOf(t.paymentStatus, a.lastPayment.status)} />
                   </p>
                 ) : null}
+                {manages ? <ChannelAccountActions id={a.id} channel={a.channel} disabled={a.disabledAt !== null} /> : null}
               </li>
             );
           })}
         </ul>
       )}
-      {can(user.role, "manage_settings") ? <ChannelAccountForm /> : null}
+      {manages ? <ChannelAccountForm /> : null}
     </SettingsSection>
   );
 }

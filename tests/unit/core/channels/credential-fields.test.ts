@@ -34,5 +34,7 @@ describe("the settings form's credential fields", () => {
     expect(credentialsFromForm("bank", { bankName: "招商银行" })).toEqual({ bankName: "招商银行", accountNo: "" });
     // Fields of another channel (left in the form's state) are not sent.
     expect(credentialsFromForm("stripe", { webhookSecret: "whsec_x", appId: "stale" })).toEqual({ webhookSecret: "whsec_x" });
+    // Renewing: only what was filled in goes, required or not.
+    expect(credentialsFromForm("wechatpay", { mchId: "", apiV3Key: "  ", platformPublicKey: " PEM " }, { partial: true })).toEqual({ platformPublicKey: "PEM" });
   });
 });
