@@ -2,10 +2,14 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as listAccountsRoute } from "@/app/api/v1/channel-accounts/route";
 import { PATCH as updateAccountRoute } from "@/app/api/v1/channel-accounts/[accountId]/route";
+import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
+import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { auditEvents } from "@/lib/db/schema";
 import { call, createOrder, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { generateAlipayKeyPair } from "../helpers/alipay-signer";
+import { makeCertificate } from "../helpers/unionpay-signer";
+import { encryptWechatpayResource, generateApiV3Key, generateWechatpayKeyPair, signWechatpay, wechatpayEnvelope, wechatpayTransaction } from "../helpers/wechatpay-signer";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -103,5 +107,51 @@ describe(`channel accounts: renewing, disabling, enabling (${process.env.TEST_DB
     expect(await updates(a)).toBe(0);
     const order = await createOrder(a.apiKey, { amount: 800 });
     expect((await payWithAlipay(a, order.reference, "8.00")).text).toBe("success");
+  });
+
+  it("a WeChat Pay merchant moves from platform certificates to the WeChat Pay public key: both verify while both are set, then the certificates are dropped", async () => {
+    const m = await merchantWithAlipay();
+    const mchId = "1900000109";
+    const apiV3Key = generateApiV3Key();
+    const certSerial = "5157F09EFDC096DE15EBE78A47057A2D4FA1A6A2";
+    const platform = makeCertificate({ subject: "/C=CN/O=Tenpay.com/CN=Tenpay.com Root CA", days: 30, serial: `0x${certSerial}` });
+    const created = await call(createAccountRoute as unknown as H, {
+      apiKey: m.apiKey,
+      body: { channel: "wechatpay", name: "微信支付", credentials: { mchId, apiV3Key, platformCertificates: [{ serial: certSerial.toLowerCase(), pem: platform.certPem }] } },
+    });
+    expect(created.status, created.text).toBe(201);
+    const accountId = created.json.id as string;
+    const notify = async (reference: string, amount: number, signer: string, serial: string) => {
+      const tx = wechatpayTransaction({ mchId, outTradeNo: reference, total: amount });
+      const rawBody = wechatpayEnvelope("TRANSACTION.SUCCESS", encryptWechatpayResource(apiV3Key, JSON.stringify(tx), "transaction"));
+      const res = await call(webhookRoute as unknown as H, {
+        path: `/api/webhooks/wechatpay/${accountId}`,
+        params: { channel: "wechatpay", channelAccountId: accountId },
+        rawBody,
+        headers: signWechatpay(rawBody, signer, serial),
+      });
+      return res.status;
+    };
+
+    const publicKey = generateWechatpayKeyPair();
+    const keyId = "PUB_KEY_ID_0119000001092026112700000001";
+    const migrating = await patch(m.apiKey, accountId, { credentials: { platformPublicKey: publicKey.publicKeyPem, platformPublicKeyId: keyId } });
+    expect(migrating.status, migrating.text).toBe(200);
+    expect(migrating.json.publicConfig).toEqual({ mchId, platformPublicKeyId: keyId });
+    const first = await createOrder(m.apiKey, { amount: 1000 });
+    const second = await createOrder(m.apiKey, { amount: 2000 });
+    expect(await notify(first.reference, 1000, platform.keyPem, certSerial)).toBe(204);
+    expect(await notify(second.reference, 2000, publicKey.privateKeyPem, keyId)).toBe(204);
+
+    expect((await patch(m.apiKey, accountId, { credentials: { platformCertificates: null } })).status).toBe(200);
+    const third = await createOrder(m.apiKey, { amount: 3000 });
+    expect(await notify(third.reference, 3000, platform.keyPem, certSerial)).not.toBe(204);
+    expect(await orderStatus(m, third.reference)).toBe("pending");
+    expect(await notify(third.reference, 3000, publicKey.privateKeyPem, keyId)).toBe(204);
+    for (const o of [first, second, third]) expect(await orderStatus(m, o.reference)).toBe("paid");
+    // The public key cannot go without its id (nor the other way round).
+    const half = await patch(m.apiKey, accountId, { credentials: { platformPublicKeyId: null } });
+    expect(half.status).toBe(400);
+    expect(half.json.error.message).toContain("credentials.platformPublicKeyId");
   });
 });
