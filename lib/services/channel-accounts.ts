@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { type Certificate, certificatePublicKey, isCertificateValidAt, isIssuedBy, parseCertificate } from "@/lib/core/channels/generic/x509";
+import { certificatesExpireAt } from "@/lib/core/channels/credential-fields";
 import { platformCertificates, type WechatpayCredentials } from "@/lib/core/channels/wechatpay/credentials";
 import { importRsaPublicKey, KeyFormatError } from "@/lib/core/crypto/pem";
 import { decryptJson, encryptJson } from "@/lib/crypto/secrets";
@@ -305,13 +306,19 @@ export async function requireChannelAccount<T>(db: DbOrTx, id: string, merchantI
 }
 
 /**
- * The settings page's accounts: each with when its last notification arrived and the newest payment a
- * notification recorded, found newest-first through the merchant's received-at index.
+ * The settings page's accounts: each with when its last notification arrived, the newest payment a
+ * notification recorded (found newest-first through the merchant's received-at index) and when its
+ * first certificate expires.
  */
-export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: string) {
-  const accounts = await listChannelAccounts(db, merchantId);
+export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: string, now = new Date()) {
+  const rows = await db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, merchantId)).orderBy(asc(channelAccounts.createdAt));
   return Promise.all(
-    accounts.map(async (a) => {
+    rows.map(async (row) => {
+      const expires = certificatesExpireAt(row.channel, decryptJson<Record<string, unknown>>(row.credentialsEnc));
+      const a = {
+        ...toChannelAccountView(row),
+        certificates: expires ? { expireAt: expires.toISOString(), daysLeft: Math.floor((expires.getTime() - now.getTime()) / 86_400_000) } : null,
+      };
       const [last] = await db
         .select({ paymentId: payments.id, amount: payments.amount, status: payments.status, receivedAt: payments.receivedAt })
         .from(payments)

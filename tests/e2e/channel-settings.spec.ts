@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { alipayPaymentNotify, generateAlipayKeyPair, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
+import { makePaypalCertificate } from "../helpers/paypal-signer";
 import { collectConsoleErrors, createOrder, postAlipayNotify, signIn, signUpMerchantWithAlipay } from "./support/merchant";
 
 interface AccountView {
@@ -111,4 +112,31 @@ test("an accountant sees the channel accounts but no form or actions, and is ref
   const list = (await (await request.get("/api/v1/channel-accounts", { headers: auth })).json()) as { data: unknown[] };
   expect(list.data).toHaveLength(1);
   await context.close();
+});
+
+test("an account whose certificate lapses within 30 days is flagged on 设置 › 收款渠道; one good for a year just shows its date", async ({ page, request }) => {
+  const merchant = await signUpMerchantWithAlipay(request);
+  const auth = { authorization: `Bearer ${merchant.apiKey}` };
+  const paypal = async (name: string, days: number) => {
+    const res = await request.post("/api/v1/channel-accounts", {
+      headers: auth,
+      data: { channel: "paypal", name, credentials: { webhookId: "4JH86294D6297924G", certificate: makePaypalCertificate(days).certPem } },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const soon = await paypal("PayPal 快到期", 10);
+  const later = await paypal("PayPal 正常", 400);
+
+  await signIn(page, merchant.email, merchant.password);
+  await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+  await page.goto("/settings/channels");
+  const soonExpiry = page.getByTestId(`channel-account-${soon}`).getByTestId("channel-certificates-expiry");
+  await expect(soonExpiry).toContainText(/证书 \d 天后到期/);
+  await expect(soonExpiry).toHaveAttribute("role", "alert");
+  const laterExpiry = page.getByTestId(`channel-account-${later}`).getByTestId("channel-certificates-expiry");
+  await expect(laterExpiry).toContainText(/^证书有效期至 \d{4}-\d{2}-\d{2}$/);
+  await expect(laterExpiry).not.toHaveAttribute("role", "alert");
+  // Alipay verifies with a public key: no certificate date.
+  await expect(page.getByTestId(`channel-account-${merchant.channelAccountId}`).getByTestId("channel-certificates-expiry")).toHaveCount(0);
 });

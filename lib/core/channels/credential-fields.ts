@@ -4,6 +4,9 @@
  * shows them. `pem` fields are pasted keys or certificates (multi-line), `secret` fields are typed
  * blind; optional ones may be left empty. A unit test keeps these keys equal to the service's schemas.
  */
+import { parseCertificate } from "./generic/x509";
+import { platformCertificates, type WechatpayCredentials } from "./wechatpay/credentials";
+
 export type CredentialFieldKind = "text" | "secret" | "pem";
 
 export interface CredentialField {
@@ -42,4 +45,36 @@ export function credentialsFromForm(channel: CredentialChannel, values: Record<s
     if (value !== "" || !(field.optional || opts.partial)) out[field.key] = value;
   }
   return out;
+}
+
+/**
+ * When the first certificate among an account's credentials expires (UnionPay's chain, PayPal's
+ * signing certificate, WeChat Pay platform certificates of an account without the WeChat Pay public key),
+ * or null when it holds none: past that
+ * instant the channel's notifications no longer verify, so the settings page warns ahead of it.
+ */
+export function certificatesExpireAt(channel: string, credentials: Record<string, unknown>): Date | null {
+  const pems: unknown[] =
+    channel === "unionpay"
+      ? [credentials.rootCertificate, credentials.intermediateCertificate]
+      : channel === "paypal"
+        ? [credentials.certificate]
+        : [];
+  const dates: Date[] = [];
+  for (const pem of pems) {
+    try {
+      if (typeof pem === "string") dates.push(parseCertificate(pem).notAfter);
+    } catch {
+      // Checked when stored; an unreadable one has no date to show.
+    }
+  }
+  // A WeChat Pay account with the WeChat Pay public key keeps verifying once its old certificates lapse.
+  if (channel === "wechatpay" && credentials.platformPublicKey === undefined) {
+    try {
+      for (const c of platformCertificates(credentials.platformCertificates as WechatpayCredentials["platformCertificates"])) dates.push(c.certificate.notAfter);
+    } catch {
+      // As above.
+    }
+  }
+  return dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))) : null;
 }

@@ -15,6 +15,20 @@ import { getMessages } from "@/lib/i18n/server";
 import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 
 const TIME_ZONE = "Asia/Shanghai";
+/** Warned this long before a certificate lapses: time to get the renewed one from the channel's console. */
+const EXPIRY_WARNING_DAYS = 30;
+
+type ChannelMessages = Awaited<ReturnType<typeof getMessages>>["settings"]["channels"];
+
+function CertificatesExpiry({ at, days, messages: s }: { at: Date; days: number; messages: ChannelMessages }) {
+  const tone = days < 0 ? "text-red-700" : days < EXPIRY_WARNING_DAYS ? "text-amber-700" : "text-slate-500";
+  return (
+    <p className={`text-xs ${tone}`} data-testid="channel-certificates-expiry" role={days < EXPIRY_WARNING_DAYS ? "alert" : undefined}>
+      {s.certificatesValidUntil} <span className="tabular-nums">{formatZoned(at, TIME_ZONE).slice(0, 10)}</span>
+      {days < 0 ? ` · ${s.certificatesExpired}` : days < EXPIRY_WARNING_DAYS ? ` · ${s.certificatesExpiring.replace("{days}", String(days))}` : ""}
+    </p>
+  );
+}
 
 export default async function ChannelSettingsPage() {
   const [user, t, h] = await Promise.all([requireUser(), getMessages(), headers()]);
@@ -56,6 +70,7 @@ export default async function ChannelSettingsPage() {
                   </code>
                   <CopyButton text={url} targetId={`webhook-url-${a.id}`} label={s.copy} />
                 </div>
+                {a.certificates ? <CertificatesExpiry at={new Date(a.certificates.expireAt)} days={a.certificates.daysLeft} messages={s} /> : null}
                 {a.lastPayment ? (
                   <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
                     {s.lastPayment}: <span className="tabular-nums">{formatZoned(new Date(a.lastPayment.receivedAt), TIME_ZONE)}</span>

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CREDENTIAL_FIELDS, credentialsFromForm, type CredentialChannel } from "@/lib/core/channels/credential-fields";
+import { certificatesExpireAt, CREDENTIAL_FIELDS, credentialsFromForm, type CredentialChannel } from "@/lib/core/channels/credential-fields";
+import { parseCertificate } from "@/lib/core/channels/generic/x509";
+import { makePaypalCertificate } from "@/tests/helpers/paypal-signer";
+import { makeCertificate, makeUnionpayChain } from "@/tests/helpers/unionpay-signer";
 import { channelEnum } from "@/lib/db/schema";
 import { credentialSchemas } from "@/lib/services/channel-accounts";
 import { MESSAGES } from "@/lib/i18n/messages";
@@ -38,3 +41,32 @@ describe("the settings form's credential fields", () => {
     expect(credentialsFromForm("wechatpay", { mchId: "", apiV3Key: "  ", platformPublicKey: " PEM " }, { partial: true })).toEqual({ platformPublicKey: "PEM" });
   });
 });
+
+describe("certificatesExpireAt", () => {
+  const notAfter = (pem: string) => parseCertificate(pem).notAfter;
+
+  it("is the first certificate's expiry: UnionPay's chain, PayPal's certificate, WeChat Pay's platform certificates", () => {
+    const chain = makeUnionpayChain();
+    // The intermediate (1,825 days) lapses before the root (3,650).
+    expect(certificatesExpireAt("unionpay", { merId: "1", rootCertificate: chain.root.certPem, intermediateCertificate: chain.intermediate.certPem })).toEqual(
+      notAfter(chain.intermediate.certPem),
+    );
+    const paypal = makePaypalCertificate(10);
+    expect(certificatesExpireAt("paypal", { webhookId: "W", certificate: paypal.certPem })).toEqual(notAfter(paypal.certPem));
+    const soon = makeCertificate({ subject: "/CN=Tenpay soon", days: 5 });
+    const later = makeCertificate({ subject: "/CN=Tenpay later", days: 50 });
+    const entry = (pem: string) => ({ serial: parseCertificate(pem).serialNumber, pem });
+    const certificates = [entry(later.certPem), entry(soon.certPem)];
+    expect(certificatesExpireAt("wechatpay", { mchId: "1", platformCertificates: certificates })).toEqual(notAfter(soon.certPem));
+    expect(certificatesExpireAt("wechatpay", { mchId: "1", platformCertificates: JSON.stringify(certificates) })).toEqual(notAfter(soon.certPem));
+  });
+
+  it("is null without certificates, for a WeChat Pay account on the public key, and for what cannot be read", () => {
+    const soon = makeCertificate({ subject: "/CN=Tenpay soon", days: 5 });
+    expect(certificatesExpireAt("alipay", { appId: "1", alipayPublicKey: "PEM" })).toBeNull();
+    expect(certificatesExpireAt("wechatpay", { mchId: "1", platformPublicKey: "PEM", platformCertificates: [{ serial: parseCertificate(soon.certPem).serialNumber, pem: soon.certPem }] })).toBeNull();
+    expect(certificatesExpireAt("paypal", { webhookId: "W", certificate: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" })).toBeNull();
+    expect(certificatesExpireAt("wechatpay", { mchId: "1", platformCertificates: "not json" })).toBeNull();
+  });
+});
+
