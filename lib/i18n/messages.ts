@@ -351,6 +351,7 @@ const zhCN = {
       refund_exceeds_payment: "退款超过收款",
       signature_failures: "验签失败",
       bill_mismatch: "账单不符",
+      credentials_expiring: "证书即将过期",
     } as Record<string, string>,
     severities: {
       high: "高",
@@ -1055,6 +1056,7 @@ const en: Messages = {
       refund_exceeds_payment: "Refund exceeds payment",
       signature_failures: "Signature failures",
       bill_mismatch: "Bill mismatch",
+      credentials_expiring: "Certificate expiring",
     },
     severities: {
       high: "High",

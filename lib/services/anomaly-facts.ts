@@ -14,6 +14,8 @@ import {
   type Merchant,
 } from "@/lib/db/schema";
 import { isUuid } from "@/lib/core/ids";
+import { certificatesExpireAt } from "@/lib/core/channels/credential-fields";
+import { decryptJson } from "@/lib/crypto/secrets";
 
 /** Merchant setting (fen): differences up to this are routine even when written off by tolerance. */
 export const DIFFERENCE_LIMIT_SETTING = "anomalyDifferenceLimit";
@@ -198,6 +200,16 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
       ),
     );
 
+  // Only accounts of channels that verify with certificates hold any; their credentials are decrypted to read the dates.
+  const certificateAccounts = await db
+    .select({ id: channelAccounts.id, channel: channelAccounts.channel, name: channelAccounts.name, credentialsEnc: channelAccounts.credentialsEnc })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.merchantId, m), isNull(channelAccounts.disabledAt), inArray(channelAccounts.channel, ["unionpay", "paypal", "wechatpay"])));
+  const credentialExpiries = certificateAccounts.flatMap((a) => {
+    const at = certificatesExpireAt(a.channel, decryptJson<Record<string, unknown>>(a.credentialsEnc));
+    return at ? [{ channelAccountId: a.id, channel: a.channel, name: a.name, certificatesExpireAt: at }] : [];
+  });
+
   const lastStatements = await db
     .select({ accountId: statements.channelAccountId, at: sql<string>`max(${statements.createdAt})` })
     .from(statements)
@@ -239,6 +251,7 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
       };
     }),
     rejectedNotifications: rejected,
+    credentialExpiries,
     lastStatementAt: new Map(lastStatements.filter((s) => s.accountId).map((s) => [s.accountId!, new Date(s.at)])),
     acceptedWriteOffs,
   };

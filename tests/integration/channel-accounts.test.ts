@@ -4,10 +4,13 @@ import { GET as listAccountsRoute } from "@/app/api/v1/channel-accounts/route";
 import { PATCH as updateAccountRoute } from "@/app/api/v1/channel-accounts/[accountId]/route";
 import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
+import { GET as listAnomaliesRoute } from "@/app/api/v1/anomalies/route";
+import { POST as sweepRoute } from "@/app/api/v1/jobs/anomaly-sweep/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { auditEvents } from "@/lib/db/schema";
 import { call, createOrder, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { generateAlipayKeyPair } from "../helpers/alipay-signer";
+import { makePaypalCertificate } from "../helpers/paypal-signer";
 import { makeCertificate } from "../helpers/unionpay-signer";
 import { encryptWechatpayResource, generateApiV3Key, generateWechatpayKeyPair, signWechatpay, wechatpayEnvelope, wechatpayTransaction } from "../helpers/wechatpay-signer";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -154,4 +157,26 @@ describe(`channel accounts: renewing, disabling, enabling (${process.env.TEST_DB
     expect(half.status).toBe(400);
     expect(half.json.error.message).toContain("credentials.platformPublicKeyId");
   });
+
+  it("the sweep flags a certificate lapsing within 30 days and resolves the anomaly once the account's certificate is renewed", async () => {
+    const m = await merchantWithAlipay();
+    const created = await call(createAccountRoute as unknown as H, {
+      apiKey: m.apiKey,
+      body: { channel: "paypal", name: "PayPal 主账户", credentials: { webhookId: "4JH86294D6297924G", certificate: makePaypalCertificate(10).certPem } },
+    });
+    expect(created.status, created.text).toBe(201);
+    const sweep = async () => (await call(sweepRoute as unknown as H, { apiKey: m.apiKey })).json as { opened: number; resolved: number };
+    const open = async () =>
+      (await call(listAnomaliesRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/anomalies?kind=credentials_expiring" })).json.data as Record<string, unknown>[];
+
+    expect(await sweep()).toEqual({ opened: 1, resolved: 0 });
+    const [anomaly] = await open();
+    expect(anomaly).toMatchObject({ kind: "credentials_expiring", severity: "medium", status: "open", subjectKey: `credentials:${created.json.id}` });
+    expect(await sweep()).toEqual({ opened: 0, resolved: 0 });
+
+    expect((await patch(m.apiKey, created.json.id, { credentials: { certificate: makePaypalCertificate(400).certPem } })).status).toBe(200);
+    expect(await sweep()).toEqual({ opened: 0, resolved: 1 });
+    expect((await open()).filter((a) => a.status !== "resolved")).toEqual([]);
+  });
 });
+

@@ -1,5 +1,6 @@
 import { detectAmountMismatch } from "@/lib/core/anomalies/detectors/amount-mismatch";
 import { detectBillMismatch } from "@/lib/core/anomalies/detectors/bill-mismatch";
+import { detectCredentialsExpiring } from "@/lib/core/anomalies/detectors/credentials-expiring";
 import { detectDuplicateVoucher } from "@/lib/core/anomalies/detectors/duplicate-voucher";
 import { detectLatePayment } from "@/lib/core/anomalies/detectors/late-payment";
 import { detectOverpayment } from "@/lib/core/anomalies/detectors/overpayment";
@@ -18,6 +19,7 @@ export const DETECTORS: Record<AnomalyKind, (input: DetectionInput) => Finding[]
   refund_exceeds_payment: detectRefundExceedsPayment,
   signature_failures: detectSignatureFailures,
   bill_mismatch: detectBillMismatch,
+  credentials_expiring: detectCredentialsExpiring,
 };
 
 /**
@@ -32,6 +34,7 @@ export const SELF_RESOLVING_KINDS: ReadonlySet<AnomalyKind> = new Set([
   "overpayment",
   "late_payment",
   "bill_mismatch",
+  "credentials_expiring",
 ]);
 
 /** Runs every detector; one finding per (kind, subject), in a stable order. */

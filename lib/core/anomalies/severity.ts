@@ -13,6 +13,8 @@ export const BASE_SEVERITY: Record<AnomalyKind, Severity> = {
   // Five failed signatures in ten minutes is an attack or a rotated key; either stops collections.
   signature_failures: "high",
   bill_mismatch: "medium",
+  // A certificate about to lapse: collections stop when it does (raised to high in its last week).
+  credentials_expiring: "medium",
 };
 
 /** ¥1,000 at stake raises a level; ¥10,000 is always high. */

@@ -8,5 +8,8 @@ export const voucherSubject = (channelAccountId: string, channelTransactionId: s
 export const signatureSubject = (channelAccountId: string, at: Date) =>
   `signature:${channelAccountId}:${at.toISOString().slice(0, 13)}`;
 
+/** One anomaly per channel account for its credentials' expiry. */
+export const credentialsSubject = (channelAccountId: string) => `credentials:${channelAccountId}`;
+
 /** Whole minutes from `from` to `now`, never negative. */
 export const minutesBetween = (from: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - from.getTime()) / 60_000));

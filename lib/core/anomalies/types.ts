@@ -12,6 +12,7 @@ export const ANOMALY_KINDS = [
   "refund_exceeds_payment",
   "signature_failures",
   "bill_mismatch",
+  "credentials_expiring",
 ] as const;
 
 /** Name of an anomaly kind. */
@@ -107,6 +108,14 @@ export interface RejectedNotificationFacts {
   receivedAt: Date;
 }
 
+/** A channel account whose credentials hold certificates, with when the first of them expires. */
+export interface CredentialExpiryFacts {
+  channelAccountId: string;
+  channel: ChannelName;
+  name: string;
+  certificatesExpireAt: Date;
+}
+
 /** Per-merchant settings the detectors honour. */
 export interface DetectionSettings {
   /** A payment unmatched (or only suggested) longer than this is overdue. */
@@ -131,6 +140,8 @@ export interface DetectionInput {
   refundTotals: Map<string, number>;
   refusedRefunds: RefusedRefundFacts[];
   rejectedNotifications: RejectedNotificationFacts[];
+  /** Enabled channel accounts that verify with certificates. */
+  credentialExpiries: CredentialExpiryFacts[];
   /** When each channel account last had a statement or bill imported. */
   lastStatementAt: Map<string, Date>;
   /** Write-offs a person or rule accepted through an anomaly resolution, per order id (fen). */

@@ -65,6 +65,8 @@ const EXCEPTION_LABELS: Record<string, string> = {
   late_payment: "逾期付款",
   refund_exceeds_payment: "退款超过收款",
   signature_failures: "验签失败",
+  bill_mismatch: "账单不符",
+  credentials_expiring: "证书即将过期",
 };
 
 const SEVERITY_LABELS: Record<string, string> = { low: "低", medium: "中", high: "高" };

@@ -55,6 +55,7 @@ export function input(over: Partial<DetectionInput> = {}): DetectionInput {
     refundTotals: new Map(),
     refusedRefunds: [],
     rejectedNotifications: [],
+    credentialExpiries: [],
     lastStatementAt: new Map(),
     acceptedWriteOffs: new Map(),
     ...over,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { detectCredentialsExpiring } from "@/lib/core/anomalies/detectors/credentials-expiring";
+import { detectAnomalies, SELF_RESOLVING_KINDS } from "@/lib/core/anomalies/detect";
+import { input, NOW } from "./factories";
+
+const DAY = 86_400_000;
+const account = (id: string, daysLeft: number) => ({
+  channelAccountId: id,
+  channel: "paypal" as const,
+  name: `PayPal ${id}`,
+  certificatesExpireAt: new Date(NOW.getTime() + daysLeft * DAY),
+});
+
+describe("detectCredentialsExpiring", () => {
+  it("flags certificates lapsing within 30 days (medium), in their last week (high) and lapsed (high), one per account", () => {
+    const findings = detectCredentialsExpiring(input({ credentialExpiries: [account("far", 31), account("month", 20.5), account("week", 6), account("gone", -2)] }));
+    expect(findings.map((f) => [f.subjectKey, f.severity, f.details.daysLeft])).toEqual([
+      ["credentials:month", "medium", 20],
+      ["credentials:week", "high", 6],
+      ["credentials:gone", "high", -2],
+    ]);
+    const [month, , gone] = findings;
+    expect(month).toMatchObject({ kind: "credentials_expiring", channel: "paypal", amount: 0, paymentId: null, orderId: null, ageMinutes: 0 });
+    expect(month.message.zh).toContain("还剩 20 天");
+    expect(gone.message.zh).toContain("已于");
+    expect(gone.ageMinutes).toBe(2 * 24 * 60);
+  });
+
+  it("changes its fingerprint with the expiry, so renewed credentials are a new state; it resolves itself once they are renewed", () => {
+    const before = detectCredentialsExpiring(input({ credentialExpiries: [account("a", 10)] }))[0];
+    const renewedSoonAgain = detectCredentialsExpiring(input({ credentialExpiries: [account("a", 12)] }))[0];
+    expect(renewedSoonAgain.subjectKey).toBe(before.subjectKey);
+    expect(renewedSoonAgain.fingerprint).not.toBe(before.fingerprint);
+    expect(SELF_RESOLVING_KINDS.has("credentials_expiring")).toBe(true);
+    expect(detectAnomalies(input({ credentialExpiries: [account("a", 400)] }))).toEqual([]);
+  });
+});
