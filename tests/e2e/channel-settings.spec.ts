@@ -114,7 +114,7 @@ test("an accountant sees the channel accounts but no form or actions, and is ref
   await context.close();
 });
 
-test("an account whose certificate lapses within 30 days is flagged on 设置 › 收款渠道; one good for a year just shows its date", async ({ page, request }) => {
+test("an account whose certificate lapses within 30 days is flagged on 设置 › 收款渠道 and, after the sweep, on 异常; one good for a year just shows its date", async ({ page, request }) => {
   const merchant = await signUpMerchantWithAlipay(request);
   const auth = { authorization: `Bearer ${merchant.apiKey}` };
   const paypal = async (name: string, days: number) => {
@@ -139,4 +139,11 @@ test("an account whose certificate lapses within 30 days is flagged on 设置 �
   await expect(laterExpiry).not.toHaveAttribute("role", "alert");
   // Alipay verifies with a public key: no certificate date.
   await expect(page.getByTestId(`channel-account-${merchant.channelAccountId}`).getByTestId("channel-certificates-expiry")).toHaveCount(0);
+
+  // The sweep turns the lapsing one (only) into an anomaly on the exceptions page.
+  const swept = await request.post("/api/v1/jobs/anomaly-sweep", { headers: auth });
+  expect(swept.status(), await swept.text()).toBe(200);
+  await page.goto("/anomalies");
+  await expect(page.getByText("证书即将过期")).toHaveCount(1);
+  await expect(page.getByText(/PayPal 快到期」的证书将于 \d{4}-\d{2}-\d{2} 过期/)).toBeVisible();
 });
