@@ -12,6 +12,8 @@ import { DataTable } from "@/components/ui/data-table";
 
 const TIME_ZONE = "Asia/Shanghai";
 const KEY = ["app-anomalies"];
+// Kinds about a channel account (its keys or certificates): fixed in 设置 › 收款渠道.
+const ABOUT_AN_ACCOUNT = new Set(["credentials_expiring", "signature_failures"]);
 const SEVERITY_TONES: Record<string, string> = {
   high: "bg-red-50 text-red-800 ring-red-600/25",
   medium: "bg-amber-50 text-amber-800 ring-amber-600/30",
@@ -61,8 +63,13 @@ export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
                 </td>
                 <td className={`${td} text-slate-700`}>
                   {locale === "en" ? row.messageEn : row.message}
-                  {row.reference || row.paymentId ? (
+                  {row.reference || row.paymentId || ABOUT_AN_ACCOUNT.has(row.kind) ? (
                     <span className="mt-1 flex flex-wrap gap-3 text-xs">
+                      {ABOUT_AN_ACCOUNT.has(row.kind) ? (
+                        <Link href="/settings/channels" className={textLink} data-testid="anomaly-channel-link">
+                          {a.toChannels}
+                        </Link>
+                      ) : null}
                       {row.reference ? (
                         <Link href={`/orders/${row.reference}`} className={textLink} data-testid="anomaly-order-link">
                           {a.toOrder}

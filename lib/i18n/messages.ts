@@ -342,6 +342,7 @@ const zhCN = {
     empty: "没有未处理的异常。",
     toOrder: "查看订单",
     toPayment: "查看收款",
+    toChannels: "查看收款渠道",
     kinds: {
       unmatched_overdue: "长时间未匹配",
       amount_mismatch: "金额不符",
@@ -1047,6 +1048,7 @@ const en: Messages = {
     empty: "No open anomalies.",
     toOrder: "Open the order",
     toPayment: "Open the payment",
+    toChannels: "Open the channel settings",
     kinds: {
       unmatched_overdue: "Unmatched too long",
       amount_mismatch: "Amount mismatch",

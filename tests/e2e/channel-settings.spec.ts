@@ -146,4 +146,6 @@ test("an account whose certificate lapses within 30 days is flagged on 设置 �
   await page.goto("/anomalies");
   await expect(page.getByText("证书即将过期")).toHaveCount(1);
   await expect(page.getByText(/PayPal 快到期」的证书将于 \d{4}-\d{2}-\d{2} 过期/)).toBeVisible();
+  await page.getByTestId("anomaly-channel-link").click();
+  await expect(page).toHaveURL(/\/settings\/channels$/);
 });
