@@ -14,7 +14,7 @@ import {
   type Merchant,
 } from "@/lib/db/schema";
 import { isUuid } from "@/lib/core/ids";
-import { certificatesExpireAt } from "@/lib/core/channels/credential-fields";
+import { CERTIFICATE_CHANNELS, certificatesExpireAt } from "@/lib/core/channels/credential-fields";
 import { decryptJson } from "@/lib/crypto/secrets";
 
 /** Merchant setting (fen): differences up to this are routine even when written off by tolerance. */
@@ -204,7 +204,7 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
   const certificateAccounts = await db
     .select({ id: channelAccounts.id, channel: channelAccounts.channel, name: channelAccounts.name, credentialsEnc: channelAccounts.credentialsEnc })
     .from(channelAccounts)
-    .where(and(eq(channelAccounts.merchantId, m), isNull(channelAccounts.disabledAt), inArray(channelAccounts.channel, ["unionpay", "paypal", "wechatpay"])));
+    .where(and(eq(channelAccounts.merchantId, m), isNull(channelAccounts.disabledAt), inArray(channelAccounts.channel, [...CERTIFICATE_CHANNELS])));
   const credentialExpiries = certificateAccounts.flatMap((a) => {
     const at = certificatesExpireAt(a.channel, decryptJson<Record<string, unknown>>(a.credentialsEnc));
     return at ? [{ channelAccountId: a.id, channel: a.channel, name: a.name, certificatesExpireAt: at }] : [];

@@ -279,13 +279,11 @@ export async function updateChannelAccount(db: Db, params: UpdateChannelAccountP
   });
 }
 
+const merchantAccountRows = (db: DbOrTx, merchantId: string) =>
+  db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, merchantId)).orderBy(asc(channelAccounts.createdAt));
+
 export async function listChannelAccounts(db: DbOrTx, merchantId: string) {
-  const rows = await db
-    .select()
-    .from(channelAccounts)
-    .where(eq(channelAccounts.merchantId, merchantId))
-    .orderBy(asc(channelAccounts.createdAt));
-  return rows.map(toChannelAccountView);
+  return (await merchantAccountRows(db, merchantId)).map(toChannelAccountView);
 }
 
 /** Loads an account with its decrypted credentials (for verification and checkout parameters). */
@@ -311,9 +309,8 @@ export async function requireChannelAccount<T>(db: DbOrTx, id: string, merchantI
  * first certificate expires.
  */
 export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: string, now = new Date()) {
-  const rows = await db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, merchantId)).orderBy(asc(channelAccounts.createdAt));
   return Promise.all(
-    rows.map(async (row) => {
+    (await merchantAccountRows(db, merchantId)).map(async (row) => {
       const expires = certificatesExpireAt(row.channel, decryptJson<Record<string, unknown>>(row.credentialsEnc));
       const a = {
         ...toChannelAccountView(row),

@@ -47,6 +47,9 @@ export function credentialsFromForm(channel: CredentialChannel, values: Record<s
   return out;
 }
 
+/** Channels whose credentials may hold certificates (the others verify with keys or shared secrets). */
+export const CERTIFICATE_CHANNELS = ["unionpay", "paypal", "wechatpay"] as const;
+
 /**
  * When the first certificate among an account's credentials expires (UnionPay's chain, PayPal's
  * signing certificate, WeChat Pay platform certificates of an account without the WeChat Pay public key),

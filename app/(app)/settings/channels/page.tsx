@@ -5,6 +5,7 @@ import { ChannelAccountForm } from "@/components/settings/channel-account-form";
 import { SettingsSection } from "@/components/settings/section";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
+import { EXPIRY_WARNING_DAYS } from "@/lib/core/anomalies/detectors/credentials-expiring";
 import { can } from "@/lib/core/roles";
 import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
@@ -15,8 +16,6 @@ import { getMessages } from "@/lib/i18n/server";
 import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 
 const TIME_ZONE = "Asia/Shanghai";
-/** Warned this long before a certificate lapses: time to get the renewed one from the channel's console. */
-const EXPIRY_WARNING_DAYS = 30;
 
 type ChannelMessages = Awaited<ReturnType<typeof getMessages>>["settings"]["channels"];
 
