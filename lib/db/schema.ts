@@ -166,6 +166,9 @@ export const orders = pgTable(
     uniqueIndex("orders_reference_key").on(t.reference),
     uniqueIndex("orders_merchant_source_order_no_key").on(t.merchantId, t.source, t.orderNo),
     index("orders_merchant_created_idx").on(t.merchantId, t.createdAt),
+    // A memo naming an order number, folded as orderNumberKey folds it (merchantOrdersWithNumbers). Imported
+    // and pushed platform orders carry the platform's number as their orderNo.
+    index("orders_merchant_order_no_key_idx").on(t.merchantId, sql`regexp_replace(upper(${t.orderNo}), '[^0-9A-Z]', '', 'g')`),
     // The few orders settled with a write-off, for the report's write-offs by cause; paying an order
     // leaves written_off_amount alone, so the bulk UPDATE stays a HOT one.
     index("orders_merchant_written_off_idx")

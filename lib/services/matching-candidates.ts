@@ -3,12 +3,13 @@ import { and, asc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm"
 import type { MatchContext } from "@/lib/core/matching/engine";
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { readMemo, referencesToLookUp } from "@/lib/core/matching/memo-signals";
+import { orderNumberKey } from "@/lib/core/matching/order-numbers";
 import { couldAgreeWithAny, normalizePayerName } from "@/lib/core/matching/payer-name";
 import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/core/matching/tolerance";
 import type { CandidateOrder, PaymentFacts } from "@/lib/core/matching/types";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import type { DbOrTx } from "@/lib/db/client";
-import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
+import { merchantOrdersWithNumbers, merchantOrdersWithReferences } from "@/lib/db/queries/orders";
 import { openOrders, orders, payerAliases, rules, type Order, type Payment } from "@/lib/db/schema";
 import { groupBy } from "@/lib/core/collections";
 
@@ -120,6 +121,8 @@ export class CandidatePool {
   private readonly byOrderAmountLoose = new Map<number, Set<string>>();
   /** Orders by the unique amount checkout asked for them: that amount names the order whoever pays it. */
   private readonly byPayableAmount = new Map<number, Set<string>>();
+  /** Orders by their order number, folded by orderNumberKey. */
+  private readonly byOrderNumber = new Map<string, Set<string>>();
 
   private readonly aliases = new Map<string, string[]>();
   /** Bumped by every change to an order the pool holds: equal counts, equal pool, equal decisions. */
@@ -167,6 +170,12 @@ export class CandidatePool {
     // A payment its reference settles needs nothing else: the webhook path stops here.
     const rest = payments.map((payment) => ({ payment, facts: pool.factsOf(payment) })).filter((p) => !pool.settlesByReference(p.facts));
     if (rest.length === 0) return pool;
+
+    // Orders the memos name by order number (customers copy the shop's 订单号 more often than our reference).
+    const numbers = [...new Set(rest.flatMap((p) => readMemo(p.facts.reference, p.facts.memo).orderNumbers))];
+    for (let i = 0; i < numbers.length; i += 5000) {
+      (await db.select().from(orders).where(merchantOrdersWithNumbers(merchantId, numbers.slice(i, i + 5000)))).forEach((o) => pool.put(o));
+    }
 
     const keys = [...new Set(rest.flatMap((p) => p.facts.payerKeys))];
     const aliasRows = keys.length
@@ -359,6 +368,8 @@ export class CandidatePool {
       }
     }
     if (c.payableAmount != null) add(this.byPayableAmount as Map<number | string, Set<string>>, c.payableAmount);
+    const numberKey = old ? null : orderNumberKey(c.orderNo); // never changes: indexed once
+    if (numberKey) add(this.byOrderNumber as Map<number | string, Set<string>>, numberKey);
     if (name) add(this.byCore as Map<number | string, Set<string>>, name.core);
   }
 
@@ -395,6 +406,7 @@ export class CandidatePool {
       },
       aliasNames,
       toleranceRules: this.toleranceRules,
+      ordersByOrderNumber: { get: (key: string) => [...(this.byOrderNumber.get(key) ?? [])].map((id) => this.byId.get(id)!) },
     };
   }
 

@@ -431,4 +431,28 @@ describe(`a payer's second order of the same amount, through statement imports (
     expect(bare.suggestions?.[0].references).toEqual([b.reference]);
     expect(bare.explanation).toContain("possibly a duplicate payment");
   });
+
+  it("the shop's order number in the memo matches its order when the payer is its customer; another payer's is only suggested; a re-import changes nothing", async () => {
+    const m = await bankMerchant();
+    const n = `${Date.now()}`.slice(-8);
+    const own = await createOrder(m.apiKey, { orderNo: `DY-${n}-01`, source: "douyin", amount: 9900, customer: { name: "赵敏" } });
+    const friend = await createOrder(m.apiKey, { orderNo: `TB${n}02`, source: "taobao", amount: 5900, customer: { name: "钱多多" } });
+    const at = new Date(Date.now() + 8 * 3_600_000 + 60_000).toISOString();
+    const credit = (serial: string, amount: string, payer: string, memo: string) =>
+      cmbCredit({ date: at.slice(0, 10).replace(/-/g, ""), time: at.slice(11, 19), credit: amount, serial, memo, payer, account: "6214830000009999" });
+    const csv = buildCsv(CMB_HEADER, [credit(`ON${n}1`, "99.00", "赵敏", `订单号：dy${n}01，谢谢`), credit(`ON${n}2`, "59.00", "孙悟空", `TB-${n}-02`)]);
+    const first = await importCmbStatement(m.apiKey, m.bankId, csv);
+    expect(first.status).toBe(200);
+    const listed = await call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${first.json.statementId}` });
+    const byMemo = (text: string) => listed.json.data.find((l: { memo: string }) => l.memo.includes(text));
+    expect(byMemo("谢谢")).toMatchObject({ status: "matched", matchMethod: "order_no_in_memo", allocations: [{ reference: own.reference }] });
+    expect(byMemo("谢谢").explanation).toContain(`is the order number of order DY-${n}-01`);
+    expect((await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference: own.reference } })).json.status).toBe("paid");
+    const other = byMemo(`TB-${n}`);
+    expect(other.status).toBe("suggested");
+    expect(other.suggestions[0]).toMatchObject({ references: [friend.reference], method: "order_no_in_memo" });
+    expect((await importCmbStatement(m.apiKey, m.bankId, csv)).json).toMatchObject({ imported: 0, duplicates: 2 });
+    const again = await call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${first.json.statementId}` });
+    expect(again.json.data).toEqual(listed.json.data);
+  });
 });

@@ -2,6 +2,7 @@ import { decideExactMatch } from "@/lib/core/matching/exact";
 import { askedUniqueAmount, settle } from "@/lib/core/matching/settle";
 import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
 import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
+import { foldMisreadSymbols } from "@/lib/core/reference/alphabet";
 import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
 import { isPaymentInstitution, NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
 import { exactSumGroups } from "@/lib/core/matching/subset-sum";
@@ -27,6 +28,8 @@ export interface MatchContext {
   /** Customer names people confirmed before for this payer (payer_aliases). */
   aliasNames: readonly string[];
   toleranceRules: readonly ToleranceRule[];
+  /** The merchant's orders by order number, folded by orderNumberKey (absent: none are looked up). */
+  ordersByOrderNumber?: { get(key: string): readonly CandidateOrder[] | undefined };
 }
 
 // Thresholds, each with its reason. Scores are 0.45 × amount + 0.45 × name + 0.10 × time.
@@ -181,11 +184,13 @@ function typoNote(token: string, reference: string): Explanation {
 }
 
 /** Reasons found in the memo that forbid matching on amount and payer alone. */
-function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<string>): Explanation[] {
+function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<string>, numberHits: readonly OrderNumberHit[]): Explanation[] {
   const reasons: Explanation[] = [];
   // A token one symbol too long that repairs to an order holds two windows of reference length, each
   // passing the check now and then by chance: they are pieces of that token, not references of their own.
-  const insideHit = (t: string) => [...typoHits].some((hit) => hit.length > t.length && hit.includes(t));
+  // So are the windows and digit runs inside an order number the memo names.
+  const numberTokens = numberHits.flatMap((h) => [h.key, foldMisreadSymbols(h.key)]);
+  const insideHit = (t: string) => [...typoHits, ...numberTokens].some((hit) => hit.length > t.length && hit.includes(t)) || numberTokens.includes(t);
   const foreign = signals.validReferences.filter((r) => !ctx.ordersByReference.has(r) && !insideHit(r));
   if (foreign.length) {
     reasons.push({
@@ -194,7 +199,7 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
     });
   }
   const unresolved = signals.damagedTokens.filter((t) => !typoHits.has(t) && !insideHit(t));
-  const tokens = [...unresolved, ...signals.numbers];
+  const tokens = [...unresolved, ...signals.numbers.filter((d) => !insideHit(d))];
   if (tokens.length) {
     reasons.push({
       zh: `附言含有无法对应到本商户订单的编号 ${tokens.join("、")}`,
@@ -279,6 +284,119 @@ function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchC
   };
 }
 
+/** An order number the memo carries (folded) and the merchant's orders that have it. */
+interface OrderNumberHit {
+  key: string;
+  orders: readonly CandidateOrder[];
+}
+
+const MAX_ORDERS_BY_NUMBER = 5;
+
+function orderNumberNote(hit: OrderNumberHit, order: CandidateOrder): Explanation {
+  return { zh: `附言中的编号 ${hit.key} 是订单 ${order.orderNo}（${order.reference}）的订单号`, en: `memo number ${hit.key} is the order number of order ${order.orderNo} (${order.reference})` };
+}
+
+/**
+ * The orders the memo names by order number. A number has no check character, and shops number
+ * orders in sequence, so one mistyped digit names the neighbouring order: a number is trusted only
+ * when everything else agrees. One order per number, open, the memo pointing nowhere else, and the
+ * payer's name agreeing with the customer's; then one number takes the payment as a reference would
+ * (an amount that differs is settled and signalled like one), and several take it when it equals
+ * their open amounts together (one payer settling a friend's order with their own: the payer need be
+ * only one of the customers). Otherwise each named order is suggested.
+ */
+function decideByOrderNumber(
+  p: PaymentFacts,
+  hits: readonly OrderNumberHit[],
+  ctx: MatchContext,
+  agreement: (customerName: string | null) => NameAgreement,
+  pointsElsewhere: boolean,
+): { match: MatchResult | null; suggestions: SuggestionDecision[]; why: Explanation[] } {
+  const why: Explanation[] = [];
+  const named = new Map<string, { order: CandidateOrder; hit: OrderNumberHit }>();
+  for (const hit of hits) for (const order of hit.orders) if (!named.has(order.id)) named.set(order.id, { order, hit });
+  const shared = hits.filter((h) => h.orders.length > 1);
+  for (const h of shared) {
+    why.push({
+      zh: `订单号 ${h.key} 同时属于 ${h.orders.length} 笔不同来源的订单，无法确定是哪一笔`,
+      en: `order number ${h.key} belongs to ${h.orders.length} orders from different sources; which one is not clear`,
+    });
+  }
+  const entries = [...named.values()];
+  const open = (o: CandidateOrder) => OPEN.has(o.status) && o.openAmount > 0;
+  const payers = entries.filter((e) => NAME_SCORES[agreement(e.order.customerName)] >= THRESHOLDS.STRONG_NAME);
+  if (!pointsElsewhere && shared.length === 0 && entries.length <= MAX_ORDERS_BY_NUMBER && payers.length > 0 && entries.every((e) => open(e.order))) {
+    const orders = entries.map((e) => e.order);
+    if (!isRejected(p, orders.map((o) => o.reference))) {
+      if (orders.length === 1) {
+        const [{ order, hit }] = entries;
+        const fit = amountFit(p, order, ctx.toleranceRules);
+        const fits = fit !== null && fit !== "twin" && fit !== "lapsed";
+        const settlement = settle(p, [{ order, amount: p.amount }], ctx.toleranceRules);
+        return {
+          match: {
+            kind: "match",
+            method: "order_no_in_memo",
+            confidence: fits ? 0.97 : 0.9,
+            allocations: single(order, p.amount),
+            writeOffs: settlement.writeOffs,
+            amountMismatch: settlement.mismatch,
+            explanation: joinExplanations([
+              orderNumberNote(hit, order),
+              ...(fits ? [AMOUNT_NOTES[fit]] : []),
+              nameNote(agreement(order.customerName), p.payerName, order.customerName),
+              ...(settlement.note ? [settlement.note] : []),
+            ]),
+          },
+          suggestions: [],
+          why,
+        };
+      } else if (orders.reduce((sum, o) => sum + o.openAmount, 0) === p.amount) {
+        const sorted = [...orders].sort(oldestFirst);
+        return {
+          match: {
+            kind: "match",
+            method: "order_no_in_memo",
+            confidence: 0.95,
+            allocations: sorted.map((o) => ({ orderId: o.id, reference: o.reference, amount: o.openAmount })),
+            writeOffs: [],
+            amountMismatch: null,
+            explanation: joinExplanations([
+              ...entries.map((e) => orderNumberNote(e.hit, e.order)),
+              { zh: "金额等于这些订单未付金额之和", en: "amount equals the sum of their open amounts" },
+              nameNote(agreement(payers[0].order.customerName), p.payerName, payers[0].order.customerName),
+            ]),
+          },
+          suggestions: [],
+          why,
+        };
+      }
+    }
+  }
+  const suggestions: SuggestionDecision[] = [];
+  for (const { order, hit } of entries) {
+    if (isRejected(p, [order.reference])) continue;
+    const fit = amountFit(p, order, ctx.toleranceRules);
+    const settled = !open(order);
+    suggestions.push({
+      references: [order.reference],
+      allocations: [{ reference: order.reference, amount: settled ? p.amount : Math.min(p.amount, order.openAmount) }],
+      method: "order_no_in_memo",
+      confidence: settled ? 0.5 : fit && fit !== "twin" && fit !== "lapsed" ? 0.85 : 0.6,
+      explanation: joinExplanations([
+        orderNumberNote(hit, order),
+        settled
+          ? { zh: "该订单已没有未付金额（已付清或已关闭）：可能是重复付款", en: "the order has nothing left to pay (paid or closed): possibly a duplicate payment" }
+          : fit
+            ? AMOUNT_NOTES[fit]
+            : { zh: `金额 ${yuan(p.amount)} 与未付金额 ${yuan(order.openAmount)} 不一致`, en: `amount ${yuan(p.amount)} differs from the open amount ${yuan(order.openAmount)}` },
+        nameNote(agreement(order.customerName), p.payerName, order.customerName),
+      ]),
+    });
+  }
+  return { match: null, suggestions, why };
+}
+
 function single(order: CandidateOrder, amount: number): AllocationDecision[] {
   return [{ orderId: order.id, reference: order.reference, amount }];
 }
@@ -339,8 +457,21 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
       if (!typoOrders.has(order.id)) typoOrders.set(order.id, { order, token });
     }
   }
-  const blockers = memoBlockers(signals, ctx, typoHits);
+  const numberHits: OrderNumberHit[] = signals.orderNumbers
+    .map((key) => ({ key, orders: ctx.ordersByOrderNumber?.get(key) ?? [] }))
+    .filter((h) => h.orders.length > 0);
+  const blockers = memoBlockers(signals, ctx, typoHits, numberHits);
   const why: Explanation[] = [...blockers];
+  const byNumber = new Set(numberHits.flatMap((h) => h.orders.map((o) => o.id)));
+  if (numberHits.length > 0) {
+    const typoElsewhere = [...typoOrders.keys()].some((id) => !byNumber.has(id));
+    const decided = decideByOrderNumber(p, numberHits, ctx, agreement, blockers.length > 0 || typoElsewhere);
+    if (decided.match) return decided.match;
+    suggestions.push(...decided.suggestions);
+    why.push(...decided.why);
+  }
+  // The memo names orders (by a mistyped reference or an order number): amount and payer alone never choose another.
+  const memoNamesOrders = typoOrders.size > 0 || numberHits.length > 0;
   for (const { order, token } of typoOrders.values()) {
     const fit = amountFit(p, order, ctx.toleranceRules);
     const name = agreement(order.customerName);
@@ -349,7 +480,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
     // order plus a fitting amount is certain enough, unless the payer contradicts it or the memo
     // also points elsewhere.
     const certain =
-      typoOrders.size === 1 && fit !== null && fit !== "twin" && name !== "different" && blockers.length === 0 && !isRejected(p, [order.reference]);
+      typoOrders.size === 1 && [...byNumber].every((id) => id === order.id) && fit !== null && fit !== "twin" && name !== "different" && blockers.length === 0 && !isRejected(p, [order.reference]);
     if (certain) {
       const settlement = settle(p, [{ order, amount: p.amount }], ctx.toleranceRules);
       return {
@@ -389,7 +520,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   // Closed orders neither match nor stand in an open order's way: they are only suggested, after it.
   const lapsed = all.filter((s) => s.fit === "lapsed");
   const current = all.filter((s) => s.fit !== "lapsed");
-  const byUniqueAmount = decideUniqueAmount(p, all, ctx, blockers.length > 0 || typoOrders.size > 0);
+  const byUniqueAmount = decideUniqueAmount(p, all, ctx, blockers.length > 0 || memoNamesOrders);
   if (byUniqueAmount) return byUniqueAmount;
   const past = pastPurchases(p, current);
   const pastTwins = past.twins;
@@ -403,7 +534,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   if (amountOnlyCount > THRESHOLDS.MAX_AMOUNT_ONLY) scored = scored.filter((s) => NAME_SCORES[s.name] > 0 || s.fit === "unique");
   scored.sort(byRank);
   const [best, second] = scored;
-  if (best && typoOrders.size === 0) {
+  if (best && !memoNamesOrders) {
     const strong = best.fit !== "twin" && NAME_SCORES[best.name] >= THRESHOLDS.STRONG_NAME && best.score >= THRESHOLDS.AUTO;
     const clear = !second || best.score - second.score >= THRESHOLDS.MARGIN;
     if (strong && clear && blockers.length === 0) {
@@ -460,7 +591,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
 
   // The exact sum of 2–5 open orders of the same payer (no single order fits).
   const strongSingle = open.some((s) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME);
-  if (!strongSingle && typoOrders.size === 0) {
+  if (!strongSingle && !memoNamesOrders) {
     // exactSumGroups uses (and counts) only the orders open for no more than the payment: the others are not even compared by name.
     const payerOrders = ctx.candidates.filter(
       (c) => OPEN.has(c.status) && c.openAmount > 0 && c.openAmount <= p.amount && NAME_SCORES[agreement(c.customerName)] >= THRESHOLDS.STRONG_NAME,

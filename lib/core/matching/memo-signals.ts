@@ -1,3 +1,4 @@
+import { orderNumberTokens } from "@/lib/core/matching/order-numbers";
 import { damagedReferenceCandidates, DEFAULT_REFERENCE_LENGTH, extractReferences, findDamagedReferenceTokens, findStandaloneTokens, lengthRepairCandidates, normalizeReference } from "@/lib/core/reference";
 
 // Words that say the money is not a customer paying for goods: interest, a refund or rebate
@@ -21,6 +22,8 @@ export interface MemoSignals {
   numbers: string[];
   /** A word saying the credit is not a sale (利息, 退款…), if any. */
   nonSaleWord: string | null;
+  /** Tokens that could be the merchant's order numbers, folded by orderNumberKey. */
+  orderNumbers: string[];
 }
 
 const isPhone = (d: string) => /^1[3-9]\d{9}$/.test(d);
@@ -47,7 +50,7 @@ export function readMemo(reference: string | null, memo: string | null): MemoSig
     .map((m) => m[0])
     .filter((d) => !isPhone(d) && !isDate(d) && !tokens.some((t) => t.includes(d)));
   const nonSaleWord = NON_SALE_WORDS.find((w) => normalized.includes(w)) ?? null;
-  return { validReferences, damagedTokens, repairs, numbers, nonSaleWord };
+  return { validReferences, damagedTokens, repairs, numbers, nonSaleWord, orderNumbers: orderNumberTokens(text) };
 }
 
 /** Every reference worth looking up for a payment: valid ones and the repairs of damaged ones. */

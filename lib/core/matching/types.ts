@@ -10,6 +10,8 @@ export type MatchMethod =
   | "reference_in_memo"
   | "multi_reference"
   | "typo_reference"
+  /** The memo carries the storefront's order (or platform) number; no check character, so everything else must agree. */
+  | "order_no_in_memo"
   | "amount_payer"
   | "amount_payer_sum"
   /** Only ever suggested: less than the open amount of the payer's order (a deposit, an instalment). */

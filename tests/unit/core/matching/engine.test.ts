@@ -465,3 +465,75 @@ describe("no reference: the sum of the same payer's open orders", () => {
     expect(r.confidence).toBeLessThan(0.88);
   });
 });
+
+describe("order numbers in the memo", () => {
+  const byNumber = (p: Partial<Parameters<typeof order>[0]> = {}) => order({ orderNo: "DY-13-000248", amount: 9900, ...p });
+
+  it("the shop's order number, with the amount and the payer agreeing, settles the order", () => {
+    const o = byNumber();
+    const r = asMatch(decideMatch(payment({ amount: 9900, memo: "订单号 dy13000248" }), context([o])));
+    expect(r).toMatchObject({ method: "order_no_in_memo", confidence: 0.97, allocations: [{ orderId: o.id, amount: 9900 }], amountMismatch: null });
+    expect(r.explanation.zh).toContain("DY-13-000248");
+    expect(r.explanation.en).toContain("order number");
+  });
+
+  it("an amount that differs is settled and signalled as with a reference", () => {
+    const o = byNumber();
+    const r = asMatch(decideMatch(payment({ amount: 5000, memo: "DY-13-000248 定金" }), context([o])));
+    expect(r.confidence).toBe(0.9);
+    expect(r.amountMismatch).toMatchObject({ kind: "short", expected: 9900, received: 5000 });
+  });
+
+  it("a payer who is not the customer only gets a suggestion: one mistyped digit names the neighbouring order", () => {
+    const neighbour = byNumber({ customerName: "李四" });
+    const r = decideMatch(payment({ amount: 9900, memo: "DY-13-000248", payerName: "王五" }), context([neighbour]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind === "suggest") expect(r.suggestions[0]).toMatchObject({ references: [neighbour.reference], method: "order_no_in_memo", confidence: 0.85 });
+  });
+
+  it("a number two sources share is never chosen between", () => {
+    const douyin = byNumber();
+    const taobao = byNumber({ id: "taobao-order" });
+    const r = decideMatch(payment({ amount: 9900, memo: "DY-13-000248" }), context([douyin, taobao]));
+    expect(r.kind).toBe("suggest");
+    expect(r.explanation.en).toContain("belongs to 2 orders");
+  });
+
+  it("several numbers take the payment when it equals their open amounts together, the payer being one customer", () => {
+    const own = byNumber();
+    const friend = order({ orderNo: "TB-13-000011", amount: 5900, customerName: "李四" });
+    const r = asMatch(decideMatch(payment({ amount: 15800, memo: "DY-13-000248、TB-13-000011" }), context([own, friend])));
+    expect(r.method).toBe("order_no_in_memo");
+    expect(r.allocations.map((a) => [a.orderId, a.amount])).toEqual(expect.arrayContaining([[own.id, 9900], [friend.id, 5900]]));
+    const off = decideMatch(payment({ amount: 15000, memo: "DY-13-000248、TB-13-000011" }), context([own, friend]));
+    expect(off.kind).toBe("suggest");
+  });
+
+  it("an order already paid is only suggested, as a possible duplicate payment", () => {
+    const paid = byNumber({ status: "paid", openAmount: 0, paidAt: T0 });
+    const r = decideMatch(payment({ amount: 9900, memo: "DY-13-000248" }), context([paid]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind === "suggest") expect(r.suggestions[0].explanation.en).toContain("possibly a duplicate payment");
+  });
+
+  it("a memo naming an order by number stops amount and payer from choosing another", () => {
+    const named = byNumber({ amount: 5000, customerName: "李四" });
+    const other = order({ orderNo: "WEB-1", amount: 9900 });
+    expect(asMatch(decideMatch(payment({ amount: 9900, memo: "货款" }), context([named, other]))).method).toBe("amount_payer");
+    const r = decideMatch(payment({ amount: 9900, memo: "DY-13-000248" }), context([named, other]));
+    expect(r.kind).toBe("suggest");
+  });
+
+  it("a rejected order number is not matched again, and a reference still comes first", () => {
+    const o = byNumber();
+    expect(decideMatch(payment({ amount: 9900, memo: "DY-13-000248", rejected: [[o.reference]] }), context([o])).kind).not.toBe("match");
+    const referenced = order({ amount: 9900 });
+    const r = asMatch(decideMatch(payment({ amount: 9900, memo: `DY-13-000248 ${referenced.reference}` }), context([o, referenced])));
+    expect(r).toMatchObject({ method: "reference_in_memo", allocations: [{ orderId: referenced.id }] });
+  });
+
+  it("an order number and a word saying it is not a sale: only suggested", () => {
+    const o = byNumber();
+    expect(decideMatch(payment({ amount: 9900, memo: "DY-13-000248 退款" }), context([o])).kind).toBe("suggest");
+  });
+});

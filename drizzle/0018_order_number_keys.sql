@@ -1,0 +1,1 @@
+CREATE INDEX "orders_merchant_order_no_key_idx" ON "orders" USING btree ("merchant_id",regexp_replace(upper("order_no"), '[^0-9A-Z]', '', 'g'));
