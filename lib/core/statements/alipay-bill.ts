@@ -114,6 +114,8 @@ export function* alipayBillItems(records: Iterable<CsvRecord>): Generator<Statem
       continue;
     }
     if (isBlankRecord(fields)) continue;
+    // Some exports close the table with a 总计/合计 row without the # of a comment.
+    if (/^(总计|合计|小计)/.test(cellValue(fields[0]))) continue;
     try {
       yield { line: readRow(header, cols, fields, lineNo) };
     } catch (error) {

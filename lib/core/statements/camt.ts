@@ -24,9 +24,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // Only the five XML entities; a DOCTYPE (and with it any entity definition) is refused before parsing.
+  // The five XML entities and numeric character references (J&#252;rgen); no HTML names. A DOCTYPE
+  // (and with it any entity definition) is refused before parsing. fast-xml-parser 5 takes a table of
+  // named entities here (numeric ones then allowed), though its types only declare a boolean.
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: { amp: "&", apos: "'", gt: ">", lt: "<", quot: '"' } as unknown as boolean,
   isArray: (name) => REPEATED.has(name),
 });
 
@@ -118,7 +120,9 @@ function party(tx: Node, credit: boolean): { name: string | null; account: strin
 function remittance(tx: Node | undefined): (string | null)[] {
   if (!tx) return [];
   const rmt = at(tx, "RmtInf");
-  const parts: (string | null)[] = [...texts(at(rmt, "Ustrd"))];
+  // Ustrd lines are one text cut at 140 characters (often mid-word, mid-reference): rejoined with a
+  // space, which the reference reader bridges, as it does the groups a payer types.
+  const parts: (string | null)[] = [texts(at(rmt, "Ustrd")).join(" ") || null];
   for (const strd of list(at(rmt, "Strd"))) {
     parts.push(textAt(strd, "CdtrRefInf", "Ref"));
     parts.push(...texts(strd.AddtlRmtInf));
@@ -206,7 +210,22 @@ function entryLines(entry: Node, lineNo: number, account: string | null): Statem
   const consistent =
     parts.every((p) => p.own && p.own.currency === total.currency) &&
     parts.reduce((s, p) => s + (p.credit === entryCredit ? p.own!.amount : -p.own!.amount), 0) === total.amount;
-  if (!consistent) return [line(undefined, total.amount, entryCredit, entryRef)];
+  if (!consistent) {
+    // Still one line, but with what every transaction says: their references and remittance, and the payer when they share one.
+    const whole = line(undefined, total.amount, entryCredit, entryRef);
+    const payers = txs.map((tx) => party(tx, entryCredit));
+    const shared = payers.every((p) => p.name === payers[0].name && p.account === payers[0].account) ? payers[0] : { name: null, account: null };
+    const endToEndIds = txs.map(endToEnd).filter((id): id is string => !!id);
+    return [
+      {
+        ...whole,
+        payerName: shared.name,
+        payerAccount: shared.account,
+        memo: joinMemo([...txs.flatMap(remittance), entryInfo]),
+        raw: endToEndIds.length ? { ...whole.raw, EndToEndId: endToEndIds.join(" ") } : whole.raw,
+      },
+    ];
+  }
   return parts.map((p, i) => {
     // Without its own AcctSvcrRef a transaction is told apart by its position in the batch.
     const serial = textAt(p.tx, "Refs", "AcctSvcrRef") ?? (entryRef ? `${entryRef}/${i + 1}` : null);
@@ -230,8 +249,11 @@ function parseXml(xml: string, format: string): Node {
  * without its entries (statements, accounts) and each `<Ntry>` on its own as it is reached, so the
  * tree of a large file never exists at once.
  */
-export function* camtItems(xml: string, format: "camt053" | "camt054"): Generator<StatementItem> {
-  assertSafeXml(xml, format);
+export function* camtItems(document: string, format: "camt053" | "camt054"): Generator<StatementItem> {
+  assertSafeXml(document, format);
+  // Entries are found by pattern, so one inside a comment would count: comments become blanks of
+  // their length, keeping every offset and line number.
+  const xml = document.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, " "));
   const kind = detectCamt(xml);
   if (!kind) throw new StatementFormatError(format, "no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn document");
   if (kind !== format) throw new StatementFormatError(format, `the document is ${kind.replace("camt", "camt.")}`);

@@ -87,13 +87,21 @@ export function detectCnBankLayout(text: string): "cmb-csv" | "icbc-csv" | null 
   return null;
 }
 
-/** Tab-separated when the first lines have tabs and no commas (some banks' "文本文件" export). */
+/**
+ * Tab-separated when the first lines have more tabs than commas (some banks' "文本文件" export): a
+ * tab-separated row has one tab a column, and commas only inside amounts (8,800.00) and memos.
+ */
 export function delimiterOf(text: string): string {
   const head = text.slice(0, 4096);
-  return head.includes("\t") && !head.includes(",") ? "\t" : ",";
+  const count = (c: string) => head.split(c).length - 1;
+  return count("\t") > count(",") ? "\t" : ",";
 }
 
-const isFooter = (fields: string[]) => /^(合计|总计|小计|共\d|本页)/.test(cellValue(fields.find((f) => f.trim() !== "") ?? ""));
+// Rows under the table: totals, counts, and who printed it when.
+const isFooter = (fields: string[]) => /^(合计|总计|小计|共\d|本页|打印|制表|导出|操作员|经办|复核)/.test(cellValue(fields.find((f) => f.trim() !== "") ?? ""));
+
+/** An amount cell, with the dash some banks print in the column not used ("-", "--", "—") read as empty. */
+const amountCell = (value: string) => (/^[-—–]+$/.test(value.trim()) ? "" : value);
 
 function direction(flag: string): "credit" | "debit" | null {
   const f = flag.trim().toUpperCase();
@@ -121,8 +129,8 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
   const currency = currencyCode(get("currency"));
   let dir: "credit" | "debit";
   let signed: number;
-  const credit = get("credit");
-  const debit = get("debit");
+  const credit = amountCell(get("credit"));
+  const debit = amountCell(get("debit"));
   if (cols.credit >= 0 || cols.debit >= 0) {
     const c = credit ? majorUnits(credit, header[cols.credit]) : 0;
     const d = debit ? majorUnits(debit, header[cols.debit]) : 0;
