@@ -19,6 +19,8 @@ export interface StatementImportEntry {
   lineCount: number;
   imported: number;
   duplicates: number;
+  /** Lines not recorded as payments: money going out, the bank's reversals. */
+  skipped: number;
   rejected: number;
   /** Bill lines that confirmed payments a notify had already recorded, and refunds the file recorded. */
   confirmed: number;
@@ -101,6 +103,7 @@ function toEntry({ statement: s, account, actorType, after, actorLabel: label, p
     lineCount: s.lineCount,
     imported: s.imported,
     duplicates: s.duplicates,
+    skipped: count(after?.skipped),
     rejected: after ? count(after.rejected) : s.rejected.length,
     confirmed: count(after?.confirmed),
     refunds: count(after?.refunds),

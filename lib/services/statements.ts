@@ -42,6 +42,8 @@ export interface ImportStatementResult {
   format: StatementFormat;
   imported: number;
   duplicates: number;
+  /** Lines read but not recorded as payments: money going out and the bank's reversals (a bill's refunds are counted in `refunds`). */
+  skipped: number;
   /** Payments first recorded by a notify that this bill confirmed now. */
   confirmed: number;
   refunds: number;
@@ -194,6 +196,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     let lineCount = 0;
     let imported = 0;
     let duplicates = 0;
+    let skipped = 0;
     let confirmed = 0;
     const newIds: string[] = [];
     const bulkMatches: { paymentId: string; orderId: string; amount: number }[] = [];
@@ -278,6 +281,8 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         }
       } else if (isBill && l.direction === "debit" && l.refundId) {
         refundLines.push(l);
+      } else {
+        skipped++;
       }
     }
     const last = prepareBatch(batch);
@@ -320,13 +325,14 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         fileSha256,
         imported,
         duplicates,
+        skipped,
         confirmed,
         refunds,
         rejected: rejectedCount,
       },
     });
     await appendAuditEvents(tx, params.merchantId, params.actor, audit);
-    return { statementId: statement.id, imported, duplicates, confirmed, refunds, newIds };
+    return { statementId: statement.id, imported, duplicates, skipped, confirmed, refunds, newIds };
   });
 
   // Matching runs after the import committed: a matching failure must not undo the recorded money,
@@ -347,6 +353,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     format,
     imported: outcome.imported,
     duplicates: outcome.duplicates,
+    skipped: outcome.skipped,
     confirmed: outcome.confirmed,
     refunds: outcome.refunds,
     matched: n("matched", "partially_matched"),

@@ -19,6 +19,7 @@ type Entry = {
   lineCount: number;
   imported: number;
   duplicates: number;
+  skipped: number;
   rejected: number;
   pending: number;
   importedBy: { type: string; label: string | null } | null;
@@ -57,6 +58,8 @@ describe(`statement import history (${process.env.TEST_DB})`, () => {
       channelAccount: { id: m.bankId, name: "招商银行", channel: "bank" },
       format: "cmb-csv",
       lineCount: 4,
+      // 2 imported + 1 debit skipped + 1 rejected: every line accounted for.
+      skipped: 1,
       rejected: 1,
       importedBy: { type: "api_key", label: expect.stringMatching(/…\)$/) },
     });
