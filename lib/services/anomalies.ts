@@ -4,6 +4,7 @@ import { appendAuditEvents, type Actor, type AuditInput } from "@/lib/db/queries
 import { isUniqueViolation } from "@/lib/db/errors";
 import { anomalies, orders } from "@/lib/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/http/errors";
+import { isStorableInstant } from "@/lib/http/pagination";
 import { reverseWriteOff } from "@/lib/services/anomaly-actions";
 import { actorLabel, toAnomalyView, type AnomalyRow, type Resolution } from "@/lib/services/anomaly-view";
 import { isUuid } from "@/lib/core/ids";
@@ -42,10 +43,11 @@ export interface ListAnomaliesParams {
 
 const encodeCursor = (row: AnomalyRow) => Buffer.from(`${row.detectedAt.toISOString()}|${row.id}`).toString("base64url");
 
+// The shared cursors' rule for the date (one the database stores), with this route's error code.
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
-  if (!id || !isUuid(id) || Number.isNaN(date.getTime())) throw badRequest("cursor: not a cursor this API returned", "invalid_field");
+  if (!id || !isUuid(id) || !isStorableInstant(date)) throw badRequest("cursor: not a cursor this API returned", "invalid_field");
   return { at: date, id };
 }
 

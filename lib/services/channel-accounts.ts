@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Certificate, certificatePublicKey, isCertificateValidAt, isIssuedBy, parseCertificate } from "@/lib/core/channels/generic/x509";
 import { certificatesExpireAt } from "@/lib/core/channels/credential-fields";
@@ -9,6 +9,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { channelAccounts, channelEnum, payments, type Channel, type ChannelAccount } from "@/lib/db/schema";
 import { badRequest, notFound } from "@/lib/http/errors";
+import { encodeCursor, type PageCursor } from "@/lib/http/pagination";
 import { isUuid } from "@/lib/core/ids";
 
 const pem = z.string().trim().min(40).max(20_000);
@@ -284,6 +285,25 @@ const merchantAccountRows = (db: DbOrTx, merchantId: string) =>
 
 export async function listChannelAccounts(db: DbOrTx, merchantId: string) {
   return (await merchantAccountRows(db, merchantId)).map(toChannelAccountView);
+}
+
+// created_at defaults to now() (microseconds) but a cursor carries a JavaScript Date (milliseconds):
+// order and compare on the millisecond, so the row a cursor names is never seen again on the next page.
+const createdAtMs = sql`date_trunc('milliseconds', ${channelAccounts.createdAt})`;
+
+/** A page of the merchant's accounts for `GET /api/v1/channel-accounts`: oldest first (the order they were set up in), keyset-paged. */
+export async function listChannelAccountsPage(db: DbOrTx, p: { merchantId: string; limit: number; cursor: PageCursor | null }) {
+  const where = [eq(channelAccounts.merchantId, p.merchantId)];
+  if (p.cursor) where.push(sql`(${createdAtMs}, ${channelAccounts.id}) > (${p.cursor.at.toISOString()}::timestamptz, ${p.cursor.id}::uuid)`);
+  const rows = await db
+    .select()
+    .from(channelAccounts)
+    .where(and(...where))
+    .orderBy(asc(createdAtMs), asc(channelAccounts.id))
+    .limit(p.limit + 1);
+  const page = rows.slice(0, p.limit);
+  const last = page[page.length - 1];
+  return { data: page.map(toChannelAccountView), nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
 }
 
 /** Loads an account with its decrypted credentials (for verification and checkout parameters). */

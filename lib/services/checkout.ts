@@ -8,6 +8,7 @@ import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { channelAccounts, merchants, openOrders, orders, type Order } from "@/lib/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/http/errors";
+import { isStorableInstant, STORABLE_RANGE } from "@/lib/http/pagination";
 import { buildChannelParams } from "@/lib/services/channel-params";
 import { uniqueAmountByDefault } from "@/lib/services/checkout-settings";
 import { buildOrderView } from "@/lib/services/orders";
@@ -30,7 +31,10 @@ export const checkoutSchema = z.object({
     .url({ protocol: /^https?$/ })
     .max(2048)
     .optional(),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => isStorableInstant(new Date(v)), `must be from ${STORABLE_RANGE}`)
+    .optional(),
   /** Ask the customer for a unique amount (amount less a tail of 1–99 fen) that names the order without a reference; omitted: the merchant's checkout setting. */
   uniqueAmount: z.boolean().optional(),
 });

@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { GET as health } from "@/app/api/health/route";
+import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
 import { GET as listAccounts, POST as createAccount } from "@/app/api/v1/channel-accounts/route";
 import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { GET as listOrders } from "@/app/api/v1/orders/route";
+import { GET as listPayments } from "@/app/api/v1/payments/route";
+import { GET as listStatements } from "@/app/api/v1/statements/route";
 import { POST as signupRoute } from "@/app/api/v1/signup/route";
 import { isValidReference } from "@/lib/core/reference";
 import { auditEvents, channelAccounts, orders } from "@/lib/db/schema";
-import { call, merchantWithAlipay } from "../helpers/api";
+import { call, createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -188,5 +192,67 @@ describe(`rate limits (${process.env.TEST_DB})`, () => {
     expect((await signUp(`${crowded}, 198.51.100.2`)).res.status).toBe(201);
     expect((await signUp("127.0.0.1")).res.status).toBe(201);
     expect((await signUp("::ffff:127.0.0.1")).res.status).toBe(201);
+  });
+});
+
+// Instants JavaScript parses but the database cannot store (year 0, before year 1, after 9999) must be
+// refused as bad input, not reach a query and come back as a 500.
+describe(`dates outside what the database stores (${process.env.TEST_DB})`, () => {
+  const LISTS: [string, H][] = [
+    ["orders", h(listOrders)],
+    ["payments", h(listPayments)],
+    ["anomalies", h(listAnomalies)],
+    ["statements", h(listStatements)],
+  ];
+  const ID = "0b8f0f6e-3c1a-4a53-9d43-7f7c9a0e2b11";
+  const cursorOf = (at: string) => Buffer.from(`${at}|${ID}`).toString("base64url");
+
+  it("a keyset cursor holding such a date is 400 invalid cursor on every list; an in-range one pages", async () => {
+    const m = await merchantWithAlipay();
+    for (const [name, route] of LISTS) {
+      for (const at of ["0000-01-01T00:00:00.000Z", "-001000-01-01T00:00:00.000Z", "+275000-01-01T00:00:00.000Z", "0000-12-31T23:59:59.999Z", "+010000-01-01T00:00:00.000Z"]) {
+        const res = await call(route, { method: "GET", apiKey: m.apiKey, path: `/api/v1/${name}?cursor=${cursorOf(at)}` });
+        expect(res.status, `${name} ${at} → ${res.text}`).toBe(400);
+        expect(res.json, name).toEqual({ error: { code: expect.any(String), message: expect.stringContaining("cursor") } });
+      }
+      for (const at of ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2026-01-01T00:00:00.000Z"]) {
+        const res = await call(route, { method: "GET", apiKey: m.apiKey, path: `/api/v1/${name}?cursor=${cursorOf(at)}` });
+        expect(res.status, `${name} ${at} → ${res.text}`).toBe(200);
+      }
+    }
+  });
+
+  it("from/to out of range are 400 naming the field; a time without an offset is refused (the contract's times carry one)", async () => {
+    const m = await merchantWithAlipay();
+    await createOrder(m.apiKey, { amount: 500 });
+    for (const [name, route] of LISTS.slice(0, 2)) {
+      for (const query of ["from=0000-01-01T00:00:00Z", "to=0000-01-01T00:00:00Z", "from=0001-01-01", "from=0001-01-01T00:00:00%2B08:00", "to=9999-12-31T23:59:59-08:00", "from=2026-01-01T00:00:00", "to=2026-01-01T10:00", "from=2026-02-30T00:00:00Z", "from=2026-01-01T24:00:00Z"]) {
+        const res = await call(route, { method: "GET", apiKey: m.apiKey, path: `/api/v1/${name}?${query}` });
+        expect(res.status, `${name}?${query} → ${res.text}`).toBe(400);
+        expect(res.json.error.message, query).toContain(query.slice(0, query.indexOf("=")));
+      }
+      for (const query of ["from=0001-01-01T00:00:00Z", "to=9999-12-31", "from=2026-01-01T00:00:00%2B08:00", "from=2026-01-01T00:00:00.123456Z&to=2126-01-01t00:00:00z"]) {
+        const res = await call(route, { method: "GET", apiKey: m.apiKey, path: `/api/v1/${name}?${query}` });
+        expect(res.status, `${name}?${query} → ${res.text}`).toBe(200);
+      }
+    }
+    // An offset-given time is exact: the order made just now is inside [now − 1 min in Shanghai, …).
+    const since = new Date(Date.now() - 60_000 + 8 * 3_600_000).toISOString().slice(0, 19) + "%2B08:00";
+    const listed = await call(h(listOrders), { method: "GET", apiKey: m.apiKey, path: `/api/v1/orders?from=${since}` });
+    expect(listed.json.data).toHaveLength(1);
+  });
+
+  it("checkout with an expiresAt the database cannot store is 400 naming the field, and creates nothing", async () => {
+    const m = await merchantWithAlipay();
+    const orderCount = async () => (await t.db().select({ n: count() }).from(orders).where(eq(orders.merchantId, m.merchantId)))[0].n;
+    for (const expiresAt of ["0000-01-01T00:00:00Z", "0000-12-31T23:00:00Z", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"]) {
+      const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: `EXP-${expiresAt}`, source: "web", amount: 100, expiresAt } });
+      expect(res.status, `${expiresAt} → ${res.text}`).toBe(400);
+      expect(res.json.error.message).toContain("expiresAt");
+    }
+    expect(await orderCount()).toBe(0);
+    const ok = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: "EXP-OK", source: "web", amount: 100, expiresAt: "9999-12-31T23:59:59Z" } });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.json.expiresAt).toBe("9999-12-31T23:59:59.000Z");
   });
 });

@@ -180,3 +180,67 @@ describe(`channel accounts: renewing, disabling, enabling (${process.env.TEST_DB
   });
 });
 
+describe(`channel accounts: the list pages like every list (${process.env.TEST_DB})`, () => {
+  const list = (apiKey: string, query = "") => call(listAccountsRoute as unknown as H, { method: "GET", apiKey, path: `/api/v1/channel-accounts${query}` });
+
+  it("pages by limit and cursor, oldest first, visiting each account once; no credentials; another merchant's rows never appear", async () => {
+    const m = await merchantWithAlipay();
+    const other = await merchantWithAlipay();
+    const ids = [m.accountId];
+    for (let i = 1; i <= 4; i++) {
+      const res = await call(createAccountRoute as unknown as H, {
+        apiKey: m.apiKey,
+        body: { channel: "bank", name: `银行 ${i}`, credentials: { bankName: "招商银行", accountNo: `62258801000000${i}` } },
+      });
+      expect(res.status, res.text).toBe(201);
+      ids.push(res.json.id);
+    }
+    const all = await list(m.apiKey);
+    expect(all.status).toBe(200);
+    expect(all.json.nextCursor).toBeNull();
+    expect(all.json.data.map((a: { id: string }) => a.id)).toEqual(ids);
+    expect(JSON.stringify(all.json)).not.toContain("62258801");
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await list(m.apiKey, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.json.data.map((a: { id: string }) => a.id));
+      cursor = res.json.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+    expect(pages).toBe(3);
+    // An exact fit ends without an empty extra page.
+    const five = await list(m.apiKey, "?limit=5");
+    expect([five.json.data.length, five.json.nextCursor]).toEqual([5, null]);
+
+    // A cursor from one merchant's list walks only the other's own rows.
+    const first = await list(m.apiKey, "?limit=1");
+    const foreign = await list(other.apiKey, `?cursor=${first.json.nextCursor}`);
+    expect(foreign.status).toBe(200);
+    expect(foreign.json.data.every((a: { id: string }) => !ids.includes(a.id))).toBe(true);
+  });
+
+  it("a bad limit or cursor is 400 naming it, in the contract's error shape", async () => {
+    const m = await merchantWithAlipay();
+    const outOfRange = Buffer.from(`0000-01-01T00:00:00.000Z|${m.accountId}`).toString("base64url");
+    for (const [query, field] of [
+      ["?limit=abc", "limit"],
+      ["?limit=0", "limit"],
+      ["?limit=501", "limit"],
+      ["?limit=1.5", "limit"],
+      ["?limit=", "limit"],
+      ["?cursor=garbage", "cursor"],
+      [`?cursor=${outOfRange}`, "cursor"],
+    ]) {
+      const res = await list(m.apiKey, query);
+      expect(res.status, `${query} → ${res.text}`).toBe(400);
+      expect(res.json).toEqual({ error: { code: expect.any(String), message: expect.stringContaining(field) } });
+    }
+    expect((await list(m.apiKey, "?limit=500")).status).toBe(200);
+  });
+});

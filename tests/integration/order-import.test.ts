@@ -89,6 +89,33 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     expect((await importHistory(m.apiKey)).data).toMatchObject([{ kind: "orders", lineCount: 1_500, imported: 0, rejected: 1_500 }]);
   });
 
+  it("a zero or negative amount is rejected naming the line and the amount (checkout takes only positive amounts); the rest import", async () => {
+    const m = await merchantWithAlipay();
+    const csv = [
+      "订单编号,总金额,订单状态,买家会员名",
+      '="4000000000000000001",88.00,交易成功,tb_ok',
+      '="4000000000000000002",0.00,交易成功,tb_zero',
+      '="4000000000000000003",-12.50,交易成功,tb_negative',
+      '="4000000000000000004",-0.00,交易关闭,tb_minus_zero',
+      "",
+    ].join("\r\n");
+    const res = await upload(m.apiKey, "taobao", new TextEncoder().encode(csv));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ imported: 1, duplicates: 0 });
+    expect(res.json.rejected).toEqual([
+      { line: 3, message: expect.stringMatching(/总金额.*"0\.00".*positive/) },
+      { line: 4, message: expect.stringMatching(/总金额.*"-12\.50".*positive/) },
+      { line: 5, message: expect.stringMatching(/总金额.*"-0\.00".*positive/) },
+    ]);
+    const rows = await t.db().select().from(orders).where(eq(orders.merchantId, m.merchantId));
+    expect(rows.map((r) => [r.orderNo, r.amount])).toEqual([["4000000000000000001", 8800]]);
+
+    // A 抖店 sub-order row repeats its order's amount: a bad one is rejected and the order is not imported.
+    const douyin = ["主订单编号,子订单编号,订单应付金额,订单状态", "5000000000000000001,5000000000000000002,-5.00,待发货", ""].join("\n");
+    const d = await upload(m.apiKey, "douyin", new TextEncoder().encode(douyin));
+    expect(d.json).toMatchObject({ imported: 0, rejected: [{ line: 2, message: expect.stringContaining("positive") }] });
+  });
+
   it("bad requests are 4xx and change nothing", async () => {
     const m = await merchantWithAlipay();
     expect((await upload(m.apiKey, "jd", fixture("taobao-orders-gbk.csv"))).status).toBe(400);

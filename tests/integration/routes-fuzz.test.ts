@@ -42,6 +42,11 @@ const QUERIES = [
   "?from=2026-01-01T00:00:00%2B08:00&to=2026-12-31&limit=1&cursor=MjAyNi0wMS0wMXx4",
   "?status=pending&view=pending&channel=bank&format=kingdee&encoding=gbk&from=9999-12-31",
   `?statementId=${NOT_QUITE_UUID}&cursor=${Buffer.from(`2026-01-01T00:00:00.000Z|${NOT_QUITE_UUID}`).toString("base64url")}`,
+  // Cursors and times JavaScript reads but PostgreSQL cannot store (year 0, before year 1, past 9999).
+  ...["0000-01-01T00:00:00.000Z", "-001000-01-01T00:00:00.000Z", "+275000-01-01T00:00:00.000Z"].map((at) => `?cursor=${Buffer.from(`${at}|${ZERO_UUID}`).toString("base64url")}`),
+  "?from=0000-01-01T00:00:00Z&to=0000-01-01T00:00:00Z",
+  "?from=0000-01-01&to=+275000-01-01T00:00:00Z",
+  "?from=2026-01-01T00:00:00&to=2026-01-01T08:00",
 ];
 const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
 const JSON_BODIES = [
@@ -208,6 +213,8 @@ const EDGE_VALUES: unknown[] = [
   {},
   "9999-12-31T23:59:59.999Z",
   "0001-01-01T00:00:00Z",
+  "0000-01-01T00:00:00Z",
+  "+275000-01-01T00:00:00Z",
   "1970-01-01T00:00:00+14:00",
   ZERO_UUID,
 ];

@@ -74,6 +74,14 @@ function money(cell: string, field: string): number {
   }
 }
 
+/** The order amount: what the order asks to be paid, so (as at checkout) more than zero. */
+function orderAmount(cell: string, field: string): number {
+  const fen = money(cell, field);
+  // A refund or adjustment line, or a zero-priced gift order, is not an order we can match money to.
+  if (fen <= 0) throw new Error(`${field}: "${cell}" is not a positive amount (an order must ask for money)`);
+  return fen;
+}
+
 export type PlatformExportItem = { order: PlatformOrder } | { rejected: { line: number; message: string } };
 
 /**
@@ -124,7 +132,7 @@ export function* iteratePlatformOrders(chunks: Iterable<string>, format: Platfor
       order = {
         lineNo,
         platformOrderId: id,
-        amount: money(get(c.amount), COLUMNS[format].amount[0]),
+        amount: orderAmount(get(c.amount), COLUMNS[format].amount[0]),
         paidAmount: paid ? money(paid, COLUMNS[format].paid[0]) : null,
         discountAmount: discount ? money(discount, COLUMNS[format].discount[0]) : null,
         platformStatus: status,

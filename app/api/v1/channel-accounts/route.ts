@@ -1,6 +1,7 @@
-// POST /api/v1/channel-accounts – configure a channel account; GET lists them (never credentials)
+// POST /api/v1/channel-accounts – configure a channel account; GET ?limit=&cursor= lists them, oldest first (never credentials)
 import { merchantRoute, readJson } from "@/lib/http/api-route";
-import { channelAccountSchema, createChannelAccount, listChannelAccounts } from "@/lib/services/channel-accounts";
+import { decodeCursor, parseLimit } from "@/lib/http/pagination";
+import { channelAccountSchema, createChannelAccount, listChannelAccountsPage } from "@/lib/services/channel-accounts";
 
 export const POST = merchantRoute(async ({ db, merchantId, apiKeyId, request }) => {
   const input = await readJson(request, channelAccountSchema);
@@ -12,6 +13,7 @@ export const POST = merchantRoute(async ({ db, merchantId, apiKeyId, request }) 
   return Response.json(account, { status: 201 });
 });
 
-export const GET = merchantRoute(async ({ db, merchantId }) => {
-  return Response.json({ data: await listChannelAccounts(db, merchantId), nextCursor: null });
+export const GET = merchantRoute(async ({ db, merchantId, request }) => {
+  const q = new URL(request.url).searchParams;
+  return Response.json(await listChannelAccountsPage(db, { merchantId, limit: parseLimit(q.get("limit")), cursor: decodeCursor(q.get("cursor")) }));
 });
