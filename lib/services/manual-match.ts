@@ -102,6 +102,12 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
     }
     const byRef = await ordersFor(tx, params.merchantId, params.allocations.map((a) => a.reference));
     const chosen = params.allocations.map((a) => ({ order: byRef.get(a.reference)!, amount: a.amount }));
+    const foreign = chosen.findIndex((c) => c.order.currency !== payment.currency);
+    if (foreign >= 0) {
+      // Amounts in two currencies do not add up: allocating one to the other would misstate both.
+      const { order } = chosen[foreign];
+      throw badRequest(`allocations.${foreign}.reference: order ${order.reference} is priced in ${order.currency}, the payment is in ${payment.currency}`, "invalid_field");
+    }
     const explanation = joinExplanations([
       { zh: "人工匹配", en: "matched by hand" },
       ...chosen.map((c) => ({ zh: `${c.order.reference} ${yuan(c.amount)}`, en: `${c.order.reference} ${yuan(c.amount)}` })),

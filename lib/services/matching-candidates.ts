@@ -35,6 +35,7 @@ export function toCandidate(o: Order): CandidateOrder {
     reference: o.reference,
     orderNo: o.orderNo,
     amount: o.amount,
+    currency: o.currency,
     openAmount: Math.max(0, o.amount - o.paidAmount + o.refundedAmount - o.writtenOffAmount),
     status: o.status,
     customerName: o.customerName,
@@ -83,6 +84,7 @@ export function paymentFacts(payment: Payment, payerKeys: string[]): PaymentFact
   return {
     id: payment.id,
     amount: payment.amount,
+    currency: payment.currency,
     channel: payment.channel,
     reference: payment.reference,
     memo: payment.memo,

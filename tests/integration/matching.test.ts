@@ -456,3 +456,24 @@ describe(`a payer's second order of the same amount, through statement imports (
     expect(again.json.data).toEqual(listed.json.data);
   });
 });
+
+describe(`currencies (${process.env.TEST_DB})`, () => {
+  it("a yuan transfer naming an order priced in dollars is left to a person, and a person cannot allocate across currencies", async () => {
+    const m = await bankMerchant();
+    const usd = await createOrder(m.apiKey, { amount: 9900, currency: "USD" });
+    const n = `${Date.now()}`.slice(-8);
+    const at = new Date(Date.now() + 8 * 3_600_000 + 60_000).toISOString();
+    const csv = buildCsv(CMB_HEADER, [
+      cmbCredit({ date: at.slice(0, 10).replace(/-/g, ""), time: at.slice(11, 19), credit: "99.00", serial: `CU${n}`, memo: `货款${usd.reference}`, payer: "赵敏", account: "6214830000008888" }),
+    ]);
+    const res = await importCmbStatement(m.apiKey, m.bankId, csv);
+    expect(res.json).toMatchObject({ imported: 1, matched: 0, unmatched: 1 });
+    const listed = await call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?statementId=${res.json.statementId}` });
+    const [payment] = listed.json.data;
+    expect(payment.explanation).toContain("the currencies differ");
+    const manual = await call(h(matchRoute), { apiKey: m.apiKey, params: { paymentId: payment.paymentId }, body: { allocations: [{ reference: usd.reference, amount: 9900 }] } });
+    expect(manual.status).toBe(400);
+    expect(manual.json.error.message).toContain("priced in USD");
+    expect((await call(h(getOrder), { method: "GET", apiKey: m.apiKey, params: { reference: usd.reference } })).json.status).toBe("pending");
+  });
+});

@@ -426,10 +426,38 @@ const amountsKey = (g: readonly CandidateOrder[]) => g.map((o) => o.openAmount).
  * else the exact sum of 2–5 of the same payer's open orders. Anything short of certain becomes
  * ranked suggestions for a person. Pure and deterministic: same payment and context, same result.
  */
-export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
+/** The context without the orders of another currency than `currency`: their amounts do not compare with the payment's. */
+function inCurrency(ctx: MatchContext, currency: string): MatchContext {
+  const same = (o: CandidateOrder) => o.currency === currency;
+  let candidates: readonly CandidateOrder[] | null = null;
+  const byNumber = ctx.ordersByOrderNumber;
+  return {
+    ordersByReference: ctx.ordersByReference,
+    get candidates() {
+      return (candidates ??= ctx.candidates.filter(same));
+    },
+    aliasNames: ctx.aliasNames,
+    toleranceRules: ctx.toleranceRules,
+    ordersByOrderNumber: byNumber && { get: (key: string) => byNumber.get(key)?.filter(same) },
+  };
+}
+
+export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): MatchResult {
+  const ctx = inCurrency(allCurrencies, p.currency);
   const exact = decideExactMatch(p, ctx.ordersByReference);
   if (exact) {
     const lines = exact.allocations.map((a) => ({ order: ctx.ordersByReference.get(a.reference)!, amount: a.amount }));
+    const foreign = lines.find((l) => l.order.currency !== p.currency);
+    if (foreign) {
+      // The reference is certain but the amounts are not comparable: a person converts and matches by hand.
+      return {
+        kind: "none",
+        explanation: {
+          zh: `参考号 ${foreign.order.reference} 对应的订单以 ${foreign.order.currency} 计价，这笔款项是 ${p.currency}：币种不同，需人工处理`,
+          en: `reference ${foreign.order.reference} names an order priced in ${foreign.order.currency}, and this money is ${p.currency}: the currencies differ, a person must decide`,
+        },
+      };
+    }
     const settlement = settle(p, lines, ctx.toleranceRules);
     return {
       kind: "match",
@@ -452,7 +480,7 @@ export function decideMatch(p: PaymentFacts, ctx: MatchContext): MatchResult {
   for (const [token, repairs] of signals.repairs) {
     for (const r of repairs) {
       const order = ctx.ordersByReference.get(r);
-      if (!order) continue;
+      if (!order || order.currency !== p.currency) continue;
       typoHits.add(token);
       if (!typoOrders.has(order.id)) typoOrders.set(order.id, { order, token });
     }

@@ -37,6 +37,8 @@ export const ALL_WRITE_OFF_CAUSES: readonly WriteOffCause[] = [...WRITE_OFF_CAUS
 export interface PaymentFacts {
   id: string;
   amount: number;
+  /** ISO 4217; an order in another currency is never matched, its amounts not being comparable. */
+  currency: string;
   channel: string;
   /** The reference field the channel echoed back (out_trade_no…), raw. */
   reference: string | null;
@@ -57,6 +59,7 @@ export interface CandidateOrder {
   reference: string;
   orderNo: string;
   amount: number;
+  currency: string;
   /** Amount still to be paid (amount − paid + refunded − written off), never below 0. */
   openAmount: number;
   status: string;

@@ -537,3 +537,26 @@ describe("order numbers in the memo", () => {
     expect(decideMatch(payment({ amount: 9900, memo: "DY-13-000248 退款" }), context([o])).kind).toBe("suggest");
   });
 });
+
+describe("currencies", () => {
+  it("a reference naming an order in another currency is not matched: the amounts do not compare", () => {
+    const o = order({ amount: 9900 });
+    const r = decideMatch(payment({ amount: 9900, currency: "EUR", memo: o.reference }), context([o]));
+    expect(r.kind).toBe("none");
+    expect(r.explanation.en).toContain("the currencies differ");
+    expect(r.explanation.zh).toContain("币种不同");
+  });
+
+  it("amount and payer only ever choose an order of the payment's currency", () => {
+    const cny = order({ amount: 9900 });
+    expect(decideMatch(payment({ amount: 9900, currency: "USD" }), context([cny])).kind).toBe("none");
+    const usd = order({ amount: 9900, currency: "USD" });
+    expect(asMatch(decideMatch(payment({ amount: 9900, currency: "USD" }), context([cny, usd]))).allocations).toEqual([{ orderId: usd.id, reference: usd.reference, amount: 9900 }]);
+  });
+
+  it("order numbers and mistyped references of another currency's orders are passed over", () => {
+    const o = order({ amount: 9900, orderNo: "DY-13-000248" });
+    expect(decideMatch(payment({ amount: 9900, currency: "HKD", memo: "DY-13-000248" }), context([o])).kind).toBe("none");
+    expect(decideMatch(payment({ amount: 9900, currency: "HKD", memo: typoOf(o.reference) }), context([o])).kind).toBe("none");
+  });
+});
