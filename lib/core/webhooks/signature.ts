@@ -35,8 +35,3 @@ function constantTimeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
-
-/** Wait before retry `attempt` (1-based): 10 s, 20 s, 40 s … capped at 6 h — at least once, eventually. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 6 * 3_600_000);
-}
