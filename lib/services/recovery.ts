@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 import { appendAuditEvents, chainAllAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { openOrders, orders, payments } from "@/lib/db/schema";
 import { matchPayments } from "@/lib/services/match-payment";
@@ -55,6 +56,8 @@ export async function closeExpiredOrders(db: Db, now: Date) {
         .filter((o) => o.merchantId === merchantId)
         .map((o) => ({ action: "order.closed", subjectType: "order", subjectId: o.id, after: { status: "closed", reason: "expired" } }));
       await appendAuditEvents(tx, merchantId, SYSTEM, events);
+      // The storefront hears of the close like of any other status change.
+      await enqueueOrderEvents(tx, merchantId, events.map((e) => ({ orderId: e.subjectId, status: "closed" })), now);
     }
     return closed.length;
   });

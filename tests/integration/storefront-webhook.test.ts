@@ -11,6 +11,7 @@ import { POST as setWebhook } from "@/app/api/v1/settings/storefront-webhook/rou
 import { verifyLdxpSignature } from "@/lib/core/webhooks/signature";
 import { orders, payments, webhookDeliveries } from "@/lib/db/schema";
 import { deliverWebhooksFn } from "@/lib/jobs/functions/deliver-webhooks";
+import { closeExpiredOrders } from "@/lib/services/recovery";
 import { deliverDueWebhooks, enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 import { alipayPaymentNotify, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
 import { bankMerchant, call, createOrder, importCmbStatement, merchantWithAlipay, payWithAlipay } from "../helpers/api";
@@ -164,6 +165,14 @@ describe(`storefront order events: every status change (${process.env.TEST_DB})`
     expect(sent).toHaveLength(3);
     const latest = sent.reduce((a, b) => (b.sequence > a.sequence ? b : a));
     expect(latest).toMatchObject({ type: "order.paid", sequence: 3, data: { status: "paid" } });
+  });
+
+  it("an order the sweep closes on expiry is posted as order.closed", async () => {
+    const m = await merchantAt("/closed-on-expiry");
+    const order = await createOrder(m.apiKey, { amount: 8800, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    expect(await closeExpiredOrders(t.db(), new Date(Date.now() + 120_000))).toBeGreaterThanOrEqual(1);
+    const events = await orderEvents(m.merchantId);
+    expect(events.map((e) => [e.type, e.sequence, e.data.orderId])).toEqual([["order.closed", 1, order.orderId]]);
   });
 
   it("a bank statement paying the order again (a bulk match) is a third event, not a repeat of the first", async () => {
