@@ -82,13 +82,17 @@ function publicConfigOf(channel: Channel, c: Record<string, string | undefined>)
 
 export const webhookPath = (channel: Channel, id: string) => `/api/webhooks/${channel}/${id}`;
 
+/**
+ * An account as the API and the settings page show it. No credential is in it, identifiers such as
+ * appId included: the contract makes credentials write-only (the audit trail records which
+ * identifiers a change set, for the merchant's own record).
+ */
 export function toChannelAccountView(row: ChannelAccount) {
   return {
     id: row.id,
     channel: row.channel,
     name: row.name,
     webhookUrl: webhookPath(row.channel, row.id),
-    publicConfig: row.publicConfig,
     lastNotifiedAt: row.lastNotifiedAt?.toISOString() ?? null,
     disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
