@@ -16,6 +16,8 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   // Native or WASM packages must be loaded by Node, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "ws", "@neondatabase/serverless", "pdfkit", "exceljs"],
+  // The PDF report reads its CJK fonts from the package folder at run time: keep them in traced deployments.
+  outputFileTracingIncludes: { "/api/**/*": ["./node_modules/@embedpdf/fonts-sc/fonts/NotoSansHans-{Regular,Bold}.otf"] },
   poweredByHeader: false,
   // Keeps `next dev` from writing AGENTS.md into the repo.
   agentRules: false,

@@ -34,10 +34,24 @@ type Doc = PDFKit.PDFDocument;
 
 // Noto Sans CJK SC (OFL) shipped by an npm package: no system fonts, no network at run time.
 let fontCache: { regular: Buffer; bold: Buffer } | null = null;
+
+/**
+ * The package's font folder. Under `next build` the bundler turns require.resolve into a module id
+ * (a number), so the folder is first looked for from the working directory, where `next start` runs;
+ * unbundled (tests, CLI) require.resolve finds it wherever the package is installed.
+ */
+function fontDir(): string {
+  const candidates = [path.join(process.cwd(), "node_modules", "@embedpdf", "fonts-sc", "fonts")];
+  const resolved: unknown = createRequire(import.meta.url).resolve("@embedpdf/fonts-sc");
+  if (typeof resolved === "string") candidates.push(path.join(path.dirname(resolved), "..", "fonts"));
+  const dir = candidates.find((d) => fs.existsSync(path.join(d, "NotoSansHans-Regular.otf")));
+  if (!dir) throw new Error(`CJK fonts of @embedpdf/fonts-sc not found (looked in ${candidates.join(", ")})`);
+  return dir;
+}
+
 function cjkFonts() {
   if (!fontCache) {
-    const require = createRequire(import.meta.url);
-    const dir = path.join(path.dirname(require.resolve("@embedpdf/fonts-sc")), "..", "fonts");
+    const dir = fontDir();
     fontCache = {
       regular: fs.readFileSync(path.join(dir, "NotoSansHans-Regular.otf")),
       bold: fs.readFileSync(path.join(dir, "NotoSansHans-Bold.otf")),

@@ -77,4 +77,24 @@ test.describe("one-click report at 1280×800", () => {
     await ctx.close();
     expect(consoleErrors).toEqual([]);
   });
+
+  test("the PDF report comes out of the built server, by API key and by session, with its Chinese text", async ({ page, request }) => {
+    const merchant = await signUpMerchantWithAlipay(request);
+    const order = await createOrder(request, merchant, { amount: 12800 });
+    await postAlipayNotify(request, merchant, order.reference, "128.00");
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const query = `from=${today.slice(0, 8)}01&to=${today}&format=pdf`;
+    const isPdf = async (res: Awaited<ReturnType<typeof request.get>>) => {
+      expect(res.status()).toBe(200);
+      expect(res.headers()["content-type"]).toContain("application/pdf");
+      const body = await res.body();
+      expect(body.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      // The CJK font is embedded (subset), so the Chinese headings are drawn, not dropped.
+      expect(body.toString("latin1")).toContain("NotoSansHans");
+    };
+    await isPdf(await request.get(`/api/v1/reports/reconciliation?${query}`, { headers: { authorization: `Bearer ${merchant.apiKey}` } }));
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/);
+    await isPdf(await page.request.get(`/api/app/reports/reconciliation?${query}`));
+  });
 });
