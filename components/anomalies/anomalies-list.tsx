@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
+import { appFetch, focusRing, textLink } from "@/components/payments/app-api";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -114,6 +115,7 @@ export function AnomaliesList({ canResolve }: { canResolve: boolean }) {
 function ResolveForm({ anomalyId, onDone }: { anomalyId: string; onDone: () => void }) {
   const { messages: t } = useI18n();
   const a = t.anomalies;
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const [note, setNote] = useState("");
   const resolve = useMutation({
@@ -134,7 +136,10 @@ function ResolveForm({ anomalyId, onDone }: { anomalyId: string; onDone: () => v
         <input
           autoFocus
           value={note}
-          onChange={(e) => setNote(e.target.value)}
+          onChange={(e) => {
+            setNote(e.target.value);
+            if (resolve.isError) resolve.reset();
+          }}
           placeholder={a.notePlaceholder}
           data-testid={`anomaly-note-${anomalyId}`}
           className={`mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`}
@@ -142,7 +147,7 @@ function ResolveForm({ anomalyId, onDone }: { anomalyId: string; onDone: () => v
       </label>
       {resolve.error ? (
         <p role="alert" className="text-sm text-red-700">
-          {resolve.error instanceof AppApiError ? resolve.error.message : String(resolve.error)}
+          {errorText(resolve.error)}
         </p>
       ) : null}
       <div className="flex gap-2">

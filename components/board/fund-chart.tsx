@@ -4,7 +4,7 @@ import Link from "next/link";
 import { buildFundChart } from "@/lib/core/board/fund-chart";
 import { formatYuan } from "@/lib/core/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
-import { labelOf } from "@/lib/i18n/messages";
+import { labelOf, type Locale } from "@/lib/i18n/messages";
 import type { Board } from "@/lib/services/board";
 
 // Fixed hues per channel so a colour keeps its meaning across days and visits.
@@ -20,12 +20,24 @@ const FILL: Record<string, string> = {
 };
 const fillOf = (channel: string) => FILL[channel] ?? "fill-slate-400";
 
-/** Compact axis money: ¥12.3k rather than a full amount that would crowd the axis. */
-function axisYuan(fen: number): string {
-  const yuan = fen / 100;
-  if (Math.abs(yuan) >= 10_000) return `¥${(yuan / 1000).toFixed(0)}k`;
-  if (Math.abs(yuan) >= 1_000) return `¥${(yuan / 1000).toFixed(1)}k`;
-  return `¥${yuan.toFixed(0)}`;
+const trimmed = (n: number) => n.toFixed(1).replace(/\.0$/, "");
+
+/**
+ * Compact axis money in the reader's units: Chinese counts in 万 and 亿 (¥1万, ¥1.5万, ¥3,000 below
+ * ten thousand), English in k and M (¥1.5k, ¥12k). Amounts are fen; an axis never needs the fen.
+ */
+export function axisMoney(fen: number, locale: Locale): string {
+  const yuan = Math.abs(fen) / 100;
+  const sign = fen < 0 ? "-" : "";
+  if (locale === "en") {
+    if (yuan >= 1_000_000) return `${sign}¥${trimmed(yuan / 1_000_000)}M`;
+    if (yuan >= 10_000) return `${sign}¥${(yuan / 1000).toFixed(0)}k`;
+    if (yuan >= 1_000) return `${sign}¥${trimmed(yuan / 1000)}k`;
+    return `${sign}¥${Math.round(yuan)}`;
+  }
+  if (yuan >= 100_000_000) return `${sign}¥${trimmed(yuan / 100_000_000)}亿`;
+  if (yuan >= 10_000) return `${sign}¥${trimmed(yuan / 10_000)}万`;
+  return `${sign}¥${Math.round(yuan).toLocaleString("en-US")}`;
 }
 
 // Two drawings rather than one scaled SVG: a 720-unit chart shrunk onto a phone would shrink its
@@ -79,7 +91,7 @@ function ChartSvg({
   className: string;
   title: string;
 }) {
-  const { messages: t } = useI18n();
+  const { messages: t, locale } = useI18n();
   const chart = buildFundChart({ days, series, width, height, padding: { left: width < 500 ? 48 : 64, right: 8, top: 8, bottom: 24 } });
   const titleId = `fund-chart-title-${width}`;
   return (
@@ -89,7 +101,7 @@ function ChartSvg({
         <g key={tick.value} aria-hidden="true">
           <line x1={chart.plot.left} x2={chart.plot.right} y1={tick.y} y2={tick.y} className="stroke-slate-200" strokeWidth={1} />
           <text x={chart.plot.left - 6} y={tick.y + 4} textAnchor="end" className="fill-slate-500 text-[11px] tabular-nums">
-            {axisYuan(tick.value)}
+            {axisMoney(tick.value, locale)}
           </text>
         </g>
       ))}

@@ -12,6 +12,7 @@ import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
 import { BOARD_PERIODS, type Board, type BoardPeriod } from "@/lib/services/board";
 
 const POLL_MS = 3_000;
@@ -40,7 +41,11 @@ const thClass = "px-4 py-2.5 font-medium";
 const tdClass =
   "px-4 py-3 align-middle max-md:flex max-md:items-center max-md:justify-between max-md:gap-4 max-md:px-0 max-md:py-1 max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
 const numClass = "tabular-nums md:text-right";
-const sumCell = "whitespace-nowrap px-3 py-2.5 sm:px-5";
+const sumCell = "whitespace-nowrap px-3 py-2.5 md:px-5";
+// Below md the summary's cells take the card layout of tdClass; the row's heading becomes the card's title.
+const sumCard =
+  "max-md:flex max-md:items-center max-md:justify-between max-md:gap-4 max-md:px-0 max-md:py-1 max-md:before:text-xs max-md:before:font-normal max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
+const sumRowHead = "max-md:block max-md:px-0 max-md:pb-1 max-md:pt-0";
 
 const percent = (rate: number) => `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 
@@ -54,8 +59,29 @@ function paymentsHref(filter: { channel?: string; from?: string; to?: string; st
 
 const refund = (fen: number) => (fen ? `-${formatYuan(fen)}` : formatYuan(0));
 
+/**
+ * A recent payment as the board shows it: in its own currency, with the orders it was allocated to (a
+ * bank transfer matched through its memo echoes no reference of its own).
+ */
+type RecentPayment = Board["recentPayments"][number];
+
+/** The payment's orders as links, as the payments list shows them; else the reference the channel echoed. */
+function PaymentReferences({ payment, none }: { payment: RecentPayment; none: string }) {
+  const refs = payment.orderReferences;
+  if (refs.length === 0) return <>{payment.reference ?? none}</>;
+  return (
+    <span className="flex flex-wrap justify-end gap-x-2 md:justify-start">
+      {refs.map((ref) => (
+        <Link key={ref} href={`/orders/${ref}`} className={textLink}>
+          {ref}
+        </Link>
+      ))}
+    </span>
+  );
+}
+
 export function LiveBoard({ initialData }: { initialData: Board }) {
-  const { messages: t } = useI18n();
+  const { messages: t, locale } = useI18n();
   const query = useQuery({
     queryKey: ["board"],
     queryFn: fetchBoard,
@@ -155,48 +181,47 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
           {fig.channels.length === 0 ? (
             <Empty>{b.noPaymentsInPeriod[period]}</Empty>
           ) : (
-            // A per-channel summary reads best as a grid even on a phone: it scrolls sideways instead of stacking.
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" aria-labelledby="channel-heading">
-                <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">
-                  <tr>
-                    <th scope="col" className={sumCell}>{b.channel}</th>
-                    <th scope="col" className={`${sumCell} text-right`}>{b.count}</th>
-                    <th scope="col" className={`${sumCell} text-right`}>{b.gross}</th>
-                    <th scope="col" className={`${sumCell} text-right`}>{b.refunds}</th>
-                    <th scope="col" className={`${sumCell} text-right`}>{b.net}</th>
+            // A grid from md up; below it each channel (and the total) is a card of label–value lines, like the
+            // lists further down, so no figure is cut off or needs sideways scrolling on a phone.
+            <table className={tableClass} aria-labelledby="channel-heading">
+              <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500 max-md:hidden">
+                <tr>
+                  <th scope="col" className={sumCell}>{b.channel}</th>
+                  <th scope="col" className={`${sumCell} text-right`}>{b.count}</th>
+                  <th scope="col" className={`${sumCell} text-right`}>{b.gross}</th>
+                  <th scope="col" className={`${sumCell} text-right`}>{b.refunds}</th>
+                  <th scope="col" className={`${sumCell} text-right`}>{b.net}</th>
+                </tr>
+              </thead>
+              <tbody className={tbodyClass}>
+                {fig.channels.map((c) => (
+                  <tr key={c.channel} className={trClass} data-testid={`channel-row-${c.channel}`}>
+                    <th scope="row" className={`${sumCell} ${sumRowHead} text-left font-medium text-slate-900`}>
+                      <Link
+                        href={paymentsHref({ channel: c.channel, from: fig.fromDate, to: fig.toDate })}
+                        data-testid={`channel-link-${c.channel}`}
+                        className={textLink}
+                      >
+                        {labelOf(t.channels, c.channel)}
+                      </Link>
+                    </th>
+                    <td data-label={b.count} className={`${sumCell} ${sumCard} ${numClass}`}>{c.count}</td>
+                    <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(c.grossAmount)}</td>
+                    <td data-label={b.refunds} className={`${sumCell} ${sumCard} ${numClass} text-slate-600`}>{refund(c.refundedAmount)}</td>
+                    <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass} font-semibold text-slate-900`}>{formatYuan(c.netAmount)}</td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {fig.channels.map((c) => (
-                    <tr key={c.channel} data-testid={`channel-row-${c.channel}`}>
-                      <th scope="row" className={`${sumCell} text-left font-medium text-slate-900`}>
-                        <Link
-                          href={paymentsHref({ channel: c.channel, from: fig.fromDate, to: fig.toDate })}
-                          data-testid={`channel-link-${c.channel}`}
-                          className={textLink}
-                        >
-                          {labelOf(t.channels, c.channel)}
-                        </Link>
-                      </th>
-                      <td className={`${sumCell} text-right tabular-nums`}>{c.count}</td>
-                      <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(c.grossAmount)}</td>
-                      <td className={`${sumCell} text-right tabular-nums text-slate-600`}>{refund(c.refundedAmount)}</td>
-                      <td className={`${sumCell} text-right font-semibold tabular-nums text-slate-900`}>{formatYuan(c.netAmount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot className="border-t border-slate-200 bg-slate-50/70 font-semibold text-slate-900">
-                  <tr>
-                    <th scope="row" className={`${sumCell} text-left`}>{b.total}</th>
-                    <td className={`${sumCell} text-right tabular-nums`}>{fig.totals.count}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(fig.totals.grossAmount)}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{refund(fig.totals.refundedAmount)}</td>
-                    <td className={`${sumCell} text-right tabular-nums`}>{formatYuan(fig.totals.netAmount)}</td>
-                  </tr>
-                </tfoot>
-              </table>
-            </div>
+                ))}
+              </tbody>
+              <tfoot className="border-t border-slate-200 bg-slate-50/70 font-semibold text-slate-900 max-md:block">
+                <tr className={trClass}>
+                  <th scope="row" className={`${sumCell} ${sumRowHead} text-left`}>{b.total}</th>
+                  <td data-label={b.count} className={`${sumCell} ${sumCard} ${numClass}`}>{fig.totals.count}</td>
+                  <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(fig.totals.grossAmount)}</td>
+                  <td data-label={b.refunds} className={`${sumCell} ${sumCard} ${numClass}`}>{refund(fig.totals.refundedAmount)}</td>
+                  <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(fig.totals.netAmount)}</td>
+                </tr>
+              </tfoot>
+            </table>
           )}
         </Panel>
 
@@ -226,11 +251,13 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                     <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
                   </td>
                   <td data-label={b.channel} className={tdClass}>{labelOf(t.channels, p.channel)}</td>
-                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatYuan(p.amount)}</td>
+                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatMoney(p.amount, p.currency, locale)}</td>
                   <td data-label={b.status} className={tdClass} data-testid={`payment-status-${p.paymentId}`}>
                     <PaymentStatusBadge status={p.status} label={labelOf(t.paymentStatus, p.status)} />
                   </td>
-                  <td data-label={b.reference} className={`${tdClass} font-mono text-xs text-slate-700`}>{p.reference ?? b.none}</td>
+                  <td data-label={b.reference} className={`${tdClass} font-mono text-xs text-slate-700`} data-testid={`payment-reference-${p.paymentId}`}>
+                    <PaymentReferences payment={p} none={b.none} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -258,8 +285,8 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                 <tr key={o.orderId} className={trClass} data-testid={`order-row-${o.reference}`}>
                   <td data-label={b.reference} className={`${tdClass} font-mono text-xs font-medium text-slate-900`}>{o.reference}</td>
                   <td data-label={b.orderNo} className={`${tdClass} break-all text-slate-700`}>{o.orderNo}</td>
-                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatYuan(o.amount)}</td>
-                  <td data-label={b.paid} className={`${tdClass} ${numClass} text-slate-700`}>{formatYuan(o.paidAmount)}</td>
+                  <td data-label={b.amount} className={`${tdClass} ${numClass} font-medium text-slate-900`}>{formatMoney(o.amount, o.currency, locale)}</td>
+                  <td data-label={b.paid} className={`${tdClass} ${numClass} text-slate-700`}>{formatMoney(o.paidAmount, o.currency, locale)}</td>
                   <td data-label={b.status} className={tdClass} data-testid={`order-status-${o.reference}`}>
                     <OrderStatusBadge status={o.status} label={labelOf(t.orderStatus, o.status)} />
                   </td>

@@ -2,7 +2,9 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { appFetch, focusRing } from "@/components/payments/app-api";
+import { fetchFile, saveBlob } from "@/components/ui/download";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { CHANNEL_NAMES } from "@/lib/core/channels/types";
 import { presetRange, progressPercent, type ReportPreset } from "@/lib/core/reports/presets";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
@@ -18,15 +20,21 @@ const ENCODINGS = ["utf-8", "gbk"] as const;
 const POLL_MS = 1_000;
 
 type Choice = ReportPreset | "custom";
+type Range = { from: string; to: string };
+/** What 生成 asks for: the reconciliation report (at once or as a job), or the vouchers (always at once). */
+type Ask = { kind: "report"; body: Record<string, string> } | { kind: "vouchers"; range: Range; format: Format; encoding: string };
 
-/** Hands a URL to the browser as a download (the route answers with Content-Disposition: attachment). */
-function startDownload(url: string) {
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = "";
-  document.body.append(a);
-  a.click();
-  a.remove();
+// The file's extension per format, for a download whose answer names no file (JSON comes as a plain body).
+const EXTENSIONS: Record<Format, string> = { xlsx: "xlsx", pdf: "pdf", csv: "zip", json: "json", kingdee: "csv", yonyou: "csv" };
+
+/**
+ * Fetches the file, checks the answer, and only then saves it: a failed report (a 500, a 4xx with
+ * its reason, a stream that breaks off) is an error shown in the panel, never a broken or missing file
+ * the merchant was told had started downloading.
+ */
+async function download(url: string, fallbackName: string): Promise<void> {
+  const { blob, fileName } = await fetchFile(url);
+  saveBlob(blob, fileName ?? fallbackName);
 }
 
 const inputClass = `rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 ${focusRing}`;
@@ -37,7 +45,7 @@ const inputClass = `rounded-md border border-slate-300 bg-white px-2.5 py-1.5 te
  * polled until its download link appears.
  */
 export function ReportControl({ timeZone }: { timeZone: string }) {
-  const { messages: t } = useI18n();
+  const { locale, messages: t } = useI18n();
   const r = t.report;
   const tr = useTranslations("report");
   const ids = useId();
@@ -49,19 +57,37 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
   const vouchers = VOUCHER_FORMATS.includes(fmt);
   const [channel, setChannel] = useState("");
   const [jobId, setJobId] = useState<string | null>(null);
-  const [started, setStarted] = useState<{ from: string; to: string } | null>(null);
+  // The range whose file was saved (the 已下载 line), and whether a file is being fetched now.
+  const [started, setStarted] = useState<Range | null>(null);
+  const [downloading, setDownloading] = useState(false);
+  const errorText = useErrorText();
 
   const request = useMutation({
-    mutationFn: (body: Record<string, string>) => appFetch<ReportRequestResult>("/api/app/reports", body),
-    onSuccess: (result, body) => {
-      if (result.kind === "download") {
-        setJobId(null);
-        setStarted({ from: body.from, to: body.to });
-        startDownload(result.url);
-      } else {
-        setStarted(null);
-        setJobId(result.job.jobId);
+    mutationFn: async (ask: Ask): Promise<ReportRequestResult | null> => {
+      const fetched = async (url: string, ext: string, range: Range) => {
+        setDownloading(true);
+        try {
+          await download(url, `对账报告_${range.from}_${range.to}.${ext}`);
+        } finally {
+          setDownloading(false);
+        }
+      };
+      if (ask.kind === "vouchers") {
+        const query = new URLSearchParams({ ...ask.range, format: ask.format, encoding: ask.encoding });
+        await fetched(`/api/app/reports/vouchers?${query.toString()}`, EXTENSIONS[ask.format], ask.range);
+        return null;
       }
+      const result = await appFetch<ReportRequestResult>("/api/app/reports", ask.body);
+      if (result.kind === "download") await fetched(result.url, EXTENSIONS[ask.body.format as Format] ?? "bin", { from: ask.body.from, to: ask.body.to });
+      return result;
+    },
+    onMutate: () => {
+      setStarted(null);
+      setJobId(null);
+    },
+    onSuccess: (result, ask) => {
+      if (result?.kind === "job") setJobId(result.job.jobId);
+      else setStarted(ask.kind === "vouchers" ? ask.range : { from: ask.body.from, to: ask.body.to });
     },
   });
   const job = useQuery({
@@ -74,21 +100,14 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const range = choice === "custom" ? custom : presetRange(choice, new Date(), timeZone);
-    if (vouchers) {
-      request.reset();
-      setJobId(null);
-      setStarted(range);
-      startDownload(`/api/app/reports/vouchers?${new URLSearchParams({ ...range, format: fmt, encoding }).toString()}`);
-      return;
-    }
+    if (vouchers) return request.mutate({ kind: "vouchers", range, format: fmt, encoding });
     const body: Record<string, string> = { ...range, format: fmt };
     if (channel) body.channel = channel;
-    request.mutate(body);
+    request.mutate({ kind: "report", body });
   };
 
   const status = job.data;
   const percent = status ? progressPercent(status.progress.rows, status.progress.total, status.status === "ready") : 0;
-  const errorText = (err: unknown) => (err instanceof AppApiError ? err.message : String(err));
 
   return (
     <div className="relative self-start sm:self-auto">
@@ -207,6 +226,11 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
                 {tr("error", { error: errorText(request.error) })}
               </p>
             ) : null}
+            {downloading ? (
+              <p role="status" data-testid="report-downloading" className="text-slate-600">
+                {r.downloading}
+              </p>
+            ) : null}
             {started ? <p data-testid="report-started" className="text-slate-600">{tr("started", started)}</p> : null}
             {jobId ? (
               <div data-testid="report-job" className="space-y-2">
@@ -229,7 +253,9 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
                 ) : null}
                 {status?.status === "failed" ? (
                   <p data-testid="report-job-failed" className="text-red-700">
-                    {tr("failed", { error: status.error ?? "" })}
+                    {r.failed}
+                    {/* The job's own reason is the server's English text: the English UI shows it as detail. */}
+                    {locale === "en" && status.error ? ` (${status.error})` : null}
                   </p>
                 ) : null}
                 {job.isError ? <p className="text-red-700">{tr("error", { error: errorText(job.error) })}</p> : null}

@@ -5,7 +5,10 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { focusRing, textLink } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
+import { useErrorText } from "@/components/ui/use-error-text";
+import { isApiErrorLike } from "@/lib/i18n/api-errors";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { describeRejectedLine } from "@/lib/i18n/import-reasons";
 import { labelOf } from "@/lib/i18n/messages";
 
 type Kind = "statement" | "orders";
@@ -55,9 +58,10 @@ function upload(url: string, file: File, contentType: string, onProgress: (fract
 }
 
 export function ImportForm({ accounts }: { accounts: { id: string; name: string; channel: string }[] }) {
-  const { messages: t } = useI18n();
+  const { locale, messages: t } = useI18n();
   const m = t.imports;
   const ti = useTranslations("imports");
+  const errorText = useErrorText();
   const [kind, setKind] = useState<Kind>("statement");
   const [statementFormat, setStatementFormat] = useState("auto");
   const [orderFormat, setOrderFormat] = useState("taobao");
@@ -91,7 +95,11 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
         // The import history below the form is rendered on the server: fetch it again with this file in it.
         router.refresh();
       }
-      else setError((res.body as { error?: { message?: string } } | null)?.error?.message ?? ti("failedStatus", { status: res.status }));
+      else {
+        // The contract's `{ error: { code, message } }` in the reader's words; a body without it (a proxy's page) by its status.
+        const err = (res.body as { error?: unknown } | null)?.error;
+        setError(isApiErrorLike(err) ? errorText({ ...err, status: res.status }) : ti("failedStatus", { status: res.status }));
+      }
     } catch {
       setError(m.networkError);
     } finally {
@@ -207,11 +215,15 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
             <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
               <h3 className="text-sm font-medium text-slate-900">{m.rejectedLines}</h3>
               <ul className="mt-2 space-y-1 text-sm text-slate-700" data-testid="import-rejected-lines">
-                {s.rejected.map((r) => (
-                  <li key={`${r.line}-${r.message}`}>
-                    <span className="font-medium tabular-nums">{ti("line", { line: r.line })}</span> {r.message}
-                  </li>
-                ))}
+                {s.rejected.map((r) => {
+                  const reason = describeRejectedLine(r.message, { locale, messages: t });
+                  return (
+                    <li key={`${r.line}-${r.message}`}>
+                      <span className="font-medium tabular-nums">{ti("line", { line: r.line })}</span> {reason.text}
+                      {reason.detail ? <span className="ml-1 break-all font-mono text-xs text-slate-500">{reason.detail}</span> : null}
+                    </li>
+                  );
+                })}
               </ul>
             </div>
           ) : null}

@@ -3,17 +3,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
+import { appFetch, focusRing, textLink } from "@/components/payments/app-api";
+import { closedReferences } from "@/components/payments/closed-suggestion";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
-import { formatYuan, parseYuan } from "@/lib/core/money";
+import { useErrorText } from "@/components/ui/use-error-text";
+import { parseYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
 import type { getPaymentView } from "@/lib/services/payments";
 import { DataTable } from "@/components/ui/data-table";
 
 type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
-type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string };
+// `orders` (each suggested order's status) is not sent yet; closedReferences falls back on the explanation.
+type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string; orders?: { reference: string; status: string }[] };
 type PaymentView = Omit<BaseView, "suggestions"> & { suggestions?: Suggestion[] };
 type Action = { path: "confirm" | "reject" | "match" | "unmatch"; body: unknown };
 
@@ -27,8 +31,12 @@ const percent = (c: number | null) => (c === null ? null : `${Math.round(c * 100
 export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canMatch: boolean }) {
   const { locale, messages: t } = useI18n();
   const p = t.payments;
+  const tp = useTranslations("payments");
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const key = ["app-payment", paymentId];
+  // The suggestion whose order is closed and whose confirmation waits for a second click.
+  const [confirmingClosed, setConfirmingClosed] = useState<number | null>(null);
   const query = useQuery({ queryKey: key, queryFn: () => appFetch<PaymentView>(`/api/app/payments/${paymentId}`) });
   const action = useMutation({
     mutationFn: ({ path, body }: Action) => appFetch<BaseView>(`/api/app/payments/${paymentId}/${path}`, body),
@@ -47,22 +55,30 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
       <div className="space-y-4">
         {back}
         <p role="alert" data-testid="payment-load-error" className="text-sm text-red-700">
-          {query.error instanceof AppApiError ? query.error.message : p.loadFailed}
+          {errorText(query.error, { fallback: p.loadFailed })}
         </p>
       </div>
     );
   }
   const v = query.data;
   const explanation = locale === "en" ? v.explanation : v.explanationZh;
-  const run = (a: Action) => action.mutate(a);
+  const run = (a: Action) => {
+    setConfirmingClosed(null);
+    action.mutate(a);
+  };
   const busy = action.isPending;
+  // A new attempt or new input makes the last server error stale: it goes, so it never sits above a newer problem.
+  const clearError = () => {
+    if (action.isError) action.reset();
+  };
+  const money = (minor: number) => formatMoney(minor, v.currency, locale);
 
   return (
     <div className="space-y-6">
       {back}
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">
-          {p.detailHeading} <span data-testid="payment-amount" className="tabular-nums">{formatYuan(v.amount)}</span>
+          {p.detailHeading} <span data-testid="payment-amount" className="tabular-nums">{money(v.amount)}</span>
         </h1>
         <span data-testid="payment-status">
           <PaymentStatusBadge status={v.status} label={labelOf(t.paymentStatus, v.status)} />
@@ -121,7 +137,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
                   </Link>
                 </td>
                 <td className="px-4 py-2.5 text-slate-700">{a.orderNo}</td>
-                <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{formatYuan(a.amount)}</td>
+                <td className="px-4 py-2.5 text-right tabular-nums text-slate-900 sm:px-5">{money(a.amount)}</td>
               </tr>
             ))}
           </DataTable>
@@ -130,7 +146,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
 
       {action.error ? (
         <p role="alert" data-testid="payment-action-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-600/25">
-          {action.error instanceof AppApiError ? action.error.message : String(action.error)}
+          {errorText(action.error, { currency: v.currency })}
         </p>
       ) : null}
 
@@ -144,30 +160,63 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
         <Card title={p.suggestions}>
           <p className="px-4 pt-4 text-sm text-slate-500 sm:px-5">{p.suggestionsHint}</p>
           <ol className="divide-y divide-slate-100">
-            {v.suggestions.map((s, i) => (
-              <li key={i} data-testid={`suggestion-${i}`} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-5">
-                <div className="min-w-0 flex-1">
-                  <p className="flex flex-wrap items-center gap-2 text-xs">
-                    {/* What confirming allocates: a part payment or an overpayment takes another amount than the order's. */}
-                    <span className="font-mono text-slate-900" data-testid={`suggestion-allocations-${i}`}>
-                      {s.allocations?.length ? s.allocations.map((a) => `${a.reference} ${formatYuan(a.amount)}`).join(" + ") : s.references.join(" + ")}
-                    </span>
-                    {s.method ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{labelOf(p.methods, s.method)}</span> : null}
-                  </p>
-                  <p className="mt-0.5 text-sm text-slate-600">{locale === "en" ? s.explanation : s.explanationZh}</p>
-                </div>
-                <span className="tabular-nums text-sm text-slate-700">{percent(s.confidence)}</span>
-                {canMatch ? (
-                  <button type="button" disabled={busy} data-testid={`suggestion-confirm-${i}`} onClick={() => run({ path: "confirm", body: { index: i } })} className={primaryButton}>
-                    {p.confirm}
-                  </button>
-                ) : null}
-              </li>
-            ))}
+            {v.suggestions.map((s, i) => {
+              // Confirming a closed order's suggestion reopens that order: said on the row, and asked once more.
+              const closed = closedReferences(s);
+              return (
+                <li key={i} data-testid={`suggestion-${i}`} className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-5">
+                  <div className="min-w-0 flex-1">
+                    <p className="flex flex-wrap items-center gap-2 text-xs">
+                      {/* What confirming allocates: a part payment or an overpayment takes another amount than the order's. */}
+                      <span className="font-mono text-slate-900" data-testid={`suggestion-allocations-${i}`}>
+                        {s.allocations?.length ? s.allocations.map((a) => `${a.reference} ${money(a.amount)}`).join(" + ") : s.references.join(" + ")}
+                      </span>
+                      {s.method ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{labelOf(p.methods, s.method)}</span> : null}
+                      {closed.length ? (
+                        <span data-testid={`suggestion-closed-${i}`} className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 ring-1 ring-inset ring-amber-600/30">
+                          {p.closedOrder}
+                        </span>
+                      ) : null}
+                    </p>
+                    <p className="mt-0.5 text-sm text-slate-600">{locale === "en" ? s.explanation : s.explanationZh}</p>
+                  </div>
+                  <span className="tabular-nums text-sm text-slate-700">{percent(s.confidence)}</span>
+                  {canMatch ? (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      data-testid={`suggestion-confirm-${i}`}
+                      aria-expanded={closed.length ? confirmingClosed === i : undefined}
+                      onClick={() => {
+                        clearError();
+                        if (closed.length) setConfirmingClosed(confirmingClosed === i ? null : i);
+                        else run({ path: "confirm", body: { index: i } });
+                      }}
+                      className={primaryButton}
+                    >
+                      {p.confirm}
+                    </button>
+                  ) : null}
+                  {canMatch && confirmingClosed === i ? (
+                    <div role="alert" data-testid={`suggestion-closed-confirm-${i}`} className="w-full rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-600/30">
+                      <p>{tp("closedOrderHint", { references: closed.join(", ") })}</p>
+                      <div className="mt-2 flex flex-wrap gap-2">
+                        <button type="button" disabled={busy} data-testid={`suggestion-confirm-closed-${i}`} onClick={() => run({ path: "confirm", body: { index: i } })} className={primaryButton}>
+                          {p.confirmClosed}
+                        </button>
+                        <button type="button" data-testid={`suggestion-confirm-cancel-${i}`} onClick={() => setConfirmingClosed(null)} className={secondaryButton}>
+                          {p.cancel}
+                        </button>
+                      </div>
+                    </div>
+                  ) : null}
+                </li>
+              );
+            })}
           </ol>
           {canMatch ? (
             <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
-              <button type="button" disabled={busy} data-testid="suggestions-reject" onClick={() => run({ path: "reject", body: {} })} className={secondaryButton}>
+              <button type="button" disabled={busy} data-testid="suggestions-reject" onClick={() => { clearError(); run({ path: "reject", body: {} }); }} className={secondaryButton}>
                 {p.rejectAll}
               </button>
             </div>
@@ -176,12 +225,12 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") ? (
-        <ManualMatchForm messages={t} busy={busy} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
+        <ManualMatchForm messages={t} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
       {canMatch && (v.status === "matched" || v.status === "partially_matched") ? (
         <div>
-          <button type="button" disabled={busy} data-testid="payment-unmatch" onClick={() => run({ path: "unmatch", body: {} })} className={secondaryButton}>
+          <button type="button" disabled={busy} data-testid="payment-unmatch" onClick={() => { clearError(); run({ path: "unmatch", body: {} }); }} className={secondaryButton}>
             {busy ? p.working : p.unmatch}
           </button>
         </div>
@@ -200,20 +249,27 @@ interface Row {
 function ManualMatchForm({
   messages: t,
   busy,
+  onEdit,
   onSubmit,
 }: {
   messages: Messages;
   busy: boolean;
+  /** New input or a new attempt: the last server error no longer applies. */
+  onEdit: () => void;
   onSubmit: (allocations: { reference: string; amount: number }[]) => void;
 }) {
   const p = t.payments;
   const tp = useTranslations("payments");
   const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
   const [problem, setProblem] = useState<string | null>(null);
-  const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const update = (key: number, patch: Partial<Row>) => {
+    onEdit();
+    setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    onEdit();
     const allocations: { reference: string; amount: number }[] = [];
     for (const [i, r] of rows.entries()) {
       if (!r.reference.trim()) return setProblem(tp("missingReference", { row: i + 1 }));
@@ -264,7 +320,10 @@ function ManualMatchForm({
                 type="button"
                 aria-label={`${p.removeRow} ${i + 1}`}
                 data-testid={`manual-remove-${i}`}
-                onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}
+                onClick={() => {
+                  onEdit();
+                  setRows((rs) => rs.filter((x) => x.key !== r.key));
+                }}
                 className={secondaryButton}
               >
                 {p.removeRow}

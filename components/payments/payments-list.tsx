@@ -10,10 +10,13 @@ import { AppApiError, appFetch, focusRing, textLink } from "@/components/payment
 import { BulkToolbar, HIGH_CONFIDENCE, ShortcutHelp } from "@/components/payments/workbench-bulk";
 import { useWorkbenchKeys, WORKBENCH_KEYS, type WorkbenchKey } from "@/components/payments/workbench-keys";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
-import { formatYuan } from "@/lib/core/money";
+import { useErrorText } from "@/components/ui/use-error-text";
+import { hasActiveFilters, isReversedRange } from "@/components/payments/payment-filters";
+import { closedReferences } from "@/components/payments/closed-suggestion";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
 import type { BulkConfirmResult } from "@/lib/services/manual-match";
 import type { getPaymentView } from "@/lib/services/payments";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
@@ -41,6 +44,7 @@ function listHref(values: Record<string, string | undefined>) {
 
 const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
 const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0;
+const topIsClosed = (row: PaymentRow) => !!row.suggestions?.[0] && closedReferences(row.suggestions[0]).length > 0;
 
 /**
  * The workbench list: pending (unmatched + to confirm) by default, or every payment, narrowed by the
@@ -55,17 +59,21 @@ export function PaymentsList({
   statement: StatementFilter | null;
   canMatch: boolean;
 }) {
-  const { messages: t } = useI18n();
+  const { locale, messages: t } = useI18n();
   const p = t.payments;
   const tp = useTranslations("payments");
+  const errorText = useErrorText();
   const router = useRouter();
   const queryClient = useQueryClient();
   const values = params;
   const view: View = values.view === "all" || (values.status && values.status !== "pending") ? "all" : "pending";
   const qs = toSearchParams(values).toString();
+  const reversed = isReversedRange(values);
+  const filtered = hasActiveFilters(values);
   const query = useQuery({
     queryKey: ["app-payments", qs],
     queryFn: () => appFetch<{ data: PaymentRow[]; nextCursor: string | null }>(`/api/app/payments?${qs}`),
+    enabled: !reversed,
   });
   const rows = query.data?.data ?? [];
   const [active, setActive] = useState<number | null>(null);
@@ -79,18 +87,18 @@ export function PaymentsList({
       setResult(path === "confirm" ? p.confirmedOne : p.rejectedOne);
       return refresh();
     },
-    onError: (err) => setResult(err instanceof AppApiError ? err.message : p.loadFailed),
+    onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
   });
   const bulk = useMutation({
     mutationFn: (paymentIds: string[]) => appFetch<{ results: BulkConfirmResult[] }>("/api/app/payments/bulk-confirm", { paymentIds }),
     onSuccess: ({ results }) => {
       const n = (o: BulkConfirmResult["outcome"]) => results.filter((r) => r.outcome === o).length;
-      const failures = results.flatMap((r) => (r.outcome === "failed" ? [r.error.message] : []));
+      const failures = results.flatMap((r) => (r.outcome === "failed" ? [errorText(r.error)] : []));
       setResult([tp("bulkResult", { confirmed: n("confirmed"), already: n("already_matched"), failed: n("failed") }), ...failures].join(" · "));
       setSelected(new Set(results.filter((r) => r.outcome === "failed").map((r) => r.paymentId)));
       return refresh();
     },
-    onError: (err) => setResult(err instanceof AppApiError ? err.message : p.loadFailed),
+    onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
   });
   const selectable = canMatch && view === "pending";
   const toggle = (paymentId: string) =>
@@ -114,9 +122,11 @@ export function PaymentsList({
     if (!row) return;
     if (action === "open") return router.push(`/payments/${row.paymentId}`);
     if (!canMatch || row.status !== "suggested" || decide.isPending) return;
+    // Confirming a closed order's suggestion reopens the order: that is decided on the payment's page, where it is said.
+    if (action === "confirm" && topIsClosed(row)) return router.push(`/payments/${row.paymentId}`);
     if (action === "confirm") decide.mutate({ paymentId: row.paymentId, path: "confirm" });
     if (action === "reject") decide.mutate({ paymentId: row.paymentId, path: "reject" });
-    if (action === "toggle" && selectable) toggle(row.paymentId);
+    if (action === "toggle" && selectable && !topIsClosed(row)) toggle(row.paymentId);
   });
   // The tabs and the filter form keep the import the list is narrowed to; the banner's link drops it.
   const kept: Record<string, string> = statement ? { statementId: statement.id } : {};
@@ -184,15 +194,20 @@ export function PaymentsList({
       ) : null}
       {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        {query.isPending ? (
+        {reversed ? (
+          <p role="alert" data-testid="payments-invalid-range" className="px-4 py-8 text-center text-sm text-red-700">
+            {p.invalidRange}
+          </p>
+        ) : query.isPending ? (
           <p className="px-4 py-8 text-center text-sm text-slate-500">{p.loading}</p>
         ) : query.isError ? (
-          <p role="alert" className="px-4 py-8 text-center text-sm text-red-700">
-            {p.loadFailed}
+          <p role="alert" data-testid="payments-load-error" className="px-4 py-8 text-center text-sm text-red-700">
+            {/* A hand-edited URL with a bad filter is a 400: the filters are at fault, not the page. */}
+            {query.error instanceof AppApiError && query.error.status === 400 ? p.invalidFilter : errorText(query.error, { fallback: p.loadFailed })}
           </p>
         ) : rows.length === 0 ? (
           <p data-testid="payments-empty" className="px-4 py-8 text-center text-sm text-slate-500">
-            {view === "pending" ? p.empty : p.emptyAll}
+            {filtered ? p.emptyFiltered : view === "pending" ? p.empty : p.emptyAll}
           </p>
         ) : (
           <DataTable
@@ -217,7 +232,8 @@ export function PaymentsList({
               >
                 {selectable ? (
                   <td className={`${td} w-10`}>
-                    {row.status === "suggested" ? (
+                    {/* A closed order's suggestion is confirmed one at a time on its page, never in bulk. */}
+                    {row.status === "suggested" && !topIsClosed(row) ? (
                       <input
                         type="checkbox"
                         checked={selected.has(row.paymentId)}
@@ -243,7 +259,7 @@ export function PaymentsList({
                   </Link>
                 </td>
                 <td className={`${td} whitespace-nowrap`}>{labelOf(t.channels, row.channel)}</td>
-                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatMoney(row.amount, row.currency, locale)}</td>
                 <td className={`${td} whitespace-nowrap text-slate-700`}>{row.payerName ?? p.none}</td>
                 <td className={`${td} max-w-64 truncate text-slate-700`} title={row.memo ?? undefined}>
                   {row.memo ?? p.none}
@@ -262,7 +278,7 @@ export function PaymentsList({
                         </span>
                       ))
                     : row.suggestions?.[0]
-                      ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}`
+                      ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}${topIsClosed(row) ? ` · ${p.closedOrder}` : ""}`
                       : p.none}
                 </td>
               </tr>

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { CopyButton } from "@/components/pay/copy-button";
-import { appFetch, AppApiError } from "@/components/payments/app-api";
+import { appFetch } from "@/components/payments/app-api";
 import { inputClass, primaryButton, quietButton } from "@/components/settings/section";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n } from "@/lib/i18n/client";
 
@@ -25,6 +26,7 @@ export function ApiKeysManager({ keys }: { keys: KeyRow[] }) {
   const { messages: t } = useI18n();
   const k = t.settings.apiKeys;
   const router = useRouter();
+  const errorText = useErrorText();
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -38,7 +40,7 @@ export function ApiKeysManager({ keys }: { keys: KeyRow[] }) {
       await action();
       router.refresh();
     } catch (err) {
-      setError(err instanceof AppApiError ? err.message : k.failed);
+      setError(errorText(err, { fallback: k.failed }));
     } finally {
       setBusy(false);
     }

@@ -2,9 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { appFetch, AppApiError } from "@/components/payments/app-api";
+import { appFetch } from "@/components/payments/app-api";
 import { CredentialInputs } from "@/components/settings/channel-account-form";
 import { primaryButton, quietButton } from "@/components/settings/section";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { credentialsFromForm, type CredentialChannel } from "@/lib/core/channels/credential-fields";
 import { useI18n } from "@/lib/i18n/client";
 
@@ -17,6 +18,7 @@ export function ChannelAccountActions({ id, channel, disabled }: { id: string; c
   const { messages: t } = useI18n();
   const s = t.settings.channels;
   const router = useRouter();
+  const errorText = useErrorText();
   const [mode, setMode] = useState<"idle" | "confirm-disable" | "renew">("idle");
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -34,7 +36,7 @@ export function ChannelAccountActions({ id, channel, disabled }: { id: string; c
       setMessage({ kind: "done", text: done });
       router.refresh();
     } catch (err) {
-      setMessage({ kind: "error", text: err instanceof AppApiError ? err.message : s.actionFailed });
+      setMessage({ kind: "error", text: errorText(err, { fallback: s.actionFailed }) });
     } finally {
       setBusy(false);
     }

@@ -1,14 +1,16 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { appFetch, AppApiError } from "@/components/payments/app-api";
+import { appFetch } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { useI18n } from "@/lib/i18n/client";
 
 /** The signed-in user's own password change; the fields are cleared whatever the outcome. */
 export function PasswordForm() {
   const { messages: t } = useI18n();
   const a = t.settings.account;
+  const errorText = useErrorText();
   const [fields, setFields] = useState({ current: "", next: "", confirm: "" });
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
 
@@ -23,7 +25,7 @@ export function PasswordForm() {
       await appFetch("/api/app/account/password", { currentPassword: fields.current, newPassword: fields.next });
       setState({ busy: false, error: null, saved: true });
     } catch (err) {
-      setState({ busy: false, error: err instanceof AppApiError ? err.message : a.failed, saved: false });
+      setState({ busy: false, error: errorText(err, { fallback: a.failed }), saved: false });
     }
     setFields({ current: "", next: "", confirm: "" });
   }

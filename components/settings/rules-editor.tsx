@@ -1,9 +1,11 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { appFetch, AppApiError } from "@/components/payments/app-api";
+import { appFetch } from "@/components/payments/app-api";
 import { inputClass, primaryButton, quietButton } from "@/components/settings/section";
-import { formatYuan, MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
+import { describeRule as describe } from "@/components/settings/rule-summary";
+import { useErrorText } from "@/components/ui/use-error-text";
+import { MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
 
@@ -40,6 +42,7 @@ let nextKey = 0;
 
 /** PUTs the whole list; the answer (the rules as stored) is handed back so the form shows exactly that. */
 function useSave<T>(onSaved: (data: T[]) => void) {
+  const errorText = useErrorText();
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
   const save = async (url: string, body: unknown, failed: string) => {
     setState({ busy: true, error: null, saved: false });
@@ -48,7 +51,7 @@ function useSave<T>(onSaved: (data: T[]) => void) {
       onSaved(res.data);
       setState({ busy: false, error: null, saved: true });
     } catch (err) {
-      setState({ busy: false, error: err instanceof AppApiError ? err.message : failed, saved: false });
+      setState({ busy: false, error: errorText(err, { fallback: failed }), saved: false });
     }
   };
   return { ...state, save, setError: (error: string) => setState({ busy: false, error, saved: false }) };
@@ -131,7 +134,7 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
           </div>
           {row.channels.length ? (
             <p className="col-span-2 text-xs text-slate-500 md:col-span-6">
-              {r.channels}: {row.channels.map((c) => labelOf(t.channels, c)).join("、")}
+              {r.channels}: {row.channels.map((c) => labelOf(t.channels, c)).join(r.listSeparator)}
             </p>
           ) : null}
         </fieldset>
@@ -152,22 +155,6 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
       </div>
     </form>
   );
-}
-
-/** Condition and action summaries in the merchant's words; amounts in yuan. */
-function describe(obj: Record<string, unknown>, t: ReturnType<typeof useI18n>["messages"]): string {
-  return Object.entries(obj)
-    .filter(([, v]) => v !== false)
-    .map(([k, v]) => {
-      const label = labelOf(t.settings.rules.fields, k);
-      if (v === true) return label;
-      if (k === "direction") return labelOf(t.settings.rules.directions, String(v));
-      if (typeof v === "number" && /Amount|Difference/.test(k)) return `${label} ${formatYuan(v)}`;
-      if (Array.isArray(v)) return `${label} ${v.map((x) => labelOf(t.anomalies.kinds, labelOf(t.channels, String(x)))).join("、")}`;
-      if (v && typeof v === "object") return `${label} ${Object.values(v).map((x) => labelOf(t.writeOffCauses, String(x))).join("、")}`;
-      return `${label} ${labelOf(t.anomalies.severities, String(v))}`;
-    })
-    .join("；");
 }
 
 /** Anomaly rules: read in order, switched on or off; the full rule language stays in PUT /api/v1/rules. */

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { AppApiError } from "@/components/payments/app-api";
 import { primaryButton } from "@/components/settings/section";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 interface SaveState {
   busy: boolean;
@@ -14,6 +14,7 @@ interface SaveState {
 /** A settings form's save: busy while it runs, then saved (and the page refreshed) or the server's message. */
 export function useSave(failed: string) {
   const router = useRouter();
+  const errorText = useErrorText();
   const [state, setState] = useState<SaveState>({ busy: false, error: null, saved: false });
   async function save(run: () => Promise<unknown>) {
     setState({ busy: true, error: null, saved: false });
@@ -23,7 +24,7 @@ export function useSave(failed: string) {
       router.refresh();
       return true;
     } catch (err) {
-      setState({ busy: false, error: err instanceof AppApiError ? err.message : failed, saved: false });
+      setState({ busy: false, error: errorText(err, { fallback: failed }), saved: false });
       return false;
     }
   }

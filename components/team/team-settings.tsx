@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { appFetch, focusRing } from "@/components/payments/app-api";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { ROLES, type Role } from "@/lib/core/roles";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
@@ -12,29 +13,48 @@ import { cellClass as td, DataTable } from "@/components/ui/data-table";
 const TIME_ZONE = "Asia/Shanghai";
 const KEY = ["app-team"];
 const field = `rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
-const errorText = (err: unknown) => (err instanceof AppApiError ? err.message : String(err));
+
+/** A password the server generated for a member (on adding them, or on a reset), shown until it no longer applies. */
+interface OneTime {
+  kind: "initial" | "reset";
+  userId: string;
+  email: string;
+  password: string;
+}
 
 /** The owner's view of the team: change roles, remove members, add one with a password shown once. */
 export function TeamSettings({ currentUserId, initialMembers }: { currentUserId: string; initialMembers: Member[] }) {
   const { messages: t } = useI18n();
   const m = t.team;
   const tm = useTranslations("team");
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: KEY, queryFn: () => appFetch<{ data: Member[] }>("/api/app/team"), initialData: { data: initialMembers } });
   const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
+  // The last action's failure only: a later action, whichever it is, clears it.
+  const [failure, setFailure] = useState<unknown>(null);
+  const [oneTime, setOneTime] = useState<OneTime | null>(null);
   const change = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) => appFetch(`/api/app/team/${userId}`, { role }, "PATCH"),
+    onMutate: () => setFailure(null),
+    onError: setFailure,
     onSettled: refresh,
   });
   const remove = useMutation({
     mutationFn: (userId: string) => appFetch(`/api/app/team/${userId}`, undefined, "DELETE"),
+    onMutate: () => setFailure(null),
+    onError: setFailure,
+    // A removed member's one-time password signs no one in any more: it leaves the page with them.
+    onSuccess: (_, userId) => setOneTime((shown) => (shown?.userId === userId ? null : shown)),
     onSettled: refresh,
   });
   const reset = useMutation({
     mutationFn: (userId: string) => appFetch<{ member: Member; initialPassword: string }>(`/api/app/team/${userId}/password`, {}),
+    onMutate: () => setFailure(null),
+    onError: setFailure,
+    onSuccess: ({ member, initialPassword }) => setOneTime({ kind: "reset", userId: member.userId, email: member.email, password: initialPassword }),
   });
   const busy = change.isPending || remove.isPending || reset.isPending;
-  const failure = change.error ?? remove.error ?? reset.error;
 
   return (
     <div className="space-y-6">
@@ -47,7 +67,7 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
           {errorText(failure)}
         </p>
       ) : null}
-      {reset.data ? <OneTimePassword testId="team-new-password" label={tm("newPassword", { email: reset.data.member.email })} password={reset.data.initialPassword} /> : null}
+      {oneTime?.kind === "reset" ? <OneTimePassword testId="team-new-password" label={tm("newPassword", { email: oneTime.email })} password={oneTime.password} /> : null}
       <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <DataTable
           data-testid="team-table"
@@ -109,15 +129,23 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
           ))}
         </DataTable>
       </section>
-      <AddMemberForm onAdded={refresh} />
+      <AddMemberForm
+        created={oneTime?.kind === "initial" ? oneTime : null}
+        onAdded={async ({ member, initialPassword }) => {
+          // A new one-time password replaces whatever was shown; a member added with a chosen password has none to show.
+          setOneTime(initialPassword ? { kind: "initial", userId: member.userId, email: member.email, password: initialPassword } : null);
+          await refresh();
+        }}
+      />
     </div>
   );
 }
 
-function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
+function AddMemberForm({ created, onAdded }: { created: OneTime | null; onAdded: (result: { member: Member; initialPassword?: string }) => Promise<void> }) {
   const { messages: t } = useI18n();
   const m = t.team;
   const tm = useTranslations("team");
+  const errorText = useErrorText();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("accountant");
@@ -130,18 +158,17 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
         ...(name.trim() ? { name } : {}),
         ...(password ? { password } : {}),
       }),
-    onSuccess: async () => {
+    onSuccess: async (result) => {
       setEmail("");
       setName("");
       setPassword("");
-      await onAdded();
+      await onAdded(result);
     },
   });
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     add.mutate();
   }
-  const created = add.data;
 
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -183,9 +210,9 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
           {errorText(add.error)}
         </p>
       ) : null}
-      {created?.initialPassword ? (
+      {created ? (
         <div className="mt-3">
-          <OneTimePassword testId="team-initial-password" label={tm("initialPassword", { email: created.member.email })} password={created.initialPassword} />
+          <OneTimePassword testId="team-initial-password" label={tm("initialPassword", { email: created.email })} password={created.password} />
         </div>
       ) : null}
     </section>

@@ -1,8 +1,9 @@
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { addDays } from "@/lib/core/reports/dates";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
-import { anomalies, merchants, orders, paymentSlotTotals, payments } from "@/lib/db/schema";
+import { allocations, anomalies, merchants, orders, paymentSlotTotals, payments } from "@/lib/db/schema";
+import { groupBy } from "@/lib/core/collections";
 
 export const BOARD_PERIODS = ["today", "7d", "30d"] as const;
 export type BoardPeriod = (typeof BOARD_PERIODS)[number];
@@ -124,6 +125,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
       paymentId: payments.id,
       channel: payments.channel,
       amount: payments.amount,
+      currency: payments.currency,
       status: payments.status,
       reference: payments.reference,
       payerName: payments.payerName,
@@ -133,6 +135,16 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     .where(eq(payments.merchantId, merchantId))
     .orderBy(desc(payments.receivedAt))
     .limit(10);
+  // The orders each recent payment went to (a bank transfer names none itself), the largest share first.
+  const allocated = recentPayments.length
+    ? await db
+        .select({ paymentId: allocations.paymentId, reference: orders.reference })
+        .from(allocations)
+        .innerJoin(orders, eq(orders.id, allocations.orderId))
+        .where(inArray(allocations.paymentId, recentPayments.map((p) => p.paymentId)))
+        .orderBy(desc(allocations.amount), asc(orders.reference))
+    : [];
+  const referencesOf = groupBy(allocated, (a) => a.paymentId, (a) => a.reference);
   const recentOrders = await db
     .select({
       orderId: orders.id,
@@ -140,6 +152,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
       orderNo: orders.orderNo,
       source: orders.source,
       amount: orders.amount,
+      currency: orders.currency,
       paidAmount: orders.paidAmount,
       status: orders.status,
       createdAt: orders.createdAt,
@@ -157,7 +170,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
     daily,
     pending: { count: Number(pending.count), amount: Number(pending.amount) },
     anomalies: { open: bySeverity.high + bySeverity.medium + bySeverity.low, ...bySeverity },
-    recentPayments: recentPayments.map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),
+    recentPayments: recentPayments.map((p) => ({ ...p, orderReferences: referencesOf.get(p.paymentId) ?? [], receivedAt: p.receivedAt.toISOString() })),
     recentOrders: recentOrders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),
   };
 }

@@ -111,7 +111,7 @@ export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ 
         action: "allocation.created",
         subjectType: "payment",
         subjectId: payment.id,
-        after: { orderId: a.orderId, amount: a.amount, method: p.method, confidence: p.confidence, explanation: p.explanation.en },
+        after: { orderId: a.orderId, amount: a.amount, method: p.method, confidence: p.confidence, explanation: p.explanation },
       });
     }
   }
@@ -139,7 +139,7 @@ export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ 
     subjectType: "payment",
     subjectId: payment.id,
     before: { status: payment.status, allocatedAmount: payment.allocatedAmount },
-    after: { status, allocatedAmount: allocated, method: allocated ? p.method : null, manual: p.manual, explanation: p.explanation.en },
+    after: { status, allocatedAmount: allocated, method: allocated ? p.method : null, manual: p.manual, explanation: p.explanation },
   });
 
   // Refunds of this payment reverse money of the order it now pays most (none when unmatched).
@@ -253,7 +253,7 @@ export async function applyMatches(tx: DbOrTx, items: MatchApplication[], now: D
         action: "allocation.created",
         subjectType: "payment",
         subjectId: v.it.payment.id,
-        after: { orderId: a.orderId, amount: a.amount, method: v.it.method, confidence: v.it.confidence, explanation: v.it.explanation.en },
+        after: { orderId: a.orderId, amount: a.amount, method: v.it.method, confidence: v.it.confidence, explanation: v.it.explanation },
       });
     }
     audit.push({
@@ -261,7 +261,7 @@ export async function applyMatches(tx: DbOrTx, items: MatchApplication[], now: D
       subjectType: "payment",
       subjectId: v.it.payment.id,
       before: { status: v.it.payment.status, allocatedAmount: 0 },
-      after: { status: v.status, allocatedAmount: v.allocated, method: v.it.method, manual: false, explanation: v.it.explanation.en },
+      after: { status: v.status, allocatedAmount: v.allocated, method: v.it.method, manual: false, explanation: v.it.explanation },
     });
   }
   // Refunds that arrived before the match now belong to the order the payment pays most.

@@ -47,7 +47,7 @@ function undecidedAudit(payment: Payment, status: "suggested" | "unmatched", sug
     subjectType: "payment",
     subjectId: payment.id,
     before: { status: payment.status },
-    after: { status, references: suggestions.map((s) => s.references), explanation: explanation.en },
+    after: { status, references: suggestions.map((s) => s.references), explanation },
   };
 }
 

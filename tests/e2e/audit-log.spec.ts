@@ -19,7 +19,7 @@ test("设置 › 操作日志 lists what the owner just changed, by whom, with b
   await expect(newest).toHaveAttribute("data-action", "checkout_settings.set");
   await expect(newest).toContainText("修改下单收款设置");
   await expect(newest).toContainText(merchant.email);
-  await expect(newest.locator("summary")).toHaveText("orderTtlMinutes: 1440 → 180");
+  await expect(newest.locator("summary")).toHaveText("未付款订单保留：24 小时 → 3 小时");
   await newest.locator("summary").click();
   await expect(newest.locator("pre").first()).toContainText('"orderTtlMinutes": 1440');
   await expect(newest.locator("pre").last()).toContainText('"orderTtlMinutes": 180');

@@ -28,7 +28,7 @@ test("the owner adds an Alipay account in 设置 › 收款渠道 (a bad key is 
   await page.getByTestId("channel-credential-appId").fill("2021000000000002");
   await page.getByTestId("channel-credential-alipayPublicKey").fill("-----BEGIN PUBLIC KEY-----\nthis is not a key at all\n-----END PUBLIC KEY-----");
   await page.getByTestId("channel-account-add").click();
-  await expect(form.getByRole("alert")).toContainText("credentials.alipayPublicKey");
+  await expect(form.getByRole("alert")).toContainText("支付宝公钥填写不正确");
   expect(await accounts()).toHaveLength(1);
 
   // A real key: added, listed with its notification URL, the secret fields emptied.

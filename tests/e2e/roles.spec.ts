@@ -72,7 +72,7 @@ test("a viewer sees the workbench read-only and is refused with 403 when forcing
 
   // The only owner cannot demote themself.
   await page.getByTestId(`team-role-${owner.email}`).selectOption("viewer");
-  await expect(page.getByTestId("team-error")).toContainText("at least one owner", { timeout: 15_000 });
+  await expect(page.getByTestId("team-error")).toContainText("商户至少需要一位所有者", { timeout: 15_000 });
   await expect(page.getByTestId(`team-role-${owner.email}`)).toHaveValue("owner");
 
   const accountantEmail = `acct-${Date.now().toString(36)}@example.cn`;

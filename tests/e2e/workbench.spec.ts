@@ -103,7 +103,7 @@ test.describe("exceptions workbench at 1280×800", () => {
 
     await page.getByTestId("manual-amount-0").fill("88.00");
     await page.getByTestId("manual-submit").click();
-    await expect(page.getByTestId("payment-action-error")).toContainText("not found", { timeout: 15_000 });
+    await expect(page.getByTestId("payment-action-error")).toContainText("不存在", { timeout: 15_000 });
     await expect(page.getByTestId("payment-no-allocations")).toBeVisible();
 
     // A brand-new merchant has nothing open: the anomalies page answers through its session route.

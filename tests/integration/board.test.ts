@@ -3,7 +3,8 @@ import { getBoard } from "@/lib/services/board";
 import { runAnomalySweep } from "@/lib/services/anomalies";
 import { matchPayment } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
-import { createOrder, merchantWithAlipay } from "../helpers/api";
+import { bankMerchant, createOrder, importCmbStatement, merchantWithAlipay } from "../helpers/api";
+import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -30,6 +31,16 @@ describe(`board figures (${process.env.TEST_DB})`, () => {
     board = await getBoard(t.db(), m.merchantId);
     expect(board.anomalies.open).toBeGreaterThanOrEqual(1);
     expect(board.anomalies.open).toBe(board.anomalies.high + board.anomalies.medium + board.anomalies.low);
+  });
+
+  it("recent payments carry their currency and the orders they went to; a memo-matched transfer names its order", async () => {
+    const m = await bankMerchant();
+    const order = await createOrder(m.apiKey, { amount: 28900 });
+    const csv = buildCsv(CMB_HEADER, [cmbCredit({ date: "20261120", time: "10:00:00", credit: "289.00", serial: `BRD${Date.now()}`, memo: `货款${order.reference}`, payer: "张三", account: "6214830000001234" })]);
+    expect((await importCmbStatement(m.apiKey, m.bankId, csv)).json.matched).toBe(1);
+    const board = await getBoard(t.db(), m.merchantId);
+    expect(board.recentPayments).toMatchObject([{ amount: 28900, currency: "CNY", reference: null, orderReferences: [order.reference] }]);
+    expect(board.recentOrders[0]).toMatchObject({ reference: order.reference, currency: "CNY" });
   });
 });
 

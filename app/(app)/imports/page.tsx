@@ -5,6 +5,7 @@ import { flatParams, type PageSearchParams } from "@/components/lists/query";
 import { textLink } from "@/components/payments/app-api";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
 import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/core/roles";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
@@ -41,7 +42,14 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{t.imports.heading}</h1>
         <p className="mt-1 text-sm text-slate-500">{t.imports.subheading}</p>
       </div>
-      <ImportForm accounts={accounts.map((a) => ({ id: a.id, name: a.name, channel: a.channel }))} />
+      {can(user.role, "import") ? (
+        <ImportForm accounts={accounts.map((a) => ({ id: a.id, name: a.name, channel: a.channel }))} />
+      ) : (
+        // Uploading answers 403 to a viewer: the history below stays readable, the upload form is not offered.
+        <p role="note" data-testid="read-only-notice" className="rounded-xl border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600 shadow-sm sm:px-5">
+          {t.readOnlyNotice.imports}
+        </p>
+      )}
       <section aria-labelledby="import-history-heading" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <h2 id="import-history-heading" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900 sm:px-5">
           {h.heading}

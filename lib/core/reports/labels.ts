@@ -1,6 +1,6 @@
 // Chinese labels for accounting output (spreadsheets, PDFs, vouchers): what an accountant in China reads.
 import { causeWords } from "@/lib/core/matching/explain";
-import { ALL_WRITE_OFF_CAUSES } from "@/lib/core/matching/types";
+import { ALL_WRITE_OFF_CAUSES, type MatchMethod } from "@/lib/core/matching/types";
 
 const CHANNEL_LABELS: Record<string, string> = {
   alipay: "支付宝",
@@ -44,11 +44,18 @@ const ORDER_STATUS_LABELS: Record<string, string> = {
   closed: "已关闭",
 };
 
-const METHOD_LABELS: Record<string, string> = {
+// Keyed by the engine's union: a method added there is a type error here until it has a label.
+const METHOD_LABELS: Record<MatchMethod, string> = {
   reference: "订单参考号",
   reference_in_memo: "附言参考号",
   multi_reference: "多参考号",
+  typo_reference: "参考号纠错",
+  order_no_in_memo: "附言中的订单号",
   amount_payer: "金额+付款人",
+  amount_payer_sum: "合计金额+付款人",
+  amount_payer_partial: "部分付款+付款人",
+  amount_payer_over: "多付+付款人",
+  unique_amount: "唯一金额",
   manual: "人工匹配",
 };
 

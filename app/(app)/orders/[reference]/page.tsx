@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { reasonText, systemNote, type ChangeContext } from "@/components/audit/changes";
 import { focusRing, textLink } from "@/components/payments/app-api";
 import { OrderStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
@@ -7,8 +8,9 @@ import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { orNotFound } from "@/lib/http/page-not-found";
-import { auditActionLabel, labelOf, type Messages } from "@/lib/i18n/messages";
-import { getMessages, getTranslations } from "@/lib/i18n/server";
+import { auditActionLabel, labelOf } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
+import { getLocale, getMessages, getTranslations } from "@/lib/i18n/server";
 import { getOrderFundTrail, type OrderFundTrail, type TrailEvent } from "@/lib/services/order-trail";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -22,26 +24,36 @@ async function load(merchantId: string, reference: string): Promise<OrderFundTra
 
 type TrailTranslator = Awaited<ReturnType<typeof getTranslations<"orders.trail">>>;
 
-/** One line of what an event changed, from the amounts and statuses its audit record carries. */
-function eventDetail(e: TrailEvent, t: Messages, tr: TrailTranslator): string | null {
+/**
+ * One line of what an event changed, from the amounts, statuses and reasons its audit record carries,
+ * in the UI language (a stored reason such as `expired` is a code, a refused refund's an English sentence).
+ */
+function eventDetail(e: TrailEvent, ctx: ChangeContext, tr: TrailTranslator): string | null {
+  const t = ctx.messages;
   const after = e.after ?? {};
   const before = e.before ?? {};
+  // An event that only took something away (an allocation, a write-off) recorded what it took in `before`.
+  const recorded = e.after ?? before;
+  const currency = typeof recorded.currency === "string" ? recorded.currency : null;
+  const money = (fen: number) => formatMoney(fen, currency, ctx.locale);
   const parts: string[] = [];
-  if (typeof after.amount === "number") parts.push(formatYuan(after.amount));
+  if (typeof recorded.amount === "number") parts.push(money(recorded.amount));
   if (typeof after.channel === "string") parts.push(labelOf(t.channels, after.channel));
-  if (typeof after.method === "string") parts.push(labelOf(t.payments.methods, after.method));
+  if (typeof recorded.method === "string") parts.push(labelOf(t.payments.methods, recorded.method));
+  if (typeof recorded.cause === "string") parts.push(labelOf(t.writeOffCauses, recorded.cause));
   const status = (v: unknown) => (e.subjectType === "order" ? labelOf(t.orderStatus, String(v)) : labelOf(t.paymentStatus, String(v)));
   if (typeof after.status === "string" && e.subjectType !== "anomaly") {
     parts.push(typeof before.status === "string" ? tr("statusChange", { from: status(before.status), to: status(after.status) }) : status(after.status));
   }
-  if (typeof after.paidAmount === "number") parts.push(tr("paidNow", { amount: formatYuan(after.paidAmount) }));
-  if (typeof after.note === "string" && after.note) parts.push(after.note);
-  if (typeof after.reason === "string" && after.reason) parts.push(after.reason);
+  if (typeof after.paidAmount === "number") parts.push(tr("paidNow", { amount: money(after.paidAmount) }));
+  if (typeof after.note === "string" && after.note) parts.push(systemNote(after.note, ctx.locale));
+  if (typeof after.reason === "string" && after.reason) parts.push(reasonText(after.reason, ctx, currency));
   return parts.length ? parts.join(" · ") : null;
 }
 
 export default async function OrderPage({ params }: { params: Promise<{ reference: string }> }) {
-  const [{ reference }, user, t, tr] = await Promise.all([params, requireUser(), getMessages(), getTranslations("orders.trail")]);
+  const [{ reference }, user, t, tr, locale] = await Promise.all([params, requireUser(), getMessages(), getTranslations("orders.trail"), getLocale()]);
+  const ctx: ChangeContext = { messages: t, locale, timeZone: TIME_ZONE };
   const trail = await load(user.merchantId, reference);
   const o = t.orders;
   const order = trail.order;
@@ -175,7 +187,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
         <p className="px-4 pt-3 text-xs text-slate-500 sm:px-5">{o.trail.hint}</p>
         <ol className="space-y-0 px-4 py-4 sm:px-5" data-testid="fund-trail">
           {trail.events.map((e) => {
-            const detail = eventDetail(e, t, tr);
+            const detail = eventDetail(e, ctx, tr);
             return (
               <li key={e.id} data-testid={`trail-${e.action}`} className="relative border-l-2 border-slate-200 pb-4 pl-4 last:pb-0">
                 <span className="absolute -left-[5px] top-1.5 size-2 rounded-full bg-teal-600" aria-hidden="true" />

@@ -1,39 +1,32 @@
 import Link from "next/link";
+import { AuditChangeDetails } from "@/components/audit/change-details";
 import { VerifyAuditChain } from "@/components/audit/verify-chain";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { flatParams, toSearchParams, type PageSearchParams } from "@/components/lists/query";
-import { focusRing, textLink } from "@/components/payments/app-api";
-import { cellClass as td, DataTable } from "@/components/ui/data-table";
+import { textLink } from "@/components/payments/app-api";
 import { requireUser } from "@/lib/auth/session";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
 import { auditActionLabel, labelOf } from "@/lib/i18n/messages";
-import { getMessages, getTranslations } from "@/lib/i18n/server";
+import { getLocale, getMessages, getTranslations } from "@/lib/i18n/server";
 import { AUDIT_ACTOR_TYPES, AUDIT_AREAS, auditFiltersFrom, listAuditEvents, type AuditLogEntry } from "@/lib/services/audit-log";
 
 const KEYS = ["q", "area", "actor", "from", "to", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
 
-const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
-
-/**
- * One line of what changed, cut to fit a cell: the fields whose value changed as `key: before → after`
- * when the event has both sides, else the values it recorded as `key: value`.
- */
-function changeSummary(e: AuditLogEntry): string {
-  const changed = e.before && e.after ? Object.keys({ ...e.before, ...e.after }).filter((k) => show(e.before![k]) !== show(e.after![k])) : [];
-  const text = changed.length
-    ? changed.map((k) => `${k}: ${k in e.before! ? show(e.before![k]) : "—"} → ${k in e.after! ? show(e.after![k]) : "—"}`).join(" · ")
-    : Object.entries(e.after ?? e.before ?? {})
-        .map(([k, v]) => `${k}: ${show(v)}`)
-        .join(" · ");
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
-}
+// One table markup for every width, as on the board: below md each row turns into a card whose cells
+// print their column name from data-label, so the changes are never off-screen on a phone.
+const thClass = "whitespace-nowrap px-4 py-2.5 font-medium";
+const tdClass =
+  "px-4 py-3 align-top max-md:flex max-md:items-baseline max-md:justify-between max-md:gap-4 max-md:px-0 max-md:py-1 max-md:before:shrink-0 max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
+// The changes cell stacks its label over the content on a phone: the content needs the whole width.
+const wideTdClass = "px-4 py-3 align-top max-md:block max-md:px-0 max-md:py-1 max-md:before:block max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
 
 export default async function AuditLogPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const [user, t, tr, values] = await Promise.all([requireUser(), getMessages(), getTranslations("auditLog"), flatParams(searchParams, KEYS)]);
+  const [user, t, tr, locale, values] = await Promise.all([requireUser(), getMessages(), getTranslations("auditLog"), getLocale(), flatParams(searchParams, KEYS)]);
   const a = t.auditLog;
+  const ctx = { messages: t, locale, timeZone: TIME_ZONE };
   let page: Awaited<ReturnType<typeof listAuditEvents>> | null = null;
   let invalid = false;
   try {
@@ -74,40 +67,42 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pag
             {a.empty}
           </p>
         ) : (
-          <DataTable data-testid="audit-table" columns={[{ label: a.time }, { label: a.actor }, { label: a.action }, { label: a.subject }, { label: a.details }]}>
-            {page.data.map((e) => (
-              <tr key={e.id} data-testid={`audit-row-${e.id}`} data-action={e.action} className="align-top hover:bg-slate-50/60">
-                <td className={`${td} whitespace-nowrap tabular-nums text-slate-700`}>
-                  <time dateTime={e.createdAt}>{formatZoned(new Date(e.createdAt), TIME_ZONE)}</time>
-                  <span className="block text-xs text-slate-400">{e.chainSeq ? tr("chain", { seq: e.chainSeq }) : a.unlinked}</span>
-                </td>
-                <td className={td}>
-                  {labelOf(a.actorTypes, e.actor.type)}
-                  {e.actor.label ? <span className="block break-all text-xs text-slate-500">{e.actor.label}</span> : null}
-                </td>
-                <td className={`${td} whitespace-nowrap font-medium text-slate-900`}>{auditActionLabel(a.actions, e.action)}</td>
-                <td className={`${td} whitespace-nowrap`}>{subject(e)}</td>
-                <td className={`${td} max-w-md text-xs text-slate-600`}>
-                  {e.before || e.after ? (
-                    <details>
-                      <summary className={`cursor-pointer break-all ${focusRing}`}>{changeSummary(e)}</summary>
-                      <div className="mt-2 grid gap-2 sm:grid-cols-2">
-                        {(["before", "after"] as const).map((side) => (
-                          <div key={side}>
-                            <p className="font-medium text-slate-500">{a[side]}</p>
-                            <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700">
-                              {e[side] ? JSON.stringify(e[side], null, 2) : "—"}
-                            </pre>
-                          </div>
-                        ))}
-                      </div>
-                      <p className="mt-1 text-slate-400">{a.moneyNote}</p>
-                    </details>
-                  ) : null}
-                </td>
+          <table data-testid="audit-table" aria-label={a.heading} className="w-full text-sm max-md:block">
+            <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500 max-md:hidden">
+              <tr>
+                <th scope="col" className={thClass}>{a.time}</th>
+                <th scope="col" className={thClass}>{a.actor}</th>
+                <th scope="col" className={thClass}>{a.action}</th>
+                <th scope="col" className={thClass}>{a.subject}</th>
+                <th scope="col" className={thClass}>{a.details}</th>
               </tr>
-            ))}
-          </DataTable>
+            </thead>
+            <tbody className="divide-y divide-slate-100 max-md:block">
+              {page.data.map((e) => (
+                <tr key={e.id} data-testid={`audit-row-${e.id}`} data-action={e.action} className="align-top max-md:block max-md:px-4 max-md:py-3 md:hover:bg-slate-50/60">
+                  <td data-label={a.time} className={`${tdClass} tabular-nums text-slate-700 md:whitespace-nowrap`}>
+                    <span className="max-md:text-right">
+                      <time dateTime={e.createdAt}>{formatZoned(new Date(e.createdAt), TIME_ZONE)}</time>
+                      <span className="block text-xs text-slate-400">{e.chainSeq ? tr("chain", { seq: e.chainSeq }) : a.unlinked}</span>
+                    </span>
+                  </td>
+                  <td data-label={a.actor} className={tdClass}>
+                    <span className="min-w-0 max-md:text-right">
+                      {labelOf(a.actorTypes, e.actor.type)}
+                      {e.actor.label ? <span className="block break-all text-xs text-slate-500">{e.actor.label}</span> : null}
+                    </span>
+                  </td>
+                  <td data-label={a.action} className={`${tdClass} font-medium text-slate-900 md:whitespace-nowrap`}>{auditActionLabel(a.actions, e.action)}</td>
+                  <td data-label={a.subject} className={`${tdClass} md:whitespace-nowrap`}>
+                    <span className="min-w-0 break-all max-md:text-right">{subject(e)}</span>
+                  </td>
+                  <td data-label={a.details} className={`${wideTdClass} text-xs text-slate-600 md:max-w-md`}>
+                    <AuditChangeDetails event={e} ctx={ctx} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
       <PageLinks action="/settings/audit" values={values} nextCursor={page?.nextCursor ?? null} />

@@ -1,6 +1,7 @@
 import { SettingsSection } from "@/components/settings/section";
 import { StorefrontWebhookForm } from "@/components/settings/webhook-form";
 import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/core/roles";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -20,7 +21,20 @@ export default async function WebhookSettingsPage() {
   return (
     <div className="space-y-6">
       <SettingsSection title={w.heading} id="webhook-heading" hint={w.hint}>
-        <StorefrontWebhookForm url={hook?.url ?? null} />
+        {can(user.role, "manage_settings") ? (
+          <StorefrontWebhookForm url={hook?.url ?? null} />
+        ) : (
+          // Saving answers 403 to any other role: the address is shown, the write-only secret never is.
+          <div className="space-y-2 px-4 py-4 text-sm sm:px-5">
+            <p role="note" data-testid="read-only-notice" className="text-slate-600">
+              {t.readOnlyNotice.webhook}
+            </p>
+            <p className="text-xs font-medium text-slate-600">{w.url}</p>
+            <p className="break-all font-mono text-xs text-slate-800" data-testid="webhook-url-read-only">
+              {hook?.url ?? t.readOnlyNotice.notSet}
+            </p>
+          </div>
+        )}
       </SettingsSection>
       <SettingsSection title={w.deliveries} id="deliveries-heading">
         {deliveries.length === 0 ? (

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { describeRule } from "@/components/settings/rule-summary";
+import { fileNameFromDisposition } from "@/components/ui/download";
+import { MESSAGES } from "@/lib/i18n/messages";
+
+describe("describeRule", () => {
+  const conditions = { kinds: ["amount_mismatch", "overpayment"], channels: ["alipay", "bank"], maxAmount: 10000 };
+
+  it("punctuates lists and clauses the Chinese way", () => {
+    expect(describeRule(conditions, MESSAGES["zh-CN"])).toBe("类型为 金额不符、超额支付；渠道为 支付宝、银行转账；金额 ≤ ¥100.00");
+  });
+
+  it("punctuates lists and clauses the English way", () => {
+    const text = describeRule(conditions, MESSAGES.en);
+    expect(text).not.toMatch(/[、；]/);
+    expect(text).toMatch(/, /);
+    expect(text.split("; ")).toHaveLength(3);
+  });
+});
+
+describe("fileNameFromDisposition", () => {
+  it("takes the RFC 5987 Chinese name before the ASCII fallback", () => {
+    const header = `attachment; filename="reconciliation-2026-11-01_2026-11-30.xlsx"; filename*=UTF-8''${encodeURIComponent("对账报告_2026-11-01_2026-11-30.xlsx")}`;
+    expect(fileNameFromDisposition(header)).toBe("对账报告_2026-11-01_2026-11-30.xlsx");
+  });
+
+  it("falls back to the plain name, and to null without one", () => {
+    expect(fileNameFromDisposition('attachment; filename="vouchers.csv"')).toBe("vouchers.csv");
+    expect(fileNameFromDisposition("attachment; filename=plain.csv")).toBe("plain.csv");
+    expect(fileNameFromDisposition("attachment")).toBeNull();
+    expect(fileNameFromDisposition(null)).toBeNull();
+  });
+});
