@@ -1,19 +1,13 @@
-// Whether confirming a suggestion would reopen a closed order. The payment API's suggestions carry no
-// order status yet: the engine's explanation of a closed order's suggestion says so ("…an order closed
-// before it was paid…"), and that English text (always sent) is read until the API sends the status.
+// Whether confirming a suggestion would reopen a closed order: the payment API's suggestions carry the
+// status now of each order they name.
 
-/** A suggestion as the workbench gets it; `orders` is the structured status the API may add. */
+/** A suggestion as the workbench gets it. */
 export interface SuggestionFacts {
   references: string[];
-  explanation: string;
-  orders?: { reference: string; status: string }[];
+  orders?: { reference: string; status: string | null }[];
 }
 
-// The engine's note for a closed, never-paid order of the same amount (lib/core/matching/engine.ts, "lapsed").
-const CLOSED_NOTE = /\border closed before it was paid\b/i;
-
-/** The suggested orders that are closed (已关闭): from `orders[].status` when the API sends it, else from the explanation. */
+/** The suggested orders that are closed (已关闭). */
 export function closedReferences(s: SuggestionFacts): string[] {
-  if (s.orders?.length) return s.orders.filter((o) => o.status === "closed").map((o) => o.reference);
-  return CLOSED_NOTE.test(s.explanation) ? [...s.references] : [];
+  return (s.orders ?? []).filter((o) => o.status === "closed").map((o) => o.reference);
 }

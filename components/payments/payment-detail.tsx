@@ -16,8 +16,7 @@ import type { getPaymentView } from "@/lib/services/payments";
 import { DataTable } from "@/components/ui/data-table";
 
 type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
-// `orders` (each suggested order's status) is not sent yet; closedReferences falls back on the explanation.
-type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string; orders?: { reference: string; status: string }[] };
+type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string };
 type PaymentView = Omit<BaseView, "suggestions"> & { suggestions?: Suggestion[] };
 type Action = { path: "confirm" | "reject" | "match" | "unmatch"; body: unknown };
 

@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor, enumParam, dateRangeParams, uuidParam, type PageCursor } from "@/lib/http/pagination";
-import { toPaymentView, type AllocationView } from "@/lib/services/payments";
+import { suggestedOrderStatuses, toPaymentView, type AllocationView } from "@/lib/services/payments";
 import { groupBy } from "@/lib/core/collections";
 
 export interface ListPaymentsParams {
@@ -66,8 +66,9 @@ export async function listPayments(db: DbOrTx, p: ListPaymentsParams) {
     (a): AllocationView => ({ reference: a.reference, orderNo: a.orderNo, amount: a.amount, method: a.method }),
   );
   const last = page[page.length - 1];
+  const orderStatus = await suggestedOrderStatuses(db, p.merchantId, page);
   return {
-    data: page.map((r) => toPaymentView(r, byPayment.get(r.id) ?? [])),
+    data: page.map((r) => toPaymentView(r, byPayment.get(r.id) ?? [], orderStatus)),
     nextCursor: rows.length > p.limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null,
   };
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { maskAccount } from "@/lib/core/masking";
 import { bulkExplanation } from "@/lib/core/matching/bulk";
@@ -119,8 +119,23 @@ function explanationOf(p: Payment, allocs: AllocationView[]): Explanation | null
   return bulkExplanation({ method, reference: allocs[0].reference });
 }
 
-/** A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations. */
-export function toPaymentView(p: Payment, allocs: AllocationView[]) {
+/** The status now of each order the payments' suggestions name, by reference (one query for a page of payments). */
+export async function suggestedOrderStatuses(db: DbOrTx, merchantId: string, rows: Payment[]): Promise<Map<string, string>> {
+  const references = [...new Set(rows.filter((p) => p.status === "suggested").flatMap((p) => p.suggestions.flatMap((s) => s.references)))];
+  if (references.length === 0) return new Map();
+  const found = await db
+    .select({ reference: orders.reference, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), inArray(orders.reference, references)));
+  return new Map(found.map((o) => [o.reference, o.status]));
+}
+
+/**
+ * A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations and the
+ * status now of the orders its suggestions name (each suggestion's `orders`: confirming one whose
+ * order is closed reopens it, which the workbench asks a person to confirm).
+ */
+export function toPaymentView(p: Payment, allocs: AllocationView[], orderStatus: ReadonlyMap<string, string> = new Map()) {
   const explanation = explanationOf(p, allocs);
   return {
     paymentId: p.id,
@@ -142,7 +157,14 @@ export function toPaymentView(p: Payment, allocs: AllocationView[]) {
     allocations: allocs,
     allocatedAmount: p.allocatedAmount,
     refundedAmount: p.refundedAmount,
-    suggestions: p.status === "suggested" ? p.suggestions.map((s) => ({ ...s, explanation: s.explanation.en })) : undefined,
+    suggestions:
+      p.status === "suggested"
+        ? p.suggestions.map((s) => ({
+            ...s,
+            explanation: s.explanation.en,
+            orders: s.references.map((reference) => ({ reference, status: orderStatus.get(reference) ?? null })),
+          }))
+        : undefined,
     origin: p.origin,
     /** The statement or bill import that recorded it, or the bill that confirmed a notified one (else null). */
     statementId: p.statementId ?? p.confirmedByStatementId,
@@ -164,5 +186,5 @@ export async function getPaymentView(db: DbOrTx, merchantId: string, paymentId: 
     .from(allocations)
     .innerJoin(orders, eq(orders.id, allocations.orderId))
     .where(eq(allocations.paymentId, p.id));
-  return toPaymentView(p, allocs);
+  return toPaymentView(p, allocs, await suggestedOrderStatuses(db, merchantId, [p]));
 }

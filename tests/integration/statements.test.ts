@@ -7,6 +7,7 @@ import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/rout
 import { POST as sweepRoute } from "@/app/api/v1/jobs/anomaly-sweep/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
+import { GET as getPaymentRoute } from "@/app/api/v1/payments/[paymentId]/route";
 import { GET as listPaymentsRoute } from "@/app/api/v1/payments/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
@@ -177,6 +178,11 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     const [late] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9200000001")));
     expect(late.suggestions).toEqual([expect.objectContaining({ references: [expired.reference], method: "amount_payer" })]);
     expect(late.suggestions[0].explanation.en).toContain("closed before it was paid");
+    // The API says which suggested orders are closed now: confirming one reopens it, which the workbench asks about.
+    const viewed = await call(getPaymentRoute as unknown as H, { method: "GET", apiKey: m.apiKey, params: { paymentId: late.id } });
+    expect(viewed.json.suggestions[0].orders).toEqual([{ reference: expired.reference, status: "closed" }]);
+    const listed = await call(listPaymentsRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: "/api/v1/payments?status=suggested" });
+    expect(listed.json.data[0].suggestions[0].orders).toEqual([{ reference: expired.reference, status: "closed" }]);
     const confirmed = await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: late.id }, body: {} });
     expect(confirmed.status).toBe(200);
     expect(confirmed.json).toMatchObject({ status: "matched", allocations: [{ reference: expired.reference, amount: 15900 }] });

@@ -3,28 +3,21 @@ import { closedReferences } from "@/components/payments/closed-suggestion";
 import { hasActiveFilters, isReversedRange } from "@/components/payments/payment-filters";
 
 describe("closedReferences", () => {
-  it("reads the engine's closed-order note from the explanation", () => {
-    const s = {
-      references: ["LD7K2M9QX4"],
-      explanation: "order DY-1 (LD7K2M9QX4); amount equals the full amount of an order closed before it was paid (it expired, say); payer name matches",
-    };
-    expect(closedReferences(s)).toEqual(["LD7K2M9QX4"]);
-  });
-
-  it("marks nothing for an open order's suggestion", () => {
-    expect(closedReferences({ references: ["A"], explanation: "order DY-1 (A); amount equals the order's open amount" })).toEqual([]);
-  });
-
-  it("prefers the orders' statuses when the API sends them", () => {
+  it("names the suggested orders that are closed now, from the statuses the API sends", () => {
     const s = {
       references: ["A", "B"],
-      explanation: "amount equals the full amount of an order closed before it was paid",
       orders: [
         { reference: "A", status: "pending" },
         { reference: "B", status: "closed" },
       ],
     };
     expect(closedReferences(s)).toEqual(["B"]);
+  });
+
+  it("marks nothing for open orders, or when no status came", () => {
+    expect(closedReferences({ references: ["A"], orders: [{ reference: "A", status: "pending" }] })).toEqual([]);
+    expect(closedReferences({ references: ["A"], orders: [{ reference: "A", status: null }] })).toEqual([]);
+    expect(closedReferences({ references: ["A"] })).toEqual([]);
   });
 });
 
