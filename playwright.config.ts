@@ -65,6 +65,8 @@ export default defineConfig({
       LDXP_DATA_DIR: DATA_DIR,
       AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-42",
       LOG_LEVEL: "warn",
+      // Specs stand up storefront endpoints on 127.0.0.1.
+      LDXP_WEBHOOK_ALLOW_PRIVATE: "1",
       // Every spec signs up its own merchants, far more than the sign-up limit's 20 an hour, under the
       // default limit: `next start` sees these requests come from loopback, which the limit leaves alone.
       // Only the report spec asks for reports: its merchant's third payment turns the click into a job.

@@ -43,6 +43,8 @@ const integration = (name: string, env: Record<string, string>, exclude: string[
     env: {
       LDXP_DELIVERY_COUNT: process.env.LDXP_DELIVERY_COUNT ?? "100",
       LDXP_INVARIANT_RUNS: process.env.LDXP_INVARIANT_RUNS ?? "10",
+      // The storefront suites stand up their endpoints on 127.0.0.1.
+      LDXP_WEBHOOK_ALLOW_PRIVATE: "1",
       ...env,
       SIGNUP_RATE_LIMIT_PER_HOUR: "100000",
       API_RATE_LIMIT_PER_MINUTE: "100000",

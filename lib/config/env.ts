@@ -23,6 +23,8 @@ export interface AppConfig {
   benchRoutes: boolean;
   /** The Alipay public key (PEM, or base64 of it) the verify-only bench route checks signatures against. */
   benchAlipayPublicKey: string | null;
+  /** LDXP_WEBHOOK_ALLOW_PRIVATE=1 lets storefront webhooks target private addresses (development, a storefront on the same LAN). */
+  webhookAllowPrivate: boolean;
 }
 
 const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
@@ -72,5 +74,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reportAsyncThreshold: positiveInt(env.LDXP_REPORT_ASYNC_THRESHOLD, 50_000),
     benchRoutes: env.LDXP_BENCH_ROUTES === "1",
     benchAlipayPublicKey: decodePem(env.LDXP_BENCH_ALIPAY_PUBLIC_KEY),
+    webhookAllowPrivate: env.LDXP_WEBHOOK_ALLOW_PRIVATE === "1",
   };
 }

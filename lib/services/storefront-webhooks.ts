@@ -8,6 +8,9 @@ import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { orders, storefrontWebhooks, webhookDeliveries, type Order } from "@/lib/db/schema";
+import { readConfig } from "@/lib/config/env";
+import { badRequest } from "@/lib/http/errors";
+import { privateHostProblem, privateTargetProblem } from "@/lib/http/outbound";
 import { logger } from "@/lib/log";
 import { buildOrderView } from "@/lib/services/orders";
 import { arrayLiteral } from "@/lib/services/statement-payments";
@@ -28,6 +31,9 @@ export async function getStorefrontWebhook(db: DbOrTx, merchantId: string) {
 
 /** Sets (or replaces) the merchant's storefront webhook; the secret is stored encrypted. */
 export async function setStorefrontWebhook(db: Db, params: { merchantId: string; actor: Actor; url: string; secret: string }) {
+  // Refused as written here; a name that resolves inside is refused at each delivery (DNS may change).
+  const problem = readConfig().webhookAllowPrivate ? null : privateHostProblem(params.url);
+  if (problem) throw badRequest(`url: ${problem}; storefront events go to public addresses only`, "invalid_field");
   await db.transaction(async (tx) => {
     const values = { merchantId: params.merchantId, url: params.url, secretEnc: encryptSecret(params.secret) };
     await tx
@@ -144,6 +150,8 @@ interface Sweep {
   db: Db;
   now: Date;
   send: Fetch;
+  /** LDXP_WEBHOOK_ALLOW_PRIVATE: endpoints on private addresses are sent to. */
+  allowPrivate: boolean;
   /** Claimed rows are leased until then; rows due later than it are no other sweep's. */
   leaseUntil: Date;
   deadline: number;
@@ -174,6 +182,7 @@ export async function deliverDueWebhooks(db: Db, params: { now?: Date; limit?: n
     db,
     now,
     send: params.fetch ?? fetch,
+    allowPrivate: readConfig().webhookAllowPrivate,
     leaseUntil: new Date(now.getTime() + DELIVERY.LEASE_MS),
     deadline: Date.now() + DELIVERY.RUN_BUDGET_MS,
     perEndpoint: params.perEndpoint ?? DELIVERY.ENDPOINT_ATTEMPTS,
@@ -290,14 +299,18 @@ async function deliverToEndpoint(run: Sweep, hook: Hook | undefined, merchantId:
 async function post(run: Sweep, hook: Hook, d: Delivery): Promise<string | null> {
   const body = JSON.stringify(d.payload);
   try {
+    const inside = run.allowPrivate ? null : await privateTargetProblem(hook.url);
+    if (inside) return `${inside}: not sent`;
     const signature = await signLdxpPayload(decryptSecret(hook.secretEnc), Math.floor(run.now.getTime() / 1000), body);
     const res = await run.send(hook.url, {
       method: "POST",
       headers: { "content-type": "application/json", "x-ldxp-signature": signature, "x-ldxp-event-id": d.eventId },
       body,
+      // A redirect is not followed: it could lead to an address the check above would refuse.
+      redirect: "manual",
       signal: AbortSignal.timeout(DELIVERY.TIMEOUT_MS),
     });
-    return res.ok ? null : `HTTP ${res.status}`;
+    return res.ok ? null : res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
   } catch (err) {
     return (err as Error).message;
   }

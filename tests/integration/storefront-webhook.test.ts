@@ -9,7 +9,7 @@ import { POST as notify } from "@/app/api/webhooks/[channel]/[channelAccountId]/
 import { GET as deliveriesRoute } from "@/app/api/v1/settings/storefront-webhook/deliveries/route";
 import { POST as setWebhook } from "@/app/api/v1/settings/storefront-webhook/route";
 import { verifyLdxpSignature } from "@/lib/core/webhooks/signature";
-import { orders, payments, webhookDeliveries } from "@/lib/db/schema";
+import { orders, payments, storefrontWebhooks, webhookDeliveries } from "@/lib/db/schema";
 import { deliverWebhooksFn } from "@/lib/jobs/functions/deliver-webhooks";
 import { closeExpiredOrders } from "@/lib/services/recovery";
 import { deliverDueWebhooks, enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
@@ -359,5 +359,51 @@ describe(`storefront delivery never gives up, and stays bounded (${process.env.T
     }
     expect(hub.at("/b2-overlap")).toHaveLength(3);
     expect((await rowsOf(m.merchantId)).map((r) => r.status)).toEqual(["delivered", "delivered", "delivered"]);
+  });
+});
+
+describe(`storefront webhook targets (${process.env.TEST_DB})`, () => {
+  /** Runs `fn` as a deployment that does not allow private targets (the default), restoring the suite's setting after. */
+  async function asPublicDeployment<T>(fn: () => Promise<T>): Promise<T> {
+    const before = process.env.LDXP_WEBHOOK_ALLOW_PRIVATE;
+    process.env.LDXP_WEBHOOK_ALLOW_PRIVATE = "0";
+    try {
+      return await fn();
+    } finally {
+      process.env.LDXP_WEBHOOK_ALLOW_PRIVATE = before;
+    }
+  }
+
+  it("a URL into our own network (metadata, localhost, a private address) is refused and changes nothing", async () => {
+    const m = await merchantWithAlipay();
+    await asPublicDeployment(async () => {
+      for (const target of ["http://169.254.169.254/latest/meta-data/", "http://localhost:5432/", "http://10.0.0.8/hooks", "http://[::1]:3000/x"]) {
+        const res = await call(setWebhook as unknown as H, { apiKey: m.apiKey, body: { url: target, secret: SECRET } });
+        expect(res.status, target).toBe(400);
+        expect(res.json.error.code).toBe("invalid_field");
+      }
+    });
+    expect((await call(deliveriesRoute as unknown as H, { method: "GET", apiKey: m.apiKey })).status).toBe(200);
+    const [hook] = await t.db().select().from(storefrontWebhooks).where(eq(storefrontWebhooks.merchantId, m.merchantId));
+    expect(hook).toBeUndefined();
+  });
+
+  it("an endpoint that is (or turns) private is not sent to, and a redirect is not followed", async () => {
+    const inside = await merchantAt("/private-now");
+    await paidOrder(inside);
+    const before = hub.at("/private-now").length;
+    await asPublicDeployment(() => deliverDueWebhooks(t.db(), { now: new Date(Date.now() + 1000) }));
+    expect(hub.at("/private-now")).toHaveLength(before);
+    const [row] = await rowsOf(inside.merchantId);
+    expect(row).toMatchObject({ status: "pending", deliveredAt: null });
+    expect(row.lastError).toContain("private address");
+
+    const moved = await merchantAt("/moved");
+    hub.statusOf.set("/moved", 302);
+    await paidOrder(moved);
+    await deliverDueWebhooks(t.db(), { now: new Date(Date.now() + 1000) });
+    const [redirected] = await rowsOf(moved.merchantId);
+    expect(redirected.lastError).toBe("HTTP 302 (redirects are not followed)");
+    expect(redirected.deliveredAt).toBeNull();
   });
 });
