@@ -132,11 +132,16 @@ function alipayParts(list: unknown): StatedPart[] {
 /**
  * What the channel says about a payment smaller than its trade total: the gross (trade total) and the
  * discount parts that explain the gap, when the payment amount is the net. Reads WeChat
- * `amount.total` + `promotion_detail`, and Alipay `total_amount` + `voucher_detail_list` (or,
- * without the list, `receipt_amount` equal to the payment). Null when the channel states
+ * `amount.total` + `promotion_detail`, Alipay `total_amount` + `voucher_detail_list` (or,
+ * without the list, `receipt_amount` equal to the payment), and a bank's `instructedAmount` +
+ * `bankCharges` (camt: the charges it deducted). Null when the channel states
  * nothing, or when its parts do not add up to the gap (then a tolerance rule or a person decides).
  */
 export function channelStatedShortfall(amount: number, details: Record<string, unknown>): { gross: number; parts: StatedPart[] } | null {
+  // A bank statement (camt) that books a transfer net of its charges states the instructed amount and them.
+  const instructed = num(details.instructedAmount);
+  const charges = num(details.bankCharges);
+  if (instructed !== null && charges !== null && charges > 0 && instructed - charges === amount) return { gross: instructed, parts: [{ cause: "bank_fee", amount: charges }] };
   const wechat = details.amount && typeof details.amount === "object" ? (details.amount as Record<string, unknown>) : null;
   const gross = num(wechat?.total) ?? fenOf(details.total_amount);
   if (gross === null || gross <= amount) return null;

@@ -131,6 +131,25 @@ function remittance(tx: Node | undefined): (string | null)[] {
   return parts;
 }
 
+/**
+ * What the bank says it deducted from a credit booked net: charges marked included (ChrgInclInd) in
+ * the transaction's or the entry's Chrgs, and the amount the payer instructed. Only when both are
+ * stated in the entry's currency and add up (instructed − charges = booked); else nothing.
+ */
+function deductedCharges(entry: Node, tx: Node | undefined, booked: number, currency: string): { instructedAmount: number; bankCharges: number } | null {
+  const records = [...(tx ? list(at(tx, "Chrgs", "Rcrd")) : []), ...list(at(entry, "Chrgs", "Rcrd"))];
+  let charges = 0;
+  for (const r of records) {
+    if (textAt(r, "ChrgInclInd")?.toLowerCase() !== "true") continue;
+    const amount = amountOf(r, "Chrgs/Rcrd/Amt");
+    if (!amount || amount.currency !== currency) return null;
+    charges += amount.amount;
+  }
+  const instructed = tx ? amountOf(at(tx, "AmtDtls", "InstdAmt"), "TxDtls/AmtDtls/InstdAmt") : null;
+  if (charges === 0 || !instructed || instructed.currency !== currency || instructed.amount - charges !== booked) return null;
+  return { instructedAmount: instructed.amount, bankCharges: charges };
+}
+
 function statusOf(entry: Node): string | null {
   const sts = entry.Sts;
   return text(sts) ?? textAt(sts, "Cd") ?? textAt(sts, "Prtry");
@@ -187,7 +206,7 @@ function entryLines(entry: Node, lineNo: number, account: string | null): Statem
       payerAccount: p.account,
       memo: joinMemo([...remittance(tx), entryInfo]),
       refundId: null,
-      details: {},
+      details: (credit && deductedCharges(entry, tx, amount, total.currency)) || {},
       raw,
     };
   };

@@ -560,3 +560,16 @@ describe("currencies", () => {
     expect(decideMatch(payment({ amount: 9900, currency: "HKD", memo: typoOf(o.reference) }), context([o])).kind).toBe("none");
   });
 });
+
+describe("a bank's stated charges", () => {
+  it("a transfer booked net of the charges the bank states settles its order, the charges written off as the bank's fee", () => {
+    const o = order({ amount: 10000 });
+    const r = asMatch(decideMatch(payment({ amount: 9800, memo: o.reference, details: { instructedAmount: 10000, bankCharges: 200 } }), context([o])));
+    expect(r.writeOffs).toEqual([{ orderId: o.id, amount: 200, cause: "bank_fee", source: "channel" }]);
+    expect(r.amountMismatch).toBeNull();
+    // Charges that do not add up to the gap state nothing: the shortfall is flagged.
+    const off = asMatch(decideMatch(payment({ amount: 9800, memo: o.reference, details: { instructedAmount: 10000, bankCharges: 150 } }), context([o])));
+    expect(off.writeOffs).toEqual([]);
+    expect(off.amountMismatch).toMatchObject({ kind: "short", difference: -200 });
+  });
+});

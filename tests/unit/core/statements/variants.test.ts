@@ -63,6 +63,19 @@ describe("camt", () => {
     expect(lines[0].raw.EndToEndId).toBe("E1 E2");
   });
 
+  it("a credit booked net of the bank's charges states the instructed amount and the charges", () => {
+    const tx = (chrgs: string) =>
+      `<NtryDtls><TxDtls>${chrgs}<AmtDtls><InstdAmt><Amt Ccy="EUR">100.00</Amt></InstdAmt><TxAmt><Amt Ccy="EUR">98.00</Amt></TxAmt></AmtDtls></TxDtls></NtryDtls>`;
+    const included = `<Chrgs><Rcrd><Amt Ccy="EUR">2.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><ChrgInclInd>true</ChrgInclInd></Rcrd></Chrgs>`;
+    const [net] = parseCamt053(camt(entry(`<AcctSvcrRef>C1</AcctSvcrRef>${tx(included)}`, "98.00"))).lines;
+    expect(net).toMatchObject({ amount: 9800, details: { instructedAmount: 10000, bankCharges: 200 } });
+    // Charges not deducted from this credit, or not adding up, state nothing.
+    const [apart] = parseCamt053(camt(entry(`<AcctSvcrRef>C2</AcctSvcrRef>${tx(included.replace("true", "false"))}`, "98.00"))).lines;
+    expect(apart.details).toEqual({});
+    const [odd] = parseCamt053(camt(entry(`<AcctSvcrRef>C3</AcctSvcrRef>${tx(included.replace("2.00", "1.00"))}`, "98.00"))).lines;
+    expect(odd.details).toEqual({});
+  });
+
   it("an entry inside an XML comment is not imported", () => {
     const xml = camt(`<!-- ${entry("<AcctSvcrRef>OLD</AcctSvcrRef>", "99.00")} -->\n${entry("<AcctSvcrRef>NEW</AcctSvcrRef>")}`);
     const result = parseCamt053(xml);
