@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { AppApiError, appFetch, focusRing } from "@/components/payments/app-api";
+import { appFetch, focusRing } from "@/components/payments/app-api";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import type { AuditChainView } from "@/lib/services/audit-verify";
 
@@ -10,6 +11,7 @@ export function VerifyAuditChain() {
   const { messages: t } = useI18n();
   const a = t.auditLog;
   const tr = useTranslations("auditLog");
+  const errorText = useErrorText();
   const check = useMutation({ mutationFn: () => appFetch<AuditChainView>("/api/app/audit/verify") });
   const r = check.data;
   return (
@@ -25,7 +27,7 @@ export function VerifyAuditChain() {
       </button>
       <p aria-live="polite" data-testid="audit-verify-result">
         {check.isError ? (
-          <span className="text-red-700">{check.error instanceof AppApiError ? check.error.message : a.verifyFailed}</span>
+          <span className="text-red-700">{errorText(check.error, { fallback: a.verifyFailed })}</span>
         ) : r ? (
           r.broken ? (
             <span className="font-medium text-red-700">{tr("broken", { position: r.broken.position, eventId: r.broken.eventId })}</span>

@@ -12,7 +12,7 @@ import { useWorkbenchKeys, WORKBENCH_KEYS, type WorkbenchKey } from "@/component
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { useErrorText } from "@/components/ui/use-error-text";
 import { hasActiveFilters, isReversedRange } from "@/components/payments/payment-filters";
-import { closedReferences } from "@/components/payments/closed-suggestion";
+import { describeTop, topAction, topConfidence, topIsClosed, topSuggestion } from "@/components/payments/top-suggestion";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -43,8 +43,36 @@ function listHref(values: Record<string, string | undefined>) {
 }
 
 const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
-const topConfidence = (row: PaymentRow) => row.suggestions?.[0]?.confidence ?? 0;
-const topIsClosed = (row: PaymentRow) => !!row.suggestions?.[0] && closedReferences(row.suggestions[0]).length > 0;
+
+// One table markup for every width, as the board's lists: below md the header row goes and each row
+// becomes a card laid out on a grid by its cells' max-md classes (amount and status on top, time and
+// channel under them, then payer, memo and the top suggestion with its confirm button, each named by its
+// data-label). Every test id stays on one element, and screen readers read the cells in column order.
+const phoneCards = "max-md:[&_table]:block max-md:[&_tbody]:block max-md:[&_thead]:hidden";
+const cardRow = "max-md:grid max-md:items-center max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3";
+const cardCell = "max-md:min-w-0 max-md:p-0";
+// A card line that prints its column's name on the left, as the board's cards do.
+const labeled =
+  "max-md:flex max-md:items-baseline max-md:justify-between max-md:gap-4 max-md:before:shrink-0 max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
+// The top suggestion's line: its name above, so the suggestion and its confirm button get the card's width.
+const labeledAbove =
+  "max-md:block max-md:before:mb-0.5 max-md:before:block max-md:before:text-xs max-md:before:text-slate-500 max-md:before:content-[attr(data-label)]";
+// The card's columns: the checkbox's (when rows can be selected), the main one, and a narrow one on the right.
+const CARD_GRID = {
+  select: {
+    row: "max-md:grid-cols-[1.5rem_minmax(0,1fr)_auto]",
+    main: "max-md:col-start-2",
+    side: "max-md:col-start-3",
+    wide: "max-md:col-start-2 max-md:col-span-2",
+  },
+  plain: {
+    row: "max-md:grid-cols-[minmax(0,1fr)_auto]",
+    main: "max-md:col-start-1",
+    side: "max-md:col-start-2",
+    wide: "max-md:col-start-1 max-md:col-span-2",
+  },
+} as const;
+const cardButton = `inline-flex shrink-0 items-center justify-center rounded-md px-3 py-1.5 text-sm font-medium md:hidden ${focusRing}`;
 
 /**
  * The workbench list: pending (unmatched + to confirm) by default, or every payment, narrowed by the
@@ -62,6 +90,7 @@ export function PaymentsList({
   const { locale, messages: t } = useI18n();
   const p = t.payments;
   const tp = useTranslations("payments");
+  const tc = useTranslations("paymentsCard");
   const errorText = useErrorText();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -83,8 +112,13 @@ export function PaymentsList({
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ["app-payments"] }), queryClient.invalidateQueries({ queryKey: ["board"] })]);
   const decide = useMutation({
     mutationFn: ({ paymentId, path }: { paymentId: string; path: "confirm" | "reject" }) => appFetch(`/api/app/payments/${paymentId}/${path}`, {}),
-    onSuccess: (_, { path }) => {
+    onSuccess: (_, { paymentId, path }) => {
       setResult(path === "confirm" ? p.confirmedOne : p.rejectedOne);
+      // A payment decided on its own leaves the selection: a bulk confirm would only find it matched.
+      setSelected((all) => {
+        const next = new Set(all);
+        return next.delete(paymentId) ? next : all;
+      });
       return refresh();
     },
     onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
@@ -101,6 +135,8 @@ export function PaymentsList({
     onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
   });
   const selectable = canMatch && view === "pending";
+  const grid = selectable ? CARD_GRID.select : CARD_GRID.plain;
+  const pc = t.paymentsCard;
   const toggle = (paymentId: string) =>
     setSelected((all) => {
       const next = new Set(all);
@@ -192,8 +228,14 @@ export function PaymentsList({
           onHelp={() => setHelp(true)}
         />
       ) : null}
+      {!selectable && canMatch ? (
+        // Without the bulk toolbar (the 全部 tab), a confirm from a card or the keyboard is reported here.
+        <p role="status" aria-live="polite" data-testid="payments-result" className="text-sm text-slate-700 empty:hidden">
+          {result}
+        </p>
+      ) : null}
       {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
-      <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <section className={`overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm ${phoneCards}`}>
         {reversed ? (
           <p role="alert" data-testid="payments-invalid-range" className="px-4 py-8 text-center text-sm text-red-700">
             {p.invalidRange}
@@ -223,66 +265,114 @@ export function PaymentsList({
               { label: p.suggestion },
             ]}
           >
-            {rows.map((row, i) => (
-              <tr
-                key={row.paymentId}
-                data-testid={`payments-row-${row.paymentId}`}
-                data-active={active === i}
-                className={`hover:bg-slate-50/60 ${active === i ? "bg-teal-50/70 outline-2 -outline-offset-2 outline-teal-600" : ""}`}
-              >
-                {selectable ? (
-                  <td className={`${td} w-10`}>
-                    {/* A closed order's suggestion is confirmed one at a time on its page, never in bulk. */}
-                    {row.status === "suggested" && !topIsClosed(row) ? (
-                      <input
-                        type="checkbox"
-                        checked={selected.has(row.paymentId)}
-                        onChange={() => toggle(row.paymentId)}
-                        aria-label={p.selectRow}
-                        aria-keyshortcuts={WORKBENCH_KEYS.toggle}
-                        data-testid={`payments-select-${row.paymentId}`}
-                        className={`size-4 accent-teal-700 ${focusRing}`}
-                      />
-                    ) : null}
+            {rows.map((row, i) => {
+              const top = topSuggestion(row);
+              const action = topAction(row, canMatch);
+              const deciding = decide.isPending && decide.variables?.paymentId === row.paymentId;
+              return (
+                <tr
+                  key={row.paymentId}
+                  data-testid={`payments-row-${row.paymentId}`}
+                  data-active={active === i}
+                  className={`hover:bg-slate-50/60 ${cardRow} ${grid.row} ${active === i ? "bg-teal-50/70 outline-2 -outline-offset-2 outline-teal-600" : ""}`}
+                >
+                  {selectable ? (
+                    <td className={`${td} ${cardCell} w-10 max-md:col-start-1 max-md:row-start-1 max-md:w-auto`}>
+                      {/* A closed order's suggestion is confirmed one at a time on its page, never in bulk. */}
+                      {row.status === "suggested" && !topIsClosed(row) ? (
+                        <input
+                          type="checkbox"
+                          checked={selected.has(row.paymentId)}
+                          onChange={() => toggle(row.paymentId)}
+                          aria-label={p.selectRow}
+                          aria-keyshortcuts={WORKBENCH_KEYS.toggle}
+                          data-testid={`payments-select-${row.paymentId}`}
+                          className={`size-4 accent-teal-700 max-md:size-5 max-md:align-middle ${focusRing}`}
+                        />
+                      ) : null}
+                    </td>
+                  ) : null}
+                  <td className={`${td} ${cardCell} ${grid.main} whitespace-nowrap tabular-nums max-md:row-start-2 max-md:text-xs`}>
+                    <Link
+                      id={rowId(row.paymentId)}
+                      onFocus={() => setActive(i)}
+                      aria-keyshortcuts={WORKBENCH_KEYS.open}
+                      href={`/payments/${row.paymentId}`}
+                      data-testid={`payments-link-${row.paymentId}`}
+                      className={textLink}
+                    >
+                      <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
+                    </Link>
                   </td>
-                ) : null}
-                <td className={`${td} whitespace-nowrap tabular-nums`}>
-                  <Link
-                    id={rowId(row.paymentId)}
-                    onFocus={() => setActive(i)}
-                    aria-keyshortcuts={WORKBENCH_KEYS.open}
-                    href={`/payments/${row.paymentId}`}
-                    data-testid={`payments-link-${row.paymentId}`}
-                    className={textLink}
+                  <td className={`${td} ${cardCell} ${grid.side} whitespace-nowrap max-md:row-start-2 max-md:justify-self-end max-md:text-xs max-md:text-slate-500`}>
+                    {labelOf(t.channels, row.channel)}
+                  </td>
+                  <td
+                    className={`${td} ${cardCell} ${grid.main} text-right font-medium tabular-nums text-slate-900 max-md:row-start-1 max-md:text-left max-md:text-base max-md:font-semibold`}
                   >
-                    <time dateTime={row.receivedAt}>{formatZoned(new Date(row.receivedAt), TIME_ZONE)}</time>
-                  </Link>
-                </td>
-                <td className={`${td} whitespace-nowrap`}>{labelOf(t.channels, row.channel)}</td>
-                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatMoney(row.amount, row.currency, locale)}</td>
-                <td className={`${td} whitespace-nowrap text-slate-700`}>{row.payerName ?? p.none}</td>
-                <td className={`${td} max-w-64 truncate text-slate-700`} title={row.memo ?? undefined}>
-                  {row.memo ?? p.none}
-                </td>
-                <td className={td}>
-                  <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
-                </td>
-                <td className={`${td} whitespace-nowrap text-slate-700`} data-testid={`payments-suggestion-${row.paymentId}`}>
-                  {row.allocations.length > 0
-                    ? row.allocations.map((a, k) => (
-                        <span key={a.reference}>
-                          {k > 0 ? ", " : null}
-                          <Link href={`/orders/${a.reference}`} className={textLink}>
-                            {a.orderNo}
-                          </Link>
-                        </span>
-                      ))
-                    : row.suggestions?.[0]
-                      ? `${Math.round(topConfidence(row) * 100)}% · ${row.suggestions[0].references.join(", ")}${topIsClosed(row) ? ` · ${p.closedOrder}` : ""}`
-                      : p.none}
-                </td>
-              </tr>
-            ))}
+                    {formatMoney(row.amount, row.currency, locale)}
+                    <span className="ml-1.5 text-xs font-normal text-slate-500 md:hidden">{(row.currency || "CNY").toUpperCase()}</span>
+                  </td>
+                  <td data-label={p.payer} className={`${td} ${cardCell} ${grid.wide} ${labeled} whitespace-nowrap text-slate-700 max-md:row-start-3 max-md:whitespace-normal`}>
+                    <span className="max-md:min-w-0 max-md:text-right max-md:break-words">{row.payerName ?? p.none}</span>
+                  </td>
+                  <td
+                    data-label={p.memo}
+                    className={`${td} ${cardCell} ${grid.wide} max-w-64 truncate text-slate-700 max-md:row-start-4 max-md:max-w-none ${row.memo ? labeled : "max-md:hidden"}`}
+                    title={row.memo ?? undefined}
+                  >
+                    <span className="max-md:min-w-0 max-md:truncate">{row.memo ?? p.none}</span>
+                  </td>
+                  <td className={`${td} ${cardCell} ${grid.side} max-md:row-start-1 max-md:justify-self-end`}>
+                    <PaymentStatusBadge status={row.status} label={labelOf(t.paymentStatus, row.status)} />
+                  </td>
+                  <td
+                    data-label={p.suggestion}
+                    className={`${td} ${cardCell} ${grid.wide} ${labeledAbove} whitespace-nowrap text-slate-700 max-md:row-start-5 max-md:whitespace-normal`}
+                    data-testid={`payments-suggestion-${row.paymentId}`}
+                  >
+                    <span className="max-md:flex max-md:items-center max-md:justify-between max-md:gap-3">
+                      <span className="max-md:min-w-0 max-md:break-words">
+                        {row.allocations.length > 0
+                          ? row.allocations.map((a, k) => (
+                              <span key={a.reference}>
+                                {k > 0 ? ", " : null}
+                                <Link href={`/orders/${a.reference}`} className={textLink}>
+                                  {a.orderNo}
+                                </Link>
+                              </span>
+                            ))
+                          : top
+                            ? describeTop(top, p.closedOrder)
+                            : p.none}
+                      </span>
+                      {/* On a phone the top suggestion is confirmed from its card; on a wider screen with the c key or on its page. */}
+                      {action === "confirm" && top ? (
+                        <button
+                          type="button"
+                          onClick={() => decide.mutate({ paymentId: row.paymentId, path: "confirm" })}
+                          disabled={decide.isPending}
+                          aria-label={tc("confirmLabel", { references: top.references.join(", ") })}
+                          data-testid={`payments-confirm-${row.paymentId}`}
+                          className={`${cardButton} bg-teal-700 text-white hover:bg-teal-800 disabled:cursor-not-allowed disabled:opacity-50`}
+                        >
+                          {deciding ? p.working : p.confirm}
+                        </button>
+                      ) : action === "review" && top ? (
+                        <Link
+                          href={`/payments/${row.paymentId}`}
+                          aria-label={tc("reviewLabel", { references: top.references.join(", ") })}
+                          data-testid={`payments-review-${row.paymentId}`}
+                          className={`${cardButton} text-teal-800 ring-1 ring-inset ring-teal-700/40 hover:bg-teal-50`}
+                        >
+                          {pc.review}
+                        </Link>
+                      ) : null}
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
           </DataTable>
         )}
       </section>

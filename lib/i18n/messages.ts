@@ -595,7 +595,8 @@ const zhCN = {
       deliveredAt: "送达时间",
       lastError: "最近错误",
       none: "—",
-      statuses: { pending: "待投递", delivered: "已送达", failed: "已放弃" } as Record<string, string>,
+      statuses: { pending: "待投递", delivered: "已送达", failed: "重试中" } as Record<string, string>,
+      failing: "投递失败，{time} 重试",
     },
   },
   imports: {
@@ -951,6 +952,12 @@ const zhCN = {
     resolvedBy: { rule: "按规则自动处理", sweep: "原因消失，自动处理", system: "系统" } as Record<string, string>,
     via: { doudian_push: "抖店订单推送" } as Record<string, string>,
     reasons: { expired: "超时未付，自动关闭" } as Record<string, string>,
+  },
+  // The payments list as cards on a phone (components/payments/payments-list.tsx).
+  paymentsCard: {
+    confirmLabel: "确认首选建议（{references}）",
+    review: "去详情页确认",
+    reviewLabel: "订单已关闭，去详情页确认首选建议（{references}）",
   },
 };
 
@@ -1541,7 +1548,8 @@ const en: Messages = {
       deliveredAt: "Delivered",
       lastError: "Last error",
       none: "—",
-      statuses: { pending: "Pending", delivered: "Delivered", failed: "Gave up" },
+      statuses: { pending: "Pending", delivered: "Delivered", failed: "Retrying" },
+      failing: "Failing, retried at {time}",
     },
   },
   imports: {
@@ -1895,6 +1903,12 @@ const en: Messages = {
     resolvedBy: { rule: "Resolved by a rule", sweep: "Cause disappeared, resolved automatically", system: "System" } as Record<string, string>,
     via: { doudian_push: "Doudian order push" } as Record<string, string>,
     reasons: { expired: "Unpaid in time, closed automatically" } as Record<string, string>,
+  },
+  // The payments list as cards on a phone (components/payments/payments-list.tsx).
+  paymentsCard: {
+    confirmLabel: "Confirm the top suggestion ({references})",
+    review: "Review on its page",
+    reviewLabel: "Order closed: review the top suggestion ({references}) on the payment's page",
   },
 };
 

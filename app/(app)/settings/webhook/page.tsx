@@ -57,7 +57,14 @@ export default async function WebhookSettingsPage() {
               <tr key={d.id}>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.createdAt)}</td>
                 <td className={`${td} font-mono text-xs`}>{d.type}</td>
-                <td className={td}>{labelOf(w.statuses, d.status)}</td>
+                <td className={td} data-testid="delivery-status">
+                  {d.failing ? (
+                    // Never given up: the next try is what the merchant can act before.
+                    <span className="text-rose-700">{w.failing.replace("{time}", when(d.nextAttemptAt))}</span>
+                  ) : (
+                    labelOf(w.statuses, d.status)
+                  )}
+                </td>
                 <td className={`${td} text-right tabular-nums`}>{d.attempts}</td>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>{when(d.deliveredAt)}</td>
                 <td className={`${td} max-w-64 truncate text-slate-600`} title={d.lastError ?? undefined}>
