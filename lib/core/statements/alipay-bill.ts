@@ -100,6 +100,7 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
  * refunds of the payment with that 支付宝交易号.
  */
 export function* alipayBillItems(records: Iterable<CsvRecord>): Generator<StatementItem> {
+  const fallbackIds = new Map<string, number>();
   let header: string[] | null = null;
   let cols: Record<Col, number> | null = null;
   for (const { lineNo, fields } of records) {
@@ -117,7 +118,15 @@ export function* alipayBillItems(records: Iterable<CsvRecord>): Generator<Statem
     // Some exports close the table with a 总计/合计 row without the # of a comment.
     if (/^(总计|合计|小计)/.test(cellValue(fields[0]))) continue;
     try {
-      yield { line: readRow(header, cols, fields, lineNo) };
+      const line = readRow(header, cols, fields, lineNo);
+      if (line.refundId && !(cols.refundBatchNo >= 0 && cellValue(fields[cols.refundBatchNo]))) {
+        // Two partial refunds of one trade finished in the same second share the fallback id: the
+        // second and later ones in the file are numbered (the first keeps the id it always had).
+        const seen = (fallbackIds.get(line.refundId) ?? 0) + 1;
+        fallbackIds.set(line.refundId, seen);
+        if (seen > 1) line.refundId = `${line.refundId}#${seen}`;
+      }
+      yield { line };
     } catch (error) {
       yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }

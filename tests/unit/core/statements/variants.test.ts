@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decodeStatementBytes, parseAlipayBill, parseCamt053, parseCmbCsv, parseStatement } from "@/lib/core/statements";
 import { extractReferences } from "@/lib/core/reference";
 import { nextReference } from "../../../fixtures/matching/engine-fixtures";
-import { alipayTrade, ALIPAY_BILL_HEADER, buildCsv, CMB_HEADER, cmbCredit, toGbk } from "../../../fixtures/statements/cn-exports";
+import { alipayBill, alipayRefund, alipayTrade, ALIPAY_BILL_HEADER, buildCsv, CMB_HEADER, cmbCredit, toGbk } from "../../../fixtures/statements/cn-exports";
 
 const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const mt940 = (lines: string[]) => [":20:REF", ":25:ACC", ":28C:1", ":60F:C240101EUR100,00", ...lines, ":62F:C240131EUR100,00", "-"].join("\r\n");
@@ -98,6 +98,17 @@ describe("Chinese bank and bill exports", () => {
     const result = parseCmbCsv(csv);
     expect(result.lines.map((l) => [l.bankSerial, l.amount])).toEqual([["K2", 1000], ["K3", 500]]);
     expect(result.rejected).toEqual([]);
+  });
+
+  it("two partial refunds of one trade in the same second without a 退款批次号 stay two refunds; the first keeps its id", () => {
+    const trade = alipayTrade({ tradeNo: "2024050122009", outTradeNo: "LD7K2M9QX4", amount: "100.00", created: "2024-05-01 10:00:00", finished: "2024-05-01 10:00:05" });
+    const refund = (amount: string) => ({ ...alipayRefund({ tradeNo: "2024050122009", outTradeNo: "LD7K2M9QX4", amount, finished: "2024-05-02 09:00:00", batchNo: "" }) });
+    const { lines } = parseAlipayBill(alipayBill([trade, refund("10.00"), refund("10.00")]));
+    const refunds = lines.filter((l) => l.direction === "debit");
+    expect(refunds.map((l) => [l.refundId, l.amount])).toEqual([
+      ["2024050122009@2024-05-02T01:00:00.000Z", 1000],
+      ["2024050122009@2024-05-02T01:00:00.000Z#2", 1000],
+    ]);
   });
 
   it("an Alipay bill closed by a 总计 row without # has no rejected line", () => {
