@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { getDb, type Db } from "@/lib/db/client";
+import { readTextWithin } from "@/lib/http/body";
 import { ApiError, badRequest, errorResponse, rateLimited, unauthorized } from "@/lib/http/errors";
 import { readConfig } from "@/lib/config/env";
 import { namedRateLimiter } from "@/lib/http/rate-limit";
@@ -111,11 +112,10 @@ export async function readJsonText(request: Request): Promise<string> {
     throw new ApiError(415, "unsupported_media_type", "Content-Type must be application/json");
   }
   const tooLarge = () => new ApiError(413, "payload_too_large", "Request body is too large");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_JSON_BYTES) throw tooLarge();
   // The limit is in bytes: a million CJK characters are three megabytes of UTF-8.
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_JSON_BYTES) throw tooLarge();
-  return new TextDecoder().decode(bytes);
+  const text = await readTextWithin(request, MAX_JSON_BYTES);
+  if (text === null) throw tooLarge();
+  return text;
 }
 
 /** Parses and validates JSON text; every failure is a 400 that names the offending field. */

@@ -4,6 +4,7 @@ import { PlatformExportFormatError } from "@/lib/core/orders/platform-export";
 import { STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
 import type { Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/db/queries/audit";
+import { readBodyWithin } from "@/lib/http/body";
 import { ApiError, badRequest } from "@/lib/http/errors";
 import { importPlatformOrders } from "@/lib/services/order-import";
 import { readStatementBody } from "@/lib/services/statement-body";
@@ -41,9 +42,8 @@ export async function importOrdersRequest(db: Db, params: { merchantId: string; 
   if (!/^(text\/csv|text\/plain|application\/octet-stream|application\/vnd\.ms-excel)\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "Send the export as text/csv");
   }
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_ORDER_EXPORT_BYTES) throw new ApiError(413, "payload_too_large", "File above 50 MB");
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.length > MAX_ORDER_EXPORT_BYTES) throw new ApiError(413, "payload_too_large", "File above 50 MB");
+  const bytes = await readBodyWithin(request, MAX_ORDER_EXPORT_BYTES);
+  if (!bytes) throw new ApiError(413, "payload_too_large", "File above 50 MB");
   try {
     return await importPlatformOrders(db, { merchantId: params.merchantId, actor: params.actor, format: format as "taobao" | "douyin", bytes, now: new Date() });
   } catch (err) {

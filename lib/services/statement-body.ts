@@ -1,3 +1,4 @@
+import { readBodyWithin } from "@/lib/http/body";
 import { ApiError, badRequest } from "@/lib/http/errors";
 
 /** Largest statement file accepted: a month of a busy account's camt.053 stays well below it. */
@@ -19,28 +20,8 @@ export async function readStatementBody(request: Request, maxBytes = MAX_STATEME
   if (!ACCEPTED_TYPES.includes(type)) {
     throw new ApiError(415, "unsupported_media_type", `Content-Type must be one of ${ACCEPTED_TYPES.join(", ")}`);
   }
-  const announced = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(announced) && announced > maxBytes) throw tooLarge();
-  if (!request.body) throw badRequest("body: the statement file is empty", "invalid_statement");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (size === 0) throw badRequest("body: the statement file is empty", "invalid_statement");
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
+  const bytes = await readBodyWithin(request, maxBytes);
+  if (!bytes) throw tooLarge();
+  if (bytes.byteLength === 0) throw badRequest("body: the statement file is empty", "invalid_statement");
   return bytes;
 }

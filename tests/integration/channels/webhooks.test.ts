@@ -5,7 +5,7 @@ import { POST as createChannelAccountRoute } from "@/app/api/v1/channel-accounts
 import { POST as signupRoute } from "@/app/api/v1/signup/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
 import { payments, refunds, rejectedNotifications, webhookEvents } from "@/lib/db/schema";
-import { call, createOrder } from "../../helpers/api";
+import { call, createOrder, merchantWithAlipay } from "../../helpers/api";
 import { douyinPaymentMsg, douyinRefundMsg, signDouyinCallback } from "../../helpers/douyin-signer";
 import { genericEvent, genericSignatureHeader } from "../../helpers/generic-signer";
 import { makePaypalCertificate, paypalCaptureCompleted, signPaypal } from "../../helpers/paypal-signer";
@@ -329,5 +329,31 @@ describe(`channel account credentials are import-checked (${process.env.TEST_DB}
       expect(JSON.parse((await post("douyin", m.account.json.id, refundBody("RF-EARLY"))).text)).toEqual({ err_no: 0, err_tips: "success" });
     }
     expect((await orderOf(m.apiKey, order.reference)).json).toMatchObject({ status: "partially_refunded", refundedAmount: 1500 });
+  });
+});
+
+describe(`the webhook route's own answers (${process.env.TEST_DB})`, () => {
+  const route = webhookRoute as unknown as (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  const send = (channel: string, accountId: string, body: BodyInit, headers: Record<string, string> = {}) =>
+    route(new Request(`http://127.0.0.1/api/webhooks/${channel}/${accountId}`, { method: "POST", body, headers, duplex: "half" } as RequestInit), {
+      params: Promise.resolve({ channel, channelAccountId: accountId }),
+    });
+
+  it("an unknown channel is a 404; a body above 256 KB is a 413 whether announced or streamed, and records nothing", async () => {
+    const m = await merchantWithAlipay();
+    expect((await send("nochannel", m.accountId, "x=1")).status).toBe(404);
+    const big = "a".repeat(300 * 1024);
+    expect((await send("alipay", m.accountId, big, { "content-type": "application/x-www-form-urlencoded" })).status).toBe(413);
+    let chunks = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (chunks++ === 400) return controller.close();
+        controller.enqueue(new TextEncoder().encode("a".repeat(1024)));
+      },
+    });
+    expect((await send("alipay", m.accountId, stream, { "content-type": "application/x-www-form-urlencoded" })).status).toBe(413);
+    expect(chunks).toBeLessThan(300);
+    expect(await rows(webhookEvents, m.accountId)).toBe(0);
+    expect(await rows(rejectedNotifications, m.accountId)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
 import { getDb } from "@/lib/db/client";
 import { tracedRoute } from "@/lib/http/api-route";
+import { readTextWithin } from "@/lib/http/body";
 import { logger } from "@/lib/log";
 import { receiveNotification } from "@/lib/services/receive-notification";
 
@@ -18,8 +19,8 @@ export const POST = tracedRoute(async (request: Request, ctx: { params: Promise<
   if (!adapter) return new Response("not found", { status: 404 });
   try {
     // Signatures cover the raw bytes: read the body once, as text, and never re-serialise it.
-    const rawBody = await request.text();
-    if (rawBody.length > MAX_NOTIFY_BYTES) return new Response("too large", { status: 413 });
+    const rawBody = await readTextWithin(request, MAX_NOTIFY_BYTES);
+    if (rawBody === null) return new Response("too large", { status: 413 });
     const headers = Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v]));
     const { reply } = await receiveNotification(await getDb(), { channel, channelAccountId, rawBody, headers });
     return toResponse(reply);
