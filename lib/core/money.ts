@@ -62,3 +62,16 @@ export function toYuanString(fen: number): string {
   const { sign, yuan, fraction } = splitFen(fen);
   return `${sign}${yuan}.${fraction}`;
 }
+
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/**
+ * Whether a code is an ISO 4217 currency whose amounts we keep in minor units: those with 0 or 2
+ * minor digits (CNY, USD, JPY…). Three-digit currencies (KWD, BHD) are refused everywhere, as the
+ * statement importers refuse them, rather than stored at a scale nothing else reads.
+ */
+export function isSupportedCurrency(code: string): boolean {
+  if (!ISO_CURRENCIES.has(code)) return false;
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits;
+  return digits === 0 || digits === 2;
+}

@@ -1,6 +1,7 @@
 import { and, between, eq, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { payableRange, pickPayableAmount } from "@/lib/core/checkout/unique-amount";
+import { isSupportedCurrency } from "@/lib/core/money";
 import { generateReference } from "@/lib/core/reference";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import type { Db, DbOrTx } from "@/lib/db/client";
@@ -21,6 +22,7 @@ export const checkoutSchema = z.object({
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, "must be an upper-case ISO 4217 code")
+    .refine(isSupportedCurrency, "must be an ISO 4217 currency with 0 or 2 minor digits")
     .default("CNY"),
   channel: z.enum(["alipay", "wechatpay", "unionpay", "douyin", "stripe", "paypal", "bank", "other"]).optional(),
   description: z.string().max(256).optional(),

@@ -255,4 +255,18 @@ describe(`dates outside what the database stores (${process.env.TEST_DB})`, () =
     expect(ok.status, ok.text).toBe(201);
     expect(ok.json.expiresAt).toBe("9999-12-31T23:59:59.000Z");
   });
+
+  it("checkout takes real currencies only: an invented code or one with three minor digits is 400 and creates nothing", async () => {
+    const m = await merchantWithAlipay();
+    for (const currency of ["ZZZ", "KWD"]) {
+      const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: `CUR-${currency}`, source: "web", amount: 100, currency } });
+      expect(res.status, res.text).toBe(400);
+      expect(res.json.error.message).toContain("currency");
+    }
+    for (const currency of ["USD", "JPY"]) {
+      const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: `CUR-${currency}`, source: "web", amount: 100, currency } });
+      expect(res.status, res.text).toBe(201);
+      expect(res.json.currency).toBe(currency);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatYuan, MoneyFormatError, parseDecimalComma, parseYuan, toYuanString } from "@/lib/core/money";
+import { formatYuan, isSupportedCurrency, MoneyFormatError, parseDecimalComma, parseYuan, toYuanString } from "@/lib/core/money";
 
 describe("parseYuan", () => {
   it.each([
@@ -138,5 +138,12 @@ describe("toYuanString", () => {
 
   it("round-trips small amounts, where float drift would show", () => {
     for (let fen = -1000; fen <= 1000; fen++) expect(parseYuan(toYuanString(fen))).toBe(fen);
+  });
+});
+
+describe("isSupportedCurrency", () => {
+  it("takes ISO 4217 codes with 0 or 2 minor digits, not invented ones or 3-digit ones", () => {
+    for (const code of ["CNY", "USD", "EUR", "HKD", "JPY", "KRW", "CHF"]) expect(isSupportedCurrency(code), code).toBe(true);
+    for (const code of ["ZZZ", "ABC", "KWD", "BHD", "cny", "RMB"]) expect(isSupportedCurrency(code), code).toBe(false);
   });
 });
