@@ -63,7 +63,22 @@ export function toYuanString(fen: number): string {
   return `${sign}${yuan}.${fraction}`;
 }
 
-const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+let isoCurrencies: Set<string> | null = null;
+
+/** Whether Intl knows the code as an ISO 4217 currency (it formats any well-formed code, "ZZZ" included, so its list decides). */
+export function isIsoCurrency(code: string): boolean {
+  isoCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return isoCurrencies.has(code);
+}
+
+/** Minor digits of an ISO 4217 currency as Intl knows them (CNY 2, JPY 0, KWD 3); 2 for a code it cannot format. */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
 
 /**
  * Whether a code is an ISO 4217 currency whose amounts we keep in minor units: those with 0 or 2
@@ -71,7 +86,7 @@ const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
  * statement importers refuse them, rather than stored at a scale nothing else reads.
  */
 export function isSupportedCurrency(code: string): boolean {
-  if (!ISO_CURRENCIES.has(code)) return false;
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits;
+  if (!isIsoCurrency(code)) return false;
+  const digits = minorDigits(code);
   return digits === 0 || digits === 2;
 }

@@ -1,14 +1,6 @@
-import { formatYuan } from "@/lib/core/money";
+import { formatYuan, minorDigits } from "@/lib/core/money";
 import type { Locale } from "@/lib/i18n/messages";
 
-/** Minor digits of an ISO 4217 currency as Intl knows them (JPY 0, CNY 2, KWD 3); 2 for a code Intl does not know. */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
 
 /** Integer minor units as an exact decimal string ("-123456", 2 → "-1234.56"), never through a float. */
 function decimalString(minor: number, digits: number): string {

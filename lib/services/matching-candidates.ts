@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { and, asc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type { MatchContext } from "@/lib/core/matching/engine";
 import { decideExactMatch } from "@/lib/core/matching/exact";
-import { readMemo, referencesToLookUp } from "@/lib/core/matching/memo-signals";
+import { readMemo, referencesToLookUp, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { orderNumberKey } from "@/lib/core/matching/order-numbers";
 import { couldAgreeWithAny, normalizePayerName } from "@/lib/core/matching/payer-name";
 import { maxToleranceFen, parseToleranceRules, type ToleranceRule } from "@/lib/core/matching/tolerance";
@@ -131,6 +131,8 @@ export class CandidatePool {
   private changes = 0;
   /** The open amounts in ascending order, for tolerance ranges; rebuilt when an amount is added. */
   private sortedOpenAmounts: number[] | null = null;
+  /** What each loaded payment's memo says, read once for both lookups (references, order numbers). */
+  private readonly memoById = new Map<string, MemoSignals>();
   /** Payer keys by payment id: a decryption and a hash each, and a payment's payer never changes. */
   private readonly payerKeysById = new Map<string, string[]>();
 
@@ -143,7 +145,8 @@ export class CandidatePool {
   private static async loadReferenced(db: DbOrTx, merchantId: string, payments: Payment[], lock = false): Promise<CandidatePool> {
     const toleranceRules = await loadToleranceRules(db, merchantId);
     const pool = new CandidatePool(merchantId, toleranceRules);
-    const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(readMemo(p.reference, p.memo))))];
+    for (const p of payments) pool.memoById.set(p.id, readMemo(p.reference, p.memo));
+    const refs = [...new Set(payments.flatMap((p) => referencesToLookUp(pool.memoById.get(p.id)!)))];
     for (let i = 0; i < refs.length; i += 5000) {
       const chunk = refs.slice(i, i + 5000);
       const query = db
@@ -174,7 +177,7 @@ export class CandidatePool {
     if (rest.length === 0) return pool;
 
     // Orders the memos name by order number (customers copy the shop's 订单号 more often than our reference).
-    const numbers = [...new Set(rest.flatMap((p) => readMemo(p.facts.reference, p.facts.memo).orderNumbers))];
+    const numbers = [...new Set(rest.flatMap((p) => pool.memoById.get(p.payment.id)!.orderNumbers))];
     for (let i = 0; i < numbers.length; i += 5000) {
       (await db.select().from(orders).where(merchantOrdersWithNumbers(merchantId, numbers.slice(i, i + 5000)))).forEach((o) => pool.put(o));
     }

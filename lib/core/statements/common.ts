@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseYuan } from "@/lib/core/money";
+import { minorDigits, MoneyFormatError, parseYuan } from "@/lib/core/money";
 
 /** Thrown inside a parser for one bad line; the parser turns it into a rejection with the line number. */
 export class LineError extends Error {
@@ -51,14 +51,6 @@ export function reasonOf(error: unknown): string {
   return error instanceof LineError ? error.message : `unreadable line (${error instanceof Error ? error.name : "error"})`;
 }
 
-/** Minor digits of an ISO 4217 currency (CNY 2, JPY 0, KWD 3), from the runtime's currency data. */
-function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
 
 /**
  * Re-scales an amount parsed at two decimals (parseYuan / parseDecimalComma) to the minor units of

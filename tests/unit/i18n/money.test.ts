@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, minorDigits } from "@/lib/i18n/money";
+import { formatMoney } from "@/lib/i18n/money";
+import { minorDigits } from "@/lib/core/money";
 
 const plain = (s: string) => s.replace(/\u00a0/g, " ");
 

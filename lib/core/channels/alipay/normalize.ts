@@ -1,6 +1,6 @@
 import { NotificationFormatError } from "@/lib/core/channels/errors";
 import type { NormalizedNotification, PaymentEvent, RefundEvent } from "@/lib/core/channels/types";
-import { MoneyFormatError, parseYuan } from "@/lib/core/money";
+import { minorDigits, MoneyFormatError, parseYuan } from "@/lib/core/money";
 import { beijingTimeToIso } from "./time";
 
 type Params = Record<string, string>;
@@ -62,12 +62,7 @@ function currency(params: Params): string {
   // Domestic trades carry no currency field; cross-border ones state the pricing currency as trans_currency.
   const code = optional(params, "trans_currency")?.toUpperCase() ?? "CNY";
   if (!/^[A-Z]{3}$/.test(code)) throw new NotificationFormatError("trans_currency", `not an ISO 4217 code: "${code}"`);
-  let digits: number;
-  try {
-    digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch (error) {
-    throw new NotificationFormatError("trans_currency", `unknown currency "${code}"`, { cause: error });
-  }
+  const digits = minorDigits(code);
   // Amounts are parsed as 2-decimal yuan strings; for JPY or KWD that would not be minor units.
   if (digits !== 2) throw new NotificationFormatError("trans_currency", `currency "${code}" does not have 2 minor digits`);
   return code;

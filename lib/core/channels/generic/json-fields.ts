@@ -1,4 +1,5 @@
 import { NotificationFormatError } from "@/lib/core/channels/errors";
+import { isIsoCurrency, minorDigits } from "@/lib/core/money";
 
 // Shared by the JSON-bodied channel adapters (WeChat Pay, Douyin, Stripe, PayPal, generic): every read goes through
 // these so a missing or mistyped field surfaces as a NotificationFormatError naming its dotted path.
@@ -106,18 +107,10 @@ export function currencyCode(value: string, field: string): string {
   return code;
 }
 
-let knownCurrencies: Set<string> | null = null;
-
 /** Number of minor-unit digits ISO 4217 defines for a currency (CNY 2, JPY 0, KWD 3). */
 export function currencyExponent(code: string, field: string): number {
-  // Intl formats any well-formed code ("ZZZ") with 2 digits, so membership is checked against its currency list.
-  knownCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
-  if (!knownCurrencies.has(code)) throw new NotificationFormatError(field, `unknown currency "${code}"`);
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch (error) {
-    throw new NotificationFormatError(field, `unknown currency "${code}"`, { cause: error });
-  }
+  if (!isIsoCurrency(code)) throw new NotificationFormatError(field, `unknown currency "${code}"`);
+  return minorDigits(code);
 }
 
 /**
