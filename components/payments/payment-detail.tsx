@@ -18,7 +18,7 @@ import { DataTable } from "@/components/ui/data-table";
 type BaseView = Awaited<ReturnType<typeof getPaymentView>>;
 type Suggestion = NonNullable<BaseView["suggestions"]>[number] & { explanationZh: string };
 type PaymentView = Omit<BaseView, "suggestions"> & { suggestions?: Suggestion[] };
-type Action = { path: "confirm" | "reject" | "match" | "unmatch"; body: unknown };
+type Action = { path: "confirm" | "reject" | "match" | "unmatch" | "ignore"; body: unknown };
 
 const TIME_ZONE = "Asia/Shanghai";
 const primaryButton = `rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50 ${focusRing}`;
@@ -26,7 +26,7 @@ const secondaryButton = `rounded-md px-3 py-1.5 text-sm font-medium text-slate-7
 const input = `w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
 const percent = (c: number | null) => (c === null ? null : `${Math.round(c * 100)}%`);
 
-/** One payment with what a person can do about it: confirm or reject suggestions, match by hand, unmatch. */
+/** One payment with what a person can do about it: confirm or reject suggestions, match by hand, unmatch, ignore. */
 export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canMatch: boolean }) {
   const { locale, messages: t } = useI18n();
   const p = t.payments;
@@ -227,6 +227,21 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
         <ManualMatchForm messages={t} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
+      {canMatch && (v.status === "unmatched" || v.status === "suggested") && v.refundedAmount === 0 ? (
+        <IgnoreForm messages={t} busy={busy} onEdit={clearError} onSubmit={(reason) => run({ path: "ignore", body: { reason } })} />
+      ) : null}
+
+      {v.status === "ignored" && v.ignored ? (
+        <div data-testid="payment-ignored" className="space-y-3 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-700 ring-1 ring-inset ring-slate-200">
+          <p>{tp("ignoredBanner", { reason: v.ignored.reason })}</p>
+          {canMatch ? (
+            <button type="button" disabled={busy} data-testid="payment-unignore" onClick={() => { clearError(); run({ path: "unmatch", body: {} }); }} className={secondaryButton}>
+              {busy ? p.working : p.unignore}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+
       {canMatch && (v.status === "matched" || v.status === "partially_matched") ? (
         <div>
           <button type="button" disabled={busy} data-testid="payment-unmatch" onClick={() => { clearError(); run({ path: "unmatch", body: {} }); }} className={secondaryButton}>
@@ -244,19 +259,17 @@ interface Row {
   amount: string;
 }
 
-/** Rows of (reference, yuan amount): one payment split across several orders, amounts parsed exactly to fen. */
-function ManualMatchForm({
-  messages: t,
-  busy,
-  onEdit,
-  onSubmit,
-}: {
+/** What a decision form on the page gets: the words, whether a request is on its way, and what to do with its input. */
+interface DecisionFormProps<T> {
   messages: Messages;
   busy: boolean;
   /** New input or a new attempt: the last server error no longer applies. */
   onEdit: () => void;
-  onSubmit: (allocations: { reference: string; amount: number }[]) => void;
-}) {
+  onSubmit: (value: T) => void;
+}
+
+/** Rows of (reference, yuan amount): one payment split across several orders, amounts parsed exactly to fen. */
+function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<{ reference: string; amount: number }[]>) {
   const p = t.payments;
   const tp = useTranslations("payments");
   const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
@@ -368,5 +381,64 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
     </div>
+  );
+}
+
+/** Sets aside money that pays no order, with the reason (a preset or the person's own words). */
+function IgnoreForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<string>) {
+  const p = t.payments;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  if (!open) {
+    return (
+      <div>
+        <button type="button" data-testid="payment-ignore-open" aria-expanded={false} onClick={() => setOpen(true)} className={secondaryButton}>
+          {p.ignore}
+        </button>
+      </div>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (reason.trim()) onSubmit(reason.trim());
+  };
+  return (
+    <Card title={p.ignoreHeading}>
+      <form onSubmit={submit} className="space-y-3 px-4 py-4 sm:px-5" data-testid="payment-ignore-form">
+        <p className="text-sm text-slate-500">{p.ignoreHint}</p>
+        <div className="flex flex-wrap gap-2">
+          {p.ignoreReasons.map((preset) => (
+            <button
+              key={preset}
+              type="button"
+              onClick={() => { onEdit(); setReason(preset); }}
+              aria-pressed={reason === preset}
+              className={`rounded-full px-2.5 py-1 text-xs ring-1 ring-inset ${reason === preset ? "bg-teal-50 text-teal-800 ring-teal-600/40" : "text-slate-600 ring-slate-300 hover:bg-slate-50"} ${focusRing}`}
+            >
+              {preset}
+            </button>
+          ))}
+        </div>
+        <label className="block text-sm">
+          <span className="mb-1 block text-slate-600">{p.ignoreReason}</span>
+          <input
+            data-testid="payment-ignore-reason"
+            value={reason}
+            maxLength={200}
+            required
+            onChange={(e) => { onEdit(); setReason(e.target.value); }}
+            className={input}
+          />
+        </label>
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" disabled={busy || !reason.trim()} data-testid="payment-ignore-submit" className={primaryButton}>
+            {busy ? p.working : p.submitIgnore}
+          </button>
+          <button type="button" onClick={() => setOpen(false)} className={secondaryButton}>
+            {p.cancel}
+          </button>
+        </div>
+      </form>
+    </Card>
   );
 }

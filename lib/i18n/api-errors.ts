@@ -154,6 +154,10 @@ function describeKnown(err: ApiErrorLike, ctx: ErrorContext, t: Translate): stri
       return t("noSuggestions");
     case "suggestion_stale":
       return (m = /^Order (\S+) was paid/.exec(message)) ? t("suggestionStale", { reference: m[1] }) : t("conflict");
+    case "payment_allocated":
+      return t("paymentAllocated");
+    case "payment_refunded":
+      return t("paymentRefunded");
     case "anomaly_resolved":
       return t("anomalyResolved");
     case "anomaly_open":

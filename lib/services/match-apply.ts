@@ -117,8 +117,10 @@ export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ 
   }
 
   const allocated = p.allocations.reduce((s, a) => s + a.amount, 0);
-  const { amountMismatch: _old, ...details } = payment.details;
+  // A new decision replaces the last one's amount mismatch, and a payment set aside and now matched is no longer ignored.
+  const { amountMismatch: _old, ignored: _ignored, ...details } = payment.details;
   void _old;
+  void _ignored;
   const status = allocated === 0 ? "unmatched" : allocated >= payment.amount ? "matched" : "partially_matched";
   await tx
     .update(payments)

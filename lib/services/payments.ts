@@ -130,6 +130,12 @@ export async function suggestedOrderStatuses(db: DbOrTx, merchantId: string, row
   return new Map(found.map((o) => [o.reference, o.status]));
 }
 
+/** payments.details.ignored as the view shows it (lib/services/manual-match.ts writes it). */
+function ignoredOf(p: Payment): { reason: string; at: string | null } {
+  const record = p.details.ignored as { reason?: unknown; at?: unknown } | undefined;
+  return { reason: typeof record?.reason === "string" ? record.reason : "", at: typeof record?.at === "string" ? record.at : null };
+}
+
 /**
  * A payment as the contract's `GET /api/v1/payments/{id}` shows it, given its allocations and the
  * status now of the orders its suggestions name (each suggestion's `orders`: confirming one whose
@@ -165,6 +171,8 @@ export function toPaymentView(p: Payment, allocs: AllocationView[], orderStatus:
             orders: s.references.map((reference) => ({ reference, status: orderStatus.get(reference) ?? null })),
           }))
         : undefined,
+    /** Why the payment was set aside (status ignored) and when. */
+    ignored: p.status === "ignored" ? ignoredOf(p) : undefined,
     origin: p.origin,
     /** The statement or bill import that recorded it, or the bill that confirmed a notified one (else null). */
     statementId: p.statementId ?? p.confirmedByStatementId,

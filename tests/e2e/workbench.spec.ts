@@ -139,4 +139,41 @@ test.describe("exceptions workbench at 1280×800", () => {
     await expect(page).toHaveURL(new RegExp(`/orders/${order.reference}$`), { timeout: 15_000 });
     await expect(page.getByTestId("order-paid")).toHaveText("¥500.00");
   });
+
+  test("bank interest is ignored with a preset reason, leaves the pending list, and comes back on 取消忽略", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const consoleErrors = collectConsoleErrors(page);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755912345610903" });
+    const { payments: [payment] } = await importCmbStatement(
+      request,
+      merchant,
+      bankAccountId,
+      cmbStatement({ serial: `I${Date.now()}`, amount: "12.34", payerName: "招商银行", payerAccount: "755900000000", memo: "结息" }),
+    );
+    expect(payment.status).toBe("unmatched");
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto(`/payments/${payment.paymentId}`);
+    await page.getByTestId("payment-ignore-open").click();
+    await expect(page.getByTestId("payment-ignore-submit")).toBeDisabled();
+    await page.getByRole("button", { name: "银行利息" }).click();
+    await expect(page.getByTestId("payment-ignore-reason")).toHaveValue("银行利息");
+    await page.screenshot({ path: "test-results/workbench-ignore.png", fullPage: true });
+    await page.getByTestId("payment-ignore-submit").click();
+    await expect(page.getByTestId("payment-status")).toHaveText("已忽略", { timeout: 15_000 });
+    await expect(page.getByTestId("payment-ignored")).toContainText("已忽略：银行利息");
+    await expect(page.getByTestId("manual-match-form")).toHaveCount(0);
+    await expect(page.getByTestId("payment-ignore-open")).toHaveCount(0);
+
+    await page.goto("/payments");
+    await expect(page.getByTestId("payments-empty")).toBeVisible({ timeout: 15_000 });
+
+    await page.goto(`/payments/${payment.paymentId}`);
+    await page.getByTestId("payment-unignore").click();
+    await expect(page.getByTestId("payment-status")).toHaveText("未匹配", { timeout: 15_000 });
+    await expect(page.getByTestId("manual-match-form")).toBeVisible();
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -100,8 +100,17 @@ describe("describeApiError: by code", () => {
       { status: 400, code: "invalid_file", message: "not a taobao order export: no 订单编号 / 总金额 column" },
       { status: 401, code: "unauthorized", message: "Sign in required" },
       { code: "no_suggestions", message: "The payment has no suggestions to confirm" },
+      { status: 409, code: "payment_allocated", message: "The payment pays orders: unmatch it before ignoring it" },
+      { status: 409, code: "payment_refunded", message: "Part of the payment was refunded: it is a customer's payment" },
+      invalid("reason: Too small: expected string to have >=1 characters"),
     ];
     for (const err of samples) expect(zh(err), err.message).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it("says why a payment cannot be ignored, and names the missing reason", () => {
+    expect(zh({ status: 409, code: "payment_allocated", message: "x" })).toBe("该收款已匹配到订单，请先取消匹配再忽略。");
+    expect(describeError({ status: 409, code: "payment_refunded", message: "x" }, ctx("en"))).toBe("Part of this payment was refunded: it is a customer's payment and cannot be ignored.");
+    expect(zh(invalid("reason: Too small: expected string to have >=1 characters"))).toContain("忽略原因");
   });
 
   it("reads a server error and a statement size limit", () => {
