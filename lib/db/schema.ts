@@ -313,6 +313,11 @@ export const payments = pgTable(
     index("payments_unchecked_idx")
       .on(t.createdAt)
       .where(sql`${t.matchCheckedAt} is null`),
+    // The transactions of a batch recorded one by one (camt.054), by the key of the batch's total line
+    // (camt.053): an import of the total finds them here. Partial: only such transactions carry it.
+    index("payments_batch_key_idx")
+      .on(t.channelAccountId, sql`(${t.details}->>'batchKey')`)
+      .where(sql`${t.details} ? 'batchKey'`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { ChannelName, PaymentEvent, RefundEvent } from "@/lib/core/channels/types";
 import {
   BANK_FORMATS,
@@ -9,7 +9,7 @@ import {
   type StatementFormat,
   type StatementLine,
 } from "@/lib/core/statements";
-import type { Db, DbOrTx } from "@/lib/db/client";
+import { rowsOf, type Db, type DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor, type AuditInput } from "@/lib/db/queries/audit";
 import { channelAccounts, payments, statements, type Payment } from "@/lib/db/schema";
 import { badRequest, notFound } from "@/lib/http/errors";
@@ -18,6 +18,7 @@ import { matchPayments } from "@/lib/services/match-payment";
 import { recordRefund } from "@/lib/services/refunds";
 import { finishBulkMatches } from "@/lib/services/statement-bulk-match";
 import {
+  arrayLiteral,
   prepareStatementBatch,
   STATEMENT_BATCH_SIZE,
   STATEMENT_FIRST_BATCH_SIZE,
@@ -85,13 +86,47 @@ function bankDedupeKeyer(): (l: StatementLine) => string {
   const seen = new Map<string, number>();
   return (l) => {
     const when = `${l.bookedDate}|${l.amount}${l.currency}`;
-    if (l.bankSerial) return `serial:${l.bankSerial}|${when}`;
+    if (l.bankSerial) return serialKey(l.bankSerial, l);
     if (l.endToEndId) return `e2e:${l.endToEndId}|${when}`;
     const content = `content:${sha256(JSON.stringify([l.payerName, l.payerAccount, l.memo])).slice(0, 32)}|${when}`;
     const n = (seen.get(content) ?? 0) + 1;
     seen.set(content, n);
     return `${content}#${n}`;
   };
+}
+
+const serialKey = (serial: string, l: Pick<StatementLine, "bookedDate" | "amount" | "currency">) => `serial:${serial}|${l.bookedDate}|${l.amount}${l.currency}`;
+
+/** The key the whole batch has when a file books it as one line: its entry's serial, date and total. */
+const batchKeyOf = (l: StatementLine) => (l.batchTotal ? serialKey(l.batchTotal.bankSerial, { ...l, amount: l.batchTotal.amount }) : null);
+
+/**
+ * The lines of a batch that another file already recorded as the same money, by dedupe key: a batch
+ * booked as one line (camt.053's total) when its transactions were recorded one by one (camt.054's
+ * details, which carry the total's key as details.batchKey), and the transactions when their total
+ * was. Whichever came first stands (a person may have matched it); the later file's lines are duplicates.
+ */
+async function coveredByAnotherFile(tx: DbOrTx, channelAccountId: string, keyed: { line: StatementLine; key: string }[]): Promise<Set<string>> {
+  const parts = keyed.filter((k) => k.line.batchTotal);
+  const wholes = keyed.filter((k) => !k.line.batchTotal && k.line.bankSerial).map((k) => k.key);
+  const covered = new Set<string>();
+  if (parts.length) {
+    const totals = await tx
+      .select({ key: payments.dedupeKey })
+      .from(payments)
+      .where(and(eq(payments.channelAccountId, channelAccountId), inArray(payments.dedupeKey, [...new Set(parts.map((k) => batchKeyOf(k.line)!))])));
+    const recorded = new Set(totals.map((t) => t.key));
+    for (const k of parts) if (recorded.has(batchKeyOf(k.line)!)) covered.add(k.key);
+  }
+  if (wholes.length) {
+    // payments_batch_key_idx holds the split transactions only, so this probes a small index.
+    const split = rowsOf<{ key: string }>(
+      await tx.execute(sql`select distinct details->>'batchKey' as key from payments
+        where channel_account_id = ${channelAccountId} and details ? 'batchKey' and details->>'batchKey' = any(${arrayLiteral(wholes)}::text[])`),
+    );
+    for (const r of split) covered.add(r.key);
+  }
+  return covered;
 }
 
 function paymentEvent(l: StatementLine, channel: ChannelName, dedupeKey: string, rawColumns: RawColumns): PaymentEvent {
@@ -116,6 +151,7 @@ function paymentEvent(l: StatementLine, channel: ChannelName, dedupeKey: string,
       bookedDate: l.bookedDate,
       ...(l.valueDate ? { valueDate: l.valueDate } : {}),
       ...(l.endToEndId ? { endToEndId: l.endToEndId } : {}),
+      ...(l.batchTotal ? { batchKey: batchKeyOf(l) } : {}),
       raw: rawColumns.values(redactAccount(l.raw, l.payerAccount)),
     },
   };
@@ -203,13 +239,12 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     const refundLines: StatementLine[] = [];
     const rawColumns = new RawColumns();
 
-    const prepareBatch = (batch: StatementLine[]) => {
+    const prepareBatch = (batch: { line: StatementLine; key: string }[], covered: ReadonlySet<string>) => {
       // A key twice in the file is the same money twice: the later line is a duplicate, as it
       // would be in a later import. Keys already recorded are found by the insert itself.
       const inputs: StatementPaymentInput[] = [];
-      const batchKeys = new Set<string>();
-      for (const l of batch) {
-        const dedupeKey = keyOf(l);
+      const batchKeys = new Set<string>(covered);
+      for (const { line: l, key: dedupeKey } of batch) {
         if (batchKeys.has(dedupeKey)) continue;
         batchKeys.add(dedupeKey);
         const event = paymentEvent(l, account.channel, dedupeKey, rawColumns);
@@ -231,6 +266,13 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         now: params.now,
       });
       return { lines: batch.length, inputs, prepared };
+    };
+
+    // Only camt books a batch both ways (one line in a statement, transaction by transaction in a notification).
+    const booksBatches = format === "camt053" || format === "camt054";
+    const keyBatch = async (batch: StatementLine[]) => {
+      const keyed = batch.map((line) => ({ line, key: keyOf(line) }));
+      return prepareBatch(keyed, booksBatches ? await coveredByAnotherFile(tx, account.id, keyed) : new Set());
     };
 
     const writeBatch = async ({ lines, inputs, prepared }: ReturnType<typeof prepareBatch>) => {
@@ -271,7 +313,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         batch.push(l);
         if (batch.length >= batchSize) {
           // The next batch is built (rows, encryption, serialisation) while the previous one is written.
-          const prepared = prepareBatch(batch);
+          const prepared = await keyBatch(batch);
           await writing;
           writing = writeBatch(prepared);
           // Awaited before the next batch or after the loop; until then a failure must not go unhandled.
@@ -285,7 +327,7 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         skipped++;
       }
     }
-    const last = prepareBatch(batch);
+    const last = await keyBatch(batch);
     await writing;
     await writeBatch(last);
 

@@ -96,6 +96,49 @@ describe(`POST /api/v1/statements (${process.env.TEST_DB})`, () => {
     expect(audit[0].after).toMatchObject({ imported: 4, format: "camt053" });
   });
 
+  it("a batch a camt.053 books as one line and a camt.054 transaction by transaction is recorded once, whichever file comes first", async () => {
+    const camt = (message: "053" | "054", entries: string) => `<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${message}.001.04"><${message === "053" ? "BkToCstmrStmt><Stmt" : "BkToCstmrDbtCdtNtfctn><Ntfctn"}>
+<Acct><Id><IBAN>CH2909000000250094239</IBAN></Id></Acct>
+${entries}
+</${message === "053" ? "Stmt></BkToCstmrStmt" : "Ntfctn></BkToCstmrDbtCdtNtfctn"}></Document>`;
+    const entry = (amount: string, ref: string, details = "") =>
+      `<Ntry><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-20</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef><AddtlNtryInf>SAMMELGUTSCHRIFT</AddtlNtryInf>${details}</Ntry>`;
+    const tx = (amount: string, ref: string, memo: string) => `<TxDtls><Refs><AcctSvcrRef>${ref}</AcctSvcrRef></Refs><Amt Ccy="EUR">${amount}</Amt><RmtInf><Ustrd>${memo}</Ustrd></RmtInf></TxDtls>`;
+
+    const m = await bankMerchant();
+    const orders = [await createOrder(m.apiKey, { amount: 5000, currency: "EUR" }), await createOrder(m.apiKey, { amount: 10370, currency: "EUR" })];
+    const details = camt("054", entry("153.70", "BATCH-1", `<NtryDtls>${tx("50.00", "T-1", orders[0].reference)}${tx("103.70", "T-2", orders[1].reference)}</NtryDtls>`));
+    const statement = camt("053", entry("153.70", "BATCH-1") + entry("9.99", "OTHER-1"));
+
+    // The notification first: its transactions pay their orders; the statement's total of them is the same money.
+    const first = await upload(m.apiKey, { channelAccountId: m.bankId }, details, "application/xml");
+    expect(first.json).toMatchObject({ imported: 2, duplicates: 0, matched: 2 });
+    const second = await upload(m.apiKey, { channelAccountId: m.bankId }, statement, "application/xml");
+    expect(second.json).toMatchObject({ imported: 1, duplicates: 1 });
+    expect(await amountsOf(second.json.statementId)).toEqual([999]);
+    for (const o of orders) expect((await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: o.reference } })).json.status).toBe("paid");
+    // Again, either file: nothing more.
+    expect((await upload(m.apiKey, { channelAccountId: m.bankId }, statement, "application/xml")).json).toMatchObject({ imported: 0, duplicates: 2 });
+    expect((await upload(m.apiKey, { channelAccountId: m.bankId }, details, "application/xml")).json).toMatchObject({ imported: 0, duplicates: 2 });
+
+    // The statement first: its total stands (a person matches it), the notification's transactions are duplicates.
+    const m2 = await bankMerchant();
+    expect((await upload(m2.apiKey, { channelAccountId: m2.bankId }, statement, "application/xml")).json).toMatchObject({ imported: 2, duplicates: 0 });
+    expect((await upload(m2.apiKey, { channelAccountId: m2.bankId }, details, "application/xml")).json).toMatchObject({ imported: 0, duplicates: 2 });
+    const recorded = await t.db().select({ amount: payments.amount }).from(payments).where(eq(payments.channelAccountId, m2.bankId));
+    expect(sorted(recorded.map((p) => p.amount))).toEqual([999, 15370]);
+
+    // Another day's or another amount's batch under the same serial is other money (PostFinance repeats AcctSvcrRef).
+    const m3 = await bankMerchant();
+    await upload(m3.apiKey, { channelAccountId: m3.bankId }, statement.replace("153.70", "153.71"), "application/xml");
+    expect((await upload(m3.apiKey, { channelAccountId: m3.bankId }, details, "application/xml")).json).toMatchObject({ imported: 2, duplicates: 0 });
+    const real = await bankMerchant();
+    await upload(real.apiKey, { channelAccountId: real.bankId }, file("camt053/postfinance_camt.053.001.04_CH2909000000250094239.xml"), "application/xml");
+    const esr = await upload(real.apiKey, { channelAccountId: real.bankId }, file("camt054/postfinance_camt.054.001.04_ESR-ASR_batch.xml"), "application/xml");
+    expect(esr.json).toMatchObject({ imported: 5, duplicates: 0 });
+  });
+
   it("GBK CMB and ICBC exports import their credits and list the bad rows", async () => {
     const m = await bankMerchant();
     const cmb = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(CMB_SAMPLE), "text/csv");

@@ -248,7 +248,8 @@ function entryLines(entry: Node, lineNo: number, account: string | null): Statem
   return parts.map((p, i) => {
     // Without its own AcctSvcrRef a transaction is told apart by its position in the batch.
     const serial = textAt(p.tx, "Refs", "AcctSvcrRef") ?? (entryRef ? `${entryRef}/${i + 1}` : null);
-    return line(p.tx, p.own!.amount, p.credit, serial);
+    const l = line(p.tx, p.own!.amount, p.credit, serial);
+    return entryRef ? { ...l, batchTotal: { bankSerial: entryRef, amount: total.amount } } : l;
   });
 }
 

@@ -40,6 +40,12 @@ export interface StatementLine {
   memo: string | null;
   /** For bill refund rows: the refund's own id (微信退款单号 / 退款批次号). */
   refundId: string | null;
+  /**
+   * One transaction of a batch entry split line by line (camt NtryDtls/TxDtls): the entry's own serial
+   * and total. Another file may book the same batch as that one line (camt.053's total of the
+   * transactions a camt.054 details): the same money, which the importer records once.
+   */
+  batchTotal?: { bankSerial: string; amount: number };
   /** Channel-specific extras (fees, bill amounts) in minor units. */
   details: Record<string, unknown>;
   /** The line's fields as read, for audit and support. */

@@ -81,6 +81,8 @@ describe("camt.054", () => {
     ]);
     expect(credits.reduce((s, l) => s + l.amount, 0)).toBe(153700);
     expect(credits.every((l) => l.raw.AcctSvcrRef === "07582000303KBMSU")).toBe(true);
+    // What a camt.053 booking the batch as one line would say: the entry's serial and total.
+    expect(credits.map((l) => l.batchTotal)).toEqual(credits.map(() => ({ bankSerial: "07582000303KBMSU", amount: 153700 })));
     expect(r.lines.filter((l) => l.direction === "debit").map((l) => [l.amount, l.bankSerial])).toEqual([[14700, "100820002V496ZRA"]]);
   });
 
@@ -125,7 +127,7 @@ describe("camt edge cases", () => {
     const r = parseCamt053(
       doc(entry(`<Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-05-01</Dt></BookgDt><AcctSvcrRef>E</AcctSvcrRef><NtryDtls>${tx("10.00", "T1")}${tx("10.00", "T2")}</NtryDtls>`)),
     );
-    expect(r.lines.map((l) => [l.amount, l.bankSerial])).toEqual([[3000, "E"]]);
+    expect(r.lines.map((l) => [l.amount, l.bankSerial, l.batchTotal])).toEqual([[3000, "E", undefined]]);
   });
 
   it("a batch with per-transaction CdtDbtInd splits with each direction; transactions without their own ref get entry/n", () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "payments_batch_key_idx" ON "payments" USING btree ("channel_account_id",("details"->>'batchKey')) WHERE "payments"."details" ? 'batchKey';
