@@ -5,7 +5,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { anomalies, orders } from "@/lib/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/http/errors";
 import { isStorableInstant } from "@/lib/http/pagination";
-import { reverseWriteOff } from "@/lib/services/anomaly-actions";
+import { reverseWriteOff, unignoreByRule } from "@/lib/services/anomaly-actions";
 import { actorLabel, toAnomalyView, type AnomalyRow, type Resolution } from "@/lib/services/anomaly-view";
 import { isUuid } from "@/lib/core/ids";
 
@@ -141,7 +141,7 @@ export async function resolveAnomaly(db: Db, params: ChangeParams & { note: stri
 
 /**
  * Reopens a resolved anomaly and undoes what its resolution did: a write-off is taken back and the
- * order's status re-derived. 409 when another unresolved anomaly already covers the same subject.
+ * order's status re-derived; a payment a rule set aside is unmatched again. 409 when another unresolved anomaly already covers the same subject.
  */
 export async function reopenAnomaly(db: Db, params: ChangeParams) {
   const now = params.now ?? new Date();
@@ -169,6 +169,9 @@ export async function reopenAnomaly(db: Db, params: ChangeParams) {
         audit.push(...w.audit);
         reversed = w.before - w.after;
       }
+      // A payment a rule set aside comes back to be matched, unless someone decided about it since.
+      const unignored = resolution?.ignored ? await unignoreByRule(tx, { paymentId: resolution.ignored.paymentId, ruleId: resolution.ruleId }, now) : null;
+      if (unignored) audit.push(unignored);
       const history = Array.isArray(rest.history) ? rest.history : [];
       await tx
         .update(anomalies)
@@ -190,7 +193,7 @@ export async function reopenAnomaly(db: Db, params: ChangeParams) {
         subjectType: "anomaly",
         subjectId: row.id,
         before: { status: "resolved", resolvedBy: row.resolvedBy, note: row.resolutionNote },
-        after: { status: "open", writeOffReversed: reversed, note: params.note ?? null },
+        after: { status: "open", writeOffReversed: reversed, ...(unignored ? { paymentUnignored: resolution?.ignored?.paymentId } : {}), note: params.note ?? null },
       });
       await appendAuditEvents(tx, params.merchantId, params.actor, audit);
     });

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import type { WriteOffReason } from "@/lib/core/anomalies";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { orders, storefrontWebhooks, webhookDeliveries } from "@/lib/db/schema";
+import { orders, payments, storefrontWebhooks, webhookDeliveries } from "@/lib/db/schema";
 import { writeOffsOf, type WriteOffRecord } from "@/lib/services/match-apply";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
+import { isIgnorable, setPaymentIgnored, setPaymentUnignored, type IgnoredRecord } from "@/lib/services/payment-ignore";
 
 export interface WriteOffResult {
   applied: boolean;
@@ -54,6 +55,26 @@ export async function applyWriteOff(
     ...(await refreshOrders(tx, [order.id], params.now)),
   ];
   return { applied: true, before: order.writtenOffAmount, after, audit };
+}
+
+/**
+ * Sets aside, for a rule, money that found no order: only if the payment is still ignorable once
+ * locked (a person or the engine may have matched it since the sweep read it) and no person decided
+ * about it (one who brought it back from ignored meant it). Returns the audit entry, or null when it
+ * does not apply.
+ */
+export async function ignoreByRule(tx: DbOrTx, params: { paymentId: string; reason: string; ruleId: string }, now: Date): Promise<AuditInput | null> {
+  const [payment] = await tx.select().from(payments).where(eq(payments.id, params.paymentId)).for("update");
+  if (!payment || payment.manuallyDecided || !isIgnorable(payment)) return null;
+  return setPaymentIgnored(tx, payment, { reason: params.reason, by: `rule:${params.ruleId}`, at: now.toISOString() }, { byPerson: false });
+}
+
+/** Brings back a payment a rule set aside, if it still is (a person may have decided since); the audit entry or null. */
+export async function unignoreByRule(tx: DbOrTx, params: { paymentId: string; ruleId?: string }, now: Date): Promise<AuditInput | null> {
+  const [payment] = await tx.select().from(payments).where(eq(payments.id, params.paymentId)).for("update");
+  const by = (payment?.details.ignored as IgnoredRecord | undefined)?.by;
+  if (!payment || payment.status !== "ignored" || by !== `rule:${params.ruleId}`) return null;
+  return setPaymentUnignored(tx, payment, now, { byPerson: false });
 }
 
 /** Takes back a write-off made through an anomaly resolution and re-derives the order's status. */

@@ -51,6 +51,7 @@ const toPaymentFacts = (p: typeof payments.$inferSelect): PaymentFacts => ({
   allocatedAmount: p.allocatedAmount,
   refundedAmount: p.refundedAmount,
   payerName: p.payerName,
+  memo: p.memo,
   confirmedByBillAt: p.confirmedByBillAt,
   statementId: p.statementId,
   details: p.details,

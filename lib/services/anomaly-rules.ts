@@ -28,6 +28,7 @@ export const ruleConditionsSchema = z
     minDifference: fen.optional(),
     maxDifference: fen.optional(),
     payerContains: z.string().trim().min(1).max(100).optional(),
+    memoContains: z.array(z.string().trim().min(1).max(50)).min(1).max(20).optional(),
   })
   .strict();
 
@@ -38,6 +39,7 @@ export const ruleActionsSchema = z
     markForRefund: z.boolean().optional(),
     raiseSeverity: z.enum(SEVERITIES).optional(),
     notify: z.boolean().optional(),
+    ignorePayment: z.object({ reason: z.string().trim().min(1).max(200) }).strict().optional(),
   })
   .strict()
   .refine((a) => Object.keys(a).length > 0, "a rule needs at least one action");

@@ -1,12 +1,12 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { detectAnomalies, planRules, SELF_RESOLVING_KINDS, shouldAlert, type AnomalyKind, type AnomalyRule, type Finding } from "@/lib/core/anomalies";
+import { detectAnomalies, planRules, SELF_RESOLVING_KINDS, shouldAlert, type AnomalyKind, type AnomalyRule, type Finding, type RulePlan } from "@/lib/core/anomalies";
 import { yuan } from "@/lib/core/anomalies/messages";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
 import { anomalies, merchants, orders, users, type Merchant } from "@/lib/db/schema";
 import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
 import { causeWords } from "@/lib/core/matching/explain";
-import { applyWriteOff, enqueueAnomalyAlert } from "@/lib/services/anomaly-actions";
+import { applyWriteOff, enqueueAnomalyAlert, ignoreByRule } from "@/lib/services/anomaly-actions";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";
@@ -20,6 +20,42 @@ export interface AnomalySweepResult {
 }
 
 const keyOf = (kind: string, subjectKey: string) => `${kind}|${subjectKey}`;
+
+/** What a rule's final action did to settle a finding, for its resolution; null when it no longer applies. */
+interface Settlement {
+  ruleId: string;
+  ruleName: string;
+  note: string;
+  resolution: Pick<Resolution, "writeOff" | "ignored">;
+  audit: AuditInput[];
+}
+
+/**
+ * Applies the plan's final action, re-checked under its locks: a write-off of an order's shortfall,
+ * or money that found no order set aside as ignored.
+ */
+async function settleByRule(tx: DbOrTx, plan: RulePlan, finding: Finding, anomalyId: string, now: Date): Promise<Settlement | null> {
+  if (plan.writeOff && finding.orderId && finding.paymentId) {
+    const { amount, reason, ruleId, ruleName } = plan.writeOff;
+    const w = await applyWriteOff(tx, { orderId: finding.orderId, paymentId: finding.paymentId, amount, reason, ruleName, anomalyId, now });
+    if (!w.applied) return null;
+    const label = causeWords(reason);
+    return {
+      ruleId,
+      ruleName,
+      note: `${ruleName}：核销 ${yuan(amount)}（${label.zh}） / written off as ${label.en}`,
+      resolution: { writeOff: { orderId: finding.orderId, amount, reason, before: w.before, after: w.after } },
+      audit: w.audit,
+    };
+  }
+  if (plan.ignore) {
+    const { paymentId, reason, ruleId, ruleName } = plan.ignore;
+    const entry = await ignoreByRule(tx, plan.ignore, now);
+    if (!entry) return null;
+    return { ruleId, ruleName, note: `${ruleName}：已忽略收款（${reason}） / payment ignored: ${reason}`, resolution: { ignored: { paymentId, reason } }, audit: [entry] };
+  }
+  return null;
+}
 
 /**
  * Opens one anomaly for a finding (nothing if one is already unresolved for the subject: the
@@ -76,43 +112,25 @@ async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: 
       })),
     ];
     let current = row;
-    let settled = false;
-    if (plan.writeOff && finding.orderId && finding.paymentId) {
-      const w = await applyWriteOff(tx, {
-        orderId: finding.orderId,
-        paymentId: finding.paymentId,
-        amount: plan.writeOff.amount,
-        reason: plan.writeOff.reason,
-        ruleName: plan.writeOff.ruleName,
-        anomalyId: row.id,
-        now,
+    const settlement = await settleByRule(tx, plan, finding, row.id, now);
+    if (settlement) {
+      const { ruleId, ruleName, note } = settlement;
+      const resolution: Resolution = { by: "rule", ruleId, ruleName, fingerprint: finding.fingerprint, ...settlement.resolution };
+      [current] = await tx
+        .update(anomalies)
+        .set({ status: "resolved", resolvedAt: now, resolvedBy: `rule:${ruleId}`, resolutionNote: note, details: { ...row.details, resolution } })
+        .where(eq(anomalies.id, row.id))
+        .returning();
+      audit.push(...settlement.audit, {
+        action: "anomaly.resolved",
+        subjectType: "anomaly",
+        subjectId: row.id,
+        before: { status: "open" },
+        after: { status: "resolved", by: "rule", ruleId, rule: ruleName, note },
       });
-      if (w.applied) {
-        const label = causeWords(plan.writeOff.reason);
-        const note = `${plan.writeOff.ruleName}：核销 ${yuan(plan.writeOff.amount)}（${label.zh}） / written off as ${label.en}`;
-        const resolution: Resolution = {
-          by: "rule",
-          ruleId: plan.writeOff.ruleId,
-          ruleName: plan.writeOff.ruleName,
-          fingerprint: finding.fingerprint,
-          writeOff: { orderId: finding.orderId, amount: plan.writeOff.amount, reason: plan.writeOff.reason, before: w.before, after: w.after },
-        };
-        [current] = await tx
-          .update(anomalies)
-          .set({ status: "resolved", resolvedAt: now, resolvedBy: `rule:${plan.writeOff.ruleId}`, resolutionNote: note, details: { ...row.details, resolution } })
-          .where(eq(anomalies.id, row.id))
-          .returning();
-        audit.push(...w.audit, {
-          action: "anomaly.resolved",
-          subjectType: "anomaly",
-          subjectId: row.id,
-          before: { status: "open" },
-          after: { status: "resolved", by: "rule", ruleId: plan.writeOff.ruleId, rule: plan.writeOff.ruleName, note },
-        });
-        settled = true;
-      }
     }
-    if (shouldAlert(settled ? plan : { ...plan, writeOff: null })) {
+    const settled = settlement !== null;
+    if (shouldAlert(settled ? plan : { ...plan, writeOff: null, ignore: null })) {
       const [order] = finding.orderId ? await tx.select({ reference: orders.reference }).from(orders).where(eq(orders.id, finding.orderId)) : [];
       await enqueueAnomalyAlert(tx, { merchantId, anomalyId: row.id, data: toAnomalyView(current, order?.reference ?? null), now });
     }

@@ -11,6 +11,8 @@ export interface Resolution {
   ruleName?: string;
   fingerprint?: unknown;
   writeOff?: { orderId: string; amount: number; reason: string; before: number; after: number };
+  /** A rule set the payment aside (it found no order and is no customer's). */
+  ignored?: { paymentId: string; reason: string };
 }
 
 /** "api_key:<id>", "user:<id>", "system". */

@@ -11,6 +11,7 @@ import { orders, payments, type Order, type Payment } from "@/lib/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
 import { learnPayerAlias, lockTouchedOrders, replaceAllocations } from "@/lib/services/match-apply";
 import { payerKeysOf, rejectedOf, toCandidate } from "@/lib/services/matching-candidates";
+import { setPaymentUnignored } from "@/lib/services/payment-ignore";
 import { getPaymentView } from "@/lib/services/payments";
 import { isUuid } from "@/lib/core/ids";
 
@@ -22,14 +23,14 @@ export const manualMatchSchema = z.object({
 });
 export const confirmSchema = z.object({ index: z.number().int().min(0).max(100).optional() }).default({});
 
-interface DecisionParams {
+export interface DecisionParams {
   merchantId: string;
   paymentId: string;
   actor: Actor;
   now: Date;
 }
 
-const createdBy = (actor: Actor) => `${actor.type}:${actor.id ?? ""}`;
+export const createdBy = (actor: Actor) => `${actor.type}:${actor.id ?? ""}`;
 
 /**
  * A person's decision replaces the payment's allocations: manual method, full confidence, nothing written
@@ -57,7 +58,7 @@ function applyManualDecision(
   });
 }
 
-async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: string): Promise<Payment> {
+export async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: string): Promise<Payment> {
   if (!isUuid(paymentId)) throw notFound("Payment");
   const [payment] = await tx
     .select()
@@ -121,62 +122,12 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
   return getPaymentView(db, params.merchantId, params.paymentId);
 }
 
-export const ignoreSchema = z.object({ reason: z.string().trim().min(1).max(200) });
-
-/**
- * Money that is no customer's payment (bank interest, a supplier's refund, a transfer between the
- * merchant's own accounts): set aside with the reason, so it no longer waits for an order or raises
- * the unmatched anomaly, and matching leaves it alone; the report lists it as ignored. Only money that
- * pays no order and was not refunded can be set aside; unmatch brings it back. Ignoring an ignored
- * payment again changes nothing.
- */
-export async function ignorePayment(db: Db, params: DecisionParams & { reason: string }) {
-  await db.transaction(async (tx) => {
-    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
-    if (payment.status === "ignored") return;
-    if (payment.allocatedAmount > 0) throw conflict("The payment pays orders: unmatch it before ignoring it", "payment_allocated");
-    if (payment.refundedAmount > 0) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
-    const record: IgnoredRecord = { reason: params.reason, by: createdBy(params.actor), at: params.now.toISOString() };
-    // Suggestions go with it: nothing is left to match.
-    await tx
-      .update(payments)
-      .set({
-        status: "ignored",
-        suggestions: [],
-        matchMethod: null,
-        confidence: null,
-        explanation: { zh: `已忽略：${record.reason}`, en: `ignored: ${record.reason}` },
-        manuallyDecided: true,
-        matchCheckedAt: params.now,
-        details: { ...payment.details, ignored: record },
-      })
-      .where(eq(payments.id, payment.id));
-    await appendAuditEvents(tx, params.merchantId, params.actor, [
-      { action: "payment.ignored", subjectType: "payment", subjectId: payment.id, before: { status: payment.status }, after: { status: "ignored", reason: record.reason } },
-    ]);
-  });
-  return getPaymentView(db, params.merchantId, params.paymentId);
-}
-
-/** Why and by whom a payment was set aside, as kept in payments.details.ignored. */
-interface IgnoredRecord {
-  reason: string;
-  by: string;
-  at: string;
-}
-
 /** Takes the payment off every order: unmatched, and left so (re-runs do not match it again). An ignored payment comes back unmatched. */
 export async function unmatchManually(db: Db, params: DecisionParams) {
   await db.transaction(async (tx) => {
     const payment = await lockPayment(tx, params.merchantId, params.paymentId);
     if (payment.status === "ignored") {
-      const { ignored, ...details } = payment.details;
-      await tx
-        .update(payments)
-        .set({ status: "unmatched", explanation: { zh: "已取消忽略", en: "no longer ignored" }, manuallyDecided: true, matchCheckedAt: params.now, details })
-        .where(eq(payments.id, payment.id));
-      const before = { status: "ignored", reason: (ignored as IgnoredRecord | undefined)?.reason ?? null };
-      await appendAuditEvents(tx, params.merchantId, params.actor, [{ action: "payment.unignored", subjectType: "payment", subjectId: payment.id, before, after: { status: "unmatched" } }]);
+      await appendAuditEvents(tx, params.merchantId, params.actor, [await setPaymentUnignored(tx, payment, params.now, { byPerson: true })]);
       return;
     }
     const applied = await applyManualDecision(tx, payment, params, [], { zh: "已人工取消匹配", en: "unmatched by hand" });

@@ -9,7 +9,9 @@ import { POST as resolveRoute } from "@/app/api/v1/anomalies/[anomalyId]/resolve
 import { POST as createChannelAccount } from "@/app/api/v1/channel-accounts/route";
 import { POST as sweepRoute } from "@/app/api/v1/jobs/anomaly-sweep/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as ignoreRoute } from "@/app/api/v1/payments/[paymentId]/ignore/route";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
+import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as getRules, PUT as putRules } from "@/app/api/v1/rules/route";
 import { POST as storefrontRoute } from "@/app/api/v1/settings/storefront-webhook/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
@@ -233,7 +235,11 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     const m = await merchantWithAlipay();
     const rules = await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey });
     expect(rules.status).toBe(200);
-    expect(rules.json.data.map((r: { name: string }) => r.name)).toEqual(["差额 ≤ ¥1.00 按抹零核销", "验签失败 → 高优先级并通知"]);
+    expect(rules.json.data.map((r: { name: string; enabled: boolean }) => [r.name, r.enabled])).toEqual([
+      ["差额 ≤ ¥1.00 按抹零核销", true],
+      ["验签失败 → 高优先级并通知", true],
+      ["附言含“结息/利息”的未匹配进账 → 忽略（银行利息）", false],
+    ]);
 
     const bad = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [{ name: "x", actions: { writeOff: { reason: "gift" } } }] } });
     expect(bad.status).toBe(400);
@@ -244,6 +250,17 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
       body: { rules: [{ name: "assign", actions: { assignTo: "00000000-0000-4000-8000-000000000000" } }] },
     });
     expect(unknownUser.status).toBe(400);
+
+    for (const [body, field] of [
+      [{ name: "x", conditions: { memoContains: [] }, actions: { notify: true } }, "rules.0.conditions.memoContains"],
+      [{ name: "x", conditions: { memoContains: [" "] }, actions: { notify: true } }, "rules.0.conditions.memoContains.0"],
+      [{ name: "x", actions: { ignorePayment: { reason: "" } } }, "rules.0.actions.ignorePayment.reason"],
+      [{ name: "x", actions: { ignorePayment: {} } }, "rules.0.actions.ignorePayment.reason"],
+    ] as const) {
+      const refused = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [body] } });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.json.error.message).toContain(field);
+    }
 
     const [writeOff, signature] = rules.json.data;
     const put = await call(putRules as unknown as H, {
@@ -275,6 +292,52 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     // Deleting every rule sticks: the defaults are not created again.
     expect((await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [] } })).json.data).toEqual([]);
     expect((await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data).toEqual([]);
+  });
+
+  it("a rule sets aside unmatched money whose memo says 结息: the anomaly opens resolved, reopening brings the payment back", async () => {
+    const m = await merchantWithAlipay();
+    const bankId = await bankAccount(m.apiKey);
+    const rules = (await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data as { name: string; enabled: boolean }[];
+    // The merchant turns the interest preset on, as the rules page's switch does.
+    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: rules.map((r) => ({ ...r, enabled: true })) } });
+    expect(put.status).toBe(200);
+
+    const interest = await importCmb(m.apiKey, bankId, { serial: "K7700000091", credit: "12.34", daysAgo: 2, memo: "结息" });
+    const sale = await importCmb(m.apiKey, bankId, { serial: "K7700000092", credit: "56.00", daysAgo: 2, memo: "货款" });
+    expect(await sweep(m.apiKey)).toEqual({ opened: 2, resolved: 1 });
+
+    const [settled] = await list(m.apiKey, { status: "resolved" });
+    expect(settled).toMatchObject({
+      kind: "unmatched_overdue",
+      paymentId: interest.id,
+      resolvedBy: expect.stringMatching(/^rule:/),
+      resolutionNote: expect.stringContaining("已忽略收款（银行利息）"),
+      details: { resolution: { by: "rule", ignored: { paymentId: interest.id, reason: "银行利息" } } },
+    });
+    const [row] = await t.db().select().from(payments).where(eq(payments.id, interest.id));
+    expect(row).toMatchObject({ status: "ignored", manuallyDecided: false, details: expect.objectContaining({ ignored: expect.objectContaining({ reason: "银行利息", by: expect.stringMatching(/^rule:/) }) }) });
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId)).toEqual([sale.id]);
+    expect(await sweep(m.apiKey)).toEqual({ opened: 0, resolved: 0 });
+
+    // Reopened: the rule's decision is undone, the money waits for an order again and the anomaly stays open.
+    const reopened = await onAnomaly(reopenRoute, m.apiKey, settled.anomalyId as string, { note: "这是客户转账" });
+    expect(reopened.status).toBe(200);
+    expect(reopened.json.status).toBe("open");
+    const [back] = await t.db().select().from(payments).where(eq(payments.id, interest.id));
+    expect(back.status).toBe("unmatched");
+    expect(back.details.ignored).toBeUndefined();
+    expect(await sweep(m.apiKey)).toEqual({ opened: 0, resolved: 0 });
+    const trail = await t.db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, interest.id));
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(["payment.ignored", "payment.unignored"]));
+
+    // A person who brought such money back from ignored is not overruled: its anomaly opens, and stays open.
+    const personal = await importCmb(m.apiKey, bankId, { serial: "K7700000093", credit: "20.00", daysAgo: 2, memo: "利息 往来" });
+    expect((await call(ignoreRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: personal.id }, body: { reason: "银行利息" } })).status).toBe(200);
+    expect((await call(unmatchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: personal.id } })).status).toBe(200);
+    expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
+    const [kept] = await t.db().select().from(payments).where(eq(payments.id, personal.id));
+    expect(kept).toMatchObject({ status: "unmatched", manuallyDecided: true });
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId).sort()).toEqual([sale.id, interest.id, personal.id].sort());
   });
 
   it("five bad signatures within ten minutes open a high-severity signature_failures anomaly", async () => {

@@ -20,6 +20,8 @@ export interface RuleConditions {
   maxDifference?: number;
   /** Case-insensitive substring of the payer's name. */
   payerContains?: string;
+  /** Any of these words in the payer's memo (case-insensitive); a finding without a memo never matches. */
+  memoContains?: string[];
 }
 
 /** Why a write-off is acceptable: the matching engine's causes (抹零, 优惠券, 平台补贴, 手续费…). */
@@ -36,6 +38,12 @@ export interface RuleActions {
   raiseSeverity?: Severity;
   /** Force (true) or silence (false) the outbound alert; the first matching rule that says wins. */
   notify?: boolean;
+  /**
+   * Money that found no order and is no customer's (bank interest, own-account transfers): set the
+   * payment aside as ignored with this reason and resolve the anomaly (ends rule evaluation). Applies
+   * to unmatched_overdue only.
+   */
+  ignorePayment?: { reason: string };
 }
 
 /** A merchant's rule as evaluation sees it. */
@@ -56,6 +64,7 @@ export interface RulePlan {
   /** Null: no rule said; the default applies (alert while the anomaly stays open). */
   notify: boolean | null;
   writeOff: { amount: number; reason: WriteOffReason; ruleId: string; ruleName: string } | null;
+  ignore: { paymentId: string; reason: string; ruleId: string; ruleName: string } | null;
   applied: { ruleId: string; ruleName: string; actions: (keyof RuleActions)[] }[];
 }
 
@@ -75,6 +84,14 @@ export const DEFAULT_RULES: Omit<AnomalyRule, "id">[] = [
     enabled: true,
     conditions: { kinds: ["signature_failures"] },
     actions: { raiseSeverity: "high", notify: true },
+  },
+  {
+    name: "附言含“结息/利息”的未匹配进账 → 忽略（银行利息）",
+    position: 30,
+    // Off until the merchant turns it on: setting money aside is theirs to decide.
+    enabled: false,
+    conditions: { kinds: ["unmatched_overdue"], memoContains: ["结息", "利息"] },
+    actions: { ignorePayment: { reason: "银行利息" } },
   },
 ];
 
@@ -96,15 +113,20 @@ export function ruleMatches(c: RuleConditions, f: Finding): boolean {
   if (c.payerContains) {
     if (!f.payerName || !f.payerName.toLowerCase().includes(c.payerContains.toLowerCase())) return false;
   }
+  if (c.memoContains && c.memoContains.length > 0) {
+    const memo = f.memo?.toLowerCase();
+    if (!memo || !c.memoContains.some((w) => memo.includes(w.toLowerCase()))) return false;
+  }
   return true;
 }
 
 /**
  * Evaluates the enabled rules in position order. Non-final actions accumulate; the first rule whose
- * write-off applies (an order left short) settles the anomaly and ends evaluation.
+ * write-off applies (an order left short) or whose ignore applies (money that found no order)
+ * settles the anomaly and ends evaluation.
  */
 export function planRules(rules: AnomalyRule[], f: Finding): RulePlan {
-  const plan: RulePlan = { severity: f.severity, assignTo: null, markForRefund: false, notify: null, writeOff: null, applied: [] };
+  const plan: RulePlan = { severity: f.severity, assignTo: null, markForRefund: false, notify: null, writeOff: null, ignore: null, applied: [] };
   const ordered = [...rules].filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id.localeCompare(b.id));
   for (const rule of ordered) {
     if (!ruleMatches(rule.conditions, f)) continue;
@@ -131,11 +153,16 @@ export function planRules(rules: AnomalyRule[], f: Finding): RulePlan {
       plan.writeOff = { amount: f.writeOffAmount!, reason: a.writeOff!.reason, ruleId: rule.id, ruleName: rule.name };
       used.push("writeOff");
     }
+    const ignores = !settles && a.ignorePayment && f.kind === "unmatched_overdue" && f.paymentId !== null;
+    if (ignores) {
+      plan.ignore = { paymentId: f.paymentId!, reason: a.ignorePayment!.reason, ruleId: rule.id, ruleName: rule.name };
+      used.push("ignorePayment");
+    }
     if (used.length > 0) plan.applied.push({ ruleId: rule.id, ruleName: rule.name, actions: used });
-    if (settles) break;
+    if (settles || ignores) break;
   }
   return plan;
 }
 
 /** Whether an anomaly's alert goes out: a rule's word, else only while the anomaly stays open. */
-export const shouldAlert = (plan: RulePlan) => plan.notify ?? plan.writeOff === null;
+export const shouldAlert = (plan: RulePlan) => plan.notify ?? (plan.writeOff === null && plan.ignore === null);

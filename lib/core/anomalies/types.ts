@@ -43,6 +43,8 @@ export interface Finding {
   /** Signed difference where one applies (received − due), fen; negative is a shortfall. */
   difference: number | null;
   payerName: string | null;
+  /** The payer's memo, where the finding is about a payment (rules match words in it). */
+  memo?: string | null;
   /** Shortfall (fen) a write-off would settle, when the finding is an order left short; else absent. */
   writeOffAmount?: number;
   /** Minutes since the money arrived (or the cause began). */
@@ -66,6 +68,7 @@ export interface PaymentFacts {
   allocatedAmount: number;
   refundedAmount: number;
   payerName: string | null;
+  memo: string | null;
   confirmedByBillAt: Date | null;
   /** The statement or bill file the payment came from (null for notifies and manual entries). */
   statementId: string | null;

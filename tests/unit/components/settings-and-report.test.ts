@@ -10,6 +10,13 @@ describe("describeRule", () => {
     expect(describeRule(conditions, MESSAGES["zh-CN"])).toBe("类型为 金额不符、超额支付；渠道为 支付宝、银行转账；金额 ≤ ¥100.00");
   });
 
+  it("names memo words and the reason a payment is ignored for", () => {
+    const interest = { conditions: { kinds: ["unmatched_overdue"], memoContains: ["结息", "利息"] }, actions: { ignorePayment: { reason: "银行利息" } } };
+    expect(describeRule(interest.conditions, MESSAGES["zh-CN"])).toBe("类型为 长时间未匹配；附言包含 结息、利息");
+    expect(describeRule(interest.actions, MESSAGES["zh-CN"])).toBe("忽略收款，理由 银行利息");
+    expect(describeRule(interest.actions, MESSAGES.en)).toBe("ignore the payment as 银行利息");
+  });
+
   it("punctuates lists and clauses the English way", () => {
     const text = describeRule(conditions, MESSAGES.en);
     expect(text).not.toMatch(/[、；]/);

@@ -26,6 +26,7 @@ export function detectUnmatchedOverdue(input: DetectionInput): Finding[] {
       amount: p.amount,
       difference: null,
       payerName: p.payerName,
+      memo: p.memo,
       ageMinutes: age,
       message: {
         zh: `${ch.zh}收款 ${yuan(p.amount)}（流水号 ${p.channelTransactionId}）已 ${waited.zh}${state.zh}（阈值 ${limit.zh}）`,

@@ -21,6 +21,7 @@ export function payment(over: Partial<PaymentFacts> = {}): PaymentFacts {
     allocatedAmount: 12800,
     refundedAmount: 0,
     payerName: "张三",
+    memo: "货款",
     confirmedByBillAt: null,
     statementId: null,
     details: {},

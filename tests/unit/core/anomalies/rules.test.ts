@@ -40,6 +40,12 @@ describe("ruleMatches", () => {
     expect(ruleMatches({ minDifference: 51 }, f)).toBe(false);
     expect(ruleMatches({ payerContains: "张" }, f)).toBe(true);
     expect(ruleMatches({ payerContains: "李" }, f)).toBe(false);
+    const interest = finding({ memo: "2026年第4季度结息 Interest" });
+    expect(ruleMatches({ memoContains: ["利息", "结息"] }, interest)).toBe(true);
+    expect(ruleMatches({ memoContains: ["INTEREST"] }, interest)).toBe(true);
+    expect(ruleMatches({ memoContains: ["货款"] }, interest)).toBe(false);
+    expect(ruleMatches({ memoContains: ["结息"] }, finding({ memo: null }))).toBe(false);
+    expect(ruleMatches({ memoContains: ["结息"] }, finding())).toBe(false);
   });
 
   it("a difference condition never matches a finding without a difference", () => {
@@ -95,5 +101,33 @@ describe("planRules", () => {
     expect(plan.writeOff).toBeNull();
     expect(plan.markForRefund).toBe(true);
     expect(plan.applied[0].actions).toEqual(["markForRefund"]);
+  });
+
+  const unmatched = (over: Partial<Finding> = {}) =>
+    finding({ kind: "unmatched_overdue", subjectKey: "payment:p1", orderId: null, difference: null, writeOffAmount: undefined, memo: "结息", ...over });
+
+  it("the interest preset is off until the merchant turns it on; on, it ignores unmatched money whose memo says 结息 or 利息", () => {
+    expect(planRules(defaults, unmatched()).ignore).toBeNull();
+    const on = defaults.map((r) => ({ ...r, enabled: true }));
+    const plan = planRules(on, unmatched());
+    expect(plan.ignore).toEqual({ paymentId: "p1", reason: "银行利息", ruleId: "default-2", ruleName: expect.stringContaining("结息") });
+    expect(shouldAlert(plan)).toBe(false);
+    expect(planRules(on, unmatched({ memo: "货款 LD7K2M9QX4" })).ignore).toBeNull();
+  });
+
+  it("ignoring applies to money that found no order only, and ends evaluation", () => {
+    const rules = [
+      rule({ id: "ignore", position: 10, actions: { ignorePayment: { reason: "自有账户间转账" }, assignTo: "u1" } }),
+      rule({ id: "later", position: 20, actions: { raiseSeverity: "high" } }),
+    ];
+    const plan = planRules(rules, unmatched());
+    expect(plan.ignore).toMatchObject({ reason: "自有账户间转账", ruleId: "ignore" });
+    expect(plan.applied).toEqual([{ ruleId: "ignore", ruleName: "r", actions: ["assignTo", "ignorePayment"] }]);
+    expect(plan.severity).toBe("low");
+    for (const other of [finding(), finding({ kind: "overpayment", difference: 100, writeOffAmount: undefined }), unmatched({ paymentId: null })]) {
+      const p = planRules(rules, other);
+      expect(p.ignore).toBeNull();
+      expect(p.applied.map((a) => a.ruleId)).toEqual(["ignore", "later"]);
+    }
   });
 });

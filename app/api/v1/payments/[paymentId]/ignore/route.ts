@@ -1,6 +1,6 @@
 // POST /api/v1/payments/{paymentId}/ignore { reason } – sets aside money that is no customer's payment
 import { merchantRoute, readJson } from "@/lib/http/api-route";
-import { ignorePayment, ignoreSchema } from "@/lib/services/manual-match";
+import { ignorePayment, ignoreSchema } from "@/lib/services/payment-ignore";
 
 export const POST = merchantRoute(async ({ db, merchantId, apiKeyId, request }, { paymentId }) => {
   const { reason } = await readJson(request, ignoreSchema);

@@ -1,0 +1,78 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { appendAuditEvents, type AuditInput } from "@/lib/db/queries/audit";
+import { payments, type Payment } from "@/lib/db/schema";
+import { conflict } from "@/lib/http/errors";
+import { createdBy, lockPayment, type DecisionParams } from "@/lib/services/manual-match";
+import { getPaymentView } from "@/lib/services/payments";
+
+export const ignoreSchema = z.object({ reason: z.string().trim().min(1).max(200) });
+
+/** Why, by whom and when a payment was set aside, as kept in payments.details.ignored. */
+export interface IgnoredRecord {
+  reason: string;
+  /** "user:<id>", "api_key:<id>" or "rule:<id>". */
+  by: string;
+  at: string;
+}
+
+/** Only money that pays no order and went back to no one can be set aside: anything else is a customer's payment. */
+export const isIgnorable = (p: Payment) => (p.status === "unmatched" || p.status === "suggested") && p.allocatedAmount === 0 && p.refundedAmount === 0;
+
+/**
+ * Sets a locked, ignorable payment aside: status ignored, its suggestions gone (nothing is left to
+ * match), the reason kept in details.ignored and shown as its explanation. Returns the audit entry.
+ */
+export async function setPaymentIgnored(tx: DbOrTx, payment: Payment, record: IgnoredRecord, opts: { byPerson: boolean }): Promise<AuditInput> {
+  await tx
+    .update(payments)
+    .set({
+      status: "ignored",
+      suggestions: [],
+      matchMethod: null,
+      confidence: null,
+      explanation: { zh: `已忽略：${record.reason}`, en: `ignored: ${record.reason}` },
+      manuallyDecided: payment.manuallyDecided || opts.byPerson,
+      matchCheckedAt: new Date(record.at),
+      details: { ...payment.details, ignored: record },
+    })
+    .where(eq(payments.id, payment.id));
+  return { action: "payment.ignored", subjectType: "payment", subjectId: payment.id, before: { status: payment.status }, after: { status: "ignored", reason: record.reason, by: record.by } };
+}
+
+/** Brings a locked, ignored payment back as unmatched (a person's word sticks: re-runs leave it); returns the audit entry. */
+export async function setPaymentUnignored(tx: DbOrTx, payment: Payment, now: Date, opts: { byPerson: boolean }): Promise<AuditInput> {
+  const { ignored, ...details } = payment.details;
+  await tx
+    .update(payments)
+    .set({
+      status: "unmatched",
+      explanation: { zh: "已取消忽略", en: "no longer ignored" },
+      manuallyDecided: payment.manuallyDecided || opts.byPerson,
+      matchCheckedAt: now,
+      details,
+    })
+    .where(eq(payments.id, payment.id));
+  const before = { status: "ignored", reason: (ignored as IgnoredRecord | undefined)?.reason ?? null };
+  return { action: "payment.unignored", subjectType: "payment", subjectId: payment.id, before, after: { status: "unmatched" } };
+}
+
+/**
+ * Money that is no customer's payment (bank interest, a supplier's refund, a transfer between the
+ * merchant's own accounts): set aside with the reason, so it no longer waits for an order or raises
+ * the unmatched anomaly, and matching leaves it alone; the report lists it as ignored. Only money that
+ * pays no order and was not refunded can be set aside; unmatch brings it back. Ignoring an ignored
+ * payment again changes nothing.
+ */
+export async function ignorePayment(db: Db, params: DecisionParams & { reason: string }) {
+  await db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, params.merchantId, params.paymentId);
+    if (payment.status === "ignored") return;
+    if (payment.allocatedAmount > 0) throw conflict("The payment pays orders: unmatch it before ignoring it", "payment_allocated");
+    if (payment.refundedAmount > 0) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
+    const record: IgnoredRecord = { reason: params.reason, by: createdBy(params.actor), at: params.now.toISOString() };
+    await appendAuditEvents(tx, params.merchantId, params.actor, [await setPaymentIgnored(tx, payment, record, { byPerson: true })]);
+  });
+  return getPaymentView(db, params.merchantId, params.paymentId);
+}
