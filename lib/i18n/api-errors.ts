@@ -139,7 +139,11 @@ function describeKnown(err: ApiErrorLike, ctx: ErrorContext, t: Translate): stri
     case "invalid_json":
       return t("invalidJson");
     case "invalid_statement":
-      return /empty/.test(message) ? t("emptyFile") : t("unreadableStatement");
+      if (/empty/.test(message)) return t("emptyFile");
+      if ((m = /holds several files \((.+)\): upload/.exec(message))) return t("zipSeveralFiles", { names: m[1] });
+      if (/password-protected/.test(message)) return t("zipEncrypted");
+      if (/zip file holds no file/.test(message)) return t("zipEmpty");
+      return t("unreadableStatement");
     case "invalid_file":
       return /the file is empty/.test(message) ? t("emptyFile") : t("unreadableOrders");
     case "unauthorized":

@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import zlib from "node:zlib";
+import iconv from "iconv-lite";
+import JSZip from "jszip";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -20,6 +23,8 @@ import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
+// JSZip writes whatever bytes this returns as the entry's name (its types say string); Alipay names entries in GBK.
+const gbkFileName = ((name: string) => new Uint8Array(iconv.encode(name, "gbk"))) as unknown as (name: string) => string;
 type H = Parameters<typeof call>[0];
 const FIXTURES = path.resolve(__dirname, "../fixtures/statements");
 const file = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
@@ -427,6 +432,32 @@ ${entries}
     const res = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(ALIPAY_SAMPLE), "text/csv");
     expect(res.json).toMatchObject({ format: "alipay-bill", imported: 2, refunds: 1, rejected: [{ line: 9 }] });
     expect(await amountsOf(res.json.statementId)).toEqual([8800, 12800]);
+  });
+
+  it("an Alipay bill download as it comes (a zip of 业务明细 and its 汇总, GBK names) and a gzipped bill import like the CSV inside", async () => {
+    const archive = new JSZip();
+    archive.file("20881234567890120241125_业务明细.csv", toGbk(ALIPAY_SAMPLE));
+    archive.file("20881234567890120241125_业务明细(汇总).csv", toGbk("#支付宝业务明细汇总\n"));
+    const zipped = await archive.generateAsync({ type: "uint8array", compression: "DEFLATE", encodeFileName: gbkFileName });
+    const m = await merchantWithAlipay();
+    const res = await upload(m.apiKey, { channelAccountId: m.accountId }, zipped, "application/x-zip-compressed");
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ format: "alipay-bill", imported: 2, refunds: 1, rejected: [{ line: 9 }] });
+    expect(await amountsOf(res.json.statementId)).toEqual([8800, 12800]);
+    // The same bill again, gzipped: the same lines, nothing new.
+    const again = await upload(m.apiKey, { channelAccountId: m.accountId }, new Uint8Array(zlib.gzipSync(toGbk(ALIPAY_SAMPLE))), "application/gzip");
+    expect(again.json).toMatchObject({ format: "alipay-bill", imported: 0, duplicates: 2 });
+
+    const two = new JSZip();
+    two.file("a.csv", "x");
+    two.file("b.csv", "y");
+    const several = await upload(m.apiKey, { channelAccountId: m.accountId }, await two.generateAsync({ type: "uint8array" }), "application/zip");
+    expect(several.status).toBe(400);
+    expect(several.json.error).toMatchObject({ code: "invalid_statement", message: expect.stringContaining("a.csv, b.csv") });
+    const bomb = new JSZip();
+    bomb.file("big.csv", new Uint8Array(MAX_STATEMENT_BYTES + 1));
+    const exploded = await upload(m.apiKey, { channelAccountId: m.accountId }, await bomb.generateAsync({ type: "uint8array", compression: "DEFLATE" }), "application/zip");
+    expect(exploded.status).toBe(413);
   });
 
   it("malformed input gets a 400 or per-line rejections, never a 500", async () => {

@@ -113,6 +113,14 @@ describe("describeApiError: by code", () => {
     expect(zh(invalid("reason: Too small: expected string to have >=1 characters"))).toContain("忽略原因");
   });
 
+  it("says what to do with a zip it cannot choose from", () => {
+    const zip = (message: string) => zh({ status: 400, code: "invalid_statement", message: `body: ${message}` });
+    expect(zip("the zip file holds several files (a.csv, b.csv): upload the one to import")).toBe("压缩包里有多个文件（a.csv, b.csv），请解压后上传要导入的那一个。");
+    expect(zip("the zip file is password-protected")).toBe("压缩包设有密码，请解压后上传其中的文件。");
+    expect(zip("the zip file holds no file")).toBe("压缩包里没有文件。");
+    expect(zip("the zip file is damaged (checksum)")).toBe("无法读取该文件：请确认所选格式与文件一致。");
+  });
+
   it("reads a server error and a statement size limit", () => {
     expect(zh({ status: 502, code: "http_error", message: "x answered 502" })).toBe("服务暂时不可用（502），请稍后重试。");
     expect(zh({ status: 413, code: "payload_too_large", message: "Statement files are limited to 50 MB" })).toBe("文件超过了 50 MB 的上限。");
