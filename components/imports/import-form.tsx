@@ -165,7 +165,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
             <input
               type="file"
               required
-              accept=".csv,.txt,.xml,.sta,.mt940,.zip,.gz"
+              accept=".csv,.txt,.xml,.sta,.mt940,.zip,.gz,.xlsx,.xls"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
               className={`mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm ${focusRing}`}
               data-testid="import-file"

@@ -128,6 +128,17 @@ function describeNotFound(message: string, ctx: ErrorContext, t: Translate): str
   return t("notFound", { what: subject ?? ctx.messages.apiErrors.subjects.default });
 }
 
+/** What stands in the way of an upload's zip or workbook (lib/services/upload-archive.ts), or null. */
+function archiveProblem(message: string, t: Translate): string | null {
+  const several = /holds several files \((.+)\): upload/.exec(message);
+  if (several) return t("zipSeveralFiles", { names: several[1] });
+  if (/password-protected/.test(message)) return t("zipEncrypted");
+  if (/zip file holds no file/.test(message)) return t("zipEmpty");
+  if (/\(\.xls\)/.test(message)) return t("oldExcel");
+  if (/workbook has no rows/.test(message)) return t("emptyFile");
+  return null;
+}
+
 /** The code's own sentence, or null to fall back on the generic one for the status. */
 function describeKnown(err: ApiErrorLike, ctx: ErrorContext, t: Translate): string | null {
   const { message } = err;
@@ -139,13 +150,9 @@ function describeKnown(err: ApiErrorLike, ctx: ErrorContext, t: Translate): stri
     case "invalid_json":
       return t("invalidJson");
     case "invalid_statement":
-      if (/empty/.test(message)) return t("emptyFile");
-      if ((m = /holds several files \((.+)\): upload/.exec(message))) return t("zipSeveralFiles", { names: m[1] });
-      if (/password-protected/.test(message)) return t("zipEncrypted");
-      if (/zip file holds no file/.test(message)) return t("zipEmpty");
-      return t("unreadableStatement");
+      return /empty/.test(message) ? t("emptyFile") : (archiveProblem(message, t) ?? t("unreadableStatement"));
     case "invalid_file":
-      return /the file is empty/.test(message) ? t("emptyFile") : t("unreadableOrders");
+      return /the file is empty/.test(message) ? t("emptyFile") : (archiveProblem(message, t) ?? t("unreadableOrders"));
     case "unauthorized":
       return t("unauthorized");
     case "forbidden":

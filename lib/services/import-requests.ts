@@ -8,6 +8,7 @@ import { readBodyWithin } from "@/lib/http/body";
 import { ApiError, badRequest } from "@/lib/http/errors";
 import { importPlatformOrders } from "@/lib/services/order-import";
 import { readStatementBody } from "@/lib/services/statement-body";
+import { unpackUpload } from "@/lib/services/upload-archive";
 import { importStatement } from "@/lib/services/statements";
 import { isUuid } from "@/lib/core/ids";
 
@@ -33,17 +34,29 @@ export async function importStatementRequest(db: Db, params: { merchantId: strin
   });
 }
 
-/** `POST …/orders/import?format=taobao|douyin` with a platform's CSV export as body. */
+/** An order export as the platform hands it out; what cannot be unpacked is the order import's invalid_file. */
+async function unpackOrderExport(body: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await unpackUpload(body, MAX_ORDER_EXPORT_BYTES);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "invalid_statement") throw badRequest(err.message, "invalid_file");
+    throw err;
+  }
+}
+
+/** `POST …/orders/import?format=taobao|douyin` with a platform's CSV export (or its Excel workbook, zip or gzip) as body. */
 export async function importOrdersRequest(db: Db, params: { merchantId: string; actor: Actor; request: Request }) {
   const { request } = params;
   const format = new URL(request.url).searchParams.get("format") ?? "";
   if (!ORDER_FORMATS.has(format)) throw badRequest(`format: must be taobao or douyin, got "${format}"`);
   const type = request.headers.get("content-type") ?? "text/csv";
-  if (!/^(text\/csv|text\/plain|application\/octet-stream|application\/vnd\.ms-excel)\b/i.test(type)) {
+  if (!/^(text\/csv|text\/plain|application\/octet-stream|application\/vnd\.ms-excel|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|application\/(x-)?zip(-compressed)?|application\/(x-)?gzip)\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "Send the export as text/csv");
   }
-  const bytes = await readBodyWithin(request, MAX_ORDER_EXPORT_BYTES);
-  if (!bytes) throw new ApiError(413, "payload_too_large", "File above 50 MB");
+  const body = await readBodyWithin(request, MAX_ORDER_EXPORT_BYTES);
+  if (!body) throw new ApiError(413, "payload_too_large", "File above 50 MB");
+  // As the platform hands it out: an Excel workbook (抖店) or a zip reads as the CSV inside.
+  const bytes = body.byteLength === 0 ? body : await unpackOrderExport(body);
   try {
     return await importPlatformOrders(db, { merchantId: params.merchantId, actor: params.actor, format: format as "taobao" | "douyin", bytes, now: new Date() });
   } catch (err) {

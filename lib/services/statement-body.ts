@@ -1,12 +1,12 @@
 import { readBodyWithin } from "@/lib/http/body";
 import { ApiError, badRequest } from "@/lib/http/errors";
-import { unpackStatement } from "@/lib/services/statement-archive";
+import { unpackUpload } from "@/lib/services/upload-archive";
 
 /** Largest statement file accepted: a month of a busy account's camt.053 stays well below it. */
 export const MAX_STATEMENT_BYTES = 50 * 1024 * 1024;
 
 // Also the type Windows gives .csv files (Excel's), and none at all: a body without a declared type is
-// bytes (RFC 9110 §8.3), and the format is told from the content anyway. Zip and gzip as downloaded.
+// bytes (RFC 9110 §8.3), and the format is told from the content anyway. Zip, gzip and Excel as downloaded.
 const ACCEPTED_TYPES = [
   "text/csv",
   "application/xml",
@@ -14,6 +14,7 @@ const ACCEPTED_TYPES = [
   "text/plain",
   "application/octet-stream",
   "application/vnd.ms-excel",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   "application/zip",
   "application/x-zip-compressed",
   "application/gzip",
@@ -26,7 +27,7 @@ const tooLarge = () => new ApiError(413, "payload_too_large", `Statement files a
  * Reads a statement upload as raw bytes: 415 for a content type that is not a file, 413 as soon as
  * more than MAX_STATEMENT_BYTES arrive (announced or not), 400 for an empty body. The body is read
  * in chunks so an oversized upload is refused without being buffered whole. A zip or gzip upload
- * answers the statement inside it, held to the same limit unpacked.
+ * answers the statement inside it, an Excel workbook its first sheet as CSV, held to the same limit unpacked.
  */
 export async function readStatementBody(request: Request, maxBytes = MAX_STATEMENT_BYTES): Promise<Uint8Array> {
   const type = (request.headers.get("content-type") ?? "application/octet-stream").split(";")[0].trim().toLowerCase();
@@ -35,7 +36,7 @@ export async function readStatementBody(request: Request, maxBytes = MAX_STATEME
   }
   const body = await readBodyWithin(request, maxBytes);
   if (!body) throw tooLarge();
-  const bytes = body.byteLength === 0 ? body : unpackStatement(body, maxBytes);
+  const bytes = body.byteLength === 0 ? body : await unpackUpload(body, maxBytes);
   if (bytes.byteLength === 0) throw badRequest("body: the statement file is empty", "invalid_statement");
   return bytes;
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
@@ -75,6 +76,25 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     expect(byNo.get("6928374655102938471")!.createdAt.toISOString()).toBe("2026-11-24T01:10:11.000Z");
     expect(byNo.get("6928374655102938480")).toMatchObject({ amount: 128800 });
     expect(byNo.get("6928374655102938490")).toMatchObject({ status: "closed" });
+  });
+
+  it("the same Douyin export saved as an Excel workbook (.xlsx) imports the same orders: ids as text, amounts as numbers", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("订单");
+    const lines = new TextDecoder().decode(fixture("douyin-orders-utf8-bom.csv")).replace(/^\uFEFF/, "").replaceAll('"1,288.00"', "1288.00").trim().split(/\r?\n/);
+    const header = lines[0].split(",");
+    sheet.addRow(header);
+    for (const line of lines.slice(1)) sheet.addRow(line.split(",").map((v, i) => (/金额|运费/.test(header[i]) && v !== "" ? Number(v) : v)));
+    const m = await merchantWithAlipay();
+    const res = await upload(m.apiKey, "douyin", new Uint8Array(await book.xlsx.writeBuffer()), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ imported: 3, duplicates: 0, rejected: [] });
+    const rows = await t.db().select().from(orders).where(eq(orders.merchantId, m.merchantId));
+    expect(rows.find((r) => r.orderNo === "6928374655102938471")).toMatchObject({ amount: 17900, source: "douyin" });
+    expect((await upload(m.apiKey, "douyin", fixture("douyin-orders-utf8-bom.csv"))).json).toMatchObject({ imported: 0, duplicates: 3 });
+    const xls = await upload(m.apiKey, "douyin", new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), "application/vnd.ms-excel");
+    expect(xls.status).toBe(400);
+    expect(xls.json.error).toMatchObject({ code: "invalid_file", message: expect.stringContaining(".xlsx or CSV") });
   });
 
   it("a file whose every line is bad answers its first 1,000 rejections and counts them all, and so does the history", async () => {

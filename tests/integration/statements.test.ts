@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import JSZip from "jszip";
 import path from "node:path";
@@ -458,6 +459,33 @@ ${entries}
     bomb.file("big.csv", new Uint8Array(MAX_STATEMENT_BYTES + 1));
     const exploded = await upload(m.apiKey, { channelAccountId: m.accountId }, await bomb.generateAsync({ type: "uint8array", compression: "DEFLATE" }), "application/zip");
     expect(exploded.status).toBe(413);
+  });
+
+  it("a bank's Excel export (.xlsx) imports like its CSV: preamble, numbers and date cells read as the bank wrote them", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("交易明细");
+    sheet.addRow(["账号：755912345610101"]);
+    sheet.addRow(["币种：人民币"]);
+    sheet.addRow([]);
+    sheet.addRow([...CMB_HEADER]);
+    const row = (r: ReturnType<typeof cmbCredit>, date: Date | string, credit: number) =>
+      sheet.addRow(CMB_HEADER.map((h) => (h === "交易日期" ? date : h === "贷方金额" ? credit : ((r as Record<string, string>)[h] ?? null))));
+    row(cmbCredit({ date: "", time: "10:23:45", credit: "", serial: "K1234567890", memo: "货款P7K2M9QX4D", payer: "张三贸易有限公司", account: "6225880123456789" }), new Date(Date.UTC(2024, 4, 1)), 8800);
+    row(cmbCredit({ date: "", time: "09:15:10", credit: "", serial: "K1234567892", memo: "订单 ld7k 2m9q x4, 谢谢", payer: "李四", account: "6217 0000 0000 0002" }), "20240502", 1234.56);
+    const xlsx = new Uint8Array(await book.xlsx.writeBuffer());
+
+    const m = await bankMerchant();
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId }, xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ format: "cmb-csv", imported: 2, rejected: [] });
+    expect(await amountsOf(res.json.statementId)).toEqual([123456, 880000]);
+    // The bank's CSV of the same days finds the same lines.
+    const csv = await upload(m.apiKey, { channelAccountId: m.bankId, format: "cmb-csv" }, toGbk(CMB_SAMPLE), "text/csv");
+    expect(csv.json).toMatchObject({ imported: 0, duplicates: 2 });
+
+    const xls = await upload(m.apiKey, { channelAccountId: m.bankId }, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), "application/vnd.ms-excel");
+    expect(xls.status).toBe(400);
+    expect(xls.json.error.message).toMatch(/save it as \.xlsx or CSV/);
   });
 
   it("malformed input gets a 400 or per-line rejections, never a 500", async () => {

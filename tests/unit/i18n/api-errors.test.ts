@@ -119,6 +119,8 @@ describe("describeApiError: by code", () => {
     expect(zip("the zip file is password-protected")).toBe("压缩包设有密码，请解压后上传其中的文件。");
     expect(zip("the zip file holds no file")).toBe("压缩包里没有文件。");
     expect(zip("the zip file is damaged (checksum)")).toBe("无法读取该文件：请确认所选格式与文件一致。");
+    expect(zip("an Excel 97–2003 workbook (.xls) is not read: save it as .xlsx or CSV and upload that")).toContain("另存为 .xlsx 或 CSV");
+    expect(zh({ status: 400, code: "invalid_file", message: "body: the zip file is password-protected" })).toBe("压缩包设有密码，请解压后上传其中的文件。");
   });
 
   it("reads a server error and a statement size limit", () => {

@@ -1,6 +1,8 @@
-// Statements as the platforms hand them out: Alipay's bill download is a zip (业务明细 and its 汇总),
-// WeChat Pay's bill API answers gzip on request. The file inside is what gets imported.
+// Files as the platforms and banks hand them out: Alipay's bill download is a zip (业务明细 and its 汇总),
+// WeChat Pay's bill API answers gzip on request, Chinese online banking exports Excel workbooks. What
+// the importers read is the file inside, or the workbook's first sheet as CSV.
 import zlib from "node:zlib";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { ApiError, badRequest } from "@/lib/http/errors";
 
@@ -106,13 +108,78 @@ function inflate(run: () => Buffer, maxBytes: number): Buffer {
   }
 }
 
+/** An Office Open XML workbook (.xlsx) is a zip with these two parts. */
+const isWorkbook = (entries: ZipEntry[]) => entries.some((e) => e.name === "[Content_Types].xml") && entries.some((e) => e.name === "xl/workbook.xml");
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
 /**
- * The statement inside an upload: a zip's statement file or a gzip's content, never more than
- * maxBytes unpacked; any other upload as it came.
+ * A cell as the exporting bank wrote it: text as is, numbers in their shortest form (String(1234.5)),
+ * date cells as wall-clock time (Excel has no time zone: the UTC fields are what was typed), a
+ * time-only cell (day 0, 1899-12-30) as its time, a formula as its result.
  */
-export function unpackStatement(bytes: Uint8Array, maxBytes: number): Uint8Array {
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) {
+    const time = `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
+    const date = `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+    if (date === "1899-12-30") return time;
+    return time === "00:00:00" ? date : `${date} ${time}`;
+  }
+  if (typeof value === "object") {
+    if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("text" in value) return String(value.text);
+    if ("error" in value) return "";
+    return "";
+  }
+  return String(value);
+}
+
+const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/**
+ * A workbook's first sheet with content, as UTF-8 CSV (with a BOM, as Excel writes one): every part is
+ * inflated within maxBytes first, so the reader never meets a bomb.
+ */
+async function workbookToCsv(buf: Buffer, entries: ZipEntry[], maxBytes: number): Promise<Uint8Array> {
+  let total = 0;
+  for (const e of entries.filter(isContent)) {
+    total += inflateEntry(buf, e, maxBytes).length;
+    if (total > maxBytes) throw tooLarge(maxBytes);
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch {
+    throw unreadable("the Excel workbook could not be read");
+  }
+  const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
+  if (!sheet) throw unreadable("the Excel workbook has no rows");
+  const lines: string[] = [];
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= sheet.columnCount; c++) cells.push(csvField(cellText(row.getCell(c).value).trim()));
+    lines.push(cells.join(","));
+  });
+  return new Uint8Array(Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8"));
+}
+
+/**
+ * The file inside an upload: a zip's statement file, a gzip's content, an Excel workbook's first
+ * sheet as CSV, never more than maxBytes unpacked; any other upload as it came. The old binary Excel
+ * format (.xls) is refused with the way out (save as .xlsx or CSV).
+ */
+export async function unpackUpload(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length >= 4 && buf.readUInt32LE(0) === ZIP_LOCAL) return inflateEntry(buf, chooseEntry(zipEntries(buf)), maxBytes);
+  if (buf.length >= 4 && buf.readUInt32LE(0) === ZIP_LOCAL) {
+    const entries = zipEntries(buf);
+    if (isWorkbook(entries)) return workbookToCsv(buf, entries, maxBytes);
+    return inflateEntry(buf, chooseEntry(entries), maxBytes);
+  }
   if (buf.length >= 3 && buf[0] === 0x1f && buf[1] === 0x8b && buf[2] === 8) return inflate(() => zlib.gunzipSync(buf, { maxOutputLength: maxBytes }), maxBytes);
+  if (buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0 && buf.readUInt32BE(4) === 0xa1b11ae1) {
+    throw unreadable("an Excel 97–2003 workbook (.xls) is not read: save it as .xlsx or CSV and upload that");
+  }
   return bytes;
 }
