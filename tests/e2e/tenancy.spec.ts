@@ -32,6 +32,7 @@ const SESSION_ROUTES: Walk[] = [
   { file: "payments/[paymentId]/match", method: "POST", url: (a) => `/api/app/payments/${a.bankPaymentId}/match`, data: (a) => ({ allocations: [{ reference: a.reference, amount: 100 }] }) },
   { file: "payments/[paymentId]/reject", method: "POST", url: (a) => `/api/app/payments/${a.bankPaymentId}/reject`, data: () => ({}) },
   { file: "payments/[paymentId]/unmatch", method: "POST", url: (a) => `/api/app/payments/${a.paymentId}/unmatch`, data: () => ({}) },
+  { file: "payments/[paymentId]/ignore", method: "POST", url: (a) => `/api/app/payments/${a.bankPaymentId}/ignore`, data: () => ({ reason: "银行利息" }) },
   { file: "team/[userId]", method: "PATCH", url: (a) => `/api/app/team/${a.ownerUserId}`, data: () => ({ role: "viewer" }) },
   { file: "team/[userId]", method: "DELETE", url: (a) => `/api/app/team/${a.ownerUserId}` },
   { file: "reports/jobs/[jobId]", method: "GET", url: (a) => `/api/app/reports/jobs/${a.reportJobId}` },

@@ -18,6 +18,7 @@ import * as paymentMatch from "@/app/api/v1/payments/[paymentId]/match/route";
 import * as paymentReject from "@/app/api/v1/payments/[paymentId]/reject/route";
 import * as paymentOne from "@/app/api/v1/payments/[paymentId]/route";
 import * as paymentUnmatch from "@/app/api/v1/payments/[paymentId]/unmatch/route";
+import * as paymentIgnore from "@/app/api/v1/payments/[paymentId]/ignore/route";
 import * as statementOne from "@/app/api/v1/statements/[statementId]/route";
 import * as paymentList from "@/app/api/v1/payments/route";
 import * as reconciliation from "@/app/api/v1/reports/reconciliation/route";
@@ -80,6 +81,7 @@ const ID_ROUTES: IdRoute[] = [
   },
   { file: "payments/[paymentId]/reject", method: "POST", handler: paymentReject.POST, params: (a) => ({ paymentId: a.bankPaymentId }) },
   { file: "payments/[paymentId]/unmatch", method: "POST", handler: paymentUnmatch.POST, params: (a) => ({ paymentId: a.paymentId }) },
+  { file: "payments/[paymentId]/ignore", method: "POST", handler: paymentIgnore.POST, params: (a) => ({ paymentId: a.bankPaymentId }), body: () => ({ reason: "银行利息" }) },
   { file: "team/[userId]", method: "PATCH", handler: teamOne.PATCH, params: (a) => ({ userId: a.ownerUserId }), body: () => ({ role: "viewer" }) },
   { file: "team/[userId]", method: "DELETE", handler: teamOne.DELETE, params: (a) => ({ userId: a.ownerUserId }) },
   { file: "team/[userId]/password", method: "POST", handler: teamPassword.POST, params: (a) => ({ userId: a.ownerUserId }), body: () => ({}) },
