@@ -1,4 +1,4 @@
-import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
+import { cellValue, headerBase, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
 import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
 import { parseClock, parseCnDate, parseCnDateTime, shanghaiToIso } from "@/lib/core/statements/time";
 import {
@@ -70,7 +70,8 @@ const ICBC: Layout = {
 /** True when a header row has every signature column of the layout. */
 function hasSignature(fields: string[], layout: Layout): boolean {
   const keys = fields.map(headerKey);
-  return layout.signatures.some((set) => set.every((s) => keys.includes(headerKey(s))));
+  const bases = keys.map(headerBase);
+  return layout.signatures.some((set) => set.every((s) => keys.includes(headerKey(s)) || bases.includes(headerKey(s))));
 }
 
 // Exports often open with a few lines of account information before the header.

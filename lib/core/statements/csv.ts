@@ -123,12 +123,14 @@ export function cellValue(cell: string | undefined): string {
 /** Finds the columns for each logical field by header name (first alias present wins). */
 export function mapColumns<K extends string>(header: string[], aliases: Record<K, readonly string[]>): Record<K, number> {
   const keys = header.map(headerKey);
+  const bases = keys.map(headerBase);
   const out = {} as Record<K, number>;
   for (const field of Object.keys(aliases) as K[]) {
     out[field] = -1;
-    for (const alias of aliases[field]) {
-      const at = keys.indexOf(headerKey(alias));
-      if (at >= 0) {
+    // The name as given first; then a header that only adds a note to it (贷方发生额（收入）, 交易金额(元)).
+    for (const names of [keys, bases]) {
+      const at = aliases[field].map((alias) => names.indexOf(headerKey(alias))).find((i) => i >= 0);
+      if (at !== undefined) {
         out[field] = at;
         break;
       }
@@ -136,6 +138,12 @@ export function mapColumns<K extends string>(header: string[], aliases: Record<K
   }
   return out;
 }
+
+/**
+ * A header key without the note some banks put after the name in brackets: 建设银行's 贷方发生额（收入）,
+ * 交易金额(元). Brackets inside a name (收(付)方名称) stay.
+ */
+export const headerBase = (key: string): string => key.replace(/(\([^()]*\))+$/, "") || key;
 
 // A file's header is one array for all its lines: its keys are worked out once, not once a line.
 const keysOfHeader = new WeakMap<readonly string[], string[]>();

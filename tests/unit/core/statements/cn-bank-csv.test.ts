@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCmbCsv, parseIcbcCsv, parseStatement, StatementFormatError } from "@/lib/core/statements";
+import { detectCnBankLayout } from "@/lib/core/statements/cn-bank-csv";
 import { CMB_HEADER, CMB_SAMPLE, ICBC_SAMPLE, buildCsv, cmbCredit, toGbk } from "../../../fixtures/statements/cn-exports";
 
 describe("cmb-csv (our GBK fixture)", () => {
@@ -73,5 +74,22 @@ describe("icbc-csv (our GBK fixture)", () => {
       ["debit", 600, "2"],
     ]);
     expect(r.rejected).toEqual([{ line: 4, message: expect.stringContaining("借 nor 贷") }]);
+  });
+});
+
+describe("headers with a note after the name", () => {
+  it("建设银行-style 贷方发生额（收入）, 借方发生额（支取） and 交易金额(元) are the columns they name", () => {
+    const header = ["交易时间", "借方发生额（支取）", "贷方发生额（收入）", "余额", "币种", "对方户名", "对方账号", "记账日期", "摘要", "备注", "凭证号"];
+    const row = ["2026-11-24 10:23:45", "", "8,800.00", "152,340.12", "人民币", "杭州禾木家居有限公司", "6225880123456789", "20261124", "货款", "LD7K2M9QX4", "C0001"];
+    const r = parseIcbcCsv([header.join(","), row.map((v) => (v.includes(",") ? `"${v}"` : v)).join(",")].join("\n"));
+    expect(r.rejected).toEqual([]);
+    expect(r.lines).toMatchObject([{ direction: "credit", amount: 880000, bookedDate: "2026-11-24", payerName: "杭州禾木家居有限公司", bankSerial: "C0001" }]);
+    expect(r.lines[0].memo).toContain("LD7K2M9QX4");
+    expect(detectCnBankLayout(header.join(","))).toBe("icbc-csv");
+    const signed = parseIcbcCsv(["凭证号,交易日期,交易金额(元),借/贷,对方户名", "C0002,2026-11-25,128.00,贷,李四", "C0003,2026-11-25,30.00,借,房东"].join("\n"));
+    expect(signed.lines.map((l) => [l.bankSerial, l.direction, l.amount])).toEqual([
+      ["C0002", "credit", 12800],
+      ["C0003", "debit", 3000],
+    ]);
   });
 });
