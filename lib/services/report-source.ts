@@ -154,6 +154,7 @@ interface PaymentRaw {
   payer_name: string | null;
   memo: string | null;
   suggestions: { references?: string[] }[] | null;
+  ignored_reason: string | null;
   source: string | null;
 }
 
@@ -173,7 +174,8 @@ export async function* paymentBatches(
     db,
     (c) => sql`select p.id, p.channel, p.channel_transaction_id, p.amount::float8 as amount, p.allocated_amount::float8 as allocated_amount,
         p.status, p.match_method, ${msOf("p.received_at")} as at_ms, p.received_at::text as cursor_at, p.reference, p.payer_name, p.memo,
-        case when p.status = 'suggested' then p.suggestions end as suggestions, ${source}::text as source
+        case when p.status = 'suggested' then p.suggestions end as suggestions,
+        case when p.status = 'ignored' then p.details->'ignored'->>'reason' end as ignored_reason, ${source}::text as source
       from payments p where ${paymentWhere(q)}${only}${past("p.received_at", "p.id", c)}
       order by p.received_at, p.id limit ${batchSize}`,
     (r) => ({ at: r.cursor_at, id: r.id }),
@@ -195,6 +197,7 @@ export async function* paymentBatches(
         memo: r.memo,
         source: r.source,
         suggestedReferences: (r.suggestions ?? []).flatMap((s) => s.references ?? []),
+        ignoredReason: r.ignored_reason,
       }),
     );
   }

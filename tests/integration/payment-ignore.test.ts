@@ -6,6 +6,7 @@ import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
+import { GET as reconciliationRoute } from "@/app/api/v1/reports/reconciliation/route";
 import { anomalies, auditEvents, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
@@ -55,6 +56,11 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
       (await call(h(listRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/payments?status=${status}` })).json.data.map((p: { paymentId: string }) => p.paymentId);
     expect(await listed("unmatched")).not.toContain(interest.id);
     expect(await listed("ignored")).toEqual([interest.id]);
+    // The reconciliation report lists it as ignored, with the reason.
+    const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const report = await call(h(reconciliationRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/reports/reconciliation?from=${day(-3)}&to=${day(0)}` });
+    expect(report.status).toBe(200);
+    expect(report.json.exceptions).toEqual([expect.objectContaining({ kind: "ignored", paymentId: interest.id, severity: "low", message: expect.stringContaining("（银行利息）") })]);
 
     // Unmatch: back to unmatched as a person's decision (re-runs do not match it), the reason gone.
     const back = await post(unmatchRoute, m, interest.id);

@@ -38,7 +38,7 @@ function paymentMessage(p: ReportPaymentRow, unallocated: number): string {
     case "partially_matched":
       return `部分匹配：已分配 ${formatYuan(p.allocatedAmount)}，${formatYuan(unallocated)} 未分配`;
     case "ignored":
-      return `已忽略：${formatYuan(unallocated)} 被标记为无需对账`;
+      return `已忽略：${formatYuan(unallocated)} 被标记为无需对账${p.ignoredReason ? `（${p.ignoredReason}）` : ""}`;
     default:
       return `未分配余额：${formatYuan(unallocated)}`;
   }

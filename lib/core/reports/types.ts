@@ -22,6 +22,8 @@ export interface ReportPaymentRow {
   source: string | null;
   /** References a suggestion proposed (status `suggested`). */
   suggestedReferences: string[];
+  /** Why a person or a rule set the payment aside (status `ignored`). */
+  ignoredReason?: string | null;
 }
 
 /** One allocation of an in-range payment to an order. */
