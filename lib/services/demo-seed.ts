@@ -165,5 +165,8 @@ export async function seedDemo(db: Db, now = new Date()) {
     const receivedAt = new Date(now.getTime() - n * 3600_000);
     await bankTransfer({ serial: `K-UNPLACED-${n}`, amount, receivedAt, payerName: PAYERS[n + 2], payerAccount: null, memo });
   }
+  // The bank's quarterly interest, a day and a half old: no customer's money. It waits in 异常 (unmatched too
+  // long) until someone ignores it on its page, or turns on the 结息/利息 rule in 设置 › 规则.
+  await bankTransfer({ serial: "K-INTEREST-1", amount: 321, receivedAt: new Date(now.getTime() - 36 * 3600_000), payerName: "招商银行", payerAccount: null, memo: "结息" });
   return { created: true, ...DEMO_LOGIN };
 }

@@ -31,15 +31,22 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
       // Less than each of its payer's three open orders: suggested as a part payment of each.
       ["K-UNPLACED-1", "suggested", ["amount_payer_partial", "amount_payer_partial", "amount_payer_partial"]],
       ["K-UNPLACED-2", "unmatched", []],
-    ]);
+      ["K-INTEREST-1", "unmatched", []],
+    ].sort());
     // DEMO-0026 was paid ¥10 short by a transfer naming it: partly paid, and the sweep opens an amount mismatch for 异常.
     const [short] = await t.db().select().from(orders).where(eq(orders.orderNo, "DEMO-0026"));
     expect(short).toMatchObject({ status: "partially_paid", amount: 29900, paidAmount: 28900 });
     await runAnomalySweep(t.db(), { merchantId: user!.merchantId });
     const open = await t.db().select().from(anomalies).where(eq(anomalies.merchantId, user!.merchantId));
-    expect(open.map((a) => [a.kind, a.orderId, a.status])).toEqual([["amount_mismatch", short.id, "open"]]);
+    const interest = waiting.find((p) => p.channelTransactionId === "K-INTEREST-1")!;
+    expect(open.map((a) => [a.kind, a.orderId ?? a.paymentId, a.status]).sort()).toEqual(
+      [
+        ["amount_mismatch", short.id, "open"],
+        ["unmatched_overdue", interest.id, "open"],
+      ].sort(),
+    );
     const board = await getBoard(t.db(), user!.merchantId);
-    expect(board.pending).toEqual({ count: 2, amount: 15900 + 4990 });
+    expect(board.pending).toEqual({ count: 3, amount: 15900 + 4990 + 321 });
     expect(board.recentOrders).toHaveLength(10);
   });
 
