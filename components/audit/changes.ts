@@ -124,21 +124,27 @@ function fieldLabel(key: string, m: Messages): string {
 const statusLabels = (subjectType: string, m: Messages) =>
   subjectType === "order" ? m.orderStatus : subjectType === "anomaly" ? m.auditChanges.anomalyStatus : m.paymentStatus;
 
-/** An anomaly rule's conditions or actions as the rules page words them: "金额 ≥ ¥100.00；发送通知". */
-function ruleClauses(obj: Record<string, unknown>, ctx: ChangeContext, scope: Scope): string {
+/**
+ * An anomaly rule's conditions or actions in the merchant's words, as the rules page and the audit log
+ * show them: "金额 ≥ ¥100.00；少付", "核销为 抹零；不发送通知"; "" when there are none.
+ */
+export function ruleClauses(obj: Record<string, unknown>, ctx: ChangeContext, scope: Scope = NO_SCOPE): string {
   const m = ctx.messages;
-  const fields = m.settings.rules.fields;
+  const r = m.settings.rules;
   return Object.entries(obj)
-    .filter(([, v]) => v !== false && v !== null && v !== undefined)
     .map(([k, v]) => {
-      const label = fields[k] ?? fieldLabel(k, m);
+      if (v === null || v === undefined) return null;
+      // A rule that silences the alert says so; any other switch left off says nothing.
+      if (v === false) return k === "notify" ? r.notifyOff : null;
+      const label = r.fields[k] ?? fieldLabel(k, m);
       if (v === true) return label;
-      if (k === "direction") return `${label} ${labelOf(m.settings.rules.directions, String(v))}`;
-      if (k === "writeOff" && isRecord(v)) return `${label} ${Object.values(v).map((x) => labelOf(m.writeOffCauses, String(x))).join(listSep(ctx.locale))}`;
+      if (k === "direction") return labelOf(r.directions, String(v));
+      if ((k === "writeOff" || k === "ignorePayment") && isRecord(v)) return `${label} ${Object.values(v).map((x) => labelOf(m.writeOffCauses, String(x))).join(r.listSeparator)}`;
       if (k === "assignTo") return `${label} ${shortId(String(v))}`;
       return `${label} ${formatValue(k, v, ctx, scope)}`;
     })
-    .join(ctx.locale === "en" ? "; " : "；");
+    .filter((clause): clause is string => clause !== null)
+    .join(r.clauseSeparator);
 }
 
 const shortId = (id: string) => (UUID.test(id) ? `${id.slice(0, 8)}…` : id);

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { appFetch } from "@/components/payments/app-api";
 import { inputClass, primaryButton, quietButton } from "@/components/settings/section";
-import { describeRule as describe } from "@/components/settings/rule-summary";
+import { ruleClauses } from "@/components/audit/changes";
 import { useErrorText } from "@/components/ui/use-error-text";
 import { MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
@@ -39,6 +39,7 @@ interface Row {
 
 const CAUSES = ["coupon", "platform_subsidy", "channel_fee", "bank_fee", "rounding"];
 let nextKey = 0;
+const TIME_ZONE = "Asia/Shanghai";
 
 /** PUTs the whole list; the answer (the rules as stored) is handed back so the form shows exactly that. */
 function useSave<T>(onSaved: (data: T[]) => void) {
@@ -159,7 +160,8 @@ export function ToleranceRulesEditor({ rules }: { rules: ToleranceRuleView[] }) 
 
 /** Anomaly rules: read in order, switched on or off; the full rule language stays in PUT /api/v1/rules. */
 export function AnomalyRulesToggles({ rules: initial }: { rules: AnomalyRuleView[] }) {
-  const { messages: t } = useI18n();
+  const { locale, messages: t } = useI18n();
+  const describe = (clauses: Record<string, unknown>) => ruleClauses(clauses, { messages: t, locale, timeZone: TIME_ZONE });
   const r = t.settings.rules;
   const [rules, setRules] = useState(initial);
   const [enabled, setEnabled] = useState(() => Object.fromEntries(initial.map((x) => [x.id, x.enabled])));
@@ -188,7 +190,7 @@ export function AnomalyRulesToggles({ rules: initial }: { rules: AnomalyRuleView
             <label htmlFor={`rule-${x.id}`} className="min-w-0 flex-1">
               <span className="block font-medium text-slate-900">{x.name}</span>
               <span className="block text-xs text-slate-500">
-                {r.when} {describe(x.conditions, t) || r.always} → {describe(x.actions, t)}
+                {r.when} {describe(x.conditions) || r.always} → {describe(x.actions)}
               </span>
             </label>
           </li>

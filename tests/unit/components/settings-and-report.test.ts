@@ -1,24 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { describeRule } from "@/components/settings/rule-summary";
+import { ruleClauses } from "@/components/audit/changes";
 import { fileNameFromDisposition } from "@/components/ui/download";
-import { MESSAGES } from "@/lib/i18n/messages";
+import { MESSAGES, type Locale } from "@/lib/i18n/messages";
+
+const describeRule = (clauses: Record<string, unknown>, locale: Locale) => ruleClauses(clauses, { messages: MESSAGES[locale], locale, timeZone: "Asia/Shanghai" });
 
 describe("describeRule", () => {
   const conditions = { kinds: ["amount_mismatch", "overpayment"], channels: ["alipay", "bank"], maxAmount: 10000 };
 
   it("punctuates lists and clauses the Chinese way", () => {
-    expect(describeRule(conditions, MESSAGES["zh-CN"])).toBe("类型为 金额不符、超额支付；渠道为 支付宝、银行转账；金额 ≤ ¥100.00");
+    expect(describeRule(conditions, "zh-CN")).toBe("类型为 金额不符、超额支付；渠道为 支付宝、银行转账；金额 ≤ ¥100.00");
   });
 
   it("names memo words and the reason a payment is ignored for", () => {
     const interest = { conditions: { kinds: ["unmatched_overdue"], memoContains: ["结息", "利息"] }, actions: { ignorePayment: { reason: "银行利息" } } };
-    expect(describeRule(interest.conditions, MESSAGES["zh-CN"])).toBe("类型为 长时间未匹配；附言包含 结息、利息");
-    expect(describeRule(interest.actions, MESSAGES["zh-CN"])).toBe("忽略收款，理由 银行利息");
-    expect(describeRule(interest.actions, MESSAGES.en)).toBe("ignore the payment as 银行利息");
+    expect(describeRule(interest.conditions, "zh-CN")).toBe("类型为 长时间未匹配；附言包含 结息、利息");
+    expect(describeRule(interest.actions, "zh-CN")).toBe("忽略收款，理由 银行利息");
+    expect(describeRule(interest.actions, "en")).toBe("ignore the payment as 银行利息");
+  });
+
+  it("says a direction by itself, and a rule that silences the alert", () => {
+    expect(describeRule({ kinds: ["amount_mismatch"], direction: "shortfall", maxDifference: 100 }, "zh-CN")).toBe("类型为 金额不符；少付；差额 ≤ ¥1.00");
+    expect(describeRule({ raiseSeverity: "high", notify: false, markForRefund: false }, "zh-CN")).toBe("级别提升为 高；不发送通知");
+    expect(describeRule({ notify: false }, "en")).toBe("no notification");
+    expect(describeRule({}, "en")).toBe("");
   });
 
   it("punctuates lists and clauses the English way", () => {
-    const text = describeRule(conditions, MESSAGES.en);
+    const text = describeRule(conditions, "en");
     expect(text).not.toMatch(/[、；]/);
     expect(text).toMatch(/, /);
     expect(text.split("; ")).toHaveLength(3);

@@ -1,4 +1,4 @@
-import { formatValue, type ChangeContext } from "@/components/audit/changes";
+import { ruleClauses, type ChangeContext } from "@/components/audit/changes";
 import { AnomalyRulesToggles, ToleranceRulesEditor, type AnomalyRuleView, type ToleranceRuleView } from "@/components/settings/rules-editor";
 import { SettingsSection } from "@/components/settings/section";
 import { requireUser } from "@/lib/auth/session";
@@ -33,70 +33,72 @@ export default async function RulesPage() {
 
   // Saving answers 403 to any other role: the rules are shown as they stand, without the controls.
   const ctx: ChangeContext = { messages: t, locale, timeZone: TIME_ZONE };
-  const state = (enabled: boolean) => (
-    <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs ${enabled ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>
-      {enabled ? t.readOnlyNotice.enabled : t.readOnlyNotice.disabled}
-    </span>
-  );
   const limit = t.auditChanges.fields.maxShortfallFen;
-  const list = "divide-y divide-slate-100 rounded-lg border border-slate-200";
+  const toleranceRows = (tolerance as ToleranceRuleView[]).map((x) => ({
+    id: x.id,
+    name: x.name,
+    enabled: x.enabled,
+    summary: [
+      x.maxShortfallFen !== undefined ? `${limit} ${formatYuan(x.maxShortfallFen)}` : null,
+      x.maxShortfallPercent !== undefined ? `${limit} ${x.maxShortfallPercent}%` : null,
+      `${r.cause} ${labelOf(t.writeOffCauses, x.cause)}`,
+      x.channels?.length ? `${r.channels} ${x.channels.map((c) => labelOf(t.channels, c)).join(r.listSeparator)}` : null,
+    ]
+      .filter(Boolean)
+      .join(" · "),
+  }));
+  const anomalyRows = (anomaly as AnomalyRuleView[]).map((x) => ({
+    id: x.id,
+    name: x.name,
+    enabled: x.enabled,
+    summary: `${r.when} ${ruleClauses(x.conditions, ctx) || r.always} → ${ruleClauses(x.actions, ctx)}`,
+  }));
   return (
     <div className="space-y-6">
       <p role="note" data-testid="read-only-notice" className="text-sm text-slate-600">
         {t.readOnlyNotice.rules}
       </p>
       <SettingsSection title={r.toleranceHeading} id="tolerance-heading" hint={r.toleranceHint}>
-        <div className="px-4 py-4 sm:px-5" data-testid="tolerance-read-only">
-          {tolerance.length === 0 ? (
-            <p className="text-sm text-slate-500">{r.noTolerance}</p>
-          ) : (
-            <ul className={list}>
-              {(tolerance as ToleranceRuleView[]).map((x) => (
-                <li key={x.id} className="flex items-start justify-between gap-3 px-3 py-2.5 text-sm">
-                  <div className="min-w-0">
-                    <p className="font-medium text-slate-900">{x.name}</p>
-                    <p className="text-xs text-slate-500">
-                      {[
-                        x.maxShortfallFen !== undefined ? `${limit} ${formatYuan(x.maxShortfallFen)}` : null,
-                        x.maxShortfallPercent !== undefined ? `${limit} ${x.maxShortfallPercent}%` : null,
-                        `${r.cause} ${labelOf(t.writeOffCauses, x.cause)}`,
-                        x.channels?.length ? `${r.channels} ${x.channels.map((c) => labelOf(t.channels, c)).join(locale === "en" ? ", " : "、")}` : null,
-                      ]
-                        .filter(Boolean)
-                        .join(" · ")}
-                    </p>
-                  </div>
-                  {state(x.enabled)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <ReadOnlyRules testId="tolerance-read-only" rows={toleranceRows} empty={r.noTolerance} states={t.readOnlyNotice} />
       </SettingsSection>
       <SettingsSection title={r.anomalyHeading} id="anomaly-rules-heading" hint={r.anomalyHint}>
-        <div className="px-4 py-4 sm:px-5" data-testid="anomaly-rules-read-only">
-          {anomaly.length === 0 ? (
-            <p className="text-sm text-slate-500">{r.noAnomalyRules}</p>
-          ) : (
-            <ul className={list}>
-              {(anomaly as AnomalyRuleView[]).map((x) => {
-                const when = formatValue("conditions", x.conditions, ctx);
-                return (
-                  <li key={x.id} className="flex items-start justify-between gap-3 px-3 py-2.5 text-sm">
-                    <div className="min-w-0">
-                      <p className="font-medium text-slate-900">{x.name}</p>
-                      <p className="text-xs text-slate-500">
-                        {r.when} {when === t.auditChanges.none ? r.always : when} → {formatValue("actions", x.actions, ctx)}
-                      </p>
-                    </div>
-                    {state(x.enabled)}
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </div>
+        <ReadOnlyRules testId="anomaly-rules-read-only" rows={anomalyRows} empty={r.noAnomalyRules} states={t.readOnlyNotice} />
       </SettingsSection>
+    </div>
+  );
+}
+
+/** A list of rules as a viewer sees them: name, what it does, and whether it is on. */
+function ReadOnlyRules({
+  testId,
+  rows,
+  empty,
+  states,
+}: {
+  testId: string;
+  rows: { id: string; name: string; enabled: boolean; summary: string }[];
+  empty: string;
+  states: { enabled: string; disabled: string };
+}) {
+  return (
+    <div className="px-4 py-4 sm:px-5" data-testid={testId}>
+      {rows.length === 0 ? (
+        <p className="text-sm text-slate-500">{empty}</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200">
+          {rows.map((x) => (
+            <li key={x.id} className="flex items-start justify-between gap-3 px-3 py-2.5 text-sm">
+              <div className="min-w-0">
+                <p className="font-medium text-slate-900">{x.name}</p>
+                <p className="text-xs text-slate-500">{x.summary}</p>
+              </div>
+              <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs ${x.enabled ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600"}`}>
+                {x.enabled ? states.enabled : states.disabled}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
