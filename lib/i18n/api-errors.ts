@@ -139,56 +139,48 @@ function archiveProblem(message: string, t: Translate): string | null {
   return null;
 }
 
+/** Codes whose sentence says all there is, whatever the message. */
+const FIXED_SENTENCES: Record<string, string> = {
+  invalid_json: "invalidJson",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  wrong_password: "wrongPassword",
+  no_suggestions: "noSuggestions",
+  payment_allocated: "paymentAllocated",
+  payment_refunded: "paymentRefunded",
+  anomaly_resolved: "anomalyResolved",
+  anomaly_open: "anomalyOpen",
+  email_taken: "emailTaken",
+  last_owner: "lastOwner",
+  report_not_ready: "reportNotReady",
+  unsupported_media_type: "unsupportedType",
+  internal_error: "server",
+};
+
 /** The code's own sentence, or null to fall back on the generic one for the status. */
 function describeKnown(err: ApiErrorLike, ctx: ErrorContext, t: Translate): string | null {
   const { message } = err;
+  const fixed = Object.hasOwn(FIXED_SENTENCES, err.code) ? FIXED_SENTENCES[err.code] : undefined;
+  if (fixed) return t(fixed);
   let m: RegExpExecArray | null;
   switch (err.code) {
     case "invalid_field":
     case "invalid_request":
       return describeField(message, ctx, t);
-    case "invalid_json":
-      return t("invalidJson");
     case "invalid_statement":
       return /empty/.test(message) ? t("emptyFile") : (archiveProblem(message, t) ?? t("unreadableStatement"));
     case "invalid_file":
       return /the file is empty/.test(message) ? t("emptyFile") : (archiveProblem(message, t) ?? t("unreadableOrders"));
-    case "unauthorized":
-      return t("unauthorized");
-    case "forbidden":
-      return t("forbidden");
-    case "wrong_password":
-      return t("wrongPassword");
     case "not_found":
       return describeNotFound(message, ctx, t);
-    case "no_suggestions":
-      return t("noSuggestions");
     case "suggestion_stale":
       return (m = /^Order (\S+) was paid/.exec(message)) ? t("suggestionStale", { reference: m[1] }) : t("conflict");
-    case "payment_allocated":
-      return t("paymentAllocated");
-    case "payment_refunded":
-      return t("paymentRefunded");
-    case "anomaly_resolved":
-      return t("anomalyResolved");
-    case "anomaly_open":
-      return t("anomalyOpen");
-    case "email_taken":
-      return t("emailTaken");
-    case "last_owner":
-      return t("lastOwner");
-    case "report_not_ready":
-      return t("reportNotReady");
     case "report_too_large":
       return (m = /holds (\d+) payments/.exec(message)) ? t("reportTooLarge", { count: m[1] }) : t("reportTooLargeShort");
     case "rate_limited":
       return (m = /retry in (\d+) s/.exec(message)) ? t("rateLimited", { seconds: m[1] }) : t("rateLimitedShort");
     case "payload_too_large":
       return (m = /(\d+) MB/.exec(message)) ? t("tooLarge", { mb: m[1] }) : t("tooLargeShort");
-    case "unsupported_media_type":
-      return t("unsupportedType");
-    case "internal_error":
-      return t("server");
     case "http_error":
       return err.status && err.status >= 500 ? t("unavailable", { status: err.status }) : null;
     default:
