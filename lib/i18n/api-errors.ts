@@ -90,6 +90,12 @@ function describeField(message: string, ctx: ErrorContext, t: Translate): string
   if (head === "allocations" && path[2] === "reference" && (m = /^(.+) appears twice$/.exec(detail))) {
     return t("duplicateReference", { reference: m[1] });
   }
+  if (head === "allocations" && path[2] === "reference" && (m = /^(.+) names an order already in the list$/.exec(detail))) {
+    return t("sameOrderTwice", { reference: m[1] });
+  }
+  if (head === "allocations" && path[2] === "reference" && (m = /^order number (.+) names (\d+) orders/.exec(detail))) {
+    return t("ambiguousOrderNo", { number: m[1], count: m[2] });
+  }
   if (head === "index" && /suggestions?$/.test(detail)) return t("suggestionGone");
   if (head === "to" && /must not be before from/.test(detail)) return t("rangeReversed");
   if (head === "to" && (m = /at most (\d+) days/.exec(detail))) return t("rangeTooLong", { days: m[1] });

@@ -6,7 +6,8 @@ import type { CandidateOrder, Explanation } from "@/lib/core/matching/types";
 import { normalizeReference } from "@/lib/core/reference";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
-import { merchantOrdersWithReferences } from "@/lib/db/queries/orders";
+import { merchantOrdersWithNumbers, merchantOrdersWithReferences } from "@/lib/db/queries/orders";
+import { orderNumberKey } from "@/lib/core/matching/order-numbers";
 import { orders, payments, type Order, type Payment } from "@/lib/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/http/errors";
 import { learnPayerAlias, lockTouchedOrders, replaceAllocations } from "@/lib/services/match-apply";
@@ -69,18 +70,45 @@ export async function lockPayment(tx: DbOrTx, merchantId: string, paymentId: str
   return payment;
 }
 
-/** The merchant's orders for these references (any spelling a person may type); 404 naming the first unknown one. */
-async function ordersFor(tx: DbOrTx, merchantId: string, references: string[]): Promise<Map<string, Order>> {
-  const normalized = references.map((r) => normalizeReference(r) ?? r.trim().toUpperCase());
+/**
+ * The merchant's orders for what a person typed: a reference (any spelling) or, as accountants know
+ * their orders, the shop's order number (订单号, matched without case, width or separators). A reference
+ * wins; an order number that names several orders is refused (400) rather than guessed, and anything
+ * unknown is a 404 naming the first one.
+ */
+async function ordersFor(tx: DbOrTx, merchantId: string, typed: string[]): Promise<Map<string, Order>> {
+  const normalized = typed.map((r) => normalizeReference(r) ?? r.trim().toUpperCase());
   const rows = await tx
     .select()
     .from(orders)
     .where(merchantOrdersWithReferences(merchantId, [...new Set(normalized)]));
   const byRef = new Map(rows.map((o) => [o.reference, o]));
-  const missing = references.find((_, i) => !byRef.has(normalized[i]));
+  const found = new Map<string, Order>();
+  typed.forEach((r, i) => {
+    const order = byRef.get(normalized[i]);
+    if (order) found.set(r, order);
+  });
+  const numbers = typed.filter((r) => !found.has(r)).map((r) => ({ typed: r, key: orderNumberKey(r) }));
+  const keys = [...new Set(numbers.map((n) => n.key).filter((k): k is string => k !== null))];
+  if (keys.length) {
+    const byNumber = new Map<string, Order[]>();
+    for (const o of await tx.select().from(orders).where(merchantOrdersWithNumbers(merchantId, keys))) {
+      const key = orderNumberKey(o.orderNo);
+      if (key) byNumber.set(key, [...(byNumber.get(key) ?? []), o]);
+    }
+    for (const n of numbers) {
+      const named = n.key ? (byNumber.get(n.key) ?? []) : [];
+      if (named.length > 1) {
+        const index = typed.indexOf(n.typed);
+        throw badRequest(`allocations.${index}.reference: order number ${n.typed} names ${named.length} orders; use the order's reference`, "invalid_field");
+      }
+      if (named.length === 1) found.set(n.typed, named[0]);
+    }
+  }
+  const missing = typed.find((r) => !found.has(r));
   // Another merchant's order is "not found" too: never reveal that it exists.
   if (missing !== undefined) throw new ApiError(404, "not_found", `Order ${missing} not found`);
-  return new Map(references.map((r, i) => [r, byRef.get(normalized[i])!]));
+  return found;
 }
 
 /**
@@ -103,6 +131,9 @@ export async function matchManually(db: Db, params: DecisionParams & { allocatio
     }
     const byRef = await ordersFor(tx, params.merchantId, params.allocations.map((a) => a.reference));
     const chosen = params.allocations.map((a) => ({ order: byRef.get(a.reference)!, amount: a.amount }));
+    // A reference and an order number (or two spellings of one) may name the same order: one allocation each.
+    const twice = chosen.findIndex((c, i) => chosen.findIndex((d) => d.order.id === c.order.id) !== i);
+    if (twice >= 0) throw badRequest(`allocations.${twice}.reference: ${params.allocations[twice].reference} names an order already in the list`, "invalid_field");
     const foreign = chosen.findIndex((c) => c.order.currency !== payment.currency);
     if (foreign >= 0) {
       // Amounts in two currencies do not add up: allocating one to the other would misstate both.

@@ -290,6 +290,30 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect((await post(unmatchRoute, stranger, p.id)).status).toBe(404);
   });
 
+  it("manual match takes the shop's order number as an accountant types it; an ambiguous number or the same order twice is refused", async () => {
+    const m = await merchantWithBank();
+    const a = await createOrder(m.apiKey, { orderNo: "DY-2026-000481", amount: 3000 });
+    const b = await createOrder(m.apiKey, { orderNo: "TB 7788 1234", amount: 5000 });
+    await createOrder(m.apiKey, { orderNo: "POS-99-1", amount: 100 });
+    await createOrder(m.apiKey, { orderNo: "pos991", amount: 100 });
+    const p = await bankCredit(m, { amount: 8000, payerName: "某公司", memo: "往来" });
+
+    const ambiguous = await post(matchRoute, m, p.id, { allocations: [{ reference: "POS-99-1", amount: 100 }] });
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.json.error.message).toMatch(/^allocations\.0\.reference: order number POS-99-1 names 2 orders/);
+    const twice = await post(matchRoute, m, p.id, { allocations: [{ reference: a.reference, amount: 1000 }, { reference: "dy2026000481", amount: 1000 }] });
+    expect(twice.status).toBe(400);
+    expect(twice.json.error.message).toContain("allocations.1.reference");
+    expect((await post(matchRoute, m, p.id, { allocations: [{ reference: "DY-2026-999999", amount: 100 }] })).status).toBe(404);
+    expect((await view(m, p.id)).status).not.toBe("matched");
+
+    // Full-width, lower case, other separators: the same order numbers.
+    const ok = await post(matchRoute, m, p.id, { allocations: [{ reference: "ｄｙ－２０２６－０００４８１", amount: 3000 }, { reference: "tb-7788-1234", amount: 5000 }] });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json).toMatchObject({ status: "matched", matchMethod: "manual", allocations: expect.arrayContaining([{ reference: a.reference, orderNo: "DY-2026-000481", amount: 3000, method: "manual" }]) });
+    expect((await orderView(m, b.reference)).status).toBe("paid");
+  });
+
   it("confirming a suggestion matches it and teaches the payer alias; rejected suggestions are not made again", async () => {
     const m = await merchantWithBank();
     const o = await createOrder(m.apiKey, { amount: 5900, customer: { name: "周八" } });

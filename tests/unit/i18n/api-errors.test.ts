@@ -113,6 +113,11 @@ describe("describeApiError: by code", () => {
     expect(zh(invalid("reason: Too small: expected string to have >=1 characters"))).toContain("忽略原因");
   });
 
+  it("names an order number that is ambiguous, and an order entered twice", () => {
+    expect(zh(invalid("allocations.0.reference: order number POS-99-1 names 2 orders; use the order's reference"))).toBe("订单号 POS-99-1 对应 2 个订单，请改填收款码。");
+    expect(zh(invalid("allocations.1.reference: dy2026000481 names an order already in the list"))).toBe("dy2026000481 与前面某一行是同一个订单。");
+  });
+
   it("says what to do with a zip it cannot choose from", () => {
     const zip = (message: string) => zh({ status: 400, code: "invalid_statement", message: `body: ${message}` });
     expect(zip("the zip file holds several files (a.csv, b.csv): upload the one to import")).toBe("压缩包里有多个文件（a.csv, b.csv），请解压后上传要导入的那一个。");
