@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { appFetch, focusRing, textLink } from "@/components/payments/app-api";
 import { closedReferences } from "@/components/payments/closed-suggestion";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { useErrorText } from "@/components/ui/use-error-text";
-import { parseYuan } from "@/lib/core/money";
+import { parseMajor, toMajorString } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
@@ -224,7 +224,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") ? (
-        <ManualMatchForm messages={t} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
+        <ManualMatchForm messages={t} currency={v.currency} money={money} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") && v.refundedAmount === 0 ? (
@@ -269,7 +269,14 @@ interface DecisionFormProps<T> {
 }
 
 /** Rows of (reference, yuan amount): one payment split across several orders, amounts parsed exactly to fen. */
-function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<{ reference: string; amount: number }[]>) {
+function ManualMatchForm({
+  messages: t,
+  currency,
+  money,
+  busy,
+  onEdit,
+  onSubmit,
+}: DecisionFormProps<{ reference: string; amount: number }[]> & { currency: string; money: (minor: number) => string }) {
   const p = t.payments;
   const tp = useTranslations("payments");
   const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
@@ -277,6 +284,15 @@ function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormPr
   const update = (key: number, patch: Partial<Row>) => {
     onEdit();
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  };
+  // A picked order fills the first empty row (or a new one) with its reference and what is still open on it.
+  const pick = (o: MatchCandidate) => {
+    onEdit();
+    setRows((rs) => {
+      const filled = { reference: o.reference, amount: toMajorString(o.openAmount, currency) };
+      const empty = rs.find((r) => !r.reference.trim());
+      return empty ? rs.map((r) => (r.key === empty.key ? { ...r, ...filled } : r)) : [...rs, { key: Math.max(...rs.map((x) => x.key)) + 1, ...filled }];
+    });
   };
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -287,7 +303,7 @@ function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormPr
       if (!r.reference.trim()) return setProblem(tp("missingReference", { row: i + 1 }));
       let amount: number;
       try {
-        amount = parseYuan(r.amount);
+        amount = parseMajor(r.amount, currency);
       } catch {
         return setProblem(tp("invalidAmount", { row: i + 1 }));
       }
@@ -302,6 +318,7 @@ function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormPr
     <Card title={p.manualHeading}>
       <form onSubmit={submit} data-testid="manual-match-form" className="space-y-3 px-4 py-4 sm:px-5" noValidate>
         <p className="text-sm text-slate-500">{p.manualHint}</p>
+        <OrderPicker messages={t} currency={currency} money={money} onPick={pick} />
         {rows.map((r, i) => (
           <div key={r.key} className="flex flex-wrap items-end gap-3" data-testid={`manual-row-${i}`}>
             <label className="min-w-48 flex-1 text-sm text-slate-700">
@@ -316,13 +333,13 @@ function ManualMatchForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormPr
               />
             </label>
             <label className="w-40 text-sm text-slate-700">
-              <span className="mb-1 block text-xs text-slate-500">{p.rowAmount}</span>
+              <span className="mb-1 block text-xs text-slate-500">{currency === "CNY" ? p.rowAmount : tp("rowAmountIn", { currency })}</span>
               <input
                 className={`${input} tabular-nums`}
                 value={r.amount}
                 inputMode="decimal"
                 autoComplete="off"
-                placeholder="0.00"
+                placeholder={toMajorString(0, currency)}
                 data-testid={`manual-amount-${i}`}
                 onChange={(e) => update(r.key, { amount: e.target.value })}
               />
@@ -440,5 +457,76 @@ function IgnoreForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<s
         </div>
       </form>
     </Card>
+  );
+}
+
+interface MatchCandidate {
+  reference: string;
+  orderNo: string;
+  customerName: string | null;
+  openAmount: number;
+  status: string;
+}
+
+/** Finds the order a transfer pays by what a person knows of it — its number, the customer, the amount — and hands it to the form. */
+function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messages; currency: string; money: (minor: number) => string; onPick: (o: MatchCandidate) => void }) {
+  const p = t.payments;
+  const [text, setText] = useState("");
+  const [search, setSearch] = useState("");
+  // Asked once typing pauses, not at every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(text.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const found = useQuery({
+    queryKey: ["match-candidates", search, currency],
+    queryFn: () => appFetch<{ data: MatchCandidate[] }>(`/api/app/orders/candidates?${new URLSearchParams({ q: search, currency })}`),
+    enabled: search.length > 0,
+  });
+  return (
+    <div className="rounded-md bg-slate-50 p-3 ring-1 ring-inset ring-slate-200">
+      <label className="block text-sm text-slate-700">
+        <span className="mb-1 block text-xs text-slate-500">{p.findOrder}</span>
+        <input
+          type="search"
+          className={input}
+          value={text}
+          maxLength={64}
+          autoComplete="off"
+          placeholder={p.findOrderHint}
+          data-testid="order-picker-search"
+          onChange={(e) => setText(e.target.value)}
+          // The picker sits inside the match form: Enter here searches, it never submits the match.
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              setSearch(text.trim());
+            }
+          }}
+        />
+      </label>
+      {search && found.data ? (
+        found.data.data.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-500" data-testid="order-picker-empty">{p.noOrdersFound}</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-slate-200 rounded-md bg-white ring-1 ring-inset ring-slate-200" data-testid="order-picker-results">
+            {found.data.data.map((o) => (
+              <li key={o.reference} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm">
+                <span className="min-w-0 flex-1">
+                  <span className="font-medium text-slate-900">{o.orderNo}</span>
+                  <span className="ml-2 text-slate-500">{o.customerName ?? p.none}</span>
+                  <span className="ml-2 font-mono text-xs text-slate-400">{o.reference}</span>
+                </span>
+                <span className="text-xs text-slate-500">{labelOf(t.orderStatus, o.status)}</span>
+                <span className="tabular-nums text-slate-900">{money(o.openAmount)}</span>
+                <button type="button" className={secondaryButton} data-testid={`order-pick-${o.reference}`} onClick={() => onPick(o)}>
+                  {p.pick}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+    </div>
   );
 }

@@ -90,3 +90,19 @@ export function isSupportedCurrency(code: string): boolean {
   const digits = minorDigits(code);
   return digits === 0 || digits === 2;
 }
+
+/**
+ * An amount a person types in the currency's major unit ("159.00" for CNY, "1,500" for JPY) to its
+ * minor units; MoneyFormatError when it is not exact in that currency (JPY has no fraction).
+ */
+export function parseMajor(s: string, currency: string): number {
+  const hundredths = parseYuan(s);
+  if (minorDigits(currency) !== 0) return hundredths;
+  if (hundredths % 100 !== 0) throw new MoneyFormatError(s, `${currency} has no minor unit`);
+  return hundredths / 100;
+}
+
+/** Minor units as the plain major-unit string a person would type them: "159.00"; "1500" for JPY. */
+export function toMajorString(minor: number, currency: string): string {
+  return minorDigits(currency) === 0 ? String(minor) : toYuanString(minor);
+}

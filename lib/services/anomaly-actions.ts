@@ -65,7 +65,8 @@ export async function applyWriteOff(
  */
 export async function ignoreByRule(tx: DbOrTx, params: { paymentId: string; reason: string; ruleId: string }, now: Date): Promise<AuditInput | null> {
   const [payment] = await tx.select().from(payments).where(eq(payments.id, params.paymentId)).for("update");
-  if (!payment || payment.manuallyDecided || !isIgnorable(payment)) return null;
+  // Only money nothing was found for: a suggested payment may well be a customer's, whatever its memo says.
+  if (!payment || payment.manuallyDecided || payment.status !== "unmatched" || !isIgnorable(payment)) return null;
   return setPaymentIgnored(tx, payment, { reason: params.reason, by: `rule:${params.ruleId}`, at: now.toISOString() }, { byPerson: false });
 }
 

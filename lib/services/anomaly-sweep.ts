@@ -172,7 +172,9 @@ async function settledByPeople(db: Db, merchantId: string, findings: Finding[]) 
     .where(and(eq(anomalies.merchantId, merchantId), eq(anomalies.status, "resolved"), inArray(anomalies.subjectKey, subjects)));
   for (const r of rows) {
     const resolution = r.details.resolution as Resolution | undefined;
-    if (!resolution || resolution.by === "sweep") continue;
+    // A rule that set the payment aside settled nothing a person decided: once someone brings the money
+    // back, it is unmatched money again and its anomaly opens anew (the rule then leaves it alone).
+    if (!resolution || resolution.by === "sweep" || resolution.ignored) continue;
     settled.add(`${keyOf(r.kind, r.subjectKey)}|${String(r.details.fingerprint)}`);
   }
   return settled;

@@ -1,4 +1,5 @@
 import { and, desc, eq, exists, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { parseMajor } from "@/lib/core/money";
 import { normalizeReference } from "@/lib/core/reference";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
@@ -147,5 +148,36 @@ export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "me
     search: q.get("q") ?? undefined,
     ...dateRangeParams(q),
     cursor: decodeCursor(q.get("cursor")),
+  };
+}
+
+/** The statuses a person may still match money to: waiting, partly paid, or closed unpaid (a late transfer reopens it). */
+const MATCHABLE_STATUSES: Order["status"][] = ["pending", "partially_paid", "closed"];
+
+/**
+ * Orders a person may match a payment to, found the way the orders list searches (order number,
+ * reference, customer, or an exact yuan amount), in the payment's currency, newest first: the manual
+ * match form's picker. Each with what is still open on it.
+ */
+export async function findOrdersToMatch(db: DbOrTx, p: { merchantId: string; search: string; currency: string; limit: number }) {
+  const search = searchCondition(p.search, [orders.reference, orders.orderNo, orders.customerName], orders.amount, (amount) => parseMajor(amount, p.currency));
+  if (!search) return { data: [] };
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.merchantId, p.merchantId), eq(orders.currency, p.currency), inArray(orders.status, MATCHABLE_STATUSES), search))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(p.limit);
+  return {
+    data: rows.map((o) => ({
+      reference: o.reference,
+      orderNo: o.orderNo,
+      customerName: o.customerName,
+      amount: o.amount,
+      openAmount: o.status === "closed" ? o.amount : Math.max(0, o.amount - o.paidAmount - o.writtenOffAmount),
+      currency: o.currency,
+      status: o.status,
+      createdAt: o.createdAt.toISOString(),
+    })),
   };
 }

@@ -210,6 +210,8 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
   const format = stream.format;
   assertAccountFits(format, account.channel);
   const isBill = !BANK_FORMATS.includes(format);
+  // Only camt books a batch both ways (one line in a statement, transaction by transaction in a notification).
+  const booksBatches = format === "camt053" || format === "camt054";
   const keyOf = isBill ? (l: StatementLine) => l.bankSerial ?? "" : bankDedupeKeyer();
   const fileSha256 = sha256(params.bytes);
   let rejectedCount = 0;
@@ -225,6 +227,11 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`set local enable_mergejoin = off`);
+    if (booksBatches) {
+      // Two camt files of one account imported at once would each miss the other's batch (neither sees the
+      // other's uncommitted rows): they take turns, account by account.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`statement-batches:${account.id}`}, 0))`);
+    }
     const [statement] = await tx
       .insert(statements)
       .values({ merchantId: params.merchantId, channelAccountId: account.id, format, fileSha256, lineCount: 0, createdAt: params.now })
@@ -268,8 +275,6 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
       return { lines: batch.length, inputs, prepared };
     };
 
-    // Only camt books a batch both ways (one line in a statement, transaction by transaction in a notification).
-    const booksBatches = format === "camt053" || format === "camt054";
     const keyBatch = async (batch: StatementLine[]) => {
       const keyed = batch.map((line) => ({ line, key: keyOf(line) }));
       return prepareBatch(keyed, booksBatches ? await coveredByAnotherFile(tx, account.id, keyed) : new Set());

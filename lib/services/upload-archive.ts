@@ -44,12 +44,14 @@ function zipEntries(buf: Buffer): ZipEntry[] {
   const count = buf.readUInt16LE(end + 10);
   let at = buf.readUInt32LE(end + 16);
   if (count === 0xffff || at === 0xffffffff) throw unreadable("ZIP64 archives are not supported");
+  // Every record a zip reader would find, not only as many as the end record claims: an entry the
+  // count leaves out must not reach a reader unchecked.
   const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== ZIP_CENTRAL) throw unreadable("the zip file is damaged (central directory)");
+  while (at + 4 <= end && buf.readUInt32LE(at) === ZIP_CENTRAL) {
+    if (at + 46 > end) throw unreadable("the zip file is damaged (central directory)");
     const nameLength = buf.readUInt16LE(at + 28);
     const flags = buf.readUInt16LE(at + 8);
-    entries.push({
+    const entry = {
       flags,
       method: buf.readUInt16LE(at + 10),
       crc: buf.readUInt32LE(at + 16),
@@ -57,9 +59,12 @@ function zipEntries(buf: Buffer): ZipEntry[] {
       size: buf.readUInt32LE(at + 24),
       localOffset: buf.readUInt32LE(at + 42),
       name: entryName(buf.subarray(at + 46, at + 46 + nameLength), flags),
-    });
+    };
+    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || entry.localOffset === 0xffffffff) throw unreadable("ZIP64 archives are not supported");
+    entries.push(entry);
     at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
   }
+  if (entries.length !== count || at !== end) throw unreadable("the zip file is damaged (central directory)");
   return entries;
 }
 
@@ -114,7 +119,8 @@ const isWorkbook = (entries: ZipEntry[]) => entries.some((e) => e.name === "[Con
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
- * A cell as the exporting bank wrote it: text as is, numbers in their shortest form (String(1234.5)),
+ * A cell as the exporting bank wrote it: text as is, numbers as Excel shows them (15 significant digits,
+ * so a computed 1234.5600000000002 reads 1234.56),
  * date cells as wall-clock time (Excel has no time zone: the UTC fields are what was typed), a
  * time-only cell (day 0, 1899-12-30) as its time, a formula as its result.
  */
@@ -133,18 +139,23 @@ function cellText(value: ExcelJS.CellValue): string {
     if ("error" in value) return "";
     return "";
   }
+  if (typeof value === "number") return String(Number(value.toPrecision(15)));
   return String(value);
 }
 
 const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
+// Wider than any bank or platform export: a sheet claiming more columns is read up to here.
+const MAX_COLUMNS = 256;
+
 /**
- * A workbook's first sheet with content, as UTF-8 CSV (with a BOM, as Excel writes one): every part is
- * inflated within maxBytes first, so the reader never meets a bomb.
+ * A workbook's first sheet with content, as UTF-8 CSV (with a BOM, as Excel writes one): every entry
+ * of the zip — folders and forks included, as the reader unpacks them all — is inflated within
+ * maxBytes first, so the reader never meets a bomb.
  */
 async function workbookToCsv(buf: Buffer, entries: ZipEntry[], maxBytes: number): Promise<Uint8Array> {
   let total = 0;
-  for (const e of entries.filter(isContent)) {
+  for (const e of entries) {
     total += inflateEntry(buf, e, maxBytes).length;
     if (total > maxBytes) throw tooLarge(maxBytes);
   }
@@ -156,10 +167,14 @@ async function workbookToCsv(buf: Buffer, entries: ZipEntry[], maxBytes: number)
   }
   const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
   if (!sheet) throw unreadable("the Excel workbook has no rows");
+  // ExcelJS works columnCount out from every row each time it is read: once here, not once a cell.
+  const width = Math.min(MAX_COLUMNS, sheet.columnCount);
   const lines: string[] = [];
   sheet.eachRow({ includeEmpty: true }, (row) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= sheet.columnCount; c++) cells.push(csvField(cellText(row.getCell(c).value).trim()));
+    const cells = new Array<string>(width).fill("");
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
+      if (column <= width) cells[column - 1] = csvField(cellText(cell.value).trim());
+    });
     lines.push(cells.join(","));
   });
   return new Uint8Array(Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8"));

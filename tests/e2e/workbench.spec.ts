@@ -176,4 +176,44 @@ test.describe("exceptions workbench at 1280×800", () => {
     await expect(page.getByTestId("manual-match-form")).toBeVisible();
     expect(consoleErrors).toEqual([]);
   });
+
+  test("the order picker finds the order a transfer pays by its customer's name and fills the row with what is open on it", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const consoleErrors = collectConsoleErrors(page);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755912345610905" });
+    const order = await createOrder(request, merchant, { amount: 15900, customer: { name: "禾木家居有限公司" } });
+    const { payments: [payment] } = await importCmbStatement(
+      request,
+      merchant,
+      bankAccountId,
+      cmbStatement({ serial: `P${Date.now()}`, amount: "159.00", payerName: "王晓东", payerAccount: "6214830012340000", memo: "付款" }),
+    );
+    expect(payment.status).not.toBe("matched");
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto(`/payments/${payment.paymentId}`);
+    await page.getByTestId("order-picker-search").fill("禾木");
+    // Enter searches; it never submits the match form the picker sits in.
+    await page.getByTestId("order-picker-search").press("Enter");
+    const results = page.getByTestId("order-picker-results");
+    await expect(results).toContainText(order.orderNo, { timeout: 15_000 });
+    await expect(page.getByTestId("manual-match-problem")).toHaveCount(0);
+    await expect(results).toContainText("¥159.00");
+    await page.getByTestId(`order-pick-${order.reference}`).click();
+    await expect(page.getByTestId("manual-reference-0")).toHaveValue(order.reference);
+    await expect(page.getByTestId("manual-amount-0")).toHaveValue("159.00");
+    await page.getByTestId("manual-submit").click();
+    await expect(page.getByTestId("payment-status")).toHaveText("已匹配", { timeout: 15_000 });
+    await expect(page.getByTestId(`allocation-${order.reference}`)).toContainText("¥159.00");
+
+    // Nothing open by that name any more: the picker says so.
+    await page.goto(`/payments/${payment.paymentId}`);
+    await page.getByTestId("payment-unmatch").click();
+    await expect(page.getByTestId("payment-status")).toHaveText("未匹配", { timeout: 15_000 });
+    await page.getByTestId("order-picker-search").fill("没有这个客户");
+    await expect(page.getByTestId("order-picker-empty")).toBeVisible({ timeout: 15_000 });
+    expect(consoleErrors).toEqual([]);
+  });
 });

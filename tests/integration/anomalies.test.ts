@@ -299,12 +299,19 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     const bankId = await bankAccount(m.apiKey);
     const rules = (await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data as { name: string; enabled: boolean }[];
     // The merchant turns the interest preset on, as the rules page's switch does.
-    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: rules.map((r) => ({ ...r, enabled: true })) } });
+    // And one of its own, to show a suggested payment is never set aside by a rule.
+    const deposits = { name: "定金 → 忽略", conditions: { kinds: ["unmatched_overdue"], memoContains: ["定金"] }, actions: { ignorePayment: { reason: "定金另行处理" } } };
+    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [...rules.map((r) => ({ ...r, enabled: true })), deposits] } });
     expect(put.status).toBe(200);
 
     const interest = await importCmb(m.apiKey, bankId, { serial: "K7700000091", credit: "12.34", daysAgo: 2, memo: "结息" });
     const sale = await importCmb(m.apiKey, bankId, { serial: "K7700000092", credit: "56.00", daysAgo: 2, memo: "货款" });
-    expect(await sweep(m.apiKey)).toEqual({ opened: 2, resolved: 1 });
+    // A customer's deposit was suggested as a part payment of their order: a rule naming its memo leaves it.
+    await createOrder(m.apiKey, { amount: 50000, customer: { name: "张三贸易有限公司" } });
+    const instalment = await importCmb(m.apiKey, bankId, { serial: "K7700000094", credit: "100.00", daysAgo: 2, memo: "定金" });
+    expect((await t.db().select().from(payments).where(eq(payments.id, instalment.id)))[0].status).toBe("suggested");
+    expect(await sweep(m.apiKey)).toEqual({ opened: 3, resolved: 1 });
+    expect((await t.db().select().from(payments).where(eq(payments.id, instalment.id)))[0].status).toBe("suggested");
 
     const [settled] = await list(m.apiKey, { status: "resolved" });
     expect(settled).toMatchObject({
@@ -316,7 +323,7 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     });
     const [row] = await t.db().select().from(payments).where(eq(payments.id, interest.id));
     expect(row).toMatchObject({ status: "ignored", manuallyDecided: false, details: expect.objectContaining({ ignored: expect.objectContaining({ reason: "银行利息", by: expect.stringMatching(/^rule:/) }) }) });
-    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId)).toEqual([sale.id]);
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId).sort()).toEqual([sale.id, instalment.id].sort());
     expect(await sweep(m.apiKey)).toEqual({ opened: 0, resolved: 0 });
 
     // Reopened: the rule's decision is undone, the money waits for an order again and the anomaly stays open.
@@ -330,6 +337,14 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     const trail = await t.db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, interest.id));
     expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(["payment.ignored", "payment.unignored"]));
 
+    // Money a rule set aside that a person brings back is unmatched money again: its anomaly opens anew.
+    const quarterly = await importCmb(m.apiKey, bankId, { serial: "K7700000095", credit: "7.77", daysAgo: 2, memo: "结息" });
+    expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 1 });
+    expect((await call(unmatchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: quarterly.id } })).json.status).toBe("unmatched");
+    expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId)).toContain(quarterly.id);
+    expect((await t.db().select().from(payments).where(eq(payments.id, quarterly.id)))[0].status).toBe("unmatched");
+
     // A person who brought such money back from ignored is not overruled: its anomaly opens, and stays open.
     const personal = await importCmb(m.apiKey, bankId, { serial: "K7700000093", credit: "20.00", daysAgo: 2, memo: "利息 往来" });
     expect((await call(ignoreRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: personal.id }, body: { reason: "银行利息" } })).status).toBe(200);
@@ -337,7 +352,7 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
     const [kept] = await t.db().select().from(payments).where(eq(payments.id, personal.id));
     expect(kept).toMatchObject({ status: "unmatched", manuallyDecided: true });
-    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId).sort()).toEqual([sale.id, interest.id, personal.id].sort());
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId).sort()).toEqual([sale.id, instalment.id, interest.id, quarterly.id, personal.id].sort());
   });
 
   it("five bad signatures within ten minutes open a high-severity signature_failures anomaly", async () => {

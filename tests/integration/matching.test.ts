@@ -12,6 +12,7 @@ import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { confirmSuggestions } from "@/lib/services/manual-match";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
+import { findOrdersToMatch } from "@/lib/services/orders";
 import { recordRefund } from "@/lib/services/refunds";
 import { replaceToleranceRules, toleranceRuleSchema } from "@/lib/services/tolerance-rules";
 import { CMB_HEADER, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
@@ -312,6 +313,35 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     expect(ok.json).toMatchObject({ status: "matched", matchMethod: "manual", allocations: expect.arrayContaining([{ reference: a.reference, orderNo: "DY-2026-000481", amount: 3000, method: "manual" }]) });
     expect((await orderView(m, b.reference)).status).toBe("paid");
+  });
+
+  it("the manual match picker finds open orders by number, customer or amount, in the payment's currency, and only the merchant's own", async () => {
+    const m = await merchantWithBank();
+    const stranger = await merchantWithBank();
+    const open = await createOrder(m.apiKey, { orderNo: "DY-77-0001", amount: 15900, customer: { name: "禾木家居有限公司" } });
+    const partly = await createOrder(m.apiKey, { orderNo: "DY-77-0002", amount: 20000, customer: { name: "禾木家居有限公司" } });
+    await post(matchRoute, m, (await bankCredit(m, { amount: 5000 })).id, { allocations: [{ reference: partly.reference, amount: 5000 }] });
+    const paid = await createOrder(m.apiKey, { orderNo: "DY-77-0003", amount: 15900, customer: { name: "禾木家居有限公司" } });
+    await post(matchRoute, m, (await bankCredit(m, { amount: 15900 })).id, { allocations: [{ reference: paid.reference, amount: 15900 }] });
+    await createOrder(m.apiKey, { orderNo: "DY-77-0004", amount: 15900, currency: "USD", customer: { name: "禾木家居有限公司" } });
+    await createOrder(stranger.apiKey, { orderNo: "DY-77-0005", amount: 15900, customer: { name: "禾木家居有限公司" } });
+
+    const find = async (search: string, merchant = m, currency = "CNY") =>
+      (await findOrdersToMatch(t.db(), { merchantId: merchant.merchantId, search, currency, limit: 8 })).data.map((o) => [o.orderNo, o.openAmount, o.status]);
+    expect(await find("禾木")).toEqual([
+      ["DY-77-0002", 15000, "partially_paid"],
+      ["DY-77-0001", 15900, "pending"],
+    ]);
+    expect(await find("159.00")).toEqual([["DY-77-0001", 15900, "pending"]]);
+    expect(await find("77-0001")).toEqual([["DY-77-0001", 15900, "pending"]]);
+    expect(await find(open.reference)).toEqual([["DY-77-0001", 15900, "pending"]]);
+    expect(await find("禾木", m, "USD")).toEqual([["DY-77-0004", 15900, "pending"]]);
+    // An amount is read in the payment's currency: 1500 yen is 1500, not 150000.
+    await createOrder(m.apiKey, { orderNo: "JP-1", amount: 1500, currency: "JPY", customer: { name: "山田" } });
+    expect(await find("1,500", m, "JPY")).toEqual([["JP-1", 1500, "pending"]]);
+    expect(await find("DY-77-0001", stranger)).toEqual([]);
+    expect(await find("  ")).toEqual([]);
+    expect(await find("100%_")).toEqual([]);
   });
 
   it("confirming a suggestion matches it and teaches the payer alias; rejected suggestions are not made again", async () => {

@@ -135,6 +135,15 @@ ${entries}
     const recorded = await t.db().select({ amount: payments.amount }).from(payments).where(eq(payments.channelAccountId, m2.bankId));
     expect(sorted(recorded.map((p) => p.amount))).toEqual([999, 15370]);
 
+    // Both files at once: they take turns, and the batch is still recorded once.
+    const m4 = await bankMerchant();
+    await Promise.all([
+      upload(m4.apiKey, { channelAccountId: m4.bankId }, statement, "application/xml"),
+      upload(m4.apiKey, { channelAccountId: m4.bankId }, details, "application/xml"),
+    ]);
+    const raced = await t.db().select({ amount: payments.amount }).from(payments).where(eq(payments.channelAccountId, m4.bankId));
+    expect(raced.reduce((sum, p) => sum + p.amount, 0)).toBe(15370 + 999);
+
     // Another day's or another amount's batch under the same serial is other money (PostFinance repeats AcctSvcrRef).
     const m3 = await bankMerchant();
     await upload(m3.apiKey, { channelAccountId: m3.bankId }, statement.replace("153.70", "153.71"), "application/xml");

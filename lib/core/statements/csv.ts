@@ -127,14 +127,13 @@ export function mapColumns<K extends string>(header: string[], aliases: Record<K
   const out = {} as Record<K, number>;
   for (const field of Object.keys(aliases) as K[]) {
     out[field] = -1;
-    // The name as given first; then a header that only adds a note to it (贷方发生额（收入）, 交易金额(元)).
-    for (const names of [keys, bases]) {
-      const at = aliases[field].map((alias) => names.indexOf(headerKey(alias))).find((i) => i >= 0);
-      if (at !== undefined) {
-        out[field] = at;
-        break;
-      }
-    }
+    // The name as given first; then a header that only adds a note to it (贷方发生额（收入）, 交易金额(元)),
+    // when only one does: 金额(借) beside 金额(贷) says which is which only in the note, so neither is 金额.
+    const exact = aliases[field].map((alias) => keys.indexOf(headerKey(alias))).find((i) => i >= 0);
+    const noted = aliases[field]
+      .map((alias) => bases.flatMap((base, i) => (base === headerKey(alias) ? [i] : [])))
+      .find((found) => found.length > 0);
+    out[field] = exact ?? (noted?.length === 1 ? noted[0] : -1);
   }
   return out;
 }

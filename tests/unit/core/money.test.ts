@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatYuan, isSupportedCurrency, MoneyFormatError, parseDecimalComma, parseYuan, toYuanString } from "@/lib/core/money";
+import { formatYuan, isSupportedCurrency, MoneyFormatError, parseDecimalComma, parseMajor, parseYuan, toMajorString, toYuanString } from "@/lib/core/money";
 
 describe("parseYuan", () => {
   it.each([
@@ -145,5 +145,21 @@ describe("isSupportedCurrency", () => {
   it("takes ISO 4217 codes with 0 or 2 minor digits, not invented ones or 3-digit ones", () => {
     for (const code of ["CNY", "USD", "EUR", "HKD", "JPY", "KRW", "CHF"]) expect(isSupportedCurrency(code), code).toBe(true);
     for (const code of ["ZZZ", "ABC", "KWD", "BHD", "cny", "RMB"]) expect(isSupportedCurrency(code), code).toBe(false);
+  });
+});
+
+describe("parseMajor / toMajorString", () => {
+  it("reads what a person types in the payment's currency, exactly", () => {
+    expect(parseMajor("159.00", "CNY")).toBe(15900);
+    expect(parseMajor("1,500", "JPY")).toBe(1500);
+    expect(parseMajor("1500.00", "JPY")).toBe(1500);
+    expect(() => parseMajor("15.5", "JPY")).toThrow(MoneyFormatError);
+    expect(() => parseMajor("1.001", "USD")).toThrow(MoneyFormatError);
+  });
+
+  it("writes minor units back as they would be typed", () => {
+    expect(toMajorString(15900, "CNY")).toBe("159.00");
+    expect(toMajorString(1500, "JPY")).toBe("1500");
+    expect(parseMajor(toMajorString(1234567, "USD"), "USD")).toBe(1234567);
   });
 });

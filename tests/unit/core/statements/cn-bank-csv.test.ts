@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCmbCsv, parseIcbcCsv, parseStatement, StatementFormatError } from "@/lib/core/statements";
 import { detectCnBankLayout } from "@/lib/core/statements/cn-bank-csv";
+import { mapColumns } from "@/lib/core/statements/csv";
 import { CMB_HEADER, CMB_SAMPLE, ICBC_SAMPLE, buildCsv, cmbCredit, toGbk } from "../../../fixtures/statements/cn-exports";
 
 describe("cmb-csv (our GBK fixture)", () => {
@@ -78,6 +79,12 @@ describe("icbc-csv (our GBK fixture)", () => {
 });
 
 describe("headers with a note after the name", () => {
+  it("a note names the column only when one header has that name: 金额(借) beside 金额(贷) is neither 金额", () => {
+    expect(mapColumns(["交易金额(元)", "余额"], { amount: ["交易金额", "金额"] })).toEqual({ amount: 0 });
+    expect(mapColumns(["金额(借)", "金额(贷)"], { amount: ["金额"] })).toEqual({ amount: -1 });
+    expect(mapColumns(["金额(借)", "金额"], { amount: ["金额"] })).toEqual({ amount: 1 });
+  });
+
   it("建设银行-style 贷方发生额（收入）, 借方发生额（支取） and 交易金额(元) are the columns they name", () => {
     const header = ["交易时间", "借方发生额（支取）", "贷方发生额（收入）", "余额", "币种", "对方户名", "对方账号", "记账日期", "摘要", "备注", "凭证号"];
     const row = ["2026-11-24 10:23:45", "", "8,800.00", "152,340.12", "人民币", "杭州禾木家居有限公司", "6225880123456789", "20261124", "货款", "LD7K2M9QX4", "C0001"];
