@@ -98,3 +98,18 @@ export function enumParam<T extends string>(q: URLSearchParams, name: string, va
   if (!(values as readonly string[]).includes(v)) throw badRequest(`${name}: unknown value "${v}"`);
   return v as T;
 }
+
+/** Longest search text a list takes: more is no search a person types. */
+const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * The `q` search text of a list, or undefined: 400 for a NUL character (no stored text holds one, and
+ * PostgreSQL refuses it in a parameter) or text longer than a person types.
+ */
+export function searchParam(q: URLSearchParams, name = "q"): string | undefined {
+  const value = q.get(name);
+  if (value === null) return undefined;
+  if (value.includes("\u0000")) throw badRequest(`${name}: must not contain the NUL character`);
+  if (value.length > MAX_SEARCH_LENGTH) throw badRequest(`${name}: at most ${MAX_SEARCH_LENGTH} characters`);
+  return value;
+}

@@ -3,7 +3,7 @@ import { normalizeReference } from "@/lib/core/reference/checksum";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys, auditEvents, channelAccounts, orderSourceEnum, orders, payments, users } from "@/lib/db/schema";
 import { badRequest } from "@/lib/http/errors";
-import { dateRangeParams, enumParam } from "@/lib/http/pagination";
+import { dateRangeParams, enumParam, searchParam } from "@/lib/http/pagination";
 import { isUuid } from "@/lib/core/ids";
 
 /** What an event is about, as the log's filter groups it (by the subject types each area's events name). */
@@ -176,7 +176,7 @@ export function auditFiltersFrom(q: URLSearchParams): Omit<AuditLogParams, "merc
     area: enumParam(q, "area", Object.keys(AUDIT_AREAS) as AuditArea[]),
     actorType: enumParam(q, "actor", AUDIT_ACTOR_TYPES),
     ...dateRangeParams(q),
-    subject: q.get("q") ?? undefined,
+    subject: searchParam(q),
     before: cursor === null ? null : Number(cursor),
   };
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orders, paymentStatusEnum, payments, type Channel, type PaymentStatus } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, enumParam, dateRangeParams, uuidParam, type PageCursor } from "@/lib/http/pagination";
+import { dateRangeParams, decodeCursor, encodeCursor, enumParam, type PageCursor, searchParam, uuidParam } from "@/lib/http/pagination";
 import { suggestedOrderStatuses, toPaymentView, type AllocationView } from "@/lib/services/payments";
 import { groupBy } from "@/lib/core/collections";
 
@@ -88,7 +88,7 @@ export function paymentFiltersFrom(q: URLSearchParams): Omit<ListPaymentsParams,
     channel: enumParam(q, "channel", channelEnum.enumValues),
     statementId: uuidParam(q, "statementId"),
     ...dateRangeParams(q),
-    search: q.get("q") ?? undefined,
+    search: searchParam(q),
     cursor: decodeCursor(q.get("cursor")),
   };
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { channelEnum, orders, payments, refunds, type Channel } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
+import { dateRangeParams, decodeCursor, encodeCursor, enumParam, type PageCursor, searchParam } from "@/lib/http/pagination";
 
 export interface ListRefundsParams {
   merchantId: string;
@@ -62,7 +62,7 @@ export function refundFiltersFrom(q: URLSearchParams): Omit<ListRefundsParams, "
   return {
     channel: enumParam(q, "channel", channelEnum.enumValues),
     ...dateRangeParams(q),
-    search: q.get("q") ?? undefined,
+    search: searchParam(q),
     cursor: decodeCursor(q.get("cursor")),
   };
 }

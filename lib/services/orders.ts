@@ -5,7 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orderSourceEnum, orderStatusEnum, orders, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
-import { decodeCursor, encodeCursor, enumParam, dateRangeParams, type PageCursor } from "@/lib/http/pagination";
+import { dateRangeParams, decodeCursor, encodeCursor, enumParam, type PageCursor, searchParam } from "@/lib/http/pagination";
 import { writeOffsOf } from "@/lib/services/match-apply";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -145,7 +145,7 @@ export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "me
     status: enumParam(q, "status", orderStatusEnum.enumValues),
     source: enumParam(q, "source", orderSourceEnum.enumValues),
     channel: enumParam(q, "channel", channelEnum.enumValues),
-    search: q.get("q") ?? undefined,
+    search: searchParam(q),
     ...dateRangeParams(q),
     cursor: decodeCursor(q.get("cursor")),
   };

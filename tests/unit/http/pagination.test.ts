@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/errors";
-import { dateRangeParams, decodeCursor, encodeCursor, isStorableInstant, parseDateParam } from "@/lib/http/pagination";
+import { dateRangeParams, decodeCursor, encodeCursor, isStorableInstant, parseDateParam, searchParam } from "@/lib/http/pagination";
 
 const ID = "0b8f0f6e-3c1a-4a53-9d43-7f7c9a0e2b11";
 const cursor = (at: string) => Buffer.from(`${at}|${ID}`).toString("base64url");
@@ -67,5 +67,14 @@ describe("from/to", () => {
     }
     expect(parseDateParam("from", "0001-01-01T00:00:00Z", SHANGHAI)?.toISOString()).toBe("0001-01-01T00:00:00.000Z");
     expect(parseDateParam("to", "9999-12-31", SHANGHAI, true)?.toISOString()).toBe("9999-12-31T16:00:00.000Z");
+  });
+});
+
+describe("searchParam", () => {
+  it("passes what a person types and refuses a NUL or a novel", () => {
+    expect(searchParam(new URLSearchParams("q=%E7%A6%BE%E6%9C%A8"))).toBe("禾木");
+    expect(searchParam(new URLSearchParams(""))).toBeUndefined();
+    expect(() => searchParam(new URLSearchParams("q=a%00b"))).toThrow(ApiError);
+    expect(() => searchParam(new URLSearchParams(`q=${"x".repeat(201)}`))).toThrow(/at most 200/);
   });
 });

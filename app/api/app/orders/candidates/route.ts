@@ -2,14 +2,14 @@
 import { sessionRoute } from "@/lib/auth/session";
 import { isIsoCurrency } from "@/lib/core/money";
 import { badRequest } from "@/lib/http/errors";
+import { searchParam } from "@/lib/http/pagination";
 import { findOrdersToMatch } from "@/lib/services/orders";
 
 const LIMIT = 8;
 
 export const GET = sessionRoute(async ({ db, user, request }) => {
   const q = new URL(request.url).searchParams;
-  const search = (q.get("q") ?? "").trim();
-  if (search.length > 64) throw badRequest("q: at most 64 characters", "invalid_field");
+  const search = (searchParam(q) ?? "").trim();
   const currency = (q.get("currency") ?? "CNY").toUpperCase();
   if (!isIsoCurrency(currency)) throw badRequest("currency: not an ISO 4217 code", "invalid_field");
   return Response.json(await findOrdersToMatch(db, { merchantId: user.merchantId, search, currency, limit: LIMIT }));
