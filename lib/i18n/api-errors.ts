@@ -134,7 +134,7 @@ function describeNotFound(message: string, ctx: ErrorContext, t: Translate): str
   return t("notFound", { what: subject ?? ctx.messages.apiErrors.subjects.default });
 }
 
-/** What stands in the way of an upload's zip or workbook (lib/services/upload-archive.ts), or null. */
+/** What stands in the way of an upload (lib/services/upload-archive.ts) or which other export it is (lib/core/statements), or null. */
 function archiveProblem(message: string, t: Translate): string | null {
   const several = /holds several files \((.+)\): upload/.exec(message);
   if (several) return t("zipSeveralFiles", { names: several[1] });
@@ -142,6 +142,10 @@ function archiveProblem(message: string, t: Translate): string | null {
   if (/zip file holds no file/.test(message)) return t("zipEmpty");
   if (/\(\.xls\)/.test(message)) return t("oldExcel");
   if (/workbook has no rows/.test(message)) return t("emptyFile");
+  if (/资金账单/.test(message)) return t("wechatFundBill");
+  if (/账务明细/.test(message)) return t("alipayAccountBill");
+  if (/order export: import it as platform orders/.test(message)) return t("orderExportAsStatement");
+  if (/camt\.052/.test(message)) return t("camt052");
   return null;
 }
 

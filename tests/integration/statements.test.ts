@@ -550,5 +550,10 @@ ${entries}
     expect(alipayOnBank.status).toBe(400);
     const tooBig = await upload(m.apiKey, { channelAccountId: m.bankId }, new Uint8Array(MAX_STATEMENT_BYTES + 1).fill(0x41), "text/plain");
     expect(tooBig.status).toBe(413);
+    // Alipay's 账务明细 instead of its 业务明细: refused, saying which to upload, and nothing recorded.
+    const account = "#支付宝账务明细查询\n账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）\n";
+    const wrongBill = await upload(m.apiKey, { channelAccountId: m.accountId }, toGbk(account), "text/csv");
+    expect(wrongBill.status).toBe(400);
+    expect(wrongBill.json.error).toMatchObject({ code: "invalid_statement", message: expect.stringContaining("upload the business statement (业务明细)") });
   });
 });

@@ -45,6 +45,46 @@ export function detectStatementFormat(text: string): StatementFormat | null {
   return detectCnBankLayout(head);
 }
 
+// Header cells of exports people download by mistake beside the ones we read, and what to upload instead.
+const OTHER_EXPORTS: { cells: string[]; says: string }[] = [
+  { cells: ["资金流水单号", "收支类型"], says: "this is WeChat Pay's fund flow bill (资金账单): upload its transaction bill (交易账单)" },
+  { cells: ["账务流水号"], says: "this is Alipay's account statement (账务明细): upload the business statement (业务明细)" },
+  { cells: ["订单编号", "买家实际支付金额"], says: "this is a Taobao order export: import it as platform orders" },
+  { cells: ["主订单编号", "订单应付金额"], says: "this is a Douyin order export: import it as platform orders" },
+];
+
+/** What an unreadable upload is when it is a known export of another kind, in words saying what to upload instead; else null. */
+function otherExport(head: string): string | null {
+  if (/<(?:[\w.-]+:)?BkToCstmrAcctRpt[\s>]/.test(head.slice(0, 65536))) {
+    return "this is an intraday camt.052 account report: upload the day's camt.053 statement or the camt.054 notification";
+  }
+  let records = 0;
+  for (const { fields } of readCsv(head.slice(0, 65536))) {
+    const cells = fields.map((f) => f.trim().replace(/^[`'=]+|"/g, ""));
+    const match = OTHER_EXPORTS.find((o) => o.cells.every((c) => cells.includes(c)));
+    if (match) return match.says;
+    if (++records >= 30) break;
+  }
+  return null;
+}
+
+const NO_FORMAT = "the content matches none of cmb-csv, icbc-csv, camt053, camt054, mt940, alipay-bill, wechat-bill";
+
+/**
+ * The format to read a text as: the one asked, or for `auto` the one detected. A known export of
+ * another kind (a fund bill, an order export) is refused naming what to upload instead.
+ */
+function resolveFormat(format: StatementFormat | "auto", head: string): StatementFormat {
+  const detected = detectStatementFormat(head);
+  if (!detected) {
+    const other = otherExport(head);
+    if (other) throw new StatementFormatError(format, other);
+  }
+  const resolved = format === "auto" ? detected : format;
+  if (!resolved) throw new StatementFormatError("auto", NO_FORMAT);
+  return resolved;
+}
+
 /**
  * Parses a statement or bill (bytes are decoded as UTF-8/UTF-16 by BOM, else UTF-8, else GBK).
  * Malformed lines come back in `rejected`; only a file that is not the format at all throws
@@ -52,9 +92,7 @@ export function detectStatementFormat(text: string): StatementFormat | null {
  */
 export function parseStatement(format: StatementFormat | "auto", input: Uint8Array | string): StatementParseResult {
   const text = stripBom(typeof input === "string" ? input : decodeStatementBytes(input).text);
-  const resolved = format === "auto" ? detectStatementFormat(text) : format;
-  if (!resolved) throw new StatementFormatError("auto", "the content matches none of cmb-csv, icbc-csv, camt053, camt054, mt940, alipay-bill, wechat-bill");
-  return PARSERS[resolved](text);
+  return PARSERS[resolveFormat(format, text)](text);
 }
 
 /** Formats read record by record, so a large file is never one string nor one array of lines. */
@@ -80,8 +118,7 @@ export function streamStatement(format: StatementFormat | "auto", bytes: Uint8Ar
   const chunks = decodeStatementChunks(bytes);
   const first = chunks.next();
   const head = stripBom(first.done ? "" : first.value);
-  const resolved = format === "auto" ? detectStatementFormat(head) : format;
-  if (!resolved) throw new StatementFormatError("auto", "the content matches none of cmb-csv, icbc-csv, camt053, camt054, mt940, alipay-bill, wechat-bill");
+  const resolved = resolveFormat(format, head);
   function* text(): Generator<string> {
     if (head) yield head;
     yield* chunks;

@@ -118,6 +118,14 @@ describe("describeApiError: by code", () => {
     expect(zh(invalid("allocations.1.reference: dy2026000481 names an order already in the list"))).toBe("dy2026000481 与前面某一行是同一个订单。");
   });
 
+  it("says which other export was uploaded and what to upload instead", () => {
+    const wrong = (message: string) => zh({ status: 400, code: "invalid_statement", message: `body: Not a auto file: ${message}` });
+    expect(wrong("this is WeChat Pay's fund flow bill (资金账单): upload its transaction bill (交易账单)")).toBe("这是微信支付的资金账单，请上传交易账单。");
+    expect(wrong("this is Alipay's account statement (账务明细): upload the business statement (业务明细)")).toBe("这是支付宝的账务明细，请上传业务明细。");
+    expect(wrong("this is a Taobao order export: import it as platform orders")).toBe("这是平台订单导出文件，请选择“平台订单导出”再导入。");
+    expect(wrong("this is an intraday camt.052 account report: upload the day's camt.053 statement or the camt.054 notification")).toContain("camt.052");
+  });
+
   it("says what to do with a zip it cannot choose from", () => {
     const zip = (message: string) => zh({ status: 400, code: "invalid_statement", message: `body: ${message}` });
     expect(zip("the zip file holds several files (a.csv, b.csv): upload the one to import")).toBe("压缩包里有多个文件（a.csv, b.csv），请解压后上传要导入的那一个。");

@@ -43,3 +43,31 @@ describe("auto detection", () => {
     expect(() => parseStatement("auto", new Uint8Array([0, 1, 2, 255]))).toThrow(StatementFormatError);
   });
 });
+
+describe("exports of another kind", () => {
+  const refused = (format: Parameters<typeof parseStatement>[0], text: string) => {
+    try {
+      parseStatement(format, toGbk(text));
+    } catch (err) {
+      if (err instanceof StatementFormatError) return err.message;
+      throw err;
+    }
+    throw new Error("not refused");
+  };
+
+  it("names what was uploaded and what to upload instead, whichever format was asked", () => {
+    const fund = "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）\n`2026-11-20 10:00:00,`4200001234,`1234,`交易,`交易,`收入,`128.00,`1000.00\n";
+    for (const format of ["auto", "wechat-bill"] as const) expect(refused(format, fund)).toMatch(/资金账单.*交易账单/);
+    const account = "#支付宝账务明细查询\n账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）\n";
+    expect(refused("alipay-bill", account)).toMatch(/账务明细.*业务明细/);
+    expect(refused("auto", "订单编号,买家会员名,买家实际支付金额,订单状态\n")).toMatch(/Taobao order export: import it as platform orders/);
+    expect(refused("cmb-csv", "主订单编号,子订单编号,订单应付金额\n")).toMatch(/Douyin order export/);
+    expect(refused("auto", '<?xml version="1.0"?><Document><BkToCstmrAcctRpt><Rpt/></BkToCstmrAcctRpt></Document>')).toMatch(/camt\.052/);
+    expect(refused("auto", "a,b,c\n1,2,3\n")).toMatch(/matches none of/);
+  });
+
+  it("leaves the files it reads alone", () => {
+    expect(parseStatement("auto", toGbk(CMB_SAMPLE)).format).toBe("cmb-csv");
+    expect(parseStatement("alipay-bill", toGbk(ALIPAY_SAMPLE)).lines.length).toBeGreaterThan(0);
+  });
+});

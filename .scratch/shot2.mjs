@@ -1,0 +1,18 @@
+import { chromium } from "playwright-core";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+const page = await ctx.newPage();
+await page.goto("http://127.0.0.1:3390/login");
+await page.getByTestId("login-email").fill("demo@ldxp.local");
+await page.getByTestId("login-password").fill("ldxp-demo-2026");
+await page.getByTestId("login-submit").click();
+await page.waitForURL((u) => u.pathname === "/board"); await page.waitForTimeout(1000);
+const list = await page.evaluate(async () => (await fetch("/api/app/payments?status=unmatched&view=all")).json());
+console.log(JSON.stringify(list).slice(0, 300)); const rows = list.data ?? list.payments ?? list.rows; const interest = rows.find((p) => p.memo === "结息") ?? rows[0];
+await page.goto("http://127.0.0.1:3390/payments/" + interest.paymentId);
+await page.waitForTimeout(2000);
+await page.getByTestId("order-picker-search").fill("有限公司");
+await page.waitForTimeout(1500);
+await page.getByTestId("payment-ignore-open").click();
+await page.screenshot({ path: "/tmp/phone-payment.png", fullPage: true });
+await browser.close();
