@@ -146,6 +146,7 @@ function archiveProblem(message: string, t: Translate): string | null {
   if (/账务明细/.test(message)) return t("alipayAccountBill");
   if (/order export: import it as platform orders/.test(message)) return t("orderExportAsStatement");
   if (/camt\.052/.test(message)) return t("camt052");
+  if (/statement or bill: import it as a statement/.test(message)) return t("statementAsOrders");
   return null;
 }
 

@@ -1,7 +1,7 @@
 // The two file imports as HTTP requests, shared by the API (key auth) and the web app (session auth):
 // the query parameters, content checks and error mapping are the contract's, so they live once.
 import { PlatformExportFormatError } from "@/lib/core/orders/platform-export";
-import { STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
+import { decodeStatementBytes, detectStatementFormat, STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
 import type { Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/db/queries/audit";
 import { readBodyWithin } from "@/lib/http/body";
@@ -60,7 +60,11 @@ export async function importOrdersRequest(db: Db, params: { merchantId: string; 
   try {
     return await importPlatformOrders(db, { merchantId: params.merchantId, actor: params.actor, format: format as "taobao" | "douyin", bytes, now: new Date() });
   } catch (err) {
-    if (err instanceof PlatformExportFormatError) throw badRequest(err.message, "invalid_file");
+    if (err instanceof PlatformExportFormatError) {
+      // A bank statement or a channel bill chosen as an order export: say so, rather than that a column is missing.
+      const statement = detectStatementFormat(decodeStatementBytes(bytes.subarray(0, 65536)).text);
+      throw badRequest(statement ? `body: this is a ${statement} statement or bill: import it as a statement` : err.message, "invalid_file");
+    }
     throw err;
   }
 }

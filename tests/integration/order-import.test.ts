@@ -7,6 +7,7 @@ import { POST as importRoute } from "@/app/api/v1/orders/import/route";
 import { GET as historyRoute } from "@/app/api/v1/statements/route";
 import { auditEvents, orders } from "@/lib/db/schema";
 import { isValidReference } from "@/lib/core/reference";
+import { CMB_SAMPLE } from "../fixtures/statements/cn-exports";
 import { BASE, call, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -139,6 +140,10 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
   it("bad requests are 4xx and change nothing", async () => {
     const m = await merchantWithAlipay();
     expect((await upload(m.apiKey, "jd", fixture("taobao-orders-gbk.csv"))).status).toBe(400);
+    // A bank statement chosen as an order export says what it is.
+    const statement = await upload(m.apiKey, "taobao", new Uint8Array(iconv.encode(CMB_SAMPLE, "gbk")));
+    expect(statement.status).toBe(400);
+    expect(statement.json.error).toMatchObject({ code: "invalid_file", message: "body: this is a cmb-csv statement or bill: import it as a statement" });
     expect((await upload(m.apiKey, "taobao", new TextEncoder().encode("a,b,c\n1,2,3\n"))).status).toBe(400);
     expect((await upload(m.apiKey, "taobao", new Uint8Array())).status).toBe(400);
     expect((await upload(m.apiKey, "taobao", fixture("taobao-orders-gbk.csv"), "application/json")).status).toBe(415);

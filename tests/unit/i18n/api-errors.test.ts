@@ -124,6 +124,7 @@ describe("describeApiError: by code", () => {
     expect(wrong("this is Alipay's account statement (账务明细): upload the business statement (业务明细)")).toBe("这是支付宝的账务明细，请上传业务明细。");
     expect(wrong("this is a Taobao order export: import it as platform orders")).toBe("这是平台订单导出文件，请选择“平台订单导出”再导入。");
     expect(wrong("this is an intraday camt.052 account report: upload the day's camt.053 statement or the camt.054 notification")).toContain("camt.052");
+    expect(zh({ status: 400, code: "invalid_file", message: "body: this is a cmb-csv statement or bill: import it as a statement" })).toBe("这是银行流水或渠道账单，请选择“银行流水 / 渠道账单”再导入。");
   });
 
   it("says what to do with a zip it cannot choose from", () => {
