@@ -47,7 +47,7 @@ export function ListFilters({
       {search ? (
         <label className="col-span-2 block text-xs font-medium text-slate-600">
           {f.search}
-          <input type="search" name="q" defaultValue={values.q ?? ""} placeholder={searchHint} className={`mt-1 ${field}`} data-testid="filter-q" />
+          <input type="search" name="q" maxLength={200} defaultValue={values.q ?? ""} placeholder={searchHint} className={`mt-1 ${field}`} data-testid="filter-q" />
         </label>
       ) : null}
       {selects.map((s) => (

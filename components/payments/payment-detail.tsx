@@ -471,6 +471,7 @@ interface MatchCandidate {
 /** Finds the order a transfer pays by what a person knows of it — its number, the customer, the amount — and hands it to the form. */
 function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messages; currency: string; money: (minor: number) => string; onPick: (o: MatchCandidate) => void }) {
   const p = t.payments;
+  const errorText = useErrorText();
   const [text, setText] = useState("");
   const [search, setSearch] = useState("");
   // Asked once typing pauses, not at every key.
@@ -505,6 +506,11 @@ function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messa
           }}
         />
       </label>
+      {search && found.isError ? (
+        <p role="alert" className="mt-2 text-sm text-red-700" data-testid="order-picker-error">
+          {errorText(found.error)}
+        </p>
+      ) : null}
       {search && found.data ? (
         found.data.data.length === 0 ? (
           <p className="mt-2 text-sm text-slate-500" data-testid="order-picker-empty">{p.noOrdersFound}</p>

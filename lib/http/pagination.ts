@@ -109,7 +109,7 @@ const MAX_SEARCH_LENGTH = 200;
 export function searchParam(q: URLSearchParams, name = "q"): string | undefined {
   const value = q.get(name);
   if (value === null) return undefined;
-  if (value.includes("\u0000")) throw badRequest(`${name}: must not contain the NUL character`);
-  if (value.length > MAX_SEARCH_LENGTH) throw badRequest(`${name}: at most ${MAX_SEARCH_LENGTH} characters`);
+  if (value.includes("\u0000")) throw badRequest(`${name}: must not contain the NUL character`, "invalid_field");
+  if (value.length > MAX_SEARCH_LENGTH) throw badRequest(`${name}: at most ${MAX_SEARCH_LENGTH} characters`, "invalid_field");
   return value;
 }

@@ -345,7 +345,7 @@ const zhCN = {
     refundId: "渠道退款号",
     searchHint: "退款号、收款码、订单号、付款方或金额",
     empty: "没有符合条件的退款。",
-    invalidFilter: "筛选条件无效，请检查日期。",
+    invalidFilter: "筛选条件无效，请修改后重试。",
     none: "—",
   },
   anomalies: {
@@ -1328,7 +1328,7 @@ const en: Messages = {
     refundId: "Channel refund ID",
     searchHint: "Refund ID, reference, order no., payer or amount",
     empty: "No refunds match.",
-    invalidFilter: "These filters are not valid; check the dates.",
+    invalidFilter: "These filters are not valid; please change them.",
     none: "—",
   },
   anomalies: {

@@ -1,7 +1,8 @@
 // The two file imports as HTTP requests, shared by the API (key auth) and the web app (session auth):
 // the query parameters, content checks and error mapping are the contract's, so they live once.
 import { PlatformExportFormatError } from "@/lib/core/orders/platform-export";
-import { decodeStatementBytes, detectStatementFormat, STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
+import { detectStatementFormat, STATEMENT_FORMATS, type StatementFormat } from "@/lib/core/statements";
+import { decodeStatementChunks } from "@/lib/core/statements/decode";
 import type { Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/db/queries/audit";
 import { readBodyWithin } from "@/lib/http/body";
@@ -62,7 +63,9 @@ export async function importOrdersRequest(db: Db, params: { merchantId: string; 
   } catch (err) {
     if (err instanceof PlatformExportFormatError) {
       // A bank statement or a channel bill chosen as an order export: say so, rather than that a column is missing.
-      const statement = detectStatementFormat(decodeStatementBytes(bytes.subarray(0, 65536)).text);
+      // The first decoded chunk: its encoding judged on the whole file, no character cut in two.
+      const head = decodeStatementChunks(bytes).next();
+      const statement = head.done ? null : detectStatementFormat(head.value);
       throw badRequest(statement ? `body: this is a ${statement} statement or bill: import it as a statement` : err.message, "invalid_file");
     }
     throw err;

@@ -7,7 +7,7 @@ import { POST as importRoute } from "@/app/api/v1/orders/import/route";
 import { GET as historyRoute } from "@/app/api/v1/statements/route";
 import { auditEvents, orders } from "@/lib/db/schema";
 import { isValidReference } from "@/lib/core/reference";
-import { CMB_SAMPLE } from "../fixtures/statements/cn-exports";
+import { buildCsv, CMB_HEADER, CMB_SAMPLE, cmbCredit } from "../fixtures/statements/cn-exports";
 import { BASE, call, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -144,6 +144,12 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     const statement = await upload(m.apiKey, "taobao", new Uint8Array(iconv.encode(CMB_SAMPLE, "gbk")));
     expect(statement.status).toBe(400);
     expect(statement.json.error).toMatchObject({ code: "invalid_file", message: "body: this is a cmb-csv statement or bill: import it as a statement" });
+    // So does a large UTF-8 one, whatever character its first 64 KB end in.
+    const lines = Array.from({ length: 1500 }, (_, i) => cmbCredit({ date: "20261120", time: "10:00:00", credit: "1.00", serial: `K${i}`, memo: `货款第${i}笔，谢谢惠顾`, payer: "杭州禾木家居有限公司", account: "6225880123456789" }));
+    const large = new TextEncoder().encode(buildCsv(CMB_HEADER, lines));
+    expect(large.length).toBeGreaterThan(200_000);
+    const largeRes = await upload(m.apiKey, "douyin", large);
+    expect(largeRes.json.error.message).toBe("body: this is a cmb-csv statement or bill: import it as a statement");
     expect((await upload(m.apiKey, "taobao", new TextEncoder().encode("a,b,c\n1,2,3\n"))).status).toBe(400);
     expect((await upload(m.apiKey, "taobao", new Uint8Array())).status).toBe(400);
     expect((await upload(m.apiKey, "taobao", fixture("taobao-orders-gbk.csv"), "application/json")).status).toBe(415);

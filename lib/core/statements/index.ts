@@ -1,7 +1,7 @@
 import { alipayBillItems, parseAlipayBill, isAlipayBillHeader } from "@/lib/core/statements/alipay-bill";
 import { camtItems, detectCamt, parseCamt053, parseCamt054 } from "@/lib/core/statements/camt";
 import { cmbCsvItems, delimiterOf, detectCnBankLayout, icbcCsvItems, parseCmbCsv, parseIcbcCsv } from "@/lib/core/statements/cn-bank-csv";
-import { readCsv, readCsvChunks, type CsvRecord } from "@/lib/core/statements/csv";
+import { headerKey, readCsv, readCsvChunks, type CsvRecord } from "@/lib/core/statements/csv";
 import { decodeStatementBytes, decodeStatementChunks, stripBom } from "@/lib/core/statements/decode";
 import { looksLikeMt940, parseMt940 } from "@/lib/core/statements/mt940";
 import {
@@ -48,7 +48,7 @@ export function detectStatementFormat(text: string): StatementFormat | null {
 // Header cells of exports people download by mistake beside the ones we read, and what to upload instead.
 const OTHER_EXPORTS: { cells: string[]; says: string }[] = [
   { cells: ["资金流水单号", "收支类型"], says: "this is WeChat Pay's fund flow bill (资金账单): upload its transaction bill (交易账单)" },
-  { cells: ["账务流水号"], says: "this is Alipay's account statement (账务明细): upload the business statement (业务明细)" },
+  { cells: ["账务流水号", "业务流水号"], says: "this is Alipay's account statement (账务明细): upload the business statement (业务明细)" },
   { cells: ["订单编号", "买家实际支付金额"], says: "this is a Taobao order export: import it as platform orders" },
   { cells: ["主订单编号", "订单应付金额"], says: "this is a Douyin order export: import it as platform orders" },
 ];
@@ -58,10 +58,11 @@ function otherExport(head: string): string | null {
   if (/<(?:[\w.-]+:)?BkToCstmrAcctRpt[\s>]/.test(head.slice(0, 65536))) {
     return "this is an intraday camt.052 account report: upload the day's camt.053 statement or the camt.054 notification";
   }
+  const text = head.slice(0, 65536);
   let records = 0;
-  for (const { fields } of readCsv(head.slice(0, 65536))) {
-    const cells = fields.map((f) => f.trim().replace(/^[`'=]+|"/g, ""));
-    const match = OTHER_EXPORTS.find((o) => o.cells.every((c) => cells.includes(c)));
+  for (const { fields } of readCsv(text, delimiterOf(text))) {
+    const cells = fields.map(headerKey);
+    const match = OTHER_EXPORTS.find((o) => o.cells.every((c) => cells.includes(headerKey(c))));
     if (match) return match.says;
     if (++records >= 30) break;
   }

@@ -64,6 +64,9 @@ describe("exports of another kind", () => {
     expect(refused("cmb-csv", "主订单编号,子订单编号,订单应付金额\n")).toMatch(/Douyin order export/);
     expect(refused("auto", '<?xml version="1.0"?><Document><BkToCstmrAcctRpt><Rpt/></BkToCstmrAcctRpt></Document>')).toMatch(/camt\.052/);
     expect(refused("auto", "a,b,c\n1,2,3\n")).toMatch(/matches none of/);
+    // Tab-separated and 帐 for 账 as exports write them; one Alipay-like column alone is no Alipay statement.
+    expect(refused("auto", "#支付宝账务明细查询\n帐务流水号\t业务流水号\t商户订单号\n")).toMatch(/账务明细/);
+    expect(refused("cmb-csv", "日期,账务流水号,金额\n")).not.toMatch(/账务明细/);
   });
 
   it("leaves the files it reads alone", () => {
