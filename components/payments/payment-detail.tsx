@@ -228,7 +228,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") && v.refundedAmount === 0 ? (
-        <IgnoreForm messages={t} busy={busy} onEdit={clearError} onSubmit={(reason) => run({ path: "ignore", body: { reason } })} />
+        <IgnoreForm messages={t} nonSaleWord={v.nonSaleWord} busy={busy} onEdit={clearError} onSubmit={(reason) => run({ path: "ignore", body: { reason } })} />
       ) : null}
 
       {v.status === "ignored" && v.ignored ? (
@@ -401,11 +401,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Sets aside money that pays no order, with the reason (a preset or the person's own words). */
-function IgnoreForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<string>) {
+/** The preset reason a memo's non-sale word points to: interest, a refund coming back, or income that is no sale. */
+function presetFor(word: string | null, presets: string[]): string {
+  if (!word) return "";
+  if (/息/.test(word)) return presets[0];
+  if (/退/.test(word)) return presets[1];
+  return presets[3];
+}
+
+/**
+ * Sets aside money that pays no order, with the reason (a preset or the person's own words). When the
+ * memo says it is no sale (结息, 退款…), the form starts open with the matching reason chosen: one click.
+ */
+function IgnoreForm({ messages: t, nonSaleWord, busy, onEdit, onSubmit }: DecisionFormProps<string> & { nonSaleWord: string | null }) {
   const p = t.payments;
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
+  const tp = useTranslations("payments");
+  const [open, setOpen] = useState(nonSaleWord !== null);
+  const [reason, setReason] = useState(() => presetFor(nonSaleWord, p.ignoreReasons));
   if (!open) {
     return (
       <div>
@@ -422,6 +434,11 @@ function IgnoreForm({ messages: t, busy, onEdit, onSubmit }: DecisionFormProps<s
   return (
     <Card title={p.ignoreHeading}>
       <form onSubmit={submit} className="space-y-3 px-4 py-4 sm:px-5" data-testid="payment-ignore-form">
+        {nonSaleWord ? (
+          <p className="text-sm text-amber-800" data-testid="payment-non-sale">
+            {tp("nonSaleHint", { word: nonSaleWord })}
+          </p>
+        ) : null}
         <p className="text-sm text-slate-500">{p.ignoreHint}</p>
         <div className="flex flex-wrap gap-2">
           {p.ignoreReasons.map((preset) => (

@@ -1,3 +1,4 @@
+import { readMemo } from "@/lib/core/matching/memo-signals";
 import { and, eq, inArray } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { maskAccount } from "@/lib/core/masking";
@@ -171,6 +172,8 @@ export function toPaymentView(p: Payment, allocs: AllocationView[], orderStatus:
             orders: s.references.map((reference) => ({ reference, status: orderStatus.get(reference) ?? null })),
           }))
         : undefined,
+    /** A word in the memo that says this is no sale (利息, 退款…), while the payment waits: the page offers to ignore it. */
+    nonSaleWord: p.status === "unmatched" || p.status === "suggested" ? readMemo(p.reference, p.memo).nonSaleWord : null,
     /** Why the payment was set aside (status ignored) and when. */
     ignored: p.status === "ignored" ? ignoredOf(p) : undefined,
     origin: p.origin,

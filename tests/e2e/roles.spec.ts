@@ -43,6 +43,7 @@ test("a viewer sees the workbench read-only and is refused with 403 when forcing
   await expect(viewer.getByTestId("suggestions-reject")).toHaveCount(0);
   await expect(viewer.getByTestId("manual-match-form")).toHaveCount(0);
   await expect(viewer.getByTestId("payment-ignore-open")).toHaveCount(0);
+  await expect(viewer.getByTestId("payment-ignore-form")).toHaveCount(0);
 
   // Forcing the action with the viewer's own session cookie: refused, in the contract's error shape, nothing changed.
   for (const [path, data] of [["confirm", { index: 0 }], ["reject", {}], ["match", { allocations: [] }], ["unmatch", {}], ["ignore", { reason: "银行利息" }]] as const) {

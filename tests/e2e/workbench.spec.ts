@@ -156,7 +156,10 @@ test.describe("exceptions workbench at 1280×800", () => {
     await signIn(page, merchant.email, merchant.password);
     await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
     await page.goto(`/payments/${payment.paymentId}`);
-    await page.getByTestId("payment-ignore-open").click();
+    // The memo says 结息: the form is open already, its reason chosen.
+    await expect(page.getByTestId("payment-non-sale")).toHaveText("附言中的「结息」表明这笔进账可能不是客户付款。", { timeout: 15_000 });
+    await expect(page.getByTestId("payment-ignore-reason")).toHaveValue("银行利息");
+    await page.getByTestId("payment-ignore-reason").fill("");
     await expect(page.getByTestId("payment-ignore-submit")).toBeDisabled();
     await page.getByRole("button", { name: "银行利息" }).click();
     await expect(page.getByTestId("payment-ignore-reason")).toHaveValue("银行利息");

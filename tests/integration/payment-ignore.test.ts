@@ -34,13 +34,15 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
     const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
     const interest = await recordBankCredit(t.db(), m, { amount: 1234, payerName: "招商银行", memo: "结息", at: twoDaysAgo });
     expect(await matchPayment(t.db(), { paymentId: interest.id })).toBe("unmatched");
+    // Its memo says it is no sale: the view says which word, for the page to offer ignoring it.
+    expect((await view(m, interest.id)).nonSaleWord).toBe("结息");
     await runAnomalySweep(t.db(), { merchantId: m.merchantId });
     const open = await t.db().select().from(anomalies).where(and(eq(anomalies.merchantId, m.merchantId), eq(anomalies.paymentId, interest.id)));
     expect(open).toMatchObject([{ kind: "unmatched_overdue", status: "open" }]);
 
     const ignored = await post(ignoreRoute, m, interest.id, { reason: "  银行利息 " });
     expect(ignored.status).toBe(200);
-    expect(ignored.json).toMatchObject({ status: "ignored", ignored: { reason: "银行利息" }, explanation: "ignored: 银行利息", explanationZh: "已忽略：银行利息", allocations: [] });
+    expect(ignored.json).toMatchObject({ status: "ignored", ignored: { reason: "银行利息" }, explanation: "ignored: 银行利息", explanationZh: "已忽略：银行利息", allocations: [], nonSaleWord: null });
     expect(await actions(interest.id)).toContain("payment.ignored");
 
     // Asking again changes nothing, and nothing writes an audit event.
