@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { WriteOffReason } from "@/lib/core/anomalies";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
-import { orders, payments, storefrontWebhooks, webhookDeliveries } from "@/lib/db/schema";
+import { orders, payments, storefrontWebhooks, webhookDeliveries, type Payment } from "@/lib/db/schema";
 import { writeOffsOf, type WriteOffRecord } from "@/lib/services/match-apply";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
 import { isIgnorable, setPaymentIgnored, setPaymentUnignored, type IgnoredRecord } from "@/lib/services/payment-ignore";
@@ -64,10 +64,19 @@ export async function applyWriteOff(
  * does not apply.
  */
 export async function ignoreByRule(tx: DbOrTx, params: { paymentId: string; reason: string; ruleId: string }, now: Date): Promise<AuditInput | null> {
-  const [payment] = await tx.select().from(payments).where(eq(payments.id, params.paymentId)).for("update");
-  // Only money nothing was found for: a suggested payment may well be a customer's, whatever its memo says.
-  if (!payment || payment.manuallyDecided || payment.status !== "unmatched" || !isIgnorable(payment)) return null;
+  const payment = await lockIgnorableByRule(tx, params.paymentId);
+  if (!payment) return null;
   return setPaymentIgnored(tx, payment, { reason: params.reason, by: `rule:${params.ruleId}`, at: now.toISOString() }, { byPerson: false });
+}
+
+/**
+ * The payment, locked until the transaction ends, if a rule may set it aside now; else null. Only money
+ * nothing was found for (a suggested payment may well be a customer's, whatever its memo says) and that
+ * no person decided about.
+ */
+export async function lockIgnorableByRule(tx: DbOrTx, paymentId: string): Promise<Payment | null> {
+  const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
+  return payment && !payment.manuallyDecided && payment.status === "unmatched" && isIgnorable(payment) ? payment : null;
 }
 
 /** Brings back a payment a rule set aside, if it still is (a person may have decided since); the audit entry or null. */

@@ -6,7 +6,7 @@ import { appendAuditEvents, SYSTEM, type AuditInput } from "@/lib/db/queries/aud
 import { anomalies, merchants, orders, users, type Merchant } from "@/lib/db/schema";
 import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
 import { causeWords } from "@/lib/core/matching/explain";
-import { applyWriteOff, enqueueAnomalyAlert, ignoreByRule } from "@/lib/services/anomaly-actions";
+import { applyWriteOff, enqueueAnomalyAlert, ignoreByRule, lockIgnorableByRule } from "@/lib/services/anomaly-actions";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";
@@ -64,7 +64,14 @@ async function settleByRule(tx: DbOrTx, plan: RulePlan, finding: Finding, anomal
  */
 async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: AnomalyRule[], now: Date) {
   return db.transaction(async (tx) => {
-    const plan = planRules(rules, finding);
+    let plan = planRules(rules, finding);
+    // A rule that would set aside a payment it may not (matched meanwhile, or a person decided about it)
+    // decides nothing: the rules are read again without it, so the ones after it still apply.
+    while (plan.ignore && !(await lockIgnorableByRule(tx, plan.ignore.paymentId))) {
+      const skipped = plan.ignore.ruleId;
+      rules = rules.filter((r) => r.id !== skipped);
+      plan = planRules(rules, finding);
+    }
     if (plan.assignTo) {
       // A rule may name a user who has since left; the anomaly opens unassigned rather than not at all.
       const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, plan.assignTo), eq(users.merchantId, merchantId)));

@@ -301,7 +301,8 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     // The merchant turns the interest preset on, as the rules page's switch does.
     // And one of its own, to show a suggested payment is never set aside by a rule.
     const deposits = { name: "定金 → 忽略", conditions: { kinds: ["unmatched_overdue"], memoContains: ["定金"] }, actions: { ignorePayment: { reason: "定金另行处理" } } };
-    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [...rules.map((r) => ({ ...r, enabled: true })), deposits] } });
+    const flagged = { name: "利息 → 高", conditions: { kinds: ["unmatched_overdue"], memoContains: ["往来"] }, actions: { raiseSeverity: "high" } };
+    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [...rules.map((r) => ({ ...r, enabled: true })), deposits, flagged] } });
     expect(put.status).toBe(200);
 
     const interest = await importCmb(m.apiKey, bankId, { serial: "K7700000091", credit: "12.34", daysAgo: 2, memo: "结息" });
@@ -352,6 +353,9 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
     const [kept] = await t.db().select().from(payments).where(eq(payments.id, personal.id));
     expect(kept).toMatchObject({ status: "unmatched", manuallyDecided: true });
+    // The rules after the ignore that did not apply still do: 往来 raises it to high.
+    const [personalAnomaly] = await list(m.apiKey, { status: "open", kind: "unmatched_overdue" }).then((all) => all.filter((a) => a.paymentId === personal.id));
+    expect(personalAnomaly).toMatchObject({ severity: "high", rules: [expect.objectContaining({ ruleName: "利息 → 高", actions: ["raiseSeverity"] })] });
     expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId).sort()).toEqual([sale.id, instalment.id, interest.id, quarterly.id, personal.id].sort());
   });
 
