@@ -38,7 +38,8 @@ export async function setPaymentIgnored(tx: DbOrTx, payment: Payment, record: Ig
       details: { ...payment.details, ignored: record },
     })
     .where(eq(payments.id, payment.id));
-  return { action: "payment.ignored", subjectType: "payment", subjectId: payment.id, before: { status: payment.status }, after: { status: "ignored", reason: record.reason, by: record.by } };
+  const before = payment.status === "ignored" ? { status: payment.status, reason: (payment.details.ignored as IgnoredRecord | undefined)?.reason ?? null } : { status: payment.status };
+  return { action: "payment.ignored", subjectType: "payment", subjectId: payment.id, before, after: { status: "ignored", reason: record.reason, by: record.by } };
 }
 
 /** Brings a locked, ignored payment back as unmatched (a person's word sticks: re-runs leave it); returns the audit entry. */
@@ -63,12 +64,13 @@ export async function setPaymentUnignored(tx: DbOrTx, payment: Payment, now: Dat
  * merchant's own accounts): set aside with the reason, so it no longer waits for an order or raises
  * the unmatched anomaly, and matching leaves it alone; the report lists it as ignored. Only money that
  * pays no order and was not refunded can be set aside; unmatch brings it back. Ignoring an ignored
- * payment again changes nothing.
+ * payment again changes nothing, or only its reason.
  */
 export async function ignorePayment(db: Db, params: DecisionParams & { reason: string }) {
   await db.transaction(async (tx) => {
     const payment = await lockPayment(tx, params.merchantId, params.paymentId);
-    if (payment.status === "ignored") return;
+    // Asked again with the same reason changes nothing; with another, the reason is the new one.
+    if (payment.status === "ignored" && (payment.details.ignored as IgnoredRecord | undefined)?.reason === params.reason) return;
     if (payment.allocatedAmount > 0) throw conflict("The payment pays orders: unmatch it before ignoring it", "payment_allocated");
     if (payment.refundedAmount > 0) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
     const record: IgnoredRecord = { reason: params.reason, by: createdBy(params.actor), at: params.now.toISOString() };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { POST as ignoreRoute } from "@/app/api/v1/payments/[paymentId]/ignore/route";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
@@ -45,10 +45,13 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
     expect(ignored.json).toMatchObject({ status: "ignored", ignored: { reason: "银行利息" }, explanation: "ignored: 银行利息", explanationZh: "已忽略：银行利息", allocations: [], nonSaleWord: null });
     expect(await actions(interest.id)).toContain("payment.ignored");
 
-    // Asking again changes nothing, and nothing writes an audit event.
+    // Asking again changes nothing, and writes no audit event; another reason replaces the first.
     const events = (await actions(interest.id)).length;
-    expect((await post(ignoreRoute, m, interest.id, { reason: "别的原因" })).json.ignored.reason).toBe("银行利息");
+    expect((await post(ignoreRoute, m, interest.id, { reason: "银行利息" })).json.ignored.reason).toBe("银行利息");
     expect((await actions(interest.id)).length).toBe(events);
+    expect((await post(ignoreRoute, m, interest.id, { reason: "活期结息" })).json).toMatchObject({ ignored: { reason: "活期结息" }, explanationZh: "已忽略：活期结息" });
+    const [changed] = await t.db().select().from(auditEvents).where(and(eq(auditEvents.subjectId, interest.id), eq(auditEvents.action, "payment.ignored"))).orderBy(desc(auditEvents.id)).limit(1);
+    expect(changed).toMatchObject({ before: { status: "ignored", reason: "银行利息" }, after: { reason: "活期结息" } });
 
     // Matching leaves it alone, the sweep finds nothing left to say, and the pending list no longer shows it.
     expect(await matchPayments(t.db(), { paymentIds: [interest.id] })).toMatchObject({ alreadyDecided: 1 });
@@ -62,7 +65,7 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
     const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
     const report = await call(h(reconciliationRoute), { method: "GET", apiKey: m.apiKey, path: `/api/v1/reports/reconciliation?from=${day(-3)}&to=${day(0)}` });
     expect(report.status).toBe(200);
-    expect(report.json.exceptions).toEqual([expect.objectContaining({ kind: "ignored", paymentId: interest.id, severity: "low", message: expect.stringContaining("（银行利息）") })]);
+    expect(report.json.exceptions).toEqual([expect.objectContaining({ kind: "ignored", paymentId: interest.id, severity: "low", message: expect.stringContaining("（活期结息）") })]);
 
     // Unmatch: back to unmatched as a person's decision (re-runs do not match it), the reason gone.
     const back = await post(unmatchRoute, m, interest.id);
