@@ -532,7 +532,7 @@ function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messa
         found.data.data.length === 0 ? (
           <p className="mt-2 text-sm text-slate-500" data-testid="order-picker-empty">{p.noOrdersFound}</p>
         ) : (
-          <ul className="mt-2 divide-y divide-slate-200 rounded-md bg-white ring-1 ring-inset ring-slate-200" data-testid="order-picker-results">
+          <ul aria-label={p.findOrder} className="mt-2 divide-y divide-slate-200 rounded-md bg-white ring-1 ring-inset ring-slate-200" data-testid="order-picker-results">
             {found.data.data.map((o) => (
               <li key={o.reference} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm">
                 <span className="min-w-0 flex-1">
@@ -542,7 +542,7 @@ function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messa
                 </span>
                 <span className="text-xs text-slate-500">{labelOf(t.orderStatus, o.status)}</span>
                 <span className="tabular-nums text-slate-900">{money(o.openAmount)}</span>
-                <button type="button" className={secondaryButton} data-testid={`order-pick-${o.reference}`} onClick={() => onPick(o)}>
+                <button type="button" className={secondaryButton} aria-label={`${p.pick} ${o.orderNo}`} data-testid={`order-pick-${o.reference}`} onClick={() => onPick(o)}>
                   {p.pick}
                 </button>
               </li>
