@@ -224,7 +224,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") ? (
-        <ManualMatchForm messages={t} currency={v.currency} money={money} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
+        <ManualMatchForm messages={t} currency={v.currency} paymentAmount={v.amount} money={money} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
       {canMatch && (v.status === "unmatched" || v.status === "suggested") && v.refundedAmount === 0 ? (
@@ -272,11 +272,12 @@ interface DecisionFormProps<T> {
 function ManualMatchForm({
   messages: t,
   currency,
+  paymentAmount,
   money,
   busy,
   onEdit,
   onSubmit,
-}: DecisionFormProps<{ reference: string; amount: number }[]> & { currency: string; money: (minor: number) => string }) {
+}: DecisionFormProps<{ reference: string; amount: number }[]> & { currency: string; paymentAmount: number; money: (minor: number) => string }) {
   const p = t.payments;
   const tp = useTranslations("payments");
   const [rows, setRows] = useState<Row[]>([{ key: 0, reference: "", amount: "" }]);
@@ -318,7 +319,7 @@ function ManualMatchForm({
     <Card title={p.manualHeading}>
       <form onSubmit={submit} data-testid="manual-match-form" className="space-y-3 px-4 py-4 sm:px-5" noValidate>
         <p className="text-sm text-slate-500">{p.manualHint}</p>
-        <OrderPicker messages={t} currency={currency} money={money} onPick={pick} />
+        <OrderPicker messages={t} currency={currency} amount={paymentAmount} money={money} onPick={pick} />
         {rows.map((r, i) => (
           <div key={r.key} className="flex flex-wrap items-end gap-3" data-testid={`manual-row-${i}`}>
             <label className="min-w-48 flex-1 text-sm text-slate-700">
@@ -486,7 +487,20 @@ interface MatchCandidate {
 }
 
 /** Finds the order a transfer pays by what a person knows of it — its number, the customer, the amount — and hands it to the form. */
-function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messages; currency: string; money: (minor: number) => string; onPick: (o: MatchCandidate) => void }) {
+function OrderPicker({
+  messages: t,
+  currency,
+  amount,
+  money,
+  onPick,
+}: {
+  messages: Messages;
+  currency: string;
+  /** The payment's amount: orders with exactly that open come first. */
+  amount: number;
+  money: (minor: number) => string;
+  onPick: (o: MatchCandidate) => void;
+}) {
   const p = t.payments;
   const errorText = useErrorText();
   const [text, setText] = useState("");
@@ -497,8 +511,8 @@ function OrderPicker({ messages: t, currency, money, onPick }: { messages: Messa
     return () => clearTimeout(timer);
   }, [text]);
   const found = useQuery({
-    queryKey: ["match-candidates", search, currency],
-    queryFn: () => appFetch<{ data: MatchCandidate[] }>(`/api/app/orders/candidates?${new URLSearchParams({ q: search, currency })}`),
+    queryKey: ["match-candidates", search, currency, amount],
+    queryFn: () => appFetch<{ data: MatchCandidate[] }>(`/api/app/orders/candidates?${new URLSearchParams({ q: search, currency, amount: String(amount) })}`),
     enabled: search.length > 0,
   });
   return (

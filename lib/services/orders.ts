@@ -151,22 +151,31 @@ export function orderFiltersFrom(q: URLSearchParams): Omit<ListOrdersParams, "me
   };
 }
 
+/** What is still open on an order a person may match: all of a closed (never paid) one, the rest of the others. */
+const openAmountOf = (o: Order) => (o.status === "closed" ? o.amount : Math.max(0, o.amount - o.paidAmount - o.writtenOffAmount));
+const OPEN_AMOUNT = sql`case when ${orders.status} = 'closed' then ${orders.amount} else ${orders.amount} - ${orders.paidAmount} - ${orders.writtenOffAmount} end`;
+
 /** The statuses a person may still match money to: waiting, partly paid, or closed unpaid (a late transfer reopens it). */
 const MATCHABLE_STATUSES: Order["status"][] = ["pending", "partially_paid", "closed"];
 
 /**
  * Orders a person may match a payment to, found the way the orders list searches (order number,
- * reference, customer, or an exact yuan amount), in the payment's currency, newest first: the manual
- * match form's picker. Each with what is still open on it.
+ * reference, customer, or an exact yuan amount), in the payment's currency: those with exactly the
+ * payment's amount open first (when it is given), then newest first. The manual match form's picker.
+ * Each with what is still open on it.
  */
-export async function findOrdersToMatch(db: DbOrTx, p: { merchantId: string; search: string; currency: string; limit: number }) {
+export async function findOrdersToMatch(db: DbOrTx, p: { merchantId: string; search: string; currency: string; limit: number; amount?: number }) {
   const search = searchCondition(p.search, [orders.reference, orders.orderNo, orders.customerName], orders.amount, (amount) => parseMajor(amount, p.currency));
   if (!search) return { data: [] };
   const rows = await db
     .select()
     .from(orders)
     .where(and(eq(orders.merchantId, p.merchantId), eq(orders.currency, p.currency), inArray(orders.status, MATCHABLE_STATUSES), search))
-    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .orderBy(
+      ...(p.amount === undefined ? [] : [sql`case when ${OPEN_AMOUNT} = ${p.amount} then 0 else 1 end`]),
+      desc(orders.createdAt),
+      desc(orders.id),
+    )
     .limit(p.limit);
   return {
     data: rows.map((o) => ({
@@ -174,7 +183,7 @@ export async function findOrdersToMatch(db: DbOrTx, p: { merchantId: string; sea
       orderNo: o.orderNo,
       customerName: o.customerName,
       amount: o.amount,
-      openAmount: o.status === "closed" ? o.amount : Math.max(0, o.amount - o.paidAmount - o.writtenOffAmount),
+      openAmount: openAmountOf(o),
       currency: o.currency,
       status: o.status,
       createdAt: o.createdAt.toISOString(),

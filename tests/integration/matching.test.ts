@@ -332,6 +332,9 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
       ["DY-77-0002", 15000, "partially_paid"],
       ["DY-77-0001", 15900, "pending"],
     ]);
+    // Given the payment's amount, the order with exactly that open comes first, newest first after it.
+    const ranked = await findOrdersToMatch(t.db(), { merchantId: m.merchantId, search: "禾木", currency: "CNY", limit: 8, amount: 15900 });
+    expect(ranked.data.map((o) => o.orderNo)).toEqual(["DY-77-0001", "DY-77-0002"]);
     expect(await find("159.00")).toEqual([["DY-77-0001", 15900, "pending"]]);
     expect(await find("77-0001")).toEqual([["DY-77-0001", 15900, "pending"]]);
     expect(await find(open.reference)).toEqual([["DY-77-0001", 15900, "pending"]]);
