@@ -344,7 +344,9 @@ export function PaymentsList({
                             ))
                           : top
                             ? describeTop(top, p.closedOrder)
-                            : p.none}
+                            : row.ignored
+                              ? tp("ignoredBanner", { reason: row.ignored.reason })
+                              : p.none}
                       </span>
                       {/* On a phone the top suggestion is confirmed from its card; on a wider screen with the c key or on its page. */}
                       {action === "confirm" && top ? (

@@ -172,6 +172,9 @@ test.describe("exceptions workbench at 1280×800", () => {
 
     await page.goto("/payments");
     await expect(page.getByTestId("payments-empty")).toBeVisible({ timeout: 15_000 });
+    // Under 全部 it is listed with why it was set aside.
+    await page.getByTestId("payments-tab-all").click();
+    await expect(page.getByTestId(`payments-suggestion-${payment.paymentId}`)).toHaveText("已忽略：银行利息", { timeout: 15_000 });
 
     await page.goto(`/payments/${payment.paymentId}`);
     await page.getByTestId("payment-unignore").click();
