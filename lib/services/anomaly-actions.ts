@@ -5,7 +5,8 @@ import type { AuditInput } from "@/lib/db/queries/audit";
 import { orders, payments, storefrontWebhooks, webhookDeliveries, type Payment } from "@/lib/db/schema";
 import { writeOffsOf, type WriteOffRecord } from "@/lib/services/match-apply";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
-import { isIgnorable, setPaymentIgnored, setPaymentUnignored, type IgnoredRecord } from "@/lib/services/payment-ignore";
+import { isIgnorable, setPaymentUnignored } from "@/lib/services/payment-ignore";
+import { ignoredRecordOf } from "@/lib/services/payments";
 
 export interface WriteOffResult {
   applied: boolean;
@@ -58,21 +59,10 @@ export async function applyWriteOff(
 }
 
 /**
- * Sets aside, for a rule, money that found no order: only if the payment is still ignorable once
- * locked (a person or the engine may have matched it since the sweep read it) and no person decided
- * about it (one who brought it back from ignored meant it). Returns the audit entry, or null when it
- * does not apply.
- */
-export async function ignoreByRule(tx: DbOrTx, params: { paymentId: string; reason: string; ruleId: string }, now: Date): Promise<AuditInput | null> {
-  const payment = await lockIgnorableByRule(tx, params.paymentId);
-  if (!payment) return null;
-  return setPaymentIgnored(tx, payment, { reason: params.reason, by: `rule:${params.ruleId}`, at: now.toISOString() }, { byPerson: false });
-}
-
-/**
- * The payment, locked until the transaction ends, if a rule may set it aside now; else null. Only money
- * nothing was found for (a suggested payment may well be a customer's, whatever its memo says) and that
- * no person decided about.
+ * The payment, locked until the transaction ends, if a rule may set it aside now; else null: a person
+ * or the engine may have matched it since the sweep read it. Only money nothing was found for (a
+ * suggested payment may well be a customer's, whatever its memo says) and that no person decided
+ * about (one who brought it back from ignored meant it).
  */
 export async function lockIgnorableByRule(tx: DbOrTx, paymentId: string): Promise<Payment | null> {
   const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
@@ -82,8 +72,7 @@ export async function lockIgnorableByRule(tx: DbOrTx, paymentId: string): Promis
 /** Brings back a payment a rule set aside, if it still is (a person may have decided since); the audit entry or null. */
 export async function unignoreByRule(tx: DbOrTx, params: { paymentId: string; ruleId?: string }, now: Date): Promise<AuditInput | null> {
   const [payment] = await tx.select().from(payments).where(eq(payments.id, params.paymentId)).for("update");
-  const by = (payment?.details.ignored as IgnoredRecord | undefined)?.by;
-  if (!payment || payment.status !== "ignored" || by !== `rule:${params.ruleId}`) return null;
+  if (!payment || payment.status !== "ignored" || ignoredRecordOf(payment)?.by !== `rule:${params.ruleId}`) return null;
   return setPaymentUnignored(tx, payment, now, { byPerson: false });
 }
 

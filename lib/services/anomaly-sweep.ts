@@ -3,10 +3,11 @@ import { detectAnomalies, planRules, SELF_RESOLVING_KINDS, shouldAlert, type Ano
 import { yuan } from "@/lib/core/anomalies/messages";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, SYSTEM, type AuditInput } from "@/lib/db/queries/audit";
-import { anomalies, merchants, orders, users, type Merchant } from "@/lib/db/schema";
+import { anomalies, merchants, orders, users, type Merchant, type Payment } from "@/lib/db/schema";
 import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
 import { causeWords } from "@/lib/core/matching/explain";
-import { applyWriteOff, enqueueAnomalyAlert, ignoreByRule, lockIgnorableByRule } from "@/lib/services/anomaly-actions";
+import { applyWriteOff, enqueueAnomalyAlert, lockIgnorableByRule } from "@/lib/services/anomaly-actions";
+import { setPaymentIgnored } from "@/lib/services/payment-ignore";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";
@@ -32,9 +33,10 @@ interface Settlement {
 
 /**
  * Applies the plan's final action, re-checked under its locks: a write-off of an order's shortfall,
- * or money that found no order set aside as ignored.
+ * or money that found no order set aside as ignored (`ignorable`: its payment, locked and checked
+ * when the plan was made).
  */
-async function settleByRule(tx: DbOrTx, plan: RulePlan, finding: Finding, anomalyId: string, now: Date): Promise<Settlement | null> {
+async function settleByRule(tx: DbOrTx, plan: RulePlan, finding: Finding, ignorable: Payment | null, anomalyId: string, now: Date): Promise<Settlement | null> {
   if (plan.writeOff && finding.orderId && finding.paymentId) {
     const { amount, reason, ruleId, ruleName } = plan.writeOff;
     const w = await applyWriteOff(tx, { orderId: finding.orderId, paymentId: finding.paymentId, amount, reason, ruleName, anomalyId, now });
@@ -48,10 +50,9 @@ async function settleByRule(tx: DbOrTx, plan: RulePlan, finding: Finding, anomal
       audit: w.audit,
     };
   }
-  if (plan.ignore) {
+  if (plan.ignore && ignorable) {
     const { paymentId, reason, ruleId, ruleName } = plan.ignore;
-    const entry = await ignoreByRule(tx, plan.ignore, now);
-    if (!entry) return null;
+    const entry = await setPaymentIgnored(tx, ignorable, { reason, by: `rule:${ruleId}`, at: now.toISOString() }, { byPerson: false });
     return { ruleId, ruleName, note: `${ruleName}：已忽略收款（${reason}） / payment ignored: ${reason}`, resolution: { ignored: { paymentId, reason } }, audit: [entry] };
   }
   return null;
@@ -67,7 +68,8 @@ async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: 
     let plan = planRules(rules, finding);
     // A rule that would set aside a payment it may not (matched meanwhile, or a person decided about it)
     // decides nothing: the rules are read again without it, so the ones after it still apply.
-    while (plan.ignore && !(await lockIgnorableByRule(tx, plan.ignore.paymentId))) {
+    let ignorable: Payment | null = null;
+    while (plan.ignore && !(ignorable = await lockIgnorableByRule(tx, plan.ignore.paymentId))) {
       const skipped = plan.ignore.ruleId;
       rules = rules.filter((r) => r.id !== skipped);
       plan = planRules(rules, finding);
@@ -119,7 +121,7 @@ async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: 
       })),
     ];
     let current = row;
-    const settlement = await settleByRule(tx, plan, finding, row.id, now);
+    const settlement = await settleByRule(tx, plan, finding, ignorable, row.id, now);
     if (settlement) {
       const { ruleId, ruleName, note } = settlement;
       const resolution: Resolution = { by: "rule", ruleId, ruleName, fingerprint: finding.fingerprint, ...settlement.resolution };

@@ -5,17 +5,9 @@ import { appendAuditEvents, type AuditInput } from "@/lib/db/queries/audit";
 import { payments, type Payment } from "@/lib/db/schema";
 import { conflict } from "@/lib/http/errors";
 import { createdBy, lockPayment, type DecisionParams } from "@/lib/services/manual-match";
-import { getPaymentView } from "@/lib/services/payments";
+import { getPaymentView, ignoredRecordOf, type IgnoredRecord } from "@/lib/services/payments";
 
 export const ignoreSchema = z.object({ reason: z.string().trim().min(1).max(200) });
-
-/** Why, by whom and when a payment was set aside, as kept in payments.details.ignored. */
-export interface IgnoredRecord {
-  reason: string;
-  /** "user:<id>", "api_key:<id>" or "rule:<id>". */
-  by: string;
-  at: string;
-}
 
 /** Only money that pays no order and went back to no one can be set aside: anything else is a customer's payment. */
 export const isIgnorable = (p: Payment) => (p.status === "unmatched" || p.status === "suggested") && p.allocatedAmount === 0 && p.refundedAmount === 0;
@@ -38,13 +30,14 @@ export async function setPaymentIgnored(tx: DbOrTx, payment: Payment, record: Ig
       details: { ...payment.details, ignored: record },
     })
     .where(eq(payments.id, payment.id));
-  const before = payment.status === "ignored" ? { status: payment.status, reason: (payment.details.ignored as IgnoredRecord | undefined)?.reason ?? null } : { status: payment.status };
+  const before = payment.status === "ignored" ? { status: payment.status, reason: ignoredRecordOf(payment)?.reason ?? null } : { status: payment.status };
   return { action: "payment.ignored", subjectType: "payment", subjectId: payment.id, before, after: { status: "ignored", reason: record.reason, by: record.by } };
 }
 
 /** Brings a locked, ignored payment back as unmatched (a person's word sticks: re-runs leave it); returns the audit entry. */
 export async function setPaymentUnignored(tx: DbOrTx, payment: Payment, now: Date, opts: { byPerson: boolean }): Promise<AuditInput> {
-  const { ignored, ...details } = payment.details;
+  const { ignored: _ignored, ...details } = payment.details;
+  void _ignored;
   await tx
     .update(payments)
     .set({
@@ -55,7 +48,7 @@ export async function setPaymentUnignored(tx: DbOrTx, payment: Payment, now: Dat
       details,
     })
     .where(eq(payments.id, payment.id));
-  const before = { status: "ignored", reason: (ignored as IgnoredRecord | undefined)?.reason ?? null };
+  const before = { status: "ignored", reason: ignoredRecordOf(payment)?.reason ?? null };
   return { action: "payment.unignored", subjectType: "payment", subjectId: payment.id, before, after: { status: "unmatched" } };
 }
 
@@ -70,7 +63,7 @@ export async function ignorePayment(db: Db, params: DecisionParams & { reason: s
   await db.transaction(async (tx) => {
     const payment = await lockPayment(tx, params.merchantId, params.paymentId);
     // Asked again with the same reason changes nothing; with another, the reason is the new one.
-    if (payment.status === "ignored" && (payment.details.ignored as IgnoredRecord | undefined)?.reason === params.reason) return;
+    if (payment.status === "ignored" && ignoredRecordOf(payment)?.reason === params.reason) return;
     if (payment.allocatedAmount > 0) throw conflict("The payment pays orders: unmatch it before ignoring it", "payment_allocated");
     if (payment.refundedAmount > 0) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
     const record: IgnoredRecord = { reason: params.reason, by: createdBy(params.actor), at: params.now.toISOString() };

@@ -131,10 +131,25 @@ export async function suggestedOrderStatuses(db: DbOrTx, merchantId: string, row
   return new Map(found.map((o) => [o.reference, o.status]));
 }
 
-/** payments.details.ignored as the view shows it (lib/services/manual-match.ts writes it). */
+/** Why, by whom and when a payment was set aside, as kept in payments.details.ignored (lib/services/payment-ignore.ts writes it). */
+export interface IgnoredRecord {
+  reason: string;
+  /** "user:<id>", "api_key:<id>" or "rule:<id>". */
+  by: string;
+  at: string;
+}
+
+/** The payment's details.ignored, or null when it holds none (fields missing from an older row read as empty). */
+export function ignoredRecordOf(p: Pick<Payment, "details">): IgnoredRecord | null {
+  const record = p.details.ignored as Partial<Record<keyof IgnoredRecord, unknown>> | undefined;
+  if (!record) return null;
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  return { reason: text(record.reason), by: text(record.by), at: text(record.at) };
+}
+
 function ignoredOf(p: Payment): { reason: string; at: string | null } {
-  const record = p.details.ignored as { reason?: unknown; at?: unknown } | undefined;
-  return { reason: typeof record?.reason === "string" ? record.reason : "", at: typeof record?.at === "string" ? record.at : null };
+  const record = ignoredRecordOf(p);
+  return { reason: record?.reason ?? "", at: record?.at || null };
 }
 
 /**
