@@ -1,31 +1,14 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { focusRing, textLink } from "@/components/payments/app-api";
+import { ImportResult, type FileOutcome, type ImportKind as Kind, type ImportSummary } from "@/components/imports/import-result";
+import { focusRing } from "@/components/payments/app-api";
 import { inputClass, primaryButton } from "@/components/settings/section";
 import { useErrorText } from "@/components/ui/use-error-text";
 import { isApiErrorLike } from "@/lib/i18n/api-errors";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
-import { describeRejectedLine } from "@/lib/i18n/import-reasons";
 import { labelOf } from "@/lib/i18n/messages";
-
-type Kind = "statement" | "orders";
-
-interface Summary {
-  /** The statement import's id (statements only): its payments are listed by it. */
-  statementId?: string;
-  imported: number;
-  duplicates: number;
-  /** Bill lines that confirmed payments a notify had recorded (counted among the duplicates too). */
-  confirmed?: number;
-  matched?: number;
-  suggested?: number;
-  unmatched?: number;
-  rejected: { line: number; message: string }[];
-  rejectedCount?: number;
-}
 
 const STATEMENT_FORMATS = ["auto", "cmb-csv", "icbc-csv", "camt053", "camt054", "mt940", "alipay-bill", "wechat-bill"];
 const ORDER_FORMATS = ["taobao", "douyin"];
@@ -58,7 +41,7 @@ function upload(url: string, file: File, contentType: string, onProgress: (fract
 }
 
 export function ImportForm({ accounts }: { accounts: { id: string; name: string; channel: string }[] }) {
-  const { locale, messages: t } = useI18n();
+  const { messages: t } = useI18n();
   const m = t.imports;
   const ti = useTranslations("imports");
   const errorText = useErrorText();
@@ -66,50 +49,68 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
   const [statementFormat, setStatementFormat] = useState("auto");
   const [orderFormat, setOrderFormat] = useState("taobao");
   const [accountId, setAccountId] = useState(accounts.find((a) => a.channel === "bank")?.id ?? accounts[0]?.id ?? "");
-  const [file, setFile] = useState<File | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [phase, setPhase] = useState<"idle" | "uploading" | "processing">("idle");
-  const [result, setResult] = useState<{ kind: Kind; summary: Summary } | null>(null);
+  /** Which of several files is going up (1-based), for the status line. */
+  const [current, setCurrent] = useState<{ index: number; name: string } | null>(null);
+  const [result, setResult] = useState<{ kind: Kind; outcomes: FileOutcome[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const router = useRouter();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!file) return;
-    setError(null);
-    setResult(null);
-    setProgress(0);
-    setPhase("uploading");
+  /** Uploads one file as its own import: its summary, or the reason it was not imported in the reader's words. */
+  async function importOne(file: File, onProgress: (fraction: number) => void): Promise<FileOutcome> {
     const url =
       kind === "statement"
         ? `/api/app/statements?${new URLSearchParams({ channelAccountId: accountId, format: statementFormat })}`
         : `/api/app/orders/import?${new URLSearchParams({ format: orderFormat })}`;
     try {
-      const res = await upload(url, file, kind === "statement" ? "application/octet-stream" : "text/csv", (f) => {
-        setProgress(f);
-        // Once the bytes are up the server parses and matches: say so instead of sitting at 100 %.
-        if (f >= 1) setPhase("processing");
-      });
-      if (res.status >= 200 && res.status < 300) {
-        setResult({ kind, summary: res.body as Summary });
-        // The import history below the form is rendered on the server: fetch it again with this file in it.
-        router.refresh();
-      }
-      else {
-        // The contract's `{ error: { code, message } }` in the reader's words; a body without it (a proxy's page) by its status.
-        const err = (res.body as { error?: unknown } | null)?.error;
-        setError(isApiErrorLike(err) ? errorText({ ...err, status: res.status }) : ti("failedStatus", { status: res.status }));
-      }
+      const res = await upload(url, file, kind === "statement" ? "application/octet-stream" : "text/csv", onProgress);
+      if (res.status >= 200 && res.status < 300) return { name: file.name, summary: res.body as ImportSummary };
+      // The contract's `{ error: { code, message } }` in the reader's words; a body without it (a proxy's page) by its status.
+      const err = (res.body as { error?: unknown } | null)?.error;
+      return { name: file.name, error: isApiErrorLike(err) ? errorText({ ...err, status: res.status }) : ti("failedStatus", { status: res.status }) };
     } catch {
-      setError(m.networkError);
+      return { name: file.name, error: m.networkError };
+    }
+  }
+
+  // Several files (a month of daily bills, a bank's files per account) go up one after another, each its
+  // own import: one that cannot be read is reported on its line and does not hold back the others.
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (files.length === 0) return;
+    setError(null);
+    setResult(null);
+    setProgress(0);
+    setPhase("uploading");
+    const outcomes: FileOutcome[] = [];
+    try {
+      for (const [i, file] of files.entries()) {
+        setCurrent(files.length > 1 ? { index: i + 1, name: file.name } : null);
+        setPhase("uploading");
+        outcomes.push(
+          await importOne(file, (f) => {
+            setProgress((i + f) / files.length);
+            // Once the bytes are up the server parses and matches: say so instead of sitting at 100 %.
+            if (f >= 1) setPhase("processing");
+          }),
+        );
+      }
+      const [only] = outcomes;
+      if (outcomes.length === 1 && only.error !== undefined) setError(only.error);
+      else setResult({ kind, outcomes });
+      // The import history below the form is rendered on the server: fetch it again with these files in it.
+      if (outcomes.some((o) => o.summary)) router.refresh();
     } finally {
       setPhase("idle");
       setProgress(null);
+      setCurrent(null);
     }
   }
 
   const busy = phase !== "idle";
-  const s = result?.summary;
+  const percent = progress === null ? "" : `${Math.round(progress * 100)}%`;
   return (
     <div className="space-y-6">
       <form onSubmit={submit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5" data-testid="import-form">
@@ -165,8 +166,9 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
             <input
               type="file"
               required
+              multiple
               accept=".csv,.txt,.xml,.sta,.mt940,.zip,.gz,.xlsx,.xls"
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              onChange={(e) => setFiles([...(e.target.files ?? [])])}
               className={`mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm ${focusRing}`}
               data-testid="import-file"
             />
@@ -174,14 +176,15 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
         </div>
         {kind === "statement" && accounts.length === 0 ? <p className="text-sm text-amber-800">{m.noAccounts}</p> : null}
         <div className="flex flex-wrap items-center gap-3">
-          <button type="submit" disabled={busy || !file || (kind === "statement" && !accountId)} className={primaryButton} data-testid="import-submit">
-            {busy ? m.uploading : m.submit}
+          <button type="submit" disabled={busy || files.length === 0 || (kind === "statement" && !accountId)} className={primaryButton} data-testid="import-submit">
+            {busy ? m.uploading : files.length > 1 ? ti("submitFiles", { count: files.length }) : m.submit}
           </button>
           {progress !== null ? (
             <div className="flex min-w-48 flex-1 items-center gap-2">
               <progress max={1} value={progress} aria-label={m.progress} className="h-2 w-full overflow-hidden rounded [&::-webkit-progress-bar]:bg-slate-100 [&::-webkit-progress-value]:bg-teal-600" data-testid="import-progress" />
-              <span role="status" className="whitespace-nowrap text-xs tabular-nums text-slate-600">
-                {phase === "processing" ? m.processing : `${Math.round(progress * 100)}%`}
+              <span role="status" className="min-w-0 max-w-md truncate whitespace-nowrap text-xs tabular-nums text-slate-600">
+                {current ? ti("currentFile", { index: current.index, count: files.length, name: current.name }) + " · " : null}
+                {phase === "processing" ? m.processing : percent}
               </span>
             </div>
           ) : null}
@@ -193,73 +196,7 @@ export function ImportForm({ accounts }: { accounts: { id: string; name: string;
         ) : null}
       </form>
 
-      {s && result ? (
-        <section aria-labelledby="import-result-heading" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="import-result">
-          <h2 id="import-result-heading" className="border-b border-slate-100 px-4 py-3 text-base font-semibold text-slate-900 sm:px-5">
-            {m.result}
-          </h2>
-          <dl className="grid grid-cols-2 gap-3 px-4 py-4 text-sm sm:grid-cols-3 sm:px-5 lg:grid-cols-6">
-            <Figure label={m.imported} value={s.imported} id="imported" />
-            <Figure label={m.duplicates} value={s.duplicates} id="duplicates" />
-            {result.kind === "statement" ? (
-              <>
-                <Figure label={m.matched} value={s.matched ?? 0} id="matched" />
-                <Figure label={m.suggested} value={s.suggested ?? 0} id="suggested" />
-                <Figure label={m.unmatched} value={s.unmatched ?? 0} id="unmatched" />
-                {(s.confirmed ?? 0) > 0 ? <Figure label={m.confirmed} value={s.confirmed ?? 0} id="confirmed" /> : null}
-              </>
-            ) : null}
-            <Figure label={m.rejected} value={s.rejectedCount ?? s.rejected.length} id="rejected" />
-          </dl>
-          {s.rejected.length > 0 ? (
-            <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
-              <h3 className="text-sm font-medium text-slate-900">{m.rejectedLines}</h3>
-              <ul className="mt-2 space-y-1 text-sm text-slate-700" data-testid="import-rejected-lines">
-                {s.rejected.map((r) => {
-                  const reason = describeRejectedLine(r.message, { locale, messages: t });
-                  return (
-                    <li key={`${r.line}-${r.message}`}>
-                      <span className="font-medium tabular-nums">{ti("line", { line: r.line })}</span> {reason.text}
-                      {reason.detail ? <span className="ml-1 break-all font-mono text-xs text-slate-500">{reason.detail}</span> : null}
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
-          ) : null}
-          <p className="flex flex-wrap gap-x-5 gap-y-1 border-t border-slate-100 px-4 py-3 text-sm sm:px-5">
-            {result.kind === "orders" ? (
-              <Link href="/orders" className={textLink}>
-                {m.toOrders}
-              </Link>
-            ) : (
-              <>
-                {(s.suggested ?? 0) + (s.unmatched ?? 0) > 0 ? (
-                  <Link href={`/payments${s.statementId ? `?statementId=${s.statementId}` : ""}`} className={textLink} data-testid="import-to-pending">
-                    {m.toPayments}
-                  </Link>
-                ) : null}
-                {s.statementId && s.imported + (s.confirmed ?? 0) > 0 ? (
-                  <Link href={`/payments?view=all&statementId=${s.statementId}`} className={textLink} data-testid="import-to-payments">
-                    {m.filePayments}
-                  </Link>
-                ) : null}
-              </>
-            )}
-          </p>
-        </section>
-      ) : null}
-    </div>
-  );
-}
-
-function Figure({ label, value, id }: { label: string; value: number; id: string }) {
-  return (
-    <div className="rounded-lg bg-slate-50 px-3 py-2">
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="text-xl font-semibold tabular-nums text-slate-900" data-testid={`import-${id}`}>
-        {value}
-      </dd>
+      {result ? <ImportResult kind={result.kind} outcomes={result.outcomes} /> : null}
     </div>
   );
 }

@@ -136,7 +136,7 @@ function describeNotFound(message: string, ctx: ErrorContext, t: Translate): str
 
 /** What stands in the way of an upload (lib/services/upload-archive.ts) or which other export it is (lib/core/statements), or null. */
 function archiveProblem(message: string, t: Translate): string | null {
-  const several = /holds several files \((.+)\): upload/.exec(message);
+  const several = /holds several files \((.+)\): unpack/.exec(message);
   if (several) return t("zipSeveralFiles", { names: several[1] });
   if (/password-protected/.test(message)) return t("zipEncrypted");
   if (/zip file holds no file/.test(message)) return t("zipEmpty");

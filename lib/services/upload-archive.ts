@@ -82,7 +82,7 @@ function chooseEntry(entries: ZipEntry[]): ZipEntry {
   if (candidates.length === 0) throw unreadable("the zip file holds no file");
   if (candidates.length > 1) {
     const names = candidates.slice(0, 5).map((e) => e.name.split("/").pop());
-    throw unreadable(`the zip file holds several files (${names.join(", ")}${candidates.length > 5 ? ", …" : ""}): upload the one to import`);
+    throw unreadable(`the zip file holds several files (${names.join(", ")}${candidates.length > 5 ? ", …" : ""}): unpack it and upload each file to import`);
   }
   return candidates[0];
 }

@@ -12,6 +12,12 @@ export async function submitImport(page: Page, file: ImportFile) {
   await page.getByTestId("import-submit").click();
 }
 
+/** Chooses several files at once in 导入's form and uploads them, each its own import. */
+export async function submitImports(page: Page, files: ImportFile[]) {
+  await page.getByTestId("import-file").setInputFiles(files.map((file) => ({ ...file, mimeType: "text/csv" })));
+  await page.getByTestId("import-submit").click();
+}
+
 /**
  * Waits for the import result to show `figures` (新导入, 重复, 已匹配… by their ids: imported, duplicates, matched,
  * suggested, unmatched, confirmed, rejected) — the first one while the file is read and matched — and returns it.

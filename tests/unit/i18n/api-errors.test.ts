@@ -129,7 +129,7 @@ describe("describeApiError: by code", () => {
 
   it("says what to do with a zip it cannot choose from", () => {
     const zip = (message: string) => zh({ status: 400, code: "invalid_statement", message: `body: ${message}` });
-    expect(zip("the zip file holds several files (a.csv, b.csv): upload the one to import")).toBe("压缩包里有多个文件（a.csv, b.csv），请解压后上传要导入的那一个。");
+    expect(zip("the zip file holds several files (a.csv, b.csv): unpack it and upload each file to import")).toBe("压缩包里有多个文件（a.csv, b.csv），请解压后上传要导入的文件（导入页可一次选择多个文件）。");
     expect(zip("the zip file is password-protected")).toBe("压缩包设有密码，请解压后上传其中的文件。");
     expect(zip("the zip file holds no file")).toBe("压缩包里没有文件。");
     expect(zip("the zip file is damaged (checksum)")).toBe("无法读取该文件：请确认所选格式与文件一致。");

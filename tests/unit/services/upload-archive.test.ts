@@ -74,7 +74,7 @@ describe("unpackUpload", () => {
   it("refuses what it cannot choose or read, in words a person acts on", async () => {
     const several = await refusal(() => unpackUpload(zip2, MB));
     expect(several).toMatchObject({ status: 400, code: "invalid_statement" });
-    expect(several.message).toMatch(/several files \(a\.csv, b\.csv\): upload the one to import/);
+    expect(several.message).toMatch(/several files \(a\.csv, b\.csv\): unpack it and upload each file to import/);
     expect((await refusal(() => unpackUpload(empty, MB))).message).toMatch(/holds no file/);
     const damaged = Buffer.from(one);
     damaged[damaged.length - 30] ^= 0xff;
