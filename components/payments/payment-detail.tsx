@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { appFetch, focusRing, textLink } from "@/components/payments/app-api";
 import { closedReferences } from "@/components/payments/closed-suggestion";
+import { IgnoreReasonFields, presetFor } from "@/components/payments/ignore-reason";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { useErrorText } from "@/components/ui/use-error-text";
 import { parseMajor, toMajorString } from "@/lib/core/money";
@@ -402,14 +403,6 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The preset reason a memo's non-sale word points to: interest, a refund coming back, or income that is no sale. */
-function presetFor(word: string | null, presets: string[]): string {
-  if (!word) return "";
-  if (/息/.test(word)) return presets[0];
-  if (/退/.test(word)) return presets[1];
-  return presets[3];
-}
-
 /**
  * Sets aside money that pays no order, with the reason (a preset or the person's own words). When the
  * memo says it is no sale (结息, 退款…), the form starts open with the matching reason chosen: one click.
@@ -441,30 +434,13 @@ function IgnoreForm({ messages: t, nonSaleWord, busy, onEdit, onSubmit }: Decisi
           </p>
         ) : null}
         <p className="text-sm text-slate-500">{p.ignoreHint}</p>
-        <div className="flex flex-wrap gap-2">
-          {p.ignoreReasons.map((preset) => (
-            <button
-              key={preset}
-              type="button"
-              onClick={() => { onEdit(); setReason(preset); }}
-              aria-pressed={reason === preset}
-              className={`rounded-full px-2.5 py-1 text-xs ring-1 ring-inset ${reason === preset ? "bg-teal-50 text-teal-800 ring-teal-600/40" : "text-slate-600 ring-slate-300 hover:bg-slate-50"} ${focusRing}`}
-            >
-              {preset}
-            </button>
-          ))}
-        </div>
-        <label className="block text-sm">
-          <span className="mb-1 block text-slate-600">{p.ignoreReason}</span>
-          <input
-            data-testid="payment-ignore-reason"
-            value={reason}
-            maxLength={200}
-            required
-            onChange={(e) => { onEdit(); setReason(e.target.value); }}
-            className={input}
-          />
-        </label>
+        <IgnoreReasonFields
+          presets={p.ignoreReasons}
+          label={p.ignoreReason}
+          reason={reason}
+          onChange={(next) => { onEdit(); setReason(next); }}
+          inputTestId="payment-ignore-reason"
+        />
         <div className="flex flex-wrap gap-2">
           <button type="submit" disabled={busy || !reason.trim()} data-testid="payment-ignore-submit" className={primaryButton}>
             {busy ? p.working : p.submitIgnore}

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { toSearchParams } from "@/components/lists/query";
 import { AppApiError, appFetch, focusRing, textLink } from "@/components/payments/app-api";
+import { sharedPreset } from "@/components/payments/ignore-reason";
 import { BulkToolbar, HIGH_CONFIDENCE, ShortcutHelp } from "@/components/payments/workbench-bulk";
 import { useWorkbenchKeys, WORKBENCH_KEYS, type WorkbenchKey } from "@/components/payments/workbench-keys";
 import { PaymentStatusBadge } from "@/components/ui/status-badge";
@@ -18,6 +19,7 @@ import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
 import { formatMoney } from "@/lib/i18n/money";
 import type { BulkConfirmResult } from "@/lib/services/manual-match";
+import type { BulkIgnoreResult } from "@/lib/services/payment-ignore";
 import type { getPaymentView } from "@/lib/services/payments";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
@@ -43,6 +45,11 @@ function listHref(values: Record<string, string | undefined>) {
 }
 
 const rowId = (paymentId: string) => `payment-row-link-${paymentId}`;
+
+/** Waiting for a person: what can be selected, and set aside in bulk. */
+const isPending = (row: PaymentRow) => row.status === "unmatched" || row.status === "suggested";
+/** What a bulk confirm takes: a suggestion whose order is open (a closed order's is confirmed on its page, where reopening it is said). */
+const isConfirmable = (row: PaymentRow) => row.status === "suggested" && !topIsClosed(row);
 
 // One table markup for every width, as the board's lists: below md the header row goes and each row
 // becomes a card laid out on a grid by its cells' max-md classes (amount and status on top, time and
@@ -134,7 +141,25 @@ export function PaymentsList({
     },
     onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
   });
+  const ignoreBulk = useMutation({
+    mutationFn: ({ paymentIds, reason }: { paymentIds: string[]; reason: string }) =>
+      appFetch<{ results: BulkIgnoreResult[] }>("/api/app/payments/bulk-ignore", { paymentIds, reason }),
+    onSuccess: ({ results }) => {
+      const failed = results.filter((r) => r.outcome === "failed");
+      const failures = failed.map((r) => errorText(r.error));
+      setResult([tp("bulkIgnoreResult", { ignored: results.length - failed.length, failed: failed.length }), ...failures].join(" · "));
+      setSelected(new Set(failed.map((r) => r.paymentId)));
+      return refresh();
+    },
+    onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
+  });
   const selectable = canMatch && view === "pending";
+  // Only rows on this page count: a selection is not carried to rows the person no longer sees.
+  const chosen = rows.filter((r) => selected.has(r.paymentId));
+  const toConfirm = chosen.filter(isConfirmable).map((r) => r.paymentId);
+  const toIgnore = chosen.filter(isPending).map((r) => r.paymentId);
+  const pageSelectable = rows.filter(isPending);
+  const allOnPage = pageSelectable.length > 0 && pageSelectable.every((r) => selected.has(r.paymentId));
   const grid = selectable ? CARD_GRID.select : CARD_GRID.plain;
   const pc = t.paymentsCard;
   const toggle = (paymentId: string) =>
@@ -157,12 +182,12 @@ export function PaymentsList({
     if (action === "previous") return moveTo(active === null ? 0 : active - 1);
     if (!row) return;
     if (action === "open") return router.push(`/payments/${row.paymentId}`);
+    if (action === "toggle") return selectable && isPending(row) ? toggle(row.paymentId) : undefined;
     if (!canMatch || row.status !== "suggested" || decide.isPending) return;
     // Confirming a closed order's suggestion reopens the order: that is decided on the payment's page, where it is said.
     if (action === "confirm" && topIsClosed(row)) return router.push(`/payments/${row.paymentId}`);
     if (action === "confirm") decide.mutate({ paymentId: row.paymentId, path: "confirm" });
     if (action === "reject") decide.mutate({ paymentId: row.paymentId, path: "reject" });
-    if (action === "toggle" && selectable && !topIsClosed(row)) toggle(row.paymentId);
   });
   // The tabs and the filter form keep the import the list is narrowed to; the banner's link drops it.
   const kept: Record<string, string> = statement ? { statementId: statement.id } : {};
@@ -220,11 +245,14 @@ export function PaymentsList({
       />
       {selectable ? (
         <BulkToolbar
-          selected={selected.size}
-          busy={bulk.isPending}
+          confirmable={toConfirm.length}
+          ignorable={toIgnore.length}
+          presetReason={sharedPreset(chosen.filter(isPending).map((r) => r.nonSaleWord), p.ignoreReasons)}
+          busy={bulk.isPending || ignoreBulk.isPending}
           result={result}
-          onSelectHigh={() => setSelected(new Set(rows.filter((r) => r.status === "suggested" && topConfidence(r) >= HIGH_CONFIDENCE).map((r) => r.paymentId)))}
-          onConfirm={() => bulk.mutate([...selected])}
+          onSelectHigh={() => setSelected(new Set(rows.filter((r) => isConfirmable(r) && topConfidence(r) >= HIGH_CONFIDENCE).map((r) => r.paymentId)))}
+          onConfirm={() => bulk.mutate(toConfirm)}
+          onIgnore={(reason) => ignoreBulk.mutate({ paymentIds: toIgnore, reason })}
           onHelp={() => setHelp(true)}
         />
       ) : null}
@@ -255,7 +283,25 @@ export function PaymentsList({
           <DataTable
             data-testid="payments-table" aria-keyshortcuts={`${WORKBENCH_KEYS.next} ${WORKBENCH_KEYS.previous}`}
             columns={[
-              ...(selectable ? [{ key: "select", label: <span className="sr-only">{p.selectRow}</span>, className: "w-10" }] : []),
+              ...(selectable
+                ? [
+                    {
+                      key: "select",
+                      label: (
+                        <input
+                          type="checkbox"
+                          checked={allOnPage}
+                          disabled={pageSelectable.length === 0}
+                          onChange={() => setSelected(allOnPage ? new Set() : new Set(pageSelectable.map((r) => r.paymentId)))}
+                          aria-label={p.selectPage}
+                          data-testid="payments-select-page"
+                          className={`size-4 accent-teal-700 ${focusRing}`}
+                        />
+                      ),
+                      className: "w-10",
+                    },
+                  ]
+                : []),
               { label: p.time },
               { label: p.channel },
               { label: p.amount, align: "right" },
@@ -278,8 +324,7 @@ export function PaymentsList({
                 >
                   {selectable ? (
                     <td className={`${td} ${cardCell} w-10 max-md:col-start-1 max-md:row-start-1 max-md:w-auto`}>
-                      {/* A closed order's suggestion is confirmed one at a time on its page, never in bulk. */}
-                      {row.status === "suggested" && !topIsClosed(row) ? (
+                      {isPending(row) ? (
                         <input
                           type="checkbox"
                           checked={selected.has(row.paymentId)}

@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { focusRing } from "@/components/payments/app-api";
+import { IgnoreReasonFields } from "@/components/payments/ignore-reason";
 import { WORKBENCH_KEYS } from "@/components/payments/workbench-keys";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 
@@ -10,24 +11,42 @@ export const HIGH_CONFIDENCE = 0.9;
 
 const button = `rounded-md px-3 py-1.5 text-sm font-medium ${focusRing}`;
 
-/** Select-high and confirm-selected, with the outcome of the last bulk confirm read out to screen readers. */
+/**
+ * Select-high, confirm-selected (the selected suggestions) and ignore-selected (every selected pending
+ * payment, for one reason asked here), with the outcome of the last bulk action read out to screen readers.
+ */
 export function BulkToolbar({
-  selected,
+  confirmable,
+  ignorable,
+  presetReason,
   busy,
   result,
   onSelectHigh,
   onConfirm,
+  onIgnore,
   onHelp,
 }: {
-  selected: number;
+  confirmable: number;
+  ignorable: number;
+  /** The reason the selected payments' memos point to (all interest, say), chosen when the form opens. */
+  presetReason: string;
   busy: boolean;
   result: string | null;
   onSelectHigh: () => void;
   onConfirm: () => void;
+  onIgnore: (reason: string) => void;
   onHelp: () => void;
 }) {
   const { messages: t } = useI18n();
   const tp = useTranslations("payments");
+  const [ignoring, setIgnoring] = useState(false);
+  const [reason, setReason] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!reason.trim() || ignorable === 0) return;
+    onIgnore(reason.trim());
+    setIgnoring(false);
+  };
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="bulk-toolbar">
       <button type="button" onClick={onSelectHigh} data-testid="bulk-select-high" className={`${button} border border-slate-300 bg-white text-slate-700 hover:bg-slate-50`}>
@@ -36,11 +55,24 @@ export function BulkToolbar({
       <button
         type="button"
         onClick={onConfirm}
-        disabled={selected === 0 || busy}
+        disabled={confirmable === 0 || busy}
         data-testid="bulk-confirm"
         className={`${button} bg-teal-700 text-white hover:bg-teal-800 disabled:cursor-not-allowed disabled:opacity-50`}
       >
-        {busy ? t.payments.working : tp("confirmSelected", { count: selected })}
+        {busy ? t.payments.working : tp("confirmSelected", { count: confirmable })}
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          if (!ignoring) setReason(presetReason);
+          setIgnoring(!ignoring);
+        }}
+        disabled={ignorable === 0 || busy}
+        aria-expanded={ignoring}
+        data-testid="bulk-ignore"
+        className={`${button} border border-slate-300 bg-white text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50`}
+      >
+        {tp("ignoreSelected", { count: ignorable })}
       </button>
       <button
         type="button"
@@ -51,6 +83,21 @@ export function BulkToolbar({
       >
         {t.payments.shortcuts.button} <kbd className="ml-1 rounded border border-slate-300 px-1 font-mono text-xs">?</kbd>
       </button>
+      {ignoring && ignorable > 0 ? (
+        <form onSubmit={submit} data-testid="bulk-ignore-form" className="w-full space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 className="text-sm font-semibold text-slate-900">{tp("bulkIgnoreHeading", { count: ignorable })}</h2>
+          <p className="text-sm text-slate-500">{t.payments.ignoreHint}</p>
+          <IgnoreReasonFields presets={t.payments.ignoreReasons} label={t.payments.ignoreReason} reason={reason} onChange={setReason} inputTestId="bulk-ignore-reason" />
+          <div className="flex flex-wrap gap-2">
+            <button type="submit" disabled={busy || !reason.trim()} data-testid="bulk-ignore-submit" className={`${button} bg-teal-700 text-white hover:bg-teal-800 disabled:opacity-50`}>
+              {t.payments.submitIgnore}
+            </button>
+            <button type="button" onClick={() => setIgnoring(false)} className={`${button} text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50`}>
+              {t.payments.cancel}
+            </button>
+          </div>
+        </form>
+      ) : null}
       <p role="status" aria-live="polite" data-testid="bulk-result" className="w-full text-sm text-slate-700 empty:hidden">
         {result}
       </p>

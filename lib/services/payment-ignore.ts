@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type AuditInput } from "@/lib/db/queries/audit";
 import { payments, type Payment } from "@/lib/db/schema";
-import { conflict } from "@/lib/http/errors";
+import { ApiError, conflict } from "@/lib/http/errors";
 import { createdBy, lockPayment, type DecisionParams } from "@/lib/services/manual-match";
 import { getPaymentView, ignoredRecordOf, type IgnoredRecord } from "@/lib/services/payments";
 
-export const ignoreSchema = z.object({ reason: z.string().trim().min(1).max(200) });
+const reason = z.string().trim().min(1).max(200);
+export const ignoreSchema = z.object({ reason });
+export const bulkIgnoreSchema = z.object({ paymentIds: z.array(z.string().trim().min(1).max(64)).min(1).max(100), reason });
 
 /** Only money that pays no order and went back to no one can be set aside: anything else is a customer's payment. */
 export const isIgnorable = (p: Payment) => (p.status === "unmatched" || p.status === "suggested") && p.allocatedAmount === 0 && p.refundedAmount === 0;
@@ -70,4 +72,27 @@ export async function ignorePayment(db: Db, params: DecisionParams & { reason: s
     await appendAuditEvents(tx, params.merchantId, params.actor, [await setPaymentIgnored(tx, payment, record, { byPerson: true })]);
   });
   return getPaymentView(db, params.merchantId, params.paymentId);
+}
+
+type PaymentView = Awaited<ReturnType<typeof getPaymentView>>;
+export type BulkIgnoreResult =
+  | { paymentId: string; outcome: "ignored"; payment: PaymentView }
+  | { paymentId: string; outcome: "failed"; error: { code: string; message: string } };
+
+/**
+ * Sets several payments aside for one reason (a month of interest credits, a supplier's refunds found by a
+ * search), each in its own transaction through ignorePayment, so one that pays an order meanwhile does not
+ * hold back the rest; it is reported with its code. Ignoring again is harmless: the request is safe to resend.
+ */
+export async function ignorePayments(db: Db, params: Omit<DecisionParams, "paymentId"> & { paymentIds: string[]; reason: string }) {
+  const results: BulkIgnoreResult[] = [];
+  for (const paymentId of new Set(params.paymentIds)) {
+    try {
+      results.push({ paymentId, outcome: "ignored", payment: await ignorePayment(db, { ...params, paymentId }) });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      results.push({ paymentId, outcome: "failed", error: { code: err.code, message: err.message } });
+    }
+  }
+  return { results };
 }

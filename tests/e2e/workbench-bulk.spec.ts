@@ -116,3 +116,61 @@ for (const viewport of [
     });
   });
 }
+
+test.describe("workbench bulk ignore", () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test("a search for 结息, select the page, ignore for one reason: the interest leaves the pending list, the suggestion beside it stays", async ({ page, request }) => {
+    test.setTimeout(120_000);
+    const consoleErrors = collectConsoleErrors(page);
+    const merchant = await signUpMerchantWithAlipay(request);
+    const [suggested] = await suggestedPayments(request, merchant, [7700]);
+    const bankAccountId = await createBankAccount(request, merchant, { bankName: "招商银行", accountNo: "755900004444666" });
+    const interest: string[] = [];
+    for (const [i, amount] of ["12.34", "0.56", "3.21"].entries()) {
+      const { payments } = await importCmbStatement(
+        request,
+        merchant,
+        bankAccountId,
+        cmbStatement({ serial: `I${Date.now()}${i}`, amount, payerName: "招商银行", payerAccount: "755900000000001", memo: "结息" }),
+      );
+      interest.push(payments.find((p) => p.amount === Math.round(Number(amount) * 100))!.paymentId);
+    }
+
+    await signIn(page, merchant.email, merchant.password);
+    await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+    await page.goto("/payments");
+    await expect(page.getByTestId(`payments-row-${interest[2]}`)).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId("bulk-ignore")).toBeDisabled();
+    // Selecting the page takes the suggestion too; a confirm would take only it, an ignore all four.
+    await page.getByTestId("payments-select-page").check();
+    await expect(page.getByTestId("bulk-confirm")).toHaveText("确认所选（1）");
+    await expect(page.getByTestId("bulk-ignore")).toHaveText("忽略所选（4）");
+    await page.getByTestId("payments-select-page").uncheck();
+    await expect(page.getByTestId("bulk-ignore")).toBeDisabled();
+
+    await page.getByTestId("filter-q").fill("结息");
+    await page.getByTestId("filter-q").press("Enter");
+    await expect(page.getByTestId(`payments-row-${suggested.paymentId}`)).toHaveCount(0, { timeout: 15_000 });
+    await page.getByTestId("payments-select-page").check();
+    await expect(page.getByTestId("bulk-confirm")).toHaveText("确认所选（0）");
+    await page.getByTestId("bulk-ignore").click();
+    const form = page.getByTestId("bulk-ignore-form");
+    await expect(form.getByRole("heading")).toHaveText("忽略所选的 3 笔收款");
+    // Every memo says 结息: the reason is chosen already.
+    await expect(page.getByTestId("bulk-ignore-reason")).toHaveValue("银行利息");
+    await expect(form.getByRole("button", { name: "银行利息" })).toHaveAttribute("aria-pressed", "true");
+    await page.getByTestId("bulk-ignore-submit").click();
+    await expect(page.getByTestId("bulk-result")).toHaveText("已忽略 3 笔，失败 0 笔", { timeout: 15_000 });
+    await expect(page.getByTestId("payments-empty")).toBeVisible();
+
+    for (const paymentId of interest) {
+      const res = await request.get(`/api/v1/payments/${paymentId}`, { headers: { authorization: `Bearer ${merchant.apiKey}` } });
+      expect(await res.json()).toMatchObject({ status: "ignored", ignored: { reason: "银行利息" } });
+    }
+    await page.goto("/payments");
+    await expect(page.getByTestId(`payments-row-${suggested.paymentId}`)).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId(`payments-row-${interest[0]}`)).toHaveCount(0);
+    expect(consoleErrors).toEqual([]);
+  });
+});

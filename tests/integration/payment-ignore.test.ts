@@ -7,10 +7,11 @@ import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
 import { GET as reconciliationRoute } from "@/app/api/v1/reports/reconciliation/route";
-import { anomalies, auditEvents, payments } from "@/lib/db/schema";
+import { anomalies, auditEvents, payments, users } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
+import { bulkIgnoreSchema, ignorePayments } from "@/lib/services/payment-ignore";
 import { recordRefund } from "@/lib/services/refunds";
 import { bankCredit as recordBankCredit } from "../helpers/bank-credit";
 import { bankMerchant, call, createOrder } from "../helpers/api";
@@ -150,5 +151,41 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
     const matched = await post(matchRoute, m, loose.id, { allocations: [{ reference: o2.reference, amount: 800 }] });
     expect(matched.json).toMatchObject({ status: "matched", allocatedAmount: 800 });
     expect((await view(m, loose.id)).ignored).toBeUndefined();
+  });
+
+  it("several payments are set aside for one reason, each on its own: what pays an order or is another shop's is reported, not ignored", async () => {
+    const m = await bankMerchant();
+    const stranger = await bankMerchant();
+    const o = await createOrder(m.apiKey, { amount: 3000 });
+    const interest = [await recordBankCredit(t.db(), m, { amount: 101, memo: "结息" }), await recordBankCredit(t.db(), m, { amount: 99, memo: "结息" })];
+    const paid = await recordBankCredit(t.db(), m, { amount: 3000, memo: o.reference });
+    expect(await matchPayment(t.db(), { paymentId: paid.id })).toBe("matched");
+    const theirs = await recordBankCredit(t.db(), stranger, { amount: 500, memo: "结息" });
+    const ids = [interest[0].id, paid.id, theirs.id, interest[1].id, interest[0].id];
+    const [owner] = await t.db().select({ id: users.id }).from(users).where(eq(users.merchantId, m.merchantId));
+    const actor = { type: "user" as const, id: owner.id };
+
+    const { results } = await ignorePayments(t.db(), { merchantId: m.merchantId, paymentIds: ids, reason: "银行利息", actor, now: new Date() });
+    expect(results.map((r) => [r.paymentId, r.outcome, r.outcome === "failed" ? r.error.code : r.payment.status])).toEqual([
+      [interest[0].id, "ignored", "ignored"],
+      [paid.id, "failed", "payment_allocated"],
+      [theirs.id, "failed", "not_found"],
+      [interest[1].id, "ignored", "ignored"],
+    ]);
+    expect((await rowOf(paid.id)).status).toBe("matched");
+    expect((await rowOf(theirs.id)).status).toBe("unmatched");
+    for (const p of interest) expect((await rowOf(p.id)).details.ignored).toMatchObject({ reason: "银行利息", by: `user:${owner.id}` });
+
+    // Sent again (a double click, a retry): the same outcome, no second audit event.
+    const events = (await actions(interest[0].id)).length;
+    const again = await ignorePayments(t.db(), { merchantId: m.merchantId, paymentIds: [interest[0].id], reason: "银行利息", actor, now: new Date() });
+    expect(again.results).toMatchObject([{ outcome: "ignored" }]);
+    expect((await actions(interest[0].id)).length).toBe(events);
+
+    // The request's shape: 1–100 ids and a reason.
+    expect(bulkIgnoreSchema.safeParse({ paymentIds: [], reason: "x" }).success).toBe(false);
+    expect(bulkIgnoreSchema.safeParse({ paymentIds: Array.from({ length: 101 }, (_, i) => String(i)), reason: "x" }).success).toBe(false);
+    expect(bulkIgnoreSchema.safeParse({ paymentIds: ["a"], reason: "  " }).success).toBe(false);
+    expect(await verifyAuditChains(t.db(), { merchantId: m.merchantId })).toMatchObject([{ broken: null }]);
   });
 });

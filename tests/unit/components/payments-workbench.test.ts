@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { closedReferences } from "@/components/payments/closed-suggestion";
+import { presetFor, sharedPreset } from "@/components/payments/ignore-reason";
 import { hasActiveFilters, isReversedRange } from "@/components/payments/payment-filters";
 
 describe("closedReferences", () => {
@@ -40,5 +41,23 @@ describe("payments list filters", () => {
     expect(isReversedRange({ from: "2026-11-30" })).toBe(false);
     expect(isReversedRange({ from: "2026-11-25T10:00:00+08:00", to: "2026-11-25T09:00:00+08:00" })).toBe(true);
     expect(isReversedRange({ from: "not a date", to: "2026-11-01" })).toBe(false);
+  });
+});
+
+describe("the ignore reason a memo points to", () => {
+  const presets = ["银行利息", "供应商退款", "自有账户间转账", "非销售收入"];
+  it("reads interest, a refund coming back and other income from the memo's non-sale word", () => {
+    expect(presetFor("结息", presets)).toBe("银行利息");
+    expect(presetFor("利息", presets)).toBe("银行利息");
+    expect(presetFor("退款", presets)).toBe("供应商退款");
+    expect(presetFor("补贴", presets)).toBe("非销售收入");
+    expect(presetFor(null, presets)).toBe("");
+  });
+
+  it("for several payments, chooses a reason only when every memo points to the same one", () => {
+    expect(sharedPreset(["结息", "利息", "结息"], presets)).toBe("银行利息");
+    expect(sharedPreset(["结息", "退款"], presets)).toBe("");
+    expect(sharedPreset(["结息", null], presets)).toBe("");
+    expect(sharedPreset([], presets)).toBe("");
   });
 });
