@@ -1,14 +1,17 @@
 "use client";
 
 import { focusRing } from "@/components/payments/app-api";
+import { PAYOUT_WORDS } from "@/lib/core/matching/memo-signals";
 
 const input = `w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 ${focusRing}`;
 
-/** The preset reason a memo's non-sale word points to: interest, a refund coming back, or income that is no sale. */
+/** The preset reason a memo's non-sale word points to: interest, a refund coming back, a channel's payout, or income that is no sale. */
 export function presetFor(word: string | null, presets: readonly string[]): string {
   if (!word) return "";
   if (/息/.test(word)) return presets[0];
   if (/退/.test(word)) return presets[1];
+  // A channel paying the shop's balance out to its bank: money moving between the shop's own accounts.
+  if (PAYOUT_WORDS.includes(word)) return presets[2];
   return presets[3];
 }
 

@@ -1,4 +1,4 @@
-import { readMemo } from "@/lib/core/matching/memo-signals";
+import { payoutWord, readMemo } from "@/lib/core/matching/memo-signals";
 import { and, eq, inArray } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { maskAccount } from "@/lib/core/masking";
@@ -188,7 +188,7 @@ export function toPaymentView(p: Payment, allocs: AllocationView[], orderStatus:
           }))
         : undefined,
     /** A word in the memo that says this is no sale (利息, 退款…), while the payment waits: the page offers to ignore it. */
-    nonSaleWord: p.status === "unmatched" || p.status === "suggested" ? readMemo(p.reference, p.memo).nonSaleWord : null,
+    nonSaleWord: p.status === "unmatched" || p.status === "suggested" ? (readMemo(p.reference, p.memo).nonSaleWord ?? payoutWord(p.payerName, p.memo)) : null,
     /** Why the payment was set aside (status ignored) and when. */
     ignored: p.status === "ignored" ? ignoredOf(p) : undefined,
     origin: p.origin,

@@ -79,6 +79,17 @@ describe(`ignoring a payment that is no customer's (${process.env.TEST_DB})`, ()
     expect(await verifyAuditChains(t.db(), { merchantId: m.merchantId })).toMatchObject([{ broken: null, unchained: 0 }]);
   });
 
+  it("a channel's payout to the bank (支付宝 … 提现) says so on its page; a customer's 结算 through a bank does not", async () => {
+    const m = await bankMerchant();
+    const payout = await recordBankCredit(t.db(), m, { amount: 986543, payerName: "支付宝（中国）网络技术有限公司", memo: "支付宝提现" });
+    expect(await matchPayment(t.db(), { paymentId: payout.id })).toBe("unmatched");
+    const shown = await view(m, payout.id);
+    expect(shown).toMatchObject({ status: "unmatched", nonSaleWord: "提现" });
+    expect(shown.explanationZh).toContain("渠道的提现/结算到账");
+    const settled = await recordBankCredit(t.db(), m, { amount: 50000, payerName: "上海恒达贸易有限公司", memo: "结算货款" });
+    expect((await view(m, settled.id)).nonSaleWord).toBeNull();
+  });
+
   it("a suggested payment can be ignored: its suggestions go with it", async () => {
     const m = await bankMerchant();
     const o = await createOrder(m.apiKey, { amount: 5900, customer: { name: "周八" } });

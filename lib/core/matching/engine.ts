@@ -1,7 +1,7 @@
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { askedUniqueAmount, settle } from "@/lib/core/matching/settle";
 import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
-import { readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
+import { payoutWord, readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { foldMisreadSymbols } from "@/lib/core/reference/alphabet";
 import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
 import { isPaymentInstitution, NAME_SCORES, payerAgreement, type NameAgreement } from "@/lib/core/matching/payer-name";
@@ -211,6 +211,12 @@ function memoBlockers(signals: MemoSignals, ctx: MatchContext, typoHits: Set<str
   }
   return reasons;
 }
+
+/** Why a payout is never matched to an order: it is the merchant's own money coming from the channel. */
+const payoutNote = (payer: string | null, word: string): Explanation => ({
+  zh: `付款方 ${payer} 是支付机构，附言「${word}」：这是渠道的提现/结算到账，是商户自己的钱，不对应订单`,
+  en: `the payer ${payer} is a payment institution and the memo says "${word}": a channel's payout of the merchant's own money, which pays no order`,
+});
 
 /** The payer's name agrees with the order's customer strongly enough to be identity evidence. */
 const strong = (s: Scored) => NAME_SCORES[s.name] >= THRESHOLDS.STRONG_NAME;
@@ -488,7 +494,8 @@ export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): Match
   const numberHits: OrderNumberHit[] = signals.orderNumbers
     .map((key) => ({ key, orders: ctx.ordersByOrderNumber?.get(key) ?? [] }))
     .filter((h) => h.orders.length > 0);
-  const blockers = memoBlockers(signals, ctx, typoHits, numberHits);
+  const payout = payoutWord(p.payerName, p.memo);
+  const blockers = [...memoBlockers(signals, ctx, typoHits, numberHits), ...(payout ? [payoutNote(p.payerName, payout)] : [])];
   const why: Explanation[] = [...blockers];
   const byNumber = new Set(numberHits.flatMap((h) => h.orders.map((o) => o.id)));
   if (numberHits.length > 0) {
@@ -536,7 +543,7 @@ export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): Match
   }
 
   if (!p.payerName && ctx.aliasNames.length === 0) why.push({ zh: "没有付款人名称，不能只凭金额匹配", en: "no payer name, and amount alone is never enough" });
-  if (isPaymentInstitution(p.payerName)) {
+  if (isPaymentInstitution(p.payerName) && !payout) {
     why.push({
       zh: `付款方 ${p.payerName} 是支付机构而非客户：可能是渠道结算（提现）款，也可能是客户经该机构的转账`,
       en: `the payer ${p.payerName} is a payment institution, not a customer: possibly a channel's settlement (payout), or a customer's transfer through it`,

@@ -1,10 +1,26 @@
 import { orderNumberTokens } from "@/lib/core/matching/order-numbers";
+import { isPaymentInstitution } from "@/lib/core/matching/payer-name";
 import { damagedReferenceCandidates, DEFAULT_REFERENCE_LENGTH, extractReferences, findDamagedReferenceTokens, findStandaloneTokens, lengthRepairCandidates, normalizeReference } from "@/lib/core/reference";
 
 // Words that say the money is not a customer paying for goods: interest, a refund or rebate
 // coming back, transfers between own accounts, loans, wages. Such a credit is never matched on
 // amount and payer alone, however well they fit.
 const NON_SALE_WORDS = ["利息", "结息", "退款", "退回", "退货款", "返利", "返佣", "往来款", "借款", "还款", "工资", "报销", "保证金", "押金", "分红", "退税"];
+
+// What a channel writes when it pays the merchant's own balance out to the bank (支付宝提现, 财付通 T+1 结算,
+// 银联商务 清算款). Only with a payment institution as the payer: a customer's 结算货款 is a sale.
+export const PAYOUT_WORDS: readonly string[] = ["提现", "结算", "清算", "划款", "划付", "出款"];
+
+/**
+ * The memo word that makes a credit a channel's payout of the merchant's own money — the payer a payment
+ * institution and the memo 提现, 结算, 清算… — or null. A payout pays no order: it is the shop's money
+ * moving from the channel to its bank account, already counted when its customers paid.
+ */
+export function payoutWord(payerName: string | null, memo: string | null): string | null {
+  if (!memo || !isPaymentInstitution(payerName)) return null;
+  const text = memo.normalize("NFKC");
+  return PAYOUT_WORDS.find((w) => text.includes(w)) ?? null;
+}
 
 /** What a payment's memo and reference field say, beyond a plain reference match. */
 export interface MemoSignals {

@@ -61,3 +61,12 @@ describe("the ignore reason a memo points to", () => {
     expect(sharedPreset([], presets)).toBe("");
   });
 });
+
+describe("a channel's payout in the ignore form", () => {
+  it("reads as a transfer between the shop's own accounts", () => {
+    const presets = ["银行利息", "供应商退款", "自有账户间转账", "非销售收入"];
+    expect(presetFor("提现", presets)).toBe("自有账户间转账");
+    expect(presetFor("结算", presets)).toBe("自有账户间转账");
+    expect(sharedPreset(["提现", "清算"], presets)).toBe("自有账户间转账");
+  });
+});

@@ -417,11 +417,29 @@ describe("no reference: amount and payer", () => {
     expect(decideMatch(payment({ amount: 50000, payerName: null }), context([big])).kind).toBe("none");
   });
 
-  it("a transfer from a payment institution says so: a channel's payout is nobody's order", () => {
-    const r = decideMatch(payment({ amount: 1234567, payerName: "支付宝（中国）网络技术有限公司", memo: "提现" }), context([order({ amount: 9900 })]));
+  it("a transfer from a payment institution says so: it may be a payout or a customer's transfer through it", () => {
+    const r = decideMatch(payment({ amount: 1234567, payerName: "支付宝（中国）网络技术有限公司", memo: "支付宝转账" }), context([order({ amount: 9900 })]));
     expect(r.kind).toBe("none");
     expect(r.explanation.en).toContain("is a payment institution, not a customer: possibly a channel's settlement (payout)");
     expect(r.explanation.zh).toContain("支付机构");
+  });
+
+  it("a channel's payout (an institution paying 提现, 结算…) is the shop's own money: never matched, even to an order of its amount", () => {
+    const o = order({ amount: 1234567, customerName: "王五" });
+    for (const [payerName, memo] of [
+      ["支付宝（中国）网络技术有限公司", "提现"],
+      ["财付通支付科技有限公司", "微信支付T+1结算"],
+      ["银联商务股份有限公司", "POS清算款"],
+    ]) {
+      const r = decideMatch(payment({ amount: 1234567, payerName, memo }), context([o]));
+      expect(r.kind, memo).toBe("none");
+      expect(r.explanation.en).toContain("a channel's payout of the merchant's own money");
+      expect(r.explanation.zh).toContain("提现/结算到账");
+      expect(r.explanation.en).not.toContain("possibly a channel's settlement");
+    }
+    // A customer settling an invoice writes 结算 too: that is a sale.
+    const invoice = order({ amount: 50000, customerName: "上海恒达贸易有限公司" });
+    expect(decideMatch(payment({ amount: 50000, payerName: "上海恒达贸易有限公司", memo: "结算货款" }), context([invoice])).kind).toBe("match");
   });
 
   it("rejected suggestions are not made again", () => {
