@@ -168,5 +168,8 @@ export async function seedDemo(db: Db, now = new Date()) {
   // The bank's quarterly interest, a day and a half old: no customer's money. It waits in 异常 (unmatched too
   // long) until someone ignores it on its page, or turns on the 结息/利息 rule in 设置 › 规则.
   await bankTransfer({ serial: "K-INTEREST-1", amount: 321, receivedAt: new Date(now.getTime() - 36 * 3600_000), payerName: "招商银行", payerAccount: null, memo: "结息" });
+  // Alipay paying the shop's balance out to its bank this morning: the shop's own money, which the payment's page
+  // offers to set aside as a transfer between its own accounts.
+  await bankTransfer({ serial: "K-PAYOUT-1", amount: 104_650, receivedAt: new Date(now.getTime() - 5 * 3600_000), payerName: "支付宝（中国）网络技术有限公司", payerAccount: null, memo: "支付宝提现" });
   return { created: true, ...DEMO_LOGIN };
 }
