@@ -29,6 +29,7 @@ export const ruleConditionsSchema = z
     maxDifference: fen.optional(),
     payerContains: z.string().trim().min(1).max(100).optional(),
     memoContains: z.array(z.string().trim().min(1).max(50)).min(1).max(20).optional(),
+    payout: z.literal(true).optional(),
   })
   .strict();
 

@@ -57,9 +57,9 @@ async function bankAccount(apiKey: string) {
 /** `YYYYMMDD` in Shanghai, `days` ago. */
 const shanghaiDate = (days: number) => new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
 
-async function importCmb(apiKey: string, accountId: string, line: { serial: string; credit: string; daysAgo: number; memo?: string }) {
+async function importCmb(apiKey: string, accountId: string, line: { serial: string; credit: string; daysAgo: number; memo?: string; payer?: string }) {
   const csv = buildCsv(CMB_HEADER, [
-    cmbCredit({ date: shanghaiDate(line.daysAgo), time: "10:23:45", credit: line.credit, serial: line.serial, memo: line.memo ?? "货款", payer: "张三贸易有限公司", account: "6225880123456789" }),
+    cmbCredit({ date: shanghaiDate(line.daysAgo), time: "10:23:45", credit: line.credit, serial: line.serial, memo: line.memo ?? "货款", payer: line.payer ?? "张三贸易有限公司", account: "6225880123456789" }),
   ]);
   const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${accountId}&format=cmb-csv`, {
     method: "POST",
@@ -239,6 +239,7 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
       ["差额 ≤ ¥1.00 按抹零核销", true],
       ["验签失败 → 高优先级并通知", true],
       ["附言含“结息/利息”的未匹配进账 → 忽略（银行利息）", false],
+      ["渠道提现/结算到账 → 忽略（自有账户间转账）", false],
     ]);
 
     const bad = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [{ name: "x", actions: { writeOff: { reason: "gift" } } }] } });
@@ -292,6 +293,28 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     // Deleting every rule sticks: the defaults are not created again.
     expect((await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [] } })).json.data).toEqual([]);
     expect((await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data).toEqual([]);
+  });
+
+  it("the payout preset, turned on, sets aside Alipay's 提现 to the bank as an own-account transfer; a customer's 结算 stays open", async () => {
+    const m = await merchantWithAlipay();
+    const bankId = await bankAccount(m.apiKey);
+    const rules = (await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data as { name: string; enabled: boolean }[];
+    const put = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: rules.map((r) => ({ ...r, enabled: r.enabled || r.name.startsWith("渠道提现") })) } });
+    expect(put.status).toBe(200);
+    expect(put.json.data.find((r: { name: string }) => r.name.startsWith("渠道提现"))).toMatchObject({ enabled: true, conditions: { payout: true } });
+
+    const payout = await importCmb(m.apiKey, bankId, { serial: "K7700000191", credit: "9,865.43", daysAgo: 2, memo: "支付宝提现", payer: "支付宝（中国）网络技术有限公司" });
+    const invoice = await importCmb(m.apiKey, bankId, { serial: "K7700000192", credit: "500.00", daysAgo: 2, memo: "结算货款" });
+    expect(await sweep(m.apiKey)).toEqual({ opened: 2, resolved: 1 });
+    const [settled] = await list(m.apiKey, { status: "resolved" });
+    expect(settled).toMatchObject({ paymentId: payout.id, resolutionNote: expect.stringContaining("已忽略收款（自有账户间转账）") });
+    expect((await t.db().select().from(payments).where(eq(payments.id, payout.id)))[0]).toMatchObject({ status: "ignored" });
+    expect((await list(m.apiKey, { status: "open" })).map((a) => a.paymentId)).toEqual([invoice.id]);
+
+    // The condition takes only `true`: "not a payout" is not a rule anyone can read back.
+    const bad = await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [{ name: "x", conditions: { payout: false }, actions: { notify: true } }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain("rules.0.conditions.payout");
   });
 
   it("a rule sets aside unmatched money whose memo says 结息: the anomaly opens resolved, reopening brings the payment back", async () => {

@@ -1,6 +1,7 @@
 import { maxSeverity } from "@/lib/core/anomalies/severity";
 import type { AnomalyKind, Finding, Severity } from "@/lib/core/anomalies/types";
 import type { ChannelName } from "@/lib/core/channels/types";
+import { payoutWord } from "@/lib/core/matching/memo-signals";
 import type { RuleWriteOffCause } from "@/lib/core/matching/types";
 
 /** When a rule applies; every condition given must hold (absent = any). */
@@ -22,6 +23,8 @@ export interface RuleConditions {
   payerContains?: string;
   /** Any of these words in the payer's memo (case-insensitive); a finding without a memo never matches. */
   memoContains?: string[];
+  /** Only a channel's payout to the bank: a payment institution as the payer and 提现, 结算, 清算… in the memo. */
+  payout?: true;
 }
 
 /** Why a write-off is acceptable: the matching engine's causes (抹零, 优惠券, 平台补贴, 手续费…). */
@@ -93,6 +96,14 @@ export const DEFAULT_RULES: Omit<AnomalyRule, "id">[] = [
     conditions: { kinds: ["unmatched_overdue"], memoContains: ["结息", "利息"] },
     actions: { ignorePayment: { reason: "银行利息" } },
   },
+  {
+    name: "渠道提现/结算到账 → 忽略（自有账户间转账）",
+    position: 40,
+    // Off too: a merchant who checks each payout against the channel's bill keeps them in view.
+    enabled: false,
+    conditions: { kinds: ["unmatched_overdue"], payout: true },
+    actions: { ignorePayment: { reason: "自有账户间转账" } },
+  },
 ];
 
 const within = (value: number, min?: number, max?: number) => (min === undefined || value >= min) && (max === undefined || value <= max);
@@ -117,6 +128,7 @@ export function ruleMatches(c: RuleConditions, f: Finding): boolean {
     const memo = f.memo?.toLowerCase();
     if (!memo || !c.memoContains.some((w) => memo.includes(w.toLowerCase()))) return false;
   }
+  if (c.payout && !payoutWord(f.payerName, f.memo ?? null)) return false;
   return true;
 }
 

@@ -19,6 +19,11 @@ describe("describeRule", () => {
     expect(describeRule(interest.actions, "en")).toBe("ignore the payment as 银行利息");
   });
 
+  it("names a payout condition in a word", () => {
+    expect(describeRule({ kinds: ["unmatched_overdue"], payout: true }, "zh-CN")).toBe("类型为 长时间未匹配；渠道提现/结算到账");
+    expect(describeRule({ payout: true }, "en")).toBe("a channel's payout");
+  });
+
   it("says a direction by itself, and a rule that silences the alert", () => {
     expect(describeRule({ kinds: ["amount_mismatch"], direction: "shortfall", maxDifference: 100 }, "zh-CN")).toBe("类型为 金额不符；少付；差额 ≤ ¥1.00");
     expect(describeRule({ raiseSeverity: "high", notify: false, markForRefund: false }, "zh-CN")).toBe("级别提升为 高；不发送通知");

@@ -115,6 +115,18 @@ describe("planRules", () => {
     expect(planRules(on, unmatched({ memo: "货款 LD7K2M9QX4" })).ignore).toBeNull();
   });
 
+  it("the payout preset is off until turned on; on, it sets aside an institution's 提现/结算 as an own-account transfer, nothing else", () => {
+    const payout = unmatched({ payerName: "财付通支付科技有限公司", memo: "微信支付 T+1 结算" });
+    expect(planRules(defaults, payout).ignore).toBeNull();
+    const on = defaults.map((r) => ({ ...r, enabled: true }));
+    expect(planRules(on, payout).ignore).toEqual({ paymentId: "p1", reason: "自有账户间转账", ruleId: "default-3", ruleName: expect.stringContaining("提现") });
+    // A person's 结算 is a sale; an institution's transfer without a payout word may be a customer's.
+    expect(planRules(on, unmatched({ payerName: "上海恒达贸易有限公司", memo: "结算货款" })).ignore).toBeNull();
+    expect(planRules(on, unmatched({ payerName: "支付宝（中国）网络技术有限公司", memo: "转账" })).ignore).toBeNull();
+    expect(ruleMatches({ payout: true }, unmatched({ payerName: "银联商务股份有限公司", memo: "POS清算款" }))).toBe(true);
+    expect(ruleMatches({ payout: true }, unmatched({ payerName: "银联商务股份有限公司", memo: null }))).toBe(false);
+  });
+
   it("ignoring applies to money that found no order only, and ends evaluation", () => {
     const rules = [
       rule({ id: "ignore", position: 10, actions: { ignorePayment: { reason: "自有账户间转账" }, assignTo: "u1" } }),
