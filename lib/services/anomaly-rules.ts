@@ -12,6 +12,10 @@ import { badRequest } from "@/lib/http/errors";
 export const ANOMALY_RULE_KIND = "anomaly";
 /** Merchant setting set once the default rules were created, so deleting them all sticks. */
 const INITIALIZED_SETTING = "anomalyRulesInitialized";
+/** How many of DEFAULT_RULES the merchant has been given: presets added since reach merchants created before them. */
+const PRESETS_SETTING = "anomalyRulePresets";
+/** The presets there were before their count was kept: a merchant marked initialized then has these three. */
+const PRESETS_BEFORE_COUNTING = 3;
 
 const fen = z.number().int().min(0).max(1_000_000_000_000);
 const minutes = z.number().int().min(0).max(10 * 365 * 24 * 60);
@@ -57,7 +61,14 @@ export const putRulesSchema = z.object({ rules: z.array(ruleInputSchema).max(100
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 
 // Merged in SQL so a concurrent change to another setting is never overwritten.
-const markInitialized = sql`${merchants.settings} || ${JSON.stringify({ [INITIALIZED_SETTING]: true })}::jsonb`;
+const markInitialized = sql`${merchants.settings} || ${JSON.stringify({ [INITIALIZED_SETTING]: true, [PRESETS_SETTING]: DEFAULT_RULES.length })}::jsonb`;
+
+/** How many presets the merchant was given already (0 for a merchant whose rules were never needed). */
+function presetsGiven(settings: Record<string, unknown>): number {
+  const counted = settings[PRESETS_SETTING];
+  if (typeof counted === "number") return counted;
+  return settings[INITIALIZED_SETTING] === true ? PRESETS_BEFORE_COUNTING : 0;
+}
 
 type RuleRow = typeof rules.$inferSelect;
 
@@ -87,16 +98,21 @@ const selectRules = (db: DbOrTx, merchantId: string) =>
     .where(and(eq(rules.merchantId, merchantId), eq(rules.kind, ANOMALY_RULE_KIND)))
     .orderBy(asc(rules.position), asc(rules.id));
 
-/** Creates the default rules the first time a merchant's rules are needed; idempotent and race-safe. */
+/**
+ * Creates the default rules the first time a merchant's rules are needed, and a preset added since
+ * once for a merchant created before it (each preset once: one the merchant deleted stays deleted);
+ * idempotent and race-safe.
+ */
 export async function ensureDefaultRules(db: Db, merchantId: string): Promise<void> {
   const [m] = await db.select({ settings: merchants.settings }).from(merchants).where(eq(merchants.id, merchantId));
-  if (!m || m.settings[INITIALIZED_SETTING] === true) return;
+  if (!m || presetsGiven(m.settings) >= DEFAULT_RULES.length) return;
   await db.transaction(async (tx) => {
     const [locked] = await tx.select({ settings: merchants.settings }).from(merchants).where(eq(merchants.id, merchantId)).for("no key update");
-    if (locked.settings[INITIALIZED_SETTING] === true) return;
+    const given = presetsGiven(locked.settings);
+    if (given >= DEFAULT_RULES.length) return;
     const created = await tx
       .insert(rules)
-      .values(DEFAULT_RULES.map((r) => ({ merchantId, kind: ANOMALY_RULE_KIND, ...r, conditions: { ...r.conditions }, actions: { ...r.actions } })))
+      .values(DEFAULT_RULES.slice(given).map((r) => ({ merchantId, kind: ANOMALY_RULE_KIND, ...r, conditions: { ...r.conditions }, actions: { ...r.actions } })))
       .returning();
     await tx
       .update(merchants)

@@ -16,7 +16,7 @@ import { GET as getRules, PUT as putRules } from "@/app/api/v1/rules/route";
 import { POST as storefrontRoute } from "@/app/api/v1/settings/storefront-webhook/route";
 import { POST as importRoute } from "@/app/api/v1/statements/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
-import { auditEvents, payments, webhookDeliveries } from "@/lib/db/schema";
+import { auditEvents, merchants, payments, webhookDeliveries } from "@/lib/db/schema";
 import { anomalySweepFn } from "@/lib/jobs/functions/anomaly-sweep";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 import { alipayPaymentNotify, signAlipayParams, toFormBody } from "../helpers/alipay-signer";
@@ -293,6 +293,27 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     // Deleting every rule sticks: the defaults are not created again.
     expect((await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: [] } })).json.data).toEqual([]);
     expect((await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data).toEqual([]);
+  });
+
+  it("a merchant created before the payout preset is given it once, switched off; a preset the merchant deleted stays deleted", async () => {
+    const m = await merchantWithAlipay();
+    const names = async () => ((await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data as { name: string; enabled: boolean }[]).map((r) => [r.name, r.enabled]);
+    expect(await names()).toHaveLength(4);
+    // As stored before presets were counted: the first three, the interest one deleted by the merchant since.
+    const kept = (await call(getRules as unknown as H, { method: "GET", apiKey: m.apiKey })).json.data.slice(0, 2);
+    expect((await call(putRules as unknown as H, { method: "PUT", apiKey: m.apiKey, body: { rules: kept } })).status).toBe(200);
+    const [merchant] = await t.db().select({ settings: merchants.settings }).from(merchants).where(eq(merchants.id, m.merchantId));
+    const { anomalyRulePresets: _counted, ...before } = merchant.settings;
+    void _counted;
+    await t.db().update(merchants).set({ settings: { ...before, anomalyRulesInitialized: true } }).where(eq(merchants.id, m.merchantId));
+
+    const upgraded = await names();
+    expect(upgraded).toEqual([
+      ["差额 ≤ ¥1.00 按抹零核销", true],
+      ["验签失败 → 高优先级并通知", true],
+      ["渠道提现/结算到账 → 忽略（自有账户间转账）", false],
+    ]);
+    expect(await names()).toEqual(upgraded);
   });
 
   it("the payout preset, turned on, sets aside Alipay's 提现 to the bank as an own-account transfer; a customer's 结算 stays open", async () => {

@@ -71,7 +71,10 @@ export interface RulePlan {
   applied: { ruleId: string; ruleName: string; actions: (keyof RuleActions)[] }[];
 }
 
-/** The rules every merchant starts with (created on first use; the merchant may change or delete them). */
+/**
+ * The rules every merchant starts with (created on first use; the merchant may change or delete them).
+ * Append only: a preset added here reaches existing merchants once, so it must start switched off.
+ */
 export const DEFAULT_RULES: Omit<AnomalyRule, "id">[] = [
   {
     name: "差额 ≤ ¥1.00 按抹零核销",
