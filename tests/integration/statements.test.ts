@@ -265,7 +265,7 @@ ${entries}
     expect(anomalies.json.data).toEqual([expect.objectContaining({ kind: "late_payment" })]);
   });
 
-  it("a channel's payout to the bank account is left unmatched, its explanation naming the payment institution", async () => {
+  it("a channel's payout to the bank account is left unmatched, its explanation naming the payment institution and the payout", async () => {
     const m = await bankMerchant();
     await createOrder(m.apiKey, { amount: 1234567, channel: "bank", customer: { name: "王秀英" } });
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
@@ -274,7 +274,7 @@ ${entries}
     ])), "text/csv");
     expect(res.json).toMatchObject({ imported: 1, matched: 0 });
     const [payout] = await t.db().select().from(payments).where(and(eq(payments.merchantId, m.merchantId), eq(payments.channelTransactionId, "K9600000001")));
-    expect(payout.explanation?.en).toContain("the payer 财付通支付科技有限公司 is a payment institution, not a customer");
+    expect(payout.explanation?.en).toContain(`the payer 财付通支付科技有限公司 is a payment institution and the memo says "结算": a channel's payout`);
   });
 
   it("a repeat customer's transfer without reference pays their open order although last month's order of the amount is paid", async () => {
