@@ -139,7 +139,9 @@ function cellText(value: ExcelJS.CellValue): string {
     if ("error" in value) return "";
     return "";
   }
-  if (typeof value === "number") return String(Number(value.toPrecision(15)));
+  // A whole number as stored (a 16-digit 流水号 written by the bank's system is exact; rounded to Excel's 15
+  // digits two serials could become one); a fraction as Excel shows it.
+  if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : String(Number(value.toPrecision(15)));
   return String(value);
 }
 

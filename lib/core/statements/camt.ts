@@ -131,6 +131,9 @@ function remittance(tx: Node | undefined): (string | null)[] {
   return parts;
 }
 
+/** An xs:boolean as ISO 20022 allows it: "true" or "1". */
+const isTrue = (value: string | null | undefined) => value?.trim().toLowerCase() === "true" || value?.trim() === "1";
+
 /**
  * What the bank says it deducted from a credit booked net: charges marked included (ChrgInclInd) in
  * the transaction's or the entry's Chrgs, and the amount the payer instructed. Only when both are
@@ -140,7 +143,7 @@ function deductedCharges(entry: Node, tx: Node | undefined, booked: number, curr
   const records = [...(tx ? list(at(tx, "Chrgs", "Rcrd")) : []), ...list(at(entry, "Chrgs", "Rcrd"))];
   let charges = 0;
   for (const r of records) {
-    if (textAt(r, "ChrgInclInd")?.toLowerCase() !== "true") continue;
+    if (!isTrue(textAt(r, "ChrgInclInd"))) continue;
     const amount = amountOf(r, "Chrgs/Rcrd/Amt");
     if (!amount || amount.currency !== currency) return null;
     charges += amount.amount;
@@ -165,9 +168,10 @@ function entryLines(entry: Node, lineNo: number, account: string | null): Statem
   if (status && status.toUpperCase() !== "BOOK") throw new LineError(`entry status ${status}: only booked (BOOK) entries are imported`);
   const total = amountOf(entry, "Ntry/Amt");
   if (!total) throw new LineError("Ntry/Amt: missing amount or currency");
+  if (total.amount === 0) throw new LineError("zero amount");
   const indicator = textAt(entry, "CdtDbtInd");
   if (indicator !== "CRDT" && indicator !== "DBIT") throw new LineError(`CdtDbtInd "${indicator ?? ""}" is neither CRDT nor DBIT`);
-  const reversal = textAt(entry, "RvslInd")?.toLowerCase() === "true";
+  const reversal = isTrue(textAt(entry, "RvslInd"));
   const booked = dateOf(at(entry, "BookgDt"), "BookgDt") ?? dateOf(at(entry, "ValDt"), "ValDt");
   if (!booked) throw new LineError("no BookgDt or ValDt");
   const valueDate = dateOf(at(entry, "ValDt"), "ValDt")?.date ?? null;

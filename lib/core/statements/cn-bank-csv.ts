@@ -1,5 +1,5 @@
 import { cellValue, headerBase, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
-import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
+import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull, toMinorUnits } from "@/lib/core/statements/common";
 import { parseClock, parseCnDate, parseCnDateTime, shanghaiToIso } from "@/lib/core/statements/time";
 import {
   collectItems,
@@ -93,13 +93,23 @@ export function detectCnBankLayout(text: string): "cmb-csv" | "icbc-csv" | null 
  * tab-separated row has one tab a column, and commas only inside amounts (8,800.00) and memos.
  */
 export function delimiterOf(text: string): string {
-  const head = text.slice(0, 4096);
+  // Tabs next to a comma, or closing a quoted cell, pad the cells of a comma-separated export (a bank's way of
+  // keeping 流水号 as text): not separators.
+  const head = text
+    .slice(0, 4096)
+    .replace(/\t+"(?=,|\r?\n|$)/g, '"')
+    .replace(/\t+,|,\t+/g, ",");
   const count = (c: string) => head.split(c).length - 1;
   return count("\t") > count(",") ? "\t" : ",";
 }
 
 // Rows under the table: totals, counts, and who printed it when.
-const isFooter = (fields: string[]) => /^(合计|总计|小计|共\d|本页|打印|制表|导出|操作员|经办|复核)/.test(cellValue(fields.find((f) => f.trim() !== "") ?? ""));
+const FOOTER = /^(合计|总计|小计|共\d|本页|打印|制表|导出|操作员|经办|复核)/;
+// A day's or a page's subtotal may start with the date: its label stands in another cell, and it has no serial.
+const SUBTOTAL = /^(本日|当日|本月|当月|本期|本页)?(合计|小计|总计|累计)/;
+const isFooter = (fields: string[], serialColumn: number) =>
+  FOOTER.test(cellValue(fields.find((f) => f.trim() !== "") ?? "")) ||
+  (!(serialColumn >= 0 && cellValue(fields[serialColumn] ?? "")) && fields.some((f) => SUBTOTAL.test(cellValue(f))));
 
 /** An amount cell, with the dash some banks print in the column not used ("-", "--", "—") read as empty. */
 const amountCell = (value: string) => (/^[-—–]+$/.test(value.trim()) ? "" : value);
@@ -130,6 +140,7 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
   const currency = currencyCode(get("currency"));
   let dir: "credit" | "debit";
   let signed: number;
+  let amountColumn: string;
   const credit = amountCell(get("credit"));
   const debit = amountCell(get("debit"));
   if (cols.credit >= 0 || cols.debit >= 0) {
@@ -137,11 +148,12 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
     const d = debit ? majorUnits(debit, header[cols.debit]) : 0;
     if (c !== 0 && d !== 0) throw new LineError("both debit and credit amounts are filled");
     if (c === 0 && d === 0) throw new LineError("no debit or credit amount");
-    [dir, signed] = c !== 0 ? ["credit", c] : ["debit", d];
+    [dir, signed, amountColumn] = c !== 0 ? ["credit", c, header[cols.credit]] : ["debit", d, header[cols.debit]];
   } else {
     const amount = get("amount");
     if (!amount) throw new LineError("no amount");
-    const value = majorUnits(amount, header[cols.amount] ?? "amount");
+    amountColumn = header[cols.amount] ?? "amount";
+    const value = majorUnits(amount, amountColumn);
     const flagged = cols.flag >= 0 ? direction(get("flag")) : null;
     if (cols.flag >= 0 && !flagged) throw new LineError(`debit/credit flag "${get("flag")}" is neither 借 nor 贷`);
     dir = flagged ?? (value < 0 ? "debit" : "credit");
@@ -155,7 +167,8 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
     direction: dir,
     // A negative amount in a credit (debit) column is the bank reversing an earlier booking.
     reversal: signed < 0,
-    amount: Math.abs(signed),
+    // Read as hundredths; a yen account's 10,000 is 10000 yen, not a million.
+    amount: toMinorUnits(Math.abs(signed), currency, amountColumn),
     currency,
     bookedAt: booked.iso,
     bookedDate: booked.date,
@@ -188,7 +201,7 @@ function* layoutItems(records: Iterable<CsvRecord>, layout: Layout): Generator<S
       }
       continue;
     }
-    if (isBlankRecord(fields) || isFooter(fields)) continue;
+    if (isBlankRecord(fields) || isFooter(fields, cols.serial)) continue;
     try {
       yield { line: readLine(header, cols, fields, lineNo) };
     } catch (error) {

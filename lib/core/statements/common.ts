@@ -35,7 +35,12 @@ export const textOrNull = (v: string | null | undefined) => {
   return t ? t : null;
 };
 
-const CURRENCY_NAMES: Record<string, string> = { 人民币: "CNY", RMB: "CNY", 美元: "USD", 港币: "HKD", 港元: "HKD", 欧元: "EUR", 日元: "JPY", 英镑: "GBP" };
+// Chinese names as banks print them, and the ISO numeric codes some exports carry instead (156 for 人民币).
+const CURRENCY_NAMES: Record<string, string> = {
+  人民币: "CNY", 人民币元: "CNY", RMB: "CNY", 美元: "USD", 美金: "USD", 港币: "HKD", 港元: "HKD", 欧元: "EUR", 日元: "JPY", 英镑: "GBP",
+  澳元: "AUD", 加元: "CAD", 新加坡元: "SGD", 韩元: "KRW", 瑞士法郎: "CHF", 澳门元: "MOP", 新台币: "TWD",
+  "156": "CNY", "840": "USD", "344": "HKD", "978": "EUR", "392": "JPY", "826": "GBP",
+};
 
 /** 币种 cell → ISO 4217 (CNY when blank); a LineError when it is neither a code nor a known name. */
 export function currencyCode(value: string): string {

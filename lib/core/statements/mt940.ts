@@ -286,7 +286,10 @@ export function parseMt940(text: string): StatementParseResult {
       field = { tag: tag[1], lineNo: no, lines: [tag[2]] };
       continue;
     }
-    if (TERMINATOR.test(l)) {
+    // A statement ends on its closing balance (:62F:), never inside a transaction's :86:, where "-AB" is
+    // a wrapped line of the remittance text rather than an ING trailer.
+    const wrappedInRemittance = field?.tag === "86" && pending61 !== null && /^-[A-Z]{1,3}\s*$/.test(l);
+    if (TERMINATOR.test(l) && !wrappedInRemittance) {
       close();
       emit();
       continue;

@@ -1,5 +1,5 @@
 import { cellValue, headerKey, isBlankRecord, mapColumns, rawRow, readCsv, type CsvRecord } from "@/lib/core/statements/csv";
-import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull } from "@/lib/core/statements/common";
+import { currencyCode, joinMemo, LineError, majorUnits, reasonOf, textOrNull, toMinorUnits } from "@/lib/core/statements/common";
 import { parseCnDateTime } from "@/lib/core/statements/time";
 import {
   collectItems,
@@ -50,6 +50,8 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
   if (!transactionId) throw new LineError("微信订单号 is empty");
   const state = get("state").toUpperCase();
   const currency = currencyCode(get("currency"));
+  // Amounts in the bill's currency: hundredths for CNY, whole units for a currency without minor units.
+  const minor = (cell: string, column: string) => toMinorUnits(majorUnits(cell, column), currency, column);
   const raw = rawRow(header, fields);
   const base = {
     lineNo,
@@ -69,7 +71,7 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
   if (state === "SUCCESS") {
     const amountCell = get("orderAmount") || get("settlementAmount");
     if (!amountCell) throw new LineError("no 订单金额 or 应结订单金额");
-    const amount = majorUnits(amountCell, cols.orderAmount >= 0 && get("orderAmount") ? "订单金额" : "应结订单金额");
+    const amount = minor(amountCell, cols.orderAmount >= 0 && get("orderAmount") ? "订单金额" : "应结订单金额");
     if (amount <= 0) throw new LineError(`payment amount "${amountCell}" is not positive`);
     const settlement = get("settlementAmount");
     return {
@@ -79,8 +81,8 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
       refundId: null,
       details: {
         billAmount: amount,
-        ...(settlement ? { settlementAmount: majorUnits(settlement, "应结订单金额") } : {}),
-        ...(get("couponAmount") ? { couponAmount: majorUnits(get("couponAmount"), "代金券金额") } : {}),
+        ...(settlement ? { settlementAmount: minor(settlement, "应结订单金额") } : {}),
+        ...(get("couponAmount") ? { couponAmount: minor(get("couponAmount"), "代金券金额") } : {}),
         // Fees are printed to 5 decimals (0.00600); kept as written rather than rounded to a fen.
         ...(get("fee") ? { feeYuan: get("fee") } : {}),
         ...(get("rate") ? { feeRate: get("rate") } : {}),
@@ -94,7 +96,7 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
     const refundId = get("refundId");
     if (!refundId || refundId === "0") throw new LineError("微信退款单号 is empty");
     const cell = get("refundAmount") || get("requestedRefund");
-    const amount = Math.abs(majorUnits(cell, "退款金额"));
+    const amount = Math.abs(minor(cell, "退款金额"));
     if (amount === 0) throw new LineError("退款金额 is zero");
     return {
       ...base,
@@ -105,6 +107,15 @@ function readRow(header: string[], cols: Record<Col, number>, fields: string[], 
     };
   }
   throw new LineError(`交易状态 "${state}" is neither SUCCESS nor REFUND`);
+}
+
+/**
+ * A row's cells: WeChat does not quote a value holding a comma (商品名称 "T恤,白色"), but every value starts
+ * with a backtick, so a row split into too many fields is split again where a backtick opens a value.
+ */
+function cellsOf(fields: string[], columns: number): string[] {
+  if (fields.length <= columns || !fields[0]?.startsWith("`")) return fields;
+  return fields.join(",").split(/,(?=`)/);
 }
 
 /**
@@ -129,7 +140,7 @@ export function* wechatBillItems(records: Iterable<CsvRecord>): Generator<Statem
     // The totals section closes the detail rows.
     if (headerKey(fields[0] ?? "").startsWith("总交易单数")) break;
     try {
-      yield { line: readRow(header, cols, fields, lineNo) };
+      yield { line: readRow(header, cols, cellsOf(fields, header.length), lineNo) };
     } catch (error) {
       yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }

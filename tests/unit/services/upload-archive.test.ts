@@ -162,4 +162,13 @@ describe("unpackUpload", () => {
     book.addWorksheet("s").addRow([0.1 + 0.2, 1234.56 * 3, 8800]);
     expect(text(await unpackUpload(new Uint8Array(await book.xlsx.writeBuffer()), MB)).split("\r\n")[0]).toBe("\uFEFF0.3,3703.68,8800");
   });
+
+  it("keeps a 16-digit serial stored as a number whole: rounded to 15 digits, two payments' serials would become one", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("s");
+    sheet.addRow([2024050112345678, 8800]);
+    sheet.addRow([2024050112345679, 8800]);
+    const rows = text(await unpackUpload(new Uint8Array(await book.xlsx.writeBuffer()), MB)).split("\r\n");
+    expect(rows.slice(0, 2)).toEqual(["\uFEFF2024050112345678,8800", "2024050112345679,8800"]);
+  });
 });

@@ -35,6 +35,16 @@ describe("wechat-bill", () => {
     expect(r.rejected).toEqual([{ line: 4, message: expect.stringContaining("PROCESSING") }]);
   });
 
+  it("a 商品名称 with a comma in it (WeChat does not quote it) is read whole, not as a shifted row", () => {
+    const real = new TextDecoder().decode(fixture("wechatpay-bill/wechatpay_v3_tradebill_ALL_20210128.csv"));
+    const [header, first, ...rest] = real.split("\n");
+    const cells = first.split(",");
+    const named = cells.map((c, i) => (i === 20 ? "`T恤,白色" : c)).join(",");
+    const r = parseWechatBill([header, named, ...rest].join("\n"));
+    expect(r.rejected).toEqual([]);
+    expect(r.lines[0]).toMatchObject({ amount: 1, bankSerial: "4200000925202101284997714292", memo: expect.stringContaining("T恤,白色") });
+  });
+
   it("a CSV without the bill header is not a WeChat bill", () => {
     expect(() => parseWechatBill("a,b,c\n1,2,3\n")).toThrow(StatementFormatError);
   });

@@ -122,6 +122,18 @@ describe("camt edge cases", () => {
     expect(creditsOf(r.lines)).toEqual([]);
   });
 
+  it("RvslInd written as 1 (xs:boolean) is a reversal too; an entry of 0.00 is rejected, not a payment of nothing", () => {
+    const r = parseCamt053(
+      doc(
+        entry(`<Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>1</RvslInd><Sts>BOOK</Sts><BookgDt><Dt>2024-05-01</Dt></BookgDt>`) +
+          entry(`<Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-05-01</Dt></BookgDt>`),
+      ),
+    );
+    expect(r.lines.map((l) => l.reversal)).toEqual([true]);
+    expect(creditsOf(r.lines)).toEqual([]);
+    expect(r.rejected).toEqual([{ line: expect.any(Number), message: "zero amount" }]);
+  });
+
   it("a batch whose transactions do not add up to the entry stays one line", () => {
     const tx = (amt: string, ref: string) => `<TxDtls><Refs><AcctSvcrRef>${ref}</AcctSvcrRef></Refs><Amt Ccy="EUR">${amt}</Amt><RmtInf><Ustrd>${ref}</Ustrd></RmtInf></TxDtls>`;
     const r = parseCamt053(

@@ -100,3 +100,57 @@ describe("headers with a note after the name", () => {
     ]);
   });
 });
+
+describe("bank CSV: currencies, padded cells and subtotals", () => {
+  const header = ["交易日期", "交易时间", "借方金额", "贷方金额", "余额", "币种", "摘要", "流水号", "收(付)方名称"];
+  const row = (o: Partial<Record<string, string>>) => ({ 交易日期: "20240501", 交易时间: "10:23:45", 贷方金额: "100.00", 币种: "", 摘要: "货款", 流水号: "K1", "收(付)方名称": "张三", ...o });
+
+  it("a yen account's 10,000 is 10000 yen, not a million; currency names and ISO numbers are read", () => {
+    const r = parseCmbCsv(
+      buildCsv(header, [
+        row({ 贷方金额: "10,000", 币种: "日元", 流水号: "J1" }),
+        row({ 贷方金额: "10,000.00", 币种: "JPY", 流水号: "J2" }),
+        row({ 贷方金额: "12.50", 币种: "人民币元", 流水号: "C1" }),
+        row({ 贷方金额: "12.50", 币种: "156", 流水号: "C2" }),
+        row({ 贷方金额: "9.99", 币种: "美金", 流水号: "U1" }),
+        row({ 贷方金额: "10.50", 币种: "日元", 流水号: "J3" }),
+      ]),
+    );
+    expect(r.lines.map((l) => [l.bankSerial, l.amount, l.currency])).toEqual([
+      ["J1", 10000, "JPY"],
+      ["J2", 10000, "JPY"],
+      ["C1", 1250, "CNY"],
+      ["C2", 1250, "CNY"],
+      ["U1", 999, "USD"],
+    ]);
+    // Yen has no fractions: 10.50 yen is no amount a bank books.
+    expect(r.rejected).toEqual([{ line: 7, message: expect.stringContaining("JPY") }]);
+  });
+
+  it("cells padded with a tab (inside quotes or before the comma) are still comma-separated, however many rows", () => {
+    const cells = (i: number) => ["20240501", "10:23:45", "", "800.00", "340.12", "", "货款", `K${i}`, "张三贸易有限公司"];
+    const quoted = [header.join(","), ...Array.from({ length: 40 }, (_, i) => cells(i).map((c) => `"${c}\t"`).join(","))].join("\r\n");
+    const bare = [header.join(","), ...Array.from({ length: 40 }, (_, i) => cells(i).map((c) => `${c}\t`).join(","))].join("\r\n");
+    for (const text of [quoted, bare]) {
+      const r = parseStatement("auto", toGbk(text));
+      expect(r.format).toBe("cmb-csv");
+      expect(r.lines).toHaveLength(40);
+      expect(r.lines[39]).toMatchObject({ amount: 80000, bankSerial: "K39", payerName: "张三贸易有限公司" });
+    }
+  });
+
+  it("a day's subtotal that starts with the date is no payment; a payment whose memo says 合计 still is", () => {
+    const r = parseCmbCsv(
+      buildCsv(header, [
+        row({ 流水号: "K1", 贷方金额: "100.00" }),
+        row({ 流水号: "K2", 贷方金额: "200.00", 摘要: "合计货款" }),
+        row({ 交易时间: "", 流水号: "", 贷方金额: "300.00", 摘要: "本日合计", "收(付)方名称": "" }),
+      ]),
+    );
+    expect(r.lines.map((l) => [l.bankSerial, l.amount])).toEqual([
+      ["K1", 10000],
+      ["K2", 20000],
+    ]);
+    expect(r.rejected).toEqual([]);
+  });
+});

@@ -90,6 +90,13 @@ describe("MT940 real files", () => {
 
 const statement = (lines: string[]) => [":20:REF", ":25:ACC", ":28C:1", ":60F:C240101EUR100,00", ...lines, ":62F:C240131EUR100,00", "-"].join("\n");
 
+describe("MT940 :86: text", () => {
+  it("a wrapped line of a transaction's text that reads like a trailer (-AB) stays in the memo; the statement still ends at -", () => {
+    const r = parseMt940(statement([":61:2401020102C12,34NTRFNONREF//B1", ":86:Invoice 1", "-AB", "rest of text"]));
+    expect(r.lines.map((l) => [l.amount, l.memo])).toEqual([[1234, "Invoice 1 -AB rest of text"]]);
+  });
+});
+
 describe("MT940 :61: grammar", () => {
   it("reads RC/RD marks as reversals, a funds code, an entry date across New Year and a // bank reference", () => {
     const r = parseMt940(
