@@ -40,11 +40,19 @@ export interface ApplyParams {
  * Locks, in id order, every order a new decision on this payment touches: the ones it is to pay and the
  * ones its current allocations pay. A caller that reads orders before replaceAllocations takes them all
  * here at once; locking the new ones first and the old ones after could deadlock with a writer that
- * holds an old one and waits for a new one.
+ * holds an old one and waits for a new one. Returns them as they stand without this payment's current
+ * allocations and the write-offs it caused, which the decision replaces.
  */
 export async function lockTouchedOrders(tx: DbOrTx, payment: Payment, orderIds: string[]): Promise<Order[]> {
-  const previous = payment.allocatedAmount > 0 ? await tx.select({ orderId: allocations.orderId }).from(allocations).where(eq(allocations.paymentId, payment.id)) : [];
-  return lockOrders(tx, [...new Set([...previous.map((a) => a.orderId), ...orderIds])]);
+  const previous = payment.allocatedAmount > 0 ? await tx.select({ orderId: allocations.orderId, amount: allocations.amount }).from(allocations).where(eq(allocations.paymentId, payment.id)) : [];
+  const locked = await lockOrders(tx, [...new Set([...previous.map((a) => a.orderId), ...orderIds])]);
+  // A decision replacing this payment's allocations is judged on each order as it stands without them: a person
+  // matching a unique amount again (or the same request sent twice) must find the order as untouched as the first time.
+  return locked.map((o) => {
+    const allocated = previous.filter((a) => a.orderId === o.id).reduce((sum, a) => sum + a.amount, 0);
+    const writtenOff = writeOffsOf(o).filter((w) => w.paymentId === payment.id).reduce((sum, w) => sum + w.amount, 0);
+    return allocated === 0 && writtenOff === 0 ? o : { ...o, paidAmount: o.paidAmount - allocated, writtenOffAmount: o.writtenOffAmount - writtenOff };
+  });
 }
 
 /**

@@ -143,7 +143,15 @@ describe(`unique amounts through checkout and a statement import (${process.env.
 
     const manual = await call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: id("UA0000000003") }, body: { allocations: [{ reference: asked.json.reference, amount: payable }] } });
     expect(manual.status).toBe(200);
-    expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable });
+    expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable, writtenOffAmount: 7700 - payable });
+
+    // The same match sent again (a retry, a second click) is judged on the order as the first one found it: still paid, the tail still written off.
+    const again = await call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: id("UA0000000003") }, body: { allocations: [{ reference: asked.json.reference, amount: payable }] } });
+    expect(again.status).toBe(200);
+    expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable, writtenOffAmount: 7700 - payable });
+    const [row] = await t.db().select().from(orders).where(eq(orders.id, asked.json.orderId));
+    expect(row.details.writeOffs).toEqual([expect.objectContaining({ amount: 7700 - payable, cause: "unique_amount" })]);
+    expect(await t.db().select().from(openOrders).where(eq(openOrders.orderId, asked.json.orderId))).toEqual([]);
   });
 
   it("an order that expired is suggested for its customer's late transfer of the unique amount; confirming pays it", async () => {
