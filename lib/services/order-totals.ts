@@ -30,7 +30,8 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
       allocated: t.allocated,
       refunded: t.refunded,
       writtenOff: order.writtenOffAmount,
-      closed: order.status === "closed",
+      // Closed before money came (expired, or closed in the shop): taking the money off closes it again.
+      closed: order.status === "closed" || order.closedAt !== null,
     });
     if (status === order.status && t.allocated === order.paidAmount && t.refunded === order.refundedAmount) continue;
     const paidAt = order.paidAt ?? (isSettled(status) ? now : null);

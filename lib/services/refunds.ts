@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { RefundEvent } from "@/lib/core/channels/types";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
@@ -25,6 +25,14 @@ export async function recordRefund(
     .from(payments)
     .where(eq(payments.id, payment.id))
     .for("update");
+  // The same refund again (a bill repeating what the notify said, an overlapping file) is a duplicate
+  // whatever is left of the payment: checked before the amount, or a full refund's replay reads as too large.
+  const [known] = await tx
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, payment.id), eq(refunds.channelRefundId, event.channelRefundId)))
+    .limit(1);
+  if (known) return { kind: "duplicate", audit: [] };
   const amount = event.amount ?? (event.cumulativeRefundedAmount ?? 0) - current.refunded;
   if (amount <= 0) return { kind: "duplicate", audit: [] };
   if (current.refunded + amount > payment.amount) {
@@ -40,7 +48,7 @@ export async function recordRefund(
     .select({ orderId: allocations.orderId })
     .from(allocations)
     .where(eq(allocations.paymentId, payment.id))
-    .orderBy(desc(allocations.amount))
+    .orderBy(desc(allocations.amount), asc(allocations.orderId))
     .limit(1);
   const [row] = await tx
     .insert(refunds)

@@ -8,8 +8,9 @@ import { POST as rejectRoute } from "@/app/api/v1/payments/[paymentId]/reject/ro
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
-import { auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
+import { anomalies, auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
+import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { confirmSuggestions } from "@/lib/services/manual-match";
 import { matchPayment, matchPayments } from "@/lib/services/match-payment";
 import { findOrdersToMatch } from "@/lib/services/orders";
@@ -41,6 +42,17 @@ const orderView = async (m: M, reference: string) => (await call(h(getOrder), { 
 const post = (route: unknown, m: M, paymentId: string, body?: unknown) => call(h(route), { apiKey: m.apiKey, params: { paymentId }, body });
 const auditCount = async (merchantId: string) =>
   (await t.db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.merchantId, merchantId)))[0].n;
+
+/** A bank refund of the payment, recorded as a channel's refund is (the payment locked first). */
+const refundPayment = (paymentId: string, amount: number, channelRefundId: string) =>
+  t.db().transaction(async (tx) => {
+    const [locked] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
+    return recordRefund(tx, {
+      payment: locked,
+      event: { kind: "refund", channel: "bank", channelTransactionId: locked.channelTransactionId, channelRefundId, reference: null, cumulativeRefundedAmount: null, amount, refundedAt: new Date().toISOString(), closesPayment: false, details: {} },
+      now: new Date(),
+    });
+  });
 
 describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
   it("a transfer without reference from the order's customer is matched with an explanation; re-running changes nothing", async () => {
@@ -240,21 +252,35 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     const second = await bankCredit(m, { amount: 4000, memo: `${o.reference} 第2笔` });
     await matchPayments(t.db(), { paymentIds: [first.id, second.id] });
     expect((await orderView(m, o.reference)).status).toBe("paid");
-    const refund = (amount: number, id: string) =>
-      t.db().transaction(async (tx) => {
-        const [locked] = await tx.select().from(payments).where(eq(payments.id, second.id)).for("update");
-        return recordRefund(tx, {
-          payment: locked,
-          event: { kind: "refund", channel: "bank", channelTransactionId: second.channelTransactionId, channelRefundId: id, reference: null, cumulativeRefundedAmount: null, amount, refundedAt: new Date().toISOString(), closesPayment: false, details: {} },
-          now: new Date(),
-        });
-      });
+    const refund = (amount: number, id: string) => refundPayment(second.id, amount, id);
     expect((await refund(3000, "r1")).kind).toBe("recorded");
     expect((await refund(1500, "r2")).kind).toBe("refused");
+    // r1 again (the bill repeating the notify) is the same refund, not one too many.
+    expect((await refund(3000, "r1")).kind).toBe("duplicate");
     const after = await orderView(m, o.reference);
     expect(after).toMatchObject({ status: "partially_refunded", refundedAmount: 3000 });
     const [p1] = await t.db().select().from(payments).where(eq(payments.id, first.id));
     expect(p1.refundedAmount).toBe(0);
+  });
+
+  it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 12800 });
+    const first = await bankCredit(m, { amount: 12800, memo: o.reference });
+    const second = await bankCredit(m, { amount: 12800, memo: o.reference });
+    await matchPayments(t.db(), { paymentIds: [first.id, second.id] });
+    expect((await orderView(m, o.reference)).status).toBe("overpaid");
+    expect((await runAnomalySweep(t.db(), { merchantId: m.merchantId })).opened).toBeGreaterThanOrEqual(1);
+    const refund = (amount: number, id: string) => refundPayment(second.id, amount, id);
+    expect((await refund(2800, "dup-1")).kind).toBe("recorded");
+    expect((await orderView(m, o.reference)).status).toBe("overpaid");
+    expect((await refund(10000, "dup-2")).kind).toBe("recorded");
+    expect(await orderView(m, o.reference)).toMatchObject({ status: "paid", refundedAmount: 12800 });
+    // Replayed after the payment is refunded in full: a duplicate, not a refusal.
+    expect((await refund(10000, "dup-2")).kind).toBe("duplicate");
+    await runAnomalySweep(t.db(), { merchantId: m.merchantId });
+    const open = await t.db().select().from(anomalies).where(and(eq(anomalies.merchantId, m.merchantId), eq(anomalies.status, "open"), eq(anomalies.kind, "overpayment")));
+    expect(open).toEqual([]);
   });
 
   it("manual match: validates, sticks through re-runs, and unmatch stays unmatched", async () => {

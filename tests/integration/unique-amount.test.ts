@@ -167,6 +167,11 @@ describe(`unique amounts through checkout and a statement import (${process.env.
     expect(suggested.json).toMatchObject({ status: "suggested", suggestions: [{ references: [asked.json.reference], allocations: [{ amount: payable }] }] });
     expect((await call(confirmRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: row.id }, body: {} })).status).toBe(200);
     expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "paid", paidAmount: payable, writtenOffAmount: 21000 - payable });
+
+    // Unmatched again: the order was closed before the money came, so it is closed again, not open for other money.
+    expect((await call(unmatchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: row.id } })).status).toBe(200);
+    expect((await orderOf(asked.json.reference)).json).toMatchObject({ status: "closed", paidAmount: 0, writtenOffAmount: 0 });
+    expect(await t.db().select().from(openOrders).where(eq(openOrders.orderId, asked.json.orderId))).toEqual([]);
   });
 
   it("in a statement of many lines: the reference with the unique amount settles its order, and a memo-less line of another's unique amount finds it", async () => {

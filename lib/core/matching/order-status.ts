@@ -19,10 +19,17 @@ export interface OrderTotals {
   closed?: boolean;
 }
 
-/** An order's status follows from its money: allocations, refunds and accepted write-offs. */
+/** An order's status follows from its money: allocations, refunds (net of what was paid) and accepted write-offs. */
 export function deriveOrderStatus(t: OrderTotals): OrderStatus {
   const writtenOff = t.writtenOff ?? 0;
-  if (t.refunded > 0) return t.allocated - t.refunded <= 0 ? "refunded" : "partially_refunded";
+  if (t.refunded > 0) {
+    const net = t.allocated - t.refunded;
+    if (net <= 0) return "refunded";
+    // Money back that only returned a surplus (the second of two full payments) leaves the order paid: the
+    // customer paid what it costs, and a storefront told "partially refunded" would take back goods.
+    if (net + writtenOff >= t.amount) return net > t.amount ? "overpaid" : "paid";
+    return "partially_refunded";
+  }
   if (t.allocated === 0) return t.closed ? "closed" : "pending";
   const settled = t.allocated + writtenOff;
   if (settled < t.amount) return "partially_paid";

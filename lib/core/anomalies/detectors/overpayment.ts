@@ -23,7 +23,8 @@ export function detectOverpayment(input: DetectionInput): Finding[] {
       .filter((p) => p !== undefined)
       .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime());
     const latest = received[0] ?? null;
-    const extra = Math.max(surplus, order.paidAmount - order.amount);
+    // What is left to give back: the surplus net of refunds made so far.
+    const extra = surplus;
     const why = paidTwice
       ? { zh: `订单 ${order.reference} 被 ${fullPayments.length} 笔付款重复全额支付`, en: `order ${order.reference} was paid in full by ${fullPayments.length} payments` }
       : { zh: `订单 ${order.reference} 多收`, en: `order ${order.reference} is overpaid` };
