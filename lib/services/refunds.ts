@@ -43,39 +43,67 @@ export async function recordRefund(
       audit: [{ action: "refund.refused", subjectType: "payment", subjectId: payment.id, after: { amount, reason } }],
     };
   }
-  // The refund reverses money of the order this payment paid (the largest allocation when split).
-  const [alloc] = await tx
-    .select({ orderId: allocations.orderId })
-    .from(allocations)
-    .where(eq(allocations.paymentId, payment.id))
-    .orderBy(desc(allocations.amount), asc(allocations.orderId))
-    .limit(1);
-  const [row] = await tx
+  const parts = await refundParts(tx, payment.id, amount);
+  const rows = await tx
     .insert(refunds)
-    .values({
-      merchantId: payment.merchantId,
-      paymentId: payment.id,
-      orderId: alloc?.orderId ?? null,
-      channelRefundId: event.channelRefundId,
-      amount,
-      refundedAt: new Date(event.refundedAt),
-      details: event.details,
-    })
+    .values(
+      parts.map((part, i) => ({
+        merchantId: payment.merchantId,
+        paymentId: payment.id,
+        orderId: part.orderId,
+        // One channel refund spread over several orders is one row an order, the later ones numbered #2, #3…
+        channelRefundId: i === 0 ? event.channelRefundId : `${event.channelRefundId}#${i + 1}`,
+        amount: part.amount,
+        refundedAt: new Date(event.refundedAt),
+        details: event.details,
+      })),
+    )
     .onConflictDoNothing({ target: [refunds.paymentId, refunds.channelRefundId] })
-    .returning({ id: refunds.id });
-  if (!row) return { kind: "duplicate", audit: [] };
+    .returning({ id: refunds.id, orderId: refunds.orderId, amount: refunds.amount });
+  if (rows.length === 0) return { kind: "duplicate", audit: [] };
   await tx
     .update(payments)
     .set({ refundedAmount: sql`${payments.refundedAmount} + ${amount}` })
     .where(eq(payments.id, payment.id));
-  const audit: AuditInput[] = [
-    {
-      action: "refund.recorded",
-      subjectType: "payment",
-      subjectId: payment.id,
-      after: { refundId: row.id, channelRefundId: event.channelRefundId, amount, orderId: alloc?.orderId ?? null },
-    },
-  ];
-  if (alloc) audit.push(...(await refreshOrders(tx, [alloc.orderId], now)));
-  return { kind: "recorded", refundId: row.id, amount, audit };
+  const audit: AuditInput[] = rows.map((row) => ({
+    action: "refund.recorded",
+    subjectType: "payment",
+    subjectId: payment.id,
+    after: { refundId: row.id, channelRefundId: event.channelRefundId, amount: row.amount, orderId: row.orderId },
+  }));
+  const orderIds = rows.flatMap((row) => (row.orderId ? [row.orderId] : []));
+  if (orderIds.length) audit.push(...(await refreshOrders(tx, orderIds, now)));
+  return { kind: "recorded", refundId: rows[0].id, amount, audit };
+}
+
+/**
+ * Which orders a refund of the payment gives money back on: the order it paid most (ties by order id) that
+ * still holds enough of this payment's money, or, when none does alone (all of a merged transfer refunded),
+ * each in turn up to what it holds, so no order is refunded more than the payment paid it. What the payment
+ * paid no order (a surplus never allocated) is refunded on no order.
+ */
+async function refundParts(tx: DbOrTx, paymentId: string, amount: number): Promise<{ orderId: string | null; amount: number }[]> {
+  const paid = await tx
+    .select({ orderId: allocations.orderId, amount: allocations.amount })
+    .from(allocations)
+    .where(eq(allocations.paymentId, paymentId))
+    .orderBy(desc(allocations.amount), asc(allocations.orderId));
+  const before = await tx
+    .select({ orderId: refunds.orderId, amount: sql<number>`sum(${refunds.amount})`.mapWith(Number) })
+    .from(refunds)
+    .where(eq(refunds.paymentId, paymentId))
+    .groupBy(refunds.orderId);
+  const holds = paid.map((a) => ({ orderId: a.orderId, room: a.amount - (before.find((b) => b.orderId === a.orderId)?.amount ?? 0) }));
+  const whole = holds.find((h) => h.room >= amount);
+  if (whole) return [{ orderId: whole.orderId, amount }];
+  const parts: { orderId: string | null; amount: number }[] = [];
+  let left = amount;
+  for (const h of holds) {
+    const take = Math.min(h.room, left);
+    if (take <= 0) continue;
+    parts.push({ orderId: h.orderId, amount: take });
+    left -= take;
+  }
+  if (left > 0) parts.push({ orderId: null, amount: left });
+  return parts;
 }

@@ -8,7 +8,7 @@ import { POST as rejectRoute } from "@/app/api/v1/payments/[paymentId]/reject/ro
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
-import { anomalies, auditEvents, orders, payerAliases, payments } from "@/lib/db/schema";
+import { anomalies, auditEvents, orders, payerAliases, payments, refunds } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { confirmSuggestions } from "@/lib/services/manual-match";
@@ -261,6 +261,27 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(after).toMatchObject({ status: "partially_refunded", refundedAmount: 3000 });
     const [p1] = await t.db().select().from(payments).where(eq(payments.id, first.id));
     expect(p1.refundedAmount).toBe(0);
+  });
+
+  it("a merged transfer refunded in two goes back on its orders without refunding any order more than it paid", async () => {
+    const m = await merchantWithBank();
+    const a = await createOrder(m.apiKey, { amount: 6000 });
+    const b = await createOrder(m.apiKey, { amount: 4000 });
+    const both = await bankCredit(m, { amount: 10000, memo: `${a.reference},${b.reference}` });
+    await matchPayments(t.db(), { paymentIds: [both.id] });
+    expect([(await orderView(m, a.reference)).status, (await orderView(m, b.reference)).status]).toEqual(["paid", "paid"]);
+
+    // Which order a part refund is for, the channel does not say: the one the transfer paid most.
+    expect((await refundPayment(both.id, 4000, "m1")).kind).toBe("recorded");
+    expect(await orderView(m, a.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 4000 });
+    // The rest: more than A still holds, so A gives back its 2000 and B its 4000, one refund row an order.
+    expect((await refundPayment(both.id, 6000, "m2")).kind).toBe("recorded");
+    expect(await orderView(m, a.reference)).toMatchObject({ status: "refunded", refundedAmount: 6000 });
+    expect(await orderView(m, b.reference)).toMatchObject({ status: "refunded", refundedAmount: 4000 });
+    const rows = await t.db().select({ id: refunds.channelRefundId, amount: refunds.amount, orderId: refunds.orderId }).from(refunds).where(eq(refunds.paymentId, both.id));
+    expect(rows.map((r) => [r.id, r.amount]).sort()).toEqual([["m1", 4000], ["m2#2", 4000], ["m2", 2000]]);
+    expect((await refundPayment(both.id, 6000, "m2")).kind).toBe("duplicate");
+    expect((await t.db().select().from(payments).where(eq(payments.id, both.id)))[0].refundedAmount).toBe(10000);
   });
 
   it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {
