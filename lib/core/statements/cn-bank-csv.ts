@@ -33,14 +33,25 @@ const COMMON: Record<Field, readonly string[]> = {
   amount: ["交易金额", "发生额", "金额"],
   flag: ["借/贷", "借贷标志", "借贷方向", "收支方向", "借贷"],
   serial: ["流水号", "交易流水号", "银行流水号", "凭证号", "凭证号码", "交易序号"],
-  payerName: ["收(付)方名称", "对方单位名称", "对方户名", "对方名称", "对方账户名称", "对方单位"],
-  payerAccount: ["收(付)方账号", "对方账号", "对方账户"],
+  // Only credits become payments, and on a credit the 付款人 is the other side.
+  payerName: ["收(付)方名称", "对方单位名称", "对方户名", "对方名称", "对方账户名称", "对方单位", "付款人名称", "付款方名称"],
+  payerAccount: ["收(付)方账号", "对方账号", "对方账户", "付款人账号", "付款方账号"],
   currency: ["币种", "货币"],
 };
 
 /** Memo columns in the order they are joined: payer-typed 附言/用途 first, then the bank's 摘要 texts. */
 const MEMO_COLUMNS = ["附言", "用途", "摘要", "业务摘要", "其它摘要", "其他摘要", "扩展摘要", "备注", "商务支付订单号"];
 const MEMO_KEYS = MEMO_COLUMNS.map(headerKey);
+
+/** Where the memo columns are, in joining order: named as they are, or with a note (附言[ Remark ]). */
+function memoColumns(header: string[]): number[] {
+  const keys = header.map(headerKey);
+  const bases = keys.map(headerBase);
+  return MEMO_KEYS.map((k) => {
+    const exact = keys.indexOf(k);
+    return exact >= 0 ? exact : bases.indexOf(k);
+  }).filter((i) => i >= 0);
+}
 
 interface Layout {
   format: "cmb-csv" | "icbc-csv";
@@ -49,13 +60,14 @@ interface Layout {
   signatures: readonly (readonly string[])[];
 }
 
+// Any bank's export naming a booking date and an incoming (or signed) amount reads as the CMB layout: its
+// columns are found by name either way (农行's 记账日期 + 贷方发生额, 中行's 交易日期 + 交易金额).
+const DATE_HEADERS = ["交易日期", "记账日期", "入账日期"];
+const AMOUNT_HEADERS = ["贷方金额", "贷方发生额", "收入金额", "收款金额", "交易金额"];
 const CMB: Layout = {
   format: "cmb-csv",
   aliases: COMMON,
-  signatures: [
-    ["流水号", "贷方金额"],
-    ["交易日期", "贷方金额"],
-  ],
+  signatures: [["流水号", "贷方金额"], ...DATE_HEADERS.flatMap((date) => AMOUNT_HEADERS.map((amount) => [date, amount]))],
 };
 // ICBC's 凭证号 is its serial; prefer it over any 流水号-like column.
 const ICBC: Layout = {
@@ -121,7 +133,7 @@ function direction(flag: string): "credit" | "debit" | null {
   return null;
 }
 
-function readLine(header: string[], cols: Record<Field, number>, fields: string[], lineNo: number): StatementLine {
+function readLine(header: string[], cols: Record<Field, number>, memoCols: number[], fields: string[], lineNo: number): StatementLine {
   const get = (f: Field) => (cols[f] >= 0 ? cellValue(fields[cols[f]]) : "");
   const dateCell = get("date");
   const timeCell = get("time");
@@ -178,7 +190,7 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
     reference: null,
     payerName: textOrNull(get("payerName")),
     payerAccount: textOrNull(get("payerAccount"))?.replace(/\s/g, "") ?? null,
-    memo: joinMemo(MEMO_KEYS.map((k) => raw[k])),
+    memo: joinMemo(memoCols.map((i) => cellValue(fields[i] ?? ""))),
     refundId: null,
     details: {},
     raw,
@@ -188,12 +200,14 @@ function readLine(header: string[], cols: Record<Field, number>, fields: string[
 function* layoutItems(records: Iterable<CsvRecord>, layout: Layout): Generator<StatementItem> {
   let header: string[] | null = null;
   let cols: Record<Field, number> | null = null;
+  let memoCols: number[] = [];
   let preamble = 0;
   for (const { lineNo, fields } of records) {
     if (!header || !cols) {
       if (hasSignature(fields, layout) || hasSignature(fields, layout === CMB ? ICBC : CMB)) {
         header = fields;
         cols = mapColumns(fields, layout.aliases);
+        memoCols = memoColumns(fields);
         if (cols.date < 0 && cols.time < 0) throw new StatementFormatError(layout.format, "the header has no 交易日期/交易时间 column");
         if (cols.credit < 0 && cols.amount < 0) throw new StatementFormatError(layout.format, "the header has no 贷方金额 or 金额 column");
       } else if (++preamble >= MAX_PREAMBLE_RECORDS) {
@@ -203,7 +217,7 @@ function* layoutItems(records: Iterable<CsvRecord>, layout: Layout): Generator<S
     }
     if (isBlankRecord(fields) || isFooter(fields, cols.serial)) continue;
     try {
-      yield { line: readLine(header, cols, fields, lineNo) };
+      yield { line: readLine(header, cols, memoCols, fields, lineNo) };
     } catch (error) {
       yield { rejected: { line: lineNo, message: reasonOf(error) } };
     }

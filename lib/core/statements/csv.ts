@@ -107,6 +107,8 @@ export function headerKey(cell: string): string {
     .replace(/"/g, "")
     .replace(/（/g, "(")
     .replace(/）/g, ")")
+    .replace(/【/g, "[")
+    .replace(/】/g, "]")
     .replace(/帐/g, "账");
 }
 
@@ -140,9 +142,9 @@ export function mapColumns<K extends string>(header: string[], aliases: Record<K
 
 /**
  * A header key without the note some banks put after the name in brackets: 建设银行's 贷方发生额（收入）,
- * 交易金额(元). Brackets inside a name (收(付)方名称) stay.
+ * 交易金额(元), 中国银行's bilingual 交易日期[ Transaction Date ]. Brackets inside a name (收(付)方名称) stay.
  */
-export const headerBase = (key: string): string => key.replace(/(\([^()]*\))+$/, "") || key;
+export const headerBase = (key: string): string => key.replace(/(\([^()]*\)|\[[^[\]]*\])+$/, "") || key;
 
 // A file's header is one array for all its lines: its keys are worked out once, not once a line.
 const keysOfHeader = new WeakMap<readonly string[], string[]>();

@@ -154,3 +154,32 @@ describe("bank CSV: currencies, padded cells and subtotals", () => {
     expect(r.rejected).toEqual([]);
   });
 });
+
+describe("other banks' headers read by name", () => {
+  it("a 记账日期 + 贷方发生额 export with 交易流水号 is a bank statement", () => {
+    const text = buildCsv(["记账日期", "交易时间", "借方发生额", "贷方发生额", "余额", "交易流水号", "对方户名", "对方账号", "摘要"], [
+      { 记账日期: "2024-05-01", 交易时间: "09:30:00", 贷方发生额: "1,280.00", 余额: "1", 交易流水号: "N1", 对方户名: "杭州禾木家居有限公司", 对方账号: "6222 0202 0011 5566", 摘要: "货款 LD7K2M9QX4" },
+      { 记账日期: "2024-05-01", 交易时间: "10:00:00", 借方发生额: "50.00", 余额: "1", 交易流水号: "N2", 对方户名: "某供应商", 摘要: "付款" },
+    ]);
+    const r = parseStatement("auto", toGbk(text));
+    expect(r.format).toBe("cmb-csv");
+    expect(r.lines.map((l) => [l.direction, l.amount, l.bankSerial, l.payerName, l.payerAccount, l.bookedAt])).toEqual([
+      ["credit", 128000, "N1", "杭州禾木家居有限公司", "6222020200115566", "2024-05-01T01:30:00.000Z"],
+      ["debit", 5000, "N2", "某供应商", null, "2024-05-01T02:00:00.000Z"],
+    ]);
+  });
+
+  it("中国银行's bilingual headers (交易日期[ Transaction Date ]) with one signed amount: the payer of a credit is the other side", () => {
+    const header = ["交易日期[ Transaction Date ]", "交易时间[ Transaction time ]", "交易金额[ Trade Amount ]", "交易后余额[ After-transaction balance ]", "付款人名称[ Payer's Name ]", "付款人账号[ Payer's Account Number ]", "收款人名称[ Payee's Name ]", "附言[ Remark ]"];
+    const text = buildCsv(header, [
+      { [header[0]]: "20240501", [header[1]]: "11:02:03", [header[2]]: "+299.00", [header[3]]: "1", [header[4]]: "王秀英", [header[5]]: "6217000000000009", [header[6]]: "链动小铺", [header[7]]: "货款 LD7K2M9QX4" },
+      { [header[0]]: "20240501", [header[1]]: "12:00:00", [header[2]]: "-20.00", [header[3]]: "1", [header[4]]: "链动小铺", [header[6]]: "顺丰速运", [header[7]]: "运费" },
+    ]);
+    const r = parseStatement("auto", toGbk(text));
+    expect(r.format).toBe("cmb-csv");
+    expect(r.lines.map((l) => [l.direction, l.amount, l.payerName, l.memo])).toEqual([
+      ["credit", 29900, "王秀英", "货款 LD7K2M9QX4"],
+      ["debit", 2000, "链动小铺", "运费"],
+    ]);
+  });
+});
