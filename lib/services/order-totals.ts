@@ -34,7 +34,10 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
       closed: order.status === "closed" || order.closedAt !== null,
     });
     if (status === order.status && t.allocated === order.paidAmount && t.refunded === order.refundedAmount) continue;
-    const paidAt = order.paidAt ?? (isSettled(status) ? now : null);
+    // Paid once stays paid through refunds; money taken off again (unmatched) takes the time with it, so a
+    // later payment is dated when it comes and matching never reads the order as paid before.
+    const refundedAfterPaying = status === "refunded" || status === "partially_refunded";
+    const paidAt = isSettled(status) ? (order.paidAt ?? now) : refundedAfterPaying ? order.paidAt : null;
     changed.push({ id: order.id, status, paid: t.allocated, refunded: t.refunded, paid_at: paidAt?.toISOString() ?? null });
     if (status !== order.status) statusChanges.push({ merchantId: order.merchantId, orderId: order.id, status });
     audit.push({

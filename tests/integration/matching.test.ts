@@ -328,11 +328,15 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(ok.json).toMatchObject({ status: "matched", matchMethod: "manual", confidence: 1, allocatedAmount: 8000 });
     expect((await orderView(m, b.reference)).status).toBe("paid");
     expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("already_decided");
+    const paidAt = async (reference: string) => (await t.db().select({ at: orders.paidAt }).from(orders).where(eq(orders.reference, reference)))[0].at;
+    expect(await paidAt(b.reference)).toBeInstanceOf(Date);
 
     const un = await post(unmatchRoute, m, p.id);
     expect(un.status).toBe(200);
     expect(un.json).toMatchObject({ status: "unmatched", allocations: [] });
     expect((await orderView(m, a.reference)).status).toBe("pending");
+    // Its money gone, the order was never paid: no time of payment is left behind.
+    expect(await paidAt(b.reference)).toBeNull();
     expect(await matchPayment(t.db(), { paymentId: p.id })).toBe("already_decided");
     expect((await view(m, p.id)).status).toBe("unmatched");
     expect((await post(unmatchRoute, stranger, p.id)).status).toBe(404);
