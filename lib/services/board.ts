@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { addDays } from "@/lib/core/reports/dates";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
@@ -79,7 +79,14 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
         refundedAmount: sql<string>`sum(${paymentSlotTotals.refundedAmount})`,
       })
       .from(paymentSlotTotals)
-      .where(and(eq(paymentSlotTotals.merchantId, merchantId), gte(paymentSlotTotals.slotStart, new Date(starts[0]))))
+      // Up to the end of tomorrow: a line dated weeks ahead (a typo, a value date) is no receipt of today's.
+      .where(
+        and(
+          eq(paymentSlotTotals.merchantId, merchantId),
+          gte(paymentSlotTotals.slotStart, new Date(starts[0])),
+          lt(paymentSlotTotals.slotStart, zonedDayStart(addDays(days[days.length - 1], 1), timeZone)),
+        ),
+      )
       // By position: a repeated expression would bind the day starts twice and no longer equal the selected one.
       .groupBy(sql`1`, sql`2`, sql`3`)
   )

@@ -55,7 +55,8 @@ export async function recordRefund(
         channelRefundId: i === 0 ? event.channelRefundId : `${event.channelRefundId}#${i + 1}`,
         amount: part.amount,
         refundedAt: new Date(event.refundedAt),
-        details: event.details,
+        // The later parts say which refund they continue: counted once, as the channel made it.
+        details: i === 0 ? event.details : { ...event.details, splitOf: event.channelRefundId },
       })),
     )
     .onConflictDoNothing({ target: [refunds.paymentId, refunds.channelRefundId] })

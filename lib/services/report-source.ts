@@ -258,7 +258,7 @@ const writeOffsOfPayment = (select: string) =>
 
 const ALLOCATION_COLUMNS = sql.raw(`p.id as payment_id, p.channel, p.channel_transaction_id, p.at_ms, p.cursor_at, p.amount as payment_amount,
   p.source as payment_source, o.reference as order_reference, o.order_no, o.source as order_source, o.amount::float8 as order_amount,
-  o.status as order_status, o.paid_amount::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence,
+  o.status as order_status, (o.paid_amount - o.refunded_amount)::float8 as order_paid_amount, a.amount::float8 as amount, a.method, a.confidence::float8 as confidence,
   ${writeOffsOfPayment("sum((w->>'amount')::float8)")} as written_off,
   ${writeOffsOfPayment("string_agg(distinct w->>'cause', ',' order by w->>'cause')")} as write_off_causes`);
 
@@ -348,14 +348,18 @@ interface RefundRaw {
   amount: number | string;
   at_ms: number | string;
   cursor_at: string;
+  continued: boolean | null;
 }
+
+/** A refund row continuing one channel refund spread over several orders (refunds.ts): not a refund of its own. */
+const CONTINUED_REFUND = sql.raw(`(r.details ? 'splitOf')`);
 
 /** Refunds made in the interval (cash basis), with their payment's channel and source. */
 export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REPORT_BATCH_SIZE): AsyncGenerator<ReportRefundRow[]> {
   const pages = keysetPages<RefundRaw>(
     db,
     (c) => sql`select r.id, r.payment_id, p.channel, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source, r.amount::float8 as amount,
-        ${msOf("r.refunded_at")} as at_ms, r.refunded_at::text as cursor_at
+        ${msOf("r.refunded_at")} as at_ms, r.refunded_at::text as cursor_at, ${CONTINUED_REFUND} as continued
       from refunds r join payments p on p.id = r.payment_id
       where ${refundWhere(q)}${past("r.refunded_at", "r.id", c)}
       order by r.refunded_at, r.id limit ${batchSize}`,
@@ -371,6 +375,7 @@ export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REP
         source: r.source,
         amount: Number(r.amount),
         refundedAt: new Date(Number(r.at_ms)),
+        continued: r.continued === true,
       }),
     );
   }
@@ -412,7 +417,7 @@ export function paymentBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucke
 export function refundBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucket[]> {
   return buckets(
     db,
-    sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, count(*)::float8 as n, sum(r.amount)::float8 as amount, 0::float8 as allocated
+    sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, (count(*) filter (where not ${CONTINUED_REFUND}))::float8 as n, sum(r.amount)::float8 as amount, 0::float8 as allocated
       from refunds r join payments p on p.id = r.payment_id where ${refundWhere(q)} group by 1, 2 order by 1, 2`,
   );
 }

@@ -68,6 +68,7 @@ describe(`board periods and fund chart (${process.env.TEST_DB})`, () => {
     await pay(3, "2026-11-18T16:00:00Z", 3_000, "NOT-OURS-B"); // first day of the 7-day window
     await pay(4, "2026-11-18T15:59:00Z", 4_000, "NOT-OURS-C"); // the day before it: 30-day only
     await pay(5, "2026-10-26T15:00:00Z", 5_000, "NOT-OURS-D"); // 31 days back: outside every period
+    await pay(6, "2027-01-05T02:00:00Z", 6_000, "NOT-OURS-E"); // dated weeks ahead (a typo): in no period
 
     const board = await getBoard(t.db(), m.merchantId, now);
     expect(board.today.totals).toEqual({ count: 1, grossAmount: 10_000, refundedAmount: 0, netAmount: 10_000 });

@@ -8,6 +8,7 @@ import { POST as rejectRoute } from "@/app/api/v1/payments/[paymentId]/reject/ro
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as listRoute } from "@/app/api/v1/payments/route";
+import { GET as reconciliationRoute } from "@/app/api/v1/reports/reconciliation/route";
 import { anomalies, auditEvents, orders, payerAliases, payments, refunds } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
@@ -282,6 +283,13 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(rows.map((r) => [r.id, r.amount]).sort()).toEqual([["m1", 4000], ["m2#2", 4000], ["m2", 2000]]);
     expect((await refundPayment(both.id, 6000, "m2")).kind).toBe("duplicate");
     expect((await t.db().select().from(payments).where(eq(payments.id, both.id)))[0].refundedAmount).toBe(10000);
+    // The report counts the channel's two refunds, not the three rows they were spread over.
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    for (const format of ["json", "csv"]) {
+      const report = await call(reconciliationRoute as unknown as H, { method: "GET", apiKey: m.apiKey, path: `/api/v1/reports/reconciliation?from=${day}&to=${day}&format=${format}` });
+      expect(report.status).toBe(200);
+      if (format === "json") expect(report.json.totals).toMatchObject({ refundCount: 2, refundedAmount: 10000 });
+    }
   });
 
   it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {

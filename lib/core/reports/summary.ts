@@ -101,8 +101,9 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
     addRefund(r: ReportRefundRow): boolean {
       const date = scope.dateIfInScope(r.refundedAt, r.channel, r.source);
       if (!date) return false;
-      addRefundTo(figuresOf(r.channel), r.amount);
-      addRefundTo(dayOf(date, r.channel), r.amount);
+      const count = r.continued ? 0 : 1;
+      addRefundTo(figuresOf(r.channel), r.amount, count);
+      addRefundTo(dayOf(date, r.channel), r.amount, count);
       return true;
     },
     /**

@@ -40,7 +40,7 @@ export interface ReportAllocationRow {
   orderSource: string;
   orderAmount: number;
   orderStatus: string;
-  /** What the order has received in total, from every payment (orders.paid_amount). */
+  /** What the order has received from every payment, less what was refunded (a surplus given back is no longer 多收). */
   orderPaidAmount: number;
   amount: number;
   method: string;
@@ -60,6 +60,8 @@ export interface ReportRefundRow {
   source: string | null;
   amount: number;
   refundedAt: Date;
+  /** A later part of one channel refund spread over several orders: its money counts, not as another refund. */
+  continued?: boolean;
 }
 
 /** An anomaly still open about an in-range payment (or detected in range without a payment). */
