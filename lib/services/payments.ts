@@ -1,5 +1,5 @@
 import { payoutWord, readMemo } from "@/lib/core/matching/memo-signals";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { maskAccount } from "@/lib/core/masking";
 import { bulkExplanation } from "@/lib/core/matching/bulk";
@@ -103,6 +103,20 @@ export async function recordPayment(
     .from(payments)
     .where(and(eq(payments.channelAccountId, params.channelAccountId), eq(payments.dedupeKey, dedupeKey)))
     .limit(1);
+  // A later event of the same payment may carry the reference the first lacked (Stripe sends payment_intent.succeeded,
+  // without the session's metadata, before checkout.session.completed): kept, and matching looks at it again.
+  const waiting = existing.status === "unmatched" || existing.status === "suggested";
+  if (existing.reference === null && e.reference && waiting && existing.allocatedAmount === 0 && !existing.manuallyDecided) {
+    const [filled] = await tx
+      .update(payments)
+      .set({ reference: e.reference, matchCheckedAt: null })
+      .where(and(eq(payments.id, existing.id), isNull(payments.reference)))
+      .returning();
+    if (filled) {
+      const audit: AuditInput[] = [{ action: "payment.reference_added", subjectType: "payment", subjectId: filled.id, before: { reference: null }, after: { reference: filled.reference } }];
+      return { payment: filled, created: false, audit };
+    }
+  }
   return { payment: existing, created: false, audit: [] };
 }
 

@@ -46,7 +46,9 @@ function paramsFor(a: ChannelAccountForParams, ref: string, orderNo: string, tra
     case "douyin":
       return { cp_orderno: ref, cp_extra: passback, notify_url: a.notifyUrl };
     case "stripe":
-      return { client_reference_id: ref, metadata: { reference: ref, orderNo } };
+      // Stripe copies none of the session's metadata to its PaymentIntent: the reference rides on both, so
+      // payment_intent.succeeded and charge.refunded carry it too, whichever event comes first.
+      return { client_reference_id: ref, metadata: { reference: ref, orderNo }, payment_intent_data: { metadata: { reference: ref, orderNo } } };
     case "paypal":
       return { custom_id: ref, invoice_id: ref };
     case "other":

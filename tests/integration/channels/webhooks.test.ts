@@ -276,6 +276,26 @@ describe(`refunds through the real route (${process.env.TEST_DB})`, () => {
     expect(recorded.map((r) => r.amount).sort((a, b) => a - b)).toEqual([4000, 6000]);
   });
 
+  it("Stripe payment_intent.succeeded before checkout.session.completed: the session's reference is added to the payment and its order is paid", async () => {
+    const m = await merchantWith("stripe", { webhookSecret: stripeSecret });
+    const order = await createOrder(m.apiKey, { amount: 12800 });
+    const checkoutParams = order.channelParams?.stripe as { payment_intent_data?: { metadata?: Record<string, string> } } | undefined;
+    expect(checkoutParams?.payment_intent_data?.metadata).toMatchObject({ reference: order.reference });
+    // An integration that set only the session's metadata: the PaymentIntent's event carries none.
+    const intent = stripeEvent("payment_intent.succeeded", { id: "pi_late_ref", amount: 12800, amount_received: 12800, currency: "cny", metadata: {} });
+    const first = await post("stripe", m.account.json.id, { rawBody: intent, headers: { ...json, "stripe-signature": stripeSignatureHeader(intent, stripeSecret) } });
+    expect(first.status).toBe(200);
+    const [recorded] = await t.db().select().from(payments).where(eq(payments.channelAccountId, m.account.json.id));
+    expect(recorded).toMatchObject({ reference: null, status: "unmatched" });
+
+    const session = stripeEvent("checkout.session.completed", checkoutSession({ reference: order.reference, amountTotal: 12800, paymentIntent: "pi_late_ref" }));
+    expect((await post("stripe", m.account.json.id, { rawBody: session, headers: { ...json, "stripe-signature": stripeSignatureHeader(session, stripeSecret) } })).status).toBe(200);
+    await expect.poll(async () => (await orderOf(m.apiKey, order.reference)).json.status, { timeout: 10_000 }).toBe("paid");
+    const [after] = await t.db().select().from(payments).where(eq(payments.channelAccountId, m.account.json.id));
+    expect(after).toMatchObject({ id: recorded.id, reference: order.reference, status: "matched" });
+    expect(await rows(payments, m.account.json.id)).toBe(1);
+  });
+
   it("generic refund.succeeded records the refund", async () => {
     const m = await merchantWith("other", { secret: genericSecret });
     const accountId = m.account.json.id as string;

@@ -62,8 +62,8 @@ function commonDetails(fields: Fields) {
 
 /**
  * Reduces a verified UnionPay 5.1.0 backend notify. Only respCode 00/A6 is a success; txnType 01 (consume) → payment
- * keyed on queryId with orderId as our reference; txnType 04 (退货 refund) → refund of txnAmt against origQryId
- * (field name from the SDK demos, unverified against an official refund notify). Other txnTypes are ignored.
+ * keyed on queryId with orderId as our reference; txnType 04 (退货 refund) and 31 (消费撤销 void) → refund of txnAmt
+ * against origQryId (field name from the SDK demos, unverified against an official refund notify). Other txnTypes are ignored.
  */
 export function normalizeUnionpayNotification(fields: Fields): NormalizedNotification {
   const txnType = required(fields, "txnType");
@@ -96,7 +96,9 @@ export function normalizeUnionpayNotification(fields: Fields): NormalizedNotific
       },
     };
   }
-  if (txnType === "04") {
+  // 04 退货 gives money back after settlement, 31 消费撤销 voids the consume the same day: either way the
+  // customer has txnAmt back, recorded as a refund of the original consume (origQryId).
+  if (txnType === "04" || txnType === "31") {
     return {
       eventKey,
       payment: null,
@@ -113,7 +115,7 @@ export function normalizeUnionpayNotification(fields: Fields): NormalizedNotific
         refundedAt: txnTime(fields),
         // The notify does not restate the original amount, so a full refund cannot be told apart here.
         closesPayment: false,
-        details: compact({ ...commonDetails(fields), refundOrderId: optional(fields, "orderId") }),
+        details: compact({ ...commonDetails(fields), refundOrderId: optional(fields, "orderId"), ...(txnType === "31" ? { void: true } : {}) }),
       },
     };
   }

@@ -77,6 +77,13 @@ describe("UnionPay 5.1.0 adapter", () => {
     expect(refund.notification.refund).toMatchObject({ channelTransactionId: "692611251000050000001", channelRefundId: "692611261000050000009", amount: 3000, reference: null });
   });
 
+  it("a void of the day's consume (31 消费撤销) gives the money back as a refund of the original, not a notify to drop", async () => {
+    const voided = await receive(signed({ txnType: "31", orderId: "VD20261126001", txnAmt: "12800", queryId: "692611261000050000010", origQryId: "692611251000050000001" }));
+    if (voided.kind !== "accepted") throw new Error(JSON.stringify(voided));
+    expect(voided.notification).toMatchObject({ payment: null, ignoredReason: null, eventKey: "31:692611261000050000010:00" });
+    expect(voided.notification.refund).toMatchObject({ channelTransactionId: "692611251000050000001", channelRefundId: "692611261000050000010", amount: 12800, details: { void: true } });
+  });
+
   it("acknowledges with 200 ok", () => {
     expect(unionpayAdapter.ack()).toMatchObject({ status: 200, body: "ok" });
   });
