@@ -14,6 +14,7 @@ import {
   MATCHED_COLUMNS,
   sourceLabel,
   SUMMARY_COLUMNS,
+  otherCurrencyNote,
   summaryLines,
   type Column,
   type DailyFlow,
@@ -236,7 +237,8 @@ function cover(doc: Doc, ctx: ReportContext, summary: ReportSummary, generatedAt
     ["生成时间", `${ctx.fmt.dateTime(generatedAt)}（${merchant.timeZone}）`],
     ["渠道筛选", params.channel ? channelLabel(params.channel) : "全部渠道"],
     ["订单来源筛选", params.source ? sourceLabel(params.source) : "全部来源"],
-    ["币种", merchant.currency],
+    ["币种", ctx.query.currency],
+    ...otherCurrencyNote(summary.otherCurrencies),
     ["口径", "收款按到账时间、退款按退款时间计入期间；已匹配 = 期间内收款分配到订单的金额；未匹配 = 收款 − 已匹配"],
   ];
   for (const [k, v] of info) {

@@ -11,6 +11,8 @@ export interface ReportQuery {
   end: Date;
   channel?: string | null;
   source?: string | null;
+  /** Only payments (and their refunds and allocations) in this currency: amounts in two never add up. */
+  currency: string;
 }
 
 /** Rows per round trip: large enough to amortise latency, small enough to stay a few MB. */
@@ -25,7 +27,7 @@ const paymentPrimarySource = sql<OrderSource | null>`(
   where a.payment_id = ${sql.identifier("payments")}.${sql.identifier("id")} order by a.amount desc, o.reference limit 1)`;
 
 function paymentFilters(q: ReportQuery): SQL[] {
-  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end)];
+  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), eq(payments.currency, q.currency)];
   if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
   if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
   return where;
@@ -39,7 +41,13 @@ export async function countReportPayments(db: DbOrTx, q: ReportQuery): Promise<n
 
 // Refunds are reported on a cash basis: by when they were made, whatever month their payment was in.
 function refundFilters(q: ReportQuery): SQL[] {
-  const where = [eq(refunds.merchantId, q.merchantId), eq(payments.merchantId, q.merchantId), gte(refunds.refundedAt, q.start), lt(refunds.refundedAt, q.end)];
+  const where = [
+    eq(refunds.merchantId, q.merchantId),
+    eq(payments.merchantId, q.merchantId),
+    gte(refunds.refundedAt, q.start),
+    lt(refunds.refundedAt, q.end),
+    eq(payments.currency, q.currency),
+  ];
   if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
   if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
   return where;
@@ -71,6 +79,7 @@ function paymentWhere(q: ReportQuery): SQL {
     sql`p.merchant_id = ${q.merchantId}::uuid`,
     sql`p.received_at >= ${q.start.toISOString()}::timestamptz`,
     sql`p.received_at < ${q.end.toISOString()}::timestamptz`,
+    sql`p.currency = ${q.currency}`,
   ];
   if (q.channel) where.push(sql`p.channel = ${q.channel}::channel`);
   if (q.source) where.push(sql`${SOURCE_OF_P} = ${q.source}::order_source`);
@@ -388,6 +397,7 @@ function refundWhere(q: ReportQuery): SQL {
     sql`p.merchant_id = ${q.merchantId}::uuid`,
     sql`r.refunded_at >= ${q.start.toISOString()}::timestamptz`,
     sql`r.refunded_at < ${q.end.toISOString()}::timestamptz`,
+    sql`p.currency = ${q.currency}`,
   ];
   if (q.channel) where.push(sql`p.channel = ${q.channel}::channel`);
   if (q.source) where.push(sql`${SOURCE_OF_P} = ${q.source}::order_source`);
@@ -441,7 +451,7 @@ export async function writeOffBuckets(db: DbOrTx, q: ReportQuery): Promise<Write
 
 /** Anomalies not yet resolved about in-range payments, or detected in range without a payment. */
 export async function loadOpenAnomalies(db: DbOrTx, q: ReportQuery): Promise<ReportAnomalyRow[]> {
-  const inRange = and(gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end));
+  const inRange = and(gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), eq(payments.currency, q.currency));
   const noPaymentInRange = and(sql`${anomalies.paymentId} is null`, gte(anomalies.detectedAt, q.start), lt(anomalies.detectedAt, q.end));
   const where = [eq(anomalies.merchantId, q.merchantId), ne(anomalies.status, "resolved"), or(inRange, noPaymentInRange)!];
   if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
@@ -477,4 +487,18 @@ export async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
   const out: T[] = [];
   for await (const b of batches) for (const r of b) out.push(r);
   return out;
+}
+
+/** In-range payments in currencies other than the report's, counted and summed per currency (listed beside the figures, never added to them). */
+export async function otherCurrencyTotals(db: DbOrTx, q: ReportQuery): Promise<{ currency: string; count: number; grossAmount: number }[]> {
+  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), ne(payments.currency, q.currency)];
+  if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
+  if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
+  const rows = await db
+    .select({ currency: payments.currency, count: count(), grossAmount: sql<string>`sum(${payments.amount})` })
+    .from(payments)
+    .where(and(...where))
+    .groupBy(payments.currency)
+    .orderBy(payments.currency);
+  return rows.map((r) => ({ currency: r.currency, count: Number(r.count), grossAmount: Number(r.grossAmount) }));
 }

@@ -9,6 +9,7 @@ import {
   SECTION_TITLES,
   sourceLabel,
   SUMMARY_COLUMNS,
+  otherCurrencyNote,
   summaryLines,
   type Column,
   type ReportSummary,
@@ -293,7 +294,8 @@ function writeSummarySheet(wb: Workbook, ctx: ReportContext, summary: ReportSumm
     ["对账期间", `${ctx.params.from} 至 ${ctx.params.to}（${ctx.merchant.timeZone}）`],
     ["生成时间", `${ctx.fmt.dateTime(generatedAt)}（${ctx.merchant.timeZone}）`],
     ["筛选条件", `渠道：${ctx.params.channel ? channelLabel(ctx.params.channel) : "全部"}；订单来源：${ctx.params.source ? sourceLabel(ctx.params.source) : "全部"}`],
-    ["币种", ctx.merchant.currency],
+    ["币种", ctx.query.currency],
+    ...otherCurrencyNote(summary.otherCurrencies),
   ];
   for (const [k, v] of meta) {
     const r = ws.addRow([k, v]);

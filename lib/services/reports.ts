@@ -23,11 +23,13 @@ import {
 import { getDbHandle, type Db, type DbOrTx } from "@/lib/db/client";
 import { merchants, orderSourceEnum } from "@/lib/db/schema";
 import { ApiError, badRequest, notFound } from "@/lib/http/errors";
+import { isSupportedCurrency } from "@/lib/core/money";
 import {
   allocationBatches,
   collect,
   countReportPayments,
   loadOpenAnomalies,
+  otherCurrencyTotals,
   paymentBatches,
   paymentBuckets,
   writeOffBuckets,
@@ -50,6 +52,17 @@ export interface ReconciliationRequest {
   source: string | null;
   format: ReportFormat;
   section: SectionId | null;
+  /** The currency reported on (ISO 4217); null: the merchant's. Amounts in two currencies never add up. */
+  currency?: string | null;
+}
+
+/** The `currency` parameter: an ISO 4217 code we keep amounts in, upper-cased, or null when not given. */
+function currencyParam(query: URLSearchParams): string | null {
+  const raw = query.get("currency");
+  if (raw === null || raw.trim() === "") return null;
+  const code = raw.trim().toUpperCase();
+  if (!isSupportedCurrency(code)) throw badRequest(`currency: ${raw.slice(0, 20)} is not an ISO 4217 currency code`, "invalid_field");
+  return code;
 }
 
 // A year (and a day for leap years) covers every statutory period an auditor asks for.
@@ -81,14 +94,20 @@ export function parseDateRange(url: URL | URLSearchParams): { from: string; to: 
 export function parseReconciliationRequest(url: URL | URLSearchParams): ReconciliationRequest {
   const query = url instanceof URL ? url.searchParams : url;
   const { from, to } = parseDateRange(query);
-  return {
+  const req: ReconciliationRequest = {
     from,
     to,
     channel: oneOf(query, "channel", CHANNEL_NAMES, null),
     source: oneOf(query, "source", orderSourceEnum.enumValues, null),
     format: oneOf(query, "format", REPORT_FORMATS, "json") ?? "json",
     section: oneOf(query, "section", SECTION_IDS, null),
+    currency: currencyParam(query),
   };
+  // The files are laid out in yuan (¥, two decimals, 人民币 vouchers); another currency's figures come as JSON.
+  if (req.currency && req.currency !== "CNY" && req.format !== "json") {
+    throw badRequest(`currency: the ${req.format.toUpperCase()} report is laid out in CNY; ask format=json for ${req.currency}`, "invalid_field");
+  }
+  return req;
 }
 
 /** The merchant, the range in its zone, and the SQL query a report reads. */
@@ -111,7 +130,7 @@ export const reportRowsTotal = (n: { payments: number; allocations: number; refu
 export async function getReportContext(
   db: DbOrTx,
   merchantId: string,
-  req: Pick<ReconciliationRequest, "from" | "to" | "channel" | "source">,
+  req: Pick<ReconciliationRequest, "from" | "to" | "channel" | "source" | "currency">,
 ): Promise<ReportContext> {
   const [m] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
   if (!m) throw notFound("Merchant");
@@ -120,7 +139,7 @@ export async function getReportContext(
   return {
     merchant: { id: m.id, name: m.name, timeZone: m.timezone, currency: m.currency, settings: m.settings },
     params,
-    query: { merchantId, start, end, channel: req.channel, source: req.source },
+    query: { merchantId, start, end, channel: req.channel, source: req.source, currency: req.currency ?? m.currency },
     fmt: createReportScope(params).fmt,
   };
 }
@@ -146,7 +165,8 @@ export async function getReconciliationReport(db: DbOrTx, ctx: ReportContext): P
     await loadOpenAnomalies(db, ctx.query),
   ];
   const writeOffs = await writeOffBuckets(db, ctx.query);
-  return buildReconciliationReport({ params: ctx.params, currency: ctx.merchant.currency, payments, allocations, refunds, anomalies, writeOffs });
+  const report = buildReconciliationReport({ params: ctx.params, currency: ctx.query.currency, payments, allocations, refunds, anomalies, writeOffs });
+  return { ...report, otherCurrencies: await otherCurrencyTotals(db, ctx.query) };
 }
 
 /** Streams the matched lines in batches (匹配明细). */
@@ -204,7 +224,7 @@ export async function summarizeReconciliation(db: DbOrTx, ctx: ReportContext): P
     ctx.onRowsRead?.(b.count);
   }
   for (const b of await writeOffBuckets(db, ctx.query)) summary.addWriteOffBucket(b);
-  return summary.result();
+  return { ...summary.result(), otherCurrencies: await otherCurrencyTotals(db, ctx.query) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { GET as vouchersRoute } from "@/app/api/v1/reports/vouchers/route";
 import { KINGDEE_COLUMNS, parseCsv, UTF8_BOM, YONYOU_COLUMNS, zonedRange } from "@/lib/core/reports";
 import { allocationBatches, collect, paymentBatches, refundBatches } from "@/lib/services/report-source";
 import { allocations, merchants, payments, refunds } from "@/lib/db/schema";
+import { recordPayment } from "@/lib/services/payments";
 import { createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 import { notify, seedMarch } from "../fixtures/reports/seed";
@@ -326,6 +327,46 @@ describe(`reconciliation report (${process.env.TEST_DB})`, () => {
     for (const format of ["xlsx", "pdf", "csv"]) expect((await report(`${empty}&format=${format}`, seeded.m.apiKey)).status).toBe(200);
   });
 
+  it("a payment in another currency is never added to the yuan: listed beside the figures, reported on its own with currency=", async () => {
+    const m = await merchantWithAlipay();
+    const day = "2024-05-06";
+    const record = (id: string, amount: number, currency: string) =>
+      recordPayment(t.db(), {
+        merchantId: m.merchantId,
+        channelAccountId: m.accountId,
+        origin: "notify",
+        event: { kind: "payment", channel: "alipay", channelTransactionId: id, reference: null, amount, currency, receivedAt: "2024-05-06T04:00:00Z", payerName: null, payerAccount: null, memo: null, merchantAccountId: m.appId, sellerId: null, details: {} },
+      });
+    await record("CUR-CNY-1", 10000, "CNY");
+    await record("CUR-USD-1", 5000, "USD");
+    await record("CUR-JPY-1", 1200, "JPY");
+
+    const yuan = (await report(`from=${day}&to=${day}`, m.apiKey)).json();
+    expect(yuan).toMatchObject({ currency: "CNY", totals: { count: 1, grossAmount: 10000, unmatchedAmount: 10000 } });
+    expect(yuan.exceptions.map((e: { amount: number }) => e.amount)).toEqual([10000]);
+    expect(yuan.otherCurrencies).toEqual([
+      { currency: "JPY", count: 1, grossAmount: 1200 },
+      { currency: "USD", count: 1, grossAmount: 5000 },
+    ]);
+    const dollars = (await report(`from=${day}&to=${day}&currency=usd`, m.apiKey)).json();
+    expect(dollars).toMatchObject({ currency: "USD", totals: { count: 1, grossAmount: 5000 } });
+    expect(dollars.otherCurrencies.map((c: { currency: string }) => c.currency)).toEqual(["CNY", "JPY"]);
+
+    // The files are laid out in yuan; the cover and summary sheet say what they left out.
+    const pdf = await report(`from=${day}&to=${day}&format=pdf`, m.apiKey);
+    expect(pdf.status).toBe(200);
+    expect((await new PDFParse({ data: pdf.bytes }).getText()).text).toContain("USD 1 笔 50.00");
+    for (const [query, field] of [
+      [`from=${day}&to=${day}&format=xlsx&currency=USD`, "CNY; ask format=json for USD"],
+      [`from=${day}&to=${day}&currency=DOLLARS`, "currency: DOLLARS"],
+      [`from=${day}&to=${day}&currency=KWD`, "currency: KWD"],
+    ]) {
+      const refused = await report(query, m.apiKey);
+      expect(refused.status, query).toBe(400);
+      expect(refused.json().error).toMatchObject({ code: "invalid_field", message: expect.stringContaining(field) });
+    }
+  });
+
   it("keyset pages of any size return every row once, even for instants equal to the microsecond", async () => {
     const m = await merchantWithAlipay();
     for (let i = 0; i < 7; i++) {
@@ -339,7 +380,7 @@ describe(`reconciliation report (${process.env.TEST_DB})`, () => {
     await t.db().execute(sql`update ${payments} set received_at = case when amount < 1004 then '2024-03-09 02:00:00.123456+00'::timestamptz
       else ('2024-03-09 02:00:00.123' || lpad((amount - 1000)::text, 3, '0') || '+00')::timestamptz end where merchant_id = ${m.merchantId}::uuid`);
     const { start, end } = zonedRange("2024-03-01", "2024-03-31", "Asia/Shanghai");
-    const q = { merchantId: m.merchantId, start, end };
+    const q = { merchantId: m.merchantId, start, end, currency: "CNY" };
     const ids = (rows: { paymentId: string }[]) => rows.map((r) => r.paymentId);
     const whole = await collect(paymentBatches(t.db(), q));
     expect(whole).toHaveLength(7);

@@ -1,8 +1,10 @@
+import { toMajorString } from "@/lib/core/money";
 import { compareChannels, compareWriteOffCauses } from "./labels";
 import { createReportScope, type ReportScope } from "./scope";
 import type {
   ChannelSummary,
   DailyFlow,
+  OtherCurrencyTotal,
   ReportFigures,
   ReportParams,
   ReportPaymentRow,
@@ -65,6 +67,14 @@ export interface ReportSummary {
   daily: DailyFlow[];
   /** Write-offs by cause over the range. */
   writeOffs: WriteOffTotal[];
+  /** The range's payments in other currencies (not in the figures), when the loader looked. */
+  otherCurrencies?: OtherCurrencyTotal[];
+}
+
+/** The line a report's cover and summary sheet add when other currencies were left out of its figures. */
+export function otherCurrencyNote(totals: readonly OtherCurrencyTotal[] | undefined): [string, string][] {
+  if (!totals?.length) return [];
+  return [["另有外币收款（未计入本报告）", totals.map((c) => `${c.currency} ${c.count} 笔 ${toMajorString(c.grossAmount, c.currency)}`).join("；")]];
 }
 
 /**

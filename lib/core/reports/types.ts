@@ -202,4 +202,16 @@ export interface ReconciliationReport {
   daily: DailyFlow[];
   /** Write-offs by cause over the whole range (they add up to totals.writtenOffAmount). */
   writeOffs: WriteOffTotal[];
+  /**
+   * In-range payments in other currencies, per currency: never added to the figures above (ask the report
+   * again with `currency=` for theirs). Filled by the loader; absent from a report built from rows alone.
+   */
+  otherCurrencies?: OtherCurrencyTotal[];
+}
+
+/** Payments of the range in a currency other than the report's: how many, and their sum in that currency's minor units. */
+export interface OtherCurrencyTotal {
+  currency: string;
+  count: number;
+  grossAmount: number;
 }
