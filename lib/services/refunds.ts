@@ -43,7 +43,7 @@ export async function recordRefund(
       audit: [{ action: "refund.refused", subjectType: "payment", subjectId: payment.id, after: { amount, reason } }],
     };
   }
-  const parts = await refundParts(tx, payment.id, amount);
+  const parts = await refundParts(tx, payment, amount);
   const rows = await tx
     .insert(refunds)
     .values(
@@ -78,33 +78,43 @@ export async function recordRefund(
 }
 
 /**
- * Which orders a refund of the payment gives money back on: the order it paid most (ties by order id) that
- * still holds enough of this payment's money, or, when none does alone (all of a merged transfer refunded),
- * each in turn up to what it holds, so no order is refunded more than the payment paid it. What the payment
- * paid no order (a surplus never allocated) is refunded on no order.
+ * Which orders a refund of the payment gives money back on. Money the payment paid no order (a surplus
+ * never allocated, a transfer nobody claimed) goes back first, on no order: refunding it leaves every order
+ * as it was. Then the order it paid most (ties by order id) that still holds enough of this payment's money,
+ * or, when none does alone (all of a merged transfer refunded), each in turn up to what it holds, so no
+ * order is refunded more than the payment paid it.
  */
-async function refundParts(tx: DbOrTx, paymentId: string, amount: number): Promise<{ orderId: string | null; amount: number }[]> {
+async function refundParts(tx: DbOrTx, payment: Payment, amount: number): Promise<{ orderId: string | null; amount: number }[]> {
   const paid = await tx
     .select({ orderId: allocations.orderId, amount: allocations.amount })
     .from(allocations)
-    .where(eq(allocations.paymentId, paymentId))
+    .where(eq(allocations.paymentId, payment.id))
     .orderBy(desc(allocations.amount), asc(allocations.orderId));
   const before = await tx
     .select({ orderId: refunds.orderId, amount: sql<number>`sum(${refunds.amount})`.mapWith(Number) })
     .from(refunds)
-    .where(eq(refunds.paymentId, paymentId))
+    .where(eq(refunds.paymentId, payment.id))
     .groupBy(refunds.orderId);
-  const holds = paid.map((a) => ({ orderId: a.orderId, room: a.amount - (before.find((b) => b.orderId === a.orderId)?.amount ?? 0) }));
-  const whole = holds.find((h) => h.room >= amount);
-  if (whole) return [{ orderId: whole.orderId, amount }];
+  const refundedOf = (orderId: string | null) => before.find((b) => b.orderId === orderId)?.amount ?? 0;
+  const allocated = paid.reduce((sum, a) => sum + a.amount, 0);
   const parts: { orderId: string | null; amount: number }[] = [];
   let left = amount;
+  const unclaimed = Math.min(left, Math.max(0, payment.amount - allocated - refundedOf(null)));
+  if (unclaimed > 0) {
+    parts.push({ orderId: null, amount: unclaimed });
+    left -= unclaimed;
+  }
+  if (left === 0) return parts;
+  const holds = paid.map((a) => ({ orderId: a.orderId, room: a.amount - refundedOf(a.orderId) }));
+  const whole = holds.find((h) => h.room >= left);
+  if (whole) return [...parts, { orderId: whole.orderId, amount: left }];
   for (const h of holds) {
     const take = Math.min(h.room, left);
     if (take <= 0) continue;
     parts.push({ orderId: h.orderId, amount: take });
     left -= take;
   }
+  // Past every allocation (not reached: the payment's own total caps the refund), the rest on no order.
   if (left > 0) parts.push({ orderId: null, amount: left });
   return parts;
 }

@@ -358,6 +358,7 @@ interface RefundRaw {
   at_ms: number | string;
   cursor_at: string;
   continued: boolean | null;
+  unallocated: boolean | null;
 }
 
 /** A refund row continuing one channel refund spread over several orders (refunds.ts): not a refund of its own. */
@@ -368,7 +369,8 @@ export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REP
   const pages = keysetPages<RefundRaw>(
     db,
     (c) => sql`select r.id, r.payment_id, p.channel, ${q.source ? SOURCE_OF_P : sql.raw("null")}::text as source, r.amount::float8 as amount,
-        ${msOf("r.refunded_at")} as at_ms, r.refunded_at::text as cursor_at, ${CONTINUED_REFUND} as continued
+        ${msOf("r.refunded_at")} as at_ms, r.refunded_at::text as cursor_at, ${CONTINUED_REFUND} as continued,
+        (r.order_id is null) as unallocated
       from refunds r join payments p on p.id = r.payment_id
       where ${refundWhere(q)}${past("r.refunded_at", "r.id", c)}
       order by r.refunded_at, r.id limit ${batchSize}`,
@@ -385,6 +387,7 @@ export async function* refundBatches(db: DbOrTx, q: ReportQuery, batchSize = REP
         amount: Number(r.amount),
         refundedAt: new Date(Number(r.at_ms)),
         continued: r.continued === true,
+        unallocated: r.unallocated === true,
       }),
     );
   }
@@ -423,11 +426,12 @@ export function paymentBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucke
   );
 }
 
-/** Refunds made in the interval summed per channel and UTC quarter hour. */
+/** Refunds made in the interval summed per channel and UTC quarter hour; `allocated` is what went back on orders. */
 export function refundBuckets(db: DbOrTx, q: ReportQuery): Promise<SummaryBucket[]> {
   return buckets(
     db,
-    sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, (count(*) filter (where not ${CONTINUED_REFUND}))::float8 as n, sum(r.amount)::float8 as amount, 0::float8 as allocated
+    sql`select ${bucketOf("r.refunded_at")} as at_s, p.channel, (count(*) filter (where not ${CONTINUED_REFUND}))::float8 as n, sum(r.amount)::float8 as amount,
+        coalesce(sum(r.amount) filter (where r.order_id is not null), 0)::float8 as allocated
       from refunds r join payments p on p.id = r.payment_id where ${refundWhere(q)} group by 1, 2 order by 1, 2`,
   );
 }

@@ -292,6 +292,21 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     }
   });
 
+  it("a refund gives back money no order holds first: the order a payment partly paid stays paid", async () => {
+    const m = await merchantWithBank();
+    const o = await createOrder(m.apiKey, { amount: 10000 });
+    const p = await bankCredit(m, { amount: 15000, memo: "货款" });
+    const matched = await call(h(matchRoute), { apiKey: m.apiKey, params: { paymentId: p.id }, body: { allocations: [{ reference: o.reference, amount: 10000 }] } });
+    expect(matched.json).toMatchObject({ status: "partially_matched", allocatedAmount: 10000 });
+    expect((await refundPayment(p.id, 5000, "surplus")).kind).toBe("recorded");
+    expect(await orderView(m, o.reference)).toMatchObject({ status: "paid", refundedAmount: 0 });
+    const [row] = await t.db().select().from(refunds).where(eq(refunds.paymentId, p.id));
+    expect(row).toMatchObject({ orderId: null, amount: 5000 });
+    // Beyond the surplus, the order's own money goes back.
+    expect((await refundPayment(p.id, 2000, "goods")).kind).toBe("recorded");
+    expect(await orderView(m, o.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 2000 });
+  });
+
   it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {
     const m = await merchantWithBank();
     const o = await createOrder(m.apiKey, { amount: 12800 });

@@ -95,7 +95,7 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
   const dayOf = (date: string, channel: string) => {
     const key = `${date}|${channel}`;
     let d = daily.get(key);
-    if (!d) daily.set(key, (d = { date, channel, ...emptyFigures(), writeOffs: [] }));
+    if (!d) daily.set(key, (d = { date, channel, ...emptyFigures(), unmatchedRefundedAmount: 0, writeOffs: [] }));
     return d;
   };
   return {
@@ -113,7 +113,9 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
       if (!date) return false;
       const count = r.continued ? 0 : 1;
       addRefundTo(figuresOf(r.channel), r.amount, count);
-      addRefundTo(dayOf(date, r.channel), r.amount, count);
+      const day = dayOf(date, r.channel);
+      addRefundTo(day, r.amount, count);
+      if (r.unallocated) day.unmatchedRefundedAmount += r.amount;
       return true;
     },
     /**
@@ -132,7 +134,10 @@ export function createSummaryAccumulator(params: ReportParams, scope: ReportScop
       const date = scope.dateIfInScope(b.at, b.channel, params.source ?? null);
       if (!date) return false;
       addRefundTo(figuresOf(b.channel), b.amount, b.count);
-      addRefundTo(dayOf(date, b.channel), b.amount, b.count);
+      const day = dayOf(date, b.channel);
+      addRefundTo(day, b.amount, b.count);
+      // A refund bucket's `allocated` is what went back on orders; the rest no order held.
+      day.unmatchedRefundedAmount += b.amount - b.allocated;
       return true;
     },
     /**

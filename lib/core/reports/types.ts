@@ -62,6 +62,8 @@ export interface ReportRefundRow {
   refundedAt: Date;
   /** A later part of one channel refund spread over several orders: its money counts, not as another refund. */
   continued?: boolean;
+  /** It gave back money no order held (refunds.order_id is null). */
+  unallocated?: boolean;
 }
 
 /** An anomaly still open about an in-range payment (or detected in range without a payment). */
@@ -134,6 +136,8 @@ export interface ChannelSummary extends ReportFigures {
 export interface DailyFlow extends ReportFigures {
   date: string;
   channel: string;
+  /** Of the day's refunds, the money no order held (an unclaimed transfer given back): it leaves 待确认, not 应收账款. */
+  unmatchedRefundedAmount: number;
   /** The day's write-offs by cause (they add up to writtenOffAmount), for the vouchers. */
   writeOffs: WriteOffTotal[];
 }

@@ -137,7 +137,7 @@ export interface Voucher {
 /**
  * One voucher per local date and channel with money movement: 借 channel account (receipts),
  * 贷 matchedCredit / unmatchedCredit; write-offs as 借 the cause's account / 贷 matchedCredit; refunds
- * as 借 refundDebit / 贷 channel account. Debits equal credits in every voucher because matched +
+ * as 借 refundDebit (money orders held) or unmatchedCredit (money none held) / 贷 channel account. Debits equal credits in every voucher because matched +
  * unmatched = gross and each write-off is posted to both sides.
  */
 export function buildVouchers(daily: DailyFlow[], accounts: LedgerAccounts, word = "记"): Voucher[] {
@@ -160,7 +160,10 @@ export function buildVouchers(daily: DailyFlow[], accounts: LedgerAccounts, word
       add(`${d.date} ${name}差额核销-${writeOffCauseLabel(w.cause)} ${w.count} 笔`, debit, w.amount, 0);
       add(`${d.date} ${name}差额核销-${writeOffCauseLabel(w.cause)}`, accounts.matchedCredit, 0, w.amount);
     }
-    add(`${d.date} ${name}退款 ${d.refundCount} 笔`, accounts.refundDebit, d.refundedAmount, 0);
+    // Money no order held goes back out of 待确认, where it came in; an order's money reverses the receivable.
+    const unclaimed = d.unmatchedRefundedAmount ?? 0;
+    add(`${d.date} ${name}退款 ${d.refundCount} 笔`, accounts.refundDebit, d.refundedAmount - unclaimed, 0);
+    add(`${d.date} ${name}退款-未匹配收款退回`, accounts.unmatchedCredit, unclaimed, 0);
     add(`${d.date} ${name}退款`, cash, 0, d.refundedAmount);
     const period = d.date.slice(0, 7);
     const number = nextNumber.get(period) ?? 1;

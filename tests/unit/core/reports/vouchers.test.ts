@@ -14,7 +14,7 @@ import {
   type DailyFlow,
 } from "@/lib/core/reports";
 
-const day = (date: string, channel: string, gross: number, matched: number, refunded = 0): DailyFlow => ({
+const day = (date: string, channel: string, gross: number, matched: number, refunded = 0, unmatchedRefunded = 0): DailyFlow => ({
   date,
   channel,
   count: 3,
@@ -25,6 +25,7 @@ const day = (date: string, channel: string, gross: number, matched: number, refu
   matchedAmount: matched,
   unmatchedAmount: gross - matched,
   writtenOffAmount: 0,
+  unmatchedRefundedAmount: unmatchedRefunded,
   writeOffs: [],
 });
 
@@ -43,6 +44,24 @@ describe("记账凭证", () => {
       ["101201", "其他货币资金-支付宝", 0, 3000],
     ]);
     expect(vouchers[1].lines.map((l) => l.account.code)).toEqual(["101202", "224101"]);
+  });
+
+  it("a refund of money no order held goes back out of 待确认, where it came in, not out of 应收账款", () => {
+    // Day 1: ¥100 nobody claimed comes in. Day 2: it is given back, with ¥30 of an order's money.
+    const [inflow, outflow] = buildVouchers([day("2024-03-01", "bank", 10000, 0), day("2024-03-02", "bank", 0, 0, 13000, 10000)], DEFAULT_LEDGER_ACCOUNTS);
+    expect(inflow.lines.map((l) => [l.account.code, l.debit, l.credit])).toEqual([
+      ["1002", 10000, 0],
+      ["224101", 0, 10000],
+    ]);
+    expect(outflow.lines.map((l) => [l.account.code, l.debit, l.credit])).toEqual([
+      ["1122", 3000, 0],
+      ["224101", 10000, 0],
+      ["1002", 0, 13000],
+    ]);
+    // Over both days the suspense account is back at zero and no receivable was made up.
+    const net = (code: string) => [inflow, outflow].flatMap((v) => v.lines).filter((l) => l.account.code === code).reduce((s, l) => s + l.debit - l.credit, 0);
+    expect(net("224101")).toBe(0);
+    expect(net("1122")).toBe(3000);
   });
 
   it("closes the orders' receivable in full: each cause's write-off 借 its account, 贷 应收账款", () => {
