@@ -11,8 +11,12 @@ const reason = z.string().trim().min(1).max(200);
 export const ignoreSchema = z.object({ reason });
 export const bulkIgnoreSchema = z.object({ paymentIds: z.array(z.string().trim().min(1).max(64)).min(1).max(100), reason });
 
-/** Only money that pays no order and went back to no one can be set aside: anything else is a customer's payment. */
-export const isIgnorable = (p: Payment) => (p.status === "unmatched" || p.status === "suggested") && p.allocatedAmount === 0 && p.refundedAmount === 0;
+/**
+ * Only money that pays no order and went back to no one can be set aside: anything else is a customer's
+ * payment. Money that went back whole is the exception: nothing of it is left to reconcile.
+ */
+export const isIgnorable = (p: Payment) =>
+  (p.status === "unmatched" || p.status === "suggested") && p.allocatedAmount === 0 && (p.refundedAmount === 0 || p.refundedAmount >= p.amount);
 
 /**
  * Sets a locked, ignorable payment aside: status ignored, its suggestions gone (nothing is left to
@@ -67,7 +71,7 @@ export async function ignorePayment(db: Db, params: DecisionParams & { reason: s
     // Asked again with the same reason changes nothing; with another, the reason is the new one.
     if (payment.status === "ignored" && ignoredRecordOf(payment)?.reason === params.reason) return;
     if (payment.allocatedAmount > 0) throw conflict("The payment pays orders: unmatch it before ignoring it", "payment_allocated");
-    if (payment.refundedAmount > 0) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
+    if (payment.refundedAmount > 0 && payment.refundedAmount < payment.amount) throw conflict("Part of the payment was refunded: it is a customer's payment", "payment_refunded");
     const record: IgnoredRecord = { reason: params.reason, by: createdBy(params.actor), at: params.now.toISOString() };
     await appendAuditEvents(tx, params.merchantId, params.actor, [await setPaymentIgnored(tx, payment, record, { byPerson: true })]);
   });

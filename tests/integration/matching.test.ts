@@ -3,6 +3,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
+import { POST as ignoreRoute } from "@/app/api/v1/payments/[paymentId]/ignore/route";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
 import { POST as rejectRoute } from "@/app/api/v1/payments/[paymentId]/reject/route";
 import { GET as getPayment } from "@/app/api/v1/payments/[paymentId]/route";
@@ -305,6 +306,20 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     // Beyond the surplus, the order's own money goes back.
     expect((await refundPayment(p.id, 2000, "goods")).kind).toBe("recorded");
     expect(await orderView(m, o.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 2000 });
+  });
+
+  it("money no order claimed, refunded in full, can be set aside; refunded in part it is a customer's payment", async () => {
+    const m = await merchantWithBank();
+    const p = await bankCredit(m, { amount: 8800, memo: "货款" });
+    await matchPayments(t.db(), { paymentIds: [p.id] });
+    expect((await refundPayment(p.id, 3000, "back-1")).kind).toBe("recorded");
+    const partly = await call(h(ignoreRoute), { apiKey: m.apiKey, params: { paymentId: p.id }, body: { reason: "已退回付款人" } });
+    expect(partly.status).toBe(409);
+    expect(partly.json.error.code).toBe("payment_refunded");
+    expect((await refundPayment(p.id, 5800, "back-2")).kind).toBe("recorded");
+    const whole = await call(h(ignoreRoute), { apiKey: m.apiKey, params: { paymentId: p.id }, body: { reason: "已全额退回付款人" } });
+    expect(whole.status).toBe(200);
+    expect(whole.json).toMatchObject({ status: "ignored", ignored: { reason: "已全额退回付款人" }, refundedAmount: 8800 });
   });
 
   it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {
