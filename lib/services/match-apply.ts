@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { AmountMismatch, Explanation, WriteOffDecision } from "@/lib/core/matching/types";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
@@ -152,22 +152,9 @@ export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ 
     after: { status, allocatedAmount: allocated, method: allocated ? p.method : null, manual: p.manual, explanation: p.explanation },
   });
 
-  // Refunds of this payment reverse money of the order it now pays most (none when unmatched).
-  const largest = [...p.allocations].sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))[0];
-  const target = largest?.orderId ?? null;
-  // refunded_amount grows with every refund recorded: zero means the payment has none.
-  const ownRefunds =
-    payment.refundedAmount > 0
-      ? await tx.select({ id: refunds.id, orderId: refunds.orderId }).from(refunds).where(eq(refunds.paymentId, payment.id))
-      : [];
-  const toMove = ownRefunds.filter((r) => r.orderId !== target);
-  if (toMove.length) {
-    await tx
-      .update(refunds)
-      .set({ orderId: target })
-      .where(inArray(refunds.id, toMove.map((r) => r.id)));
-  }
-  const refreshIds = [...new Set([...touched, ...toMove.map((r) => r.orderId).filter((x): x is string => !!x)])];
+  // Refunds of this payment follow its new allocations (none when unmatched).
+  const movedFrom = await reattributeRefunds(tx, payment, p.allocations);
+  const refreshIds = [...new Set([...touched, ...movedFrom])];
   audit.push(...(await refreshOrders(tx, refreshIds, now)));
   const fresh = refreshIds.length ? await tx.select().from(orders).where(inArray(orders.id, refreshIds)) : [];
   return { audit, orders: fresh };
@@ -274,15 +261,44 @@ export async function applyMatches(tx: DbOrTx, items: MatchApplication[], now: D
       after: { status: v.status, allocatedAmount: v.allocated, method: v.it.method, manual: false, explanation: v.it.explanation },
     });
   }
-  // Refunds that arrived before the match now belong to the order the payment pays most.
+  // Refunds that arrived before the match now belong to the orders the payment pays.
   const refundIds: string[] = [];
-  for (const it of items.filter((x) => x.payment.refundedAmount > 0)) {
-    const largest = [...it.allocations].sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))[0];
-    const moved = await tx.update(refunds).set({ orderId: largest.orderId }).where(eq(refunds.paymentId, it.payment.id)).returning({ orderId: refunds.orderId });
-    refundIds.push(...moved.map((r) => r.orderId!).filter(Boolean));
-  }
+  for (const it of items.filter((x) => x.payment.refundedAmount > 0)) refundIds.push(...(await reattributeRefunds(tx, it.payment, it.allocations)));
   const refreshIds = [...new Set([...orderIds, ...refundIds])];
   audit.push(...(await refreshOrders(tx, refreshIds, now)));
   const fresh = await tx.select().from(orders).where(inArray(orders.id, refreshIds));
   return { audit, orders: fresh };
+}
+
+/**
+ * Puts a payment's refunds on the orders its allocations now pay, by the rule refunds are recorded by
+ * (refunds.ts): money no order holds goes back first, on no order; then each refund on the order it paid most
+ * that still holds enough of it, else on the one holding most. Returns every order a refund moved on or off.
+ */
+async function reattributeRefunds(tx: DbOrTx, payment: Payment, allocs: readonly { orderId: string; amount: number }[]): Promise<string[]> {
+  // refunded_amount grows with every refund recorded: zero means the payment has none.
+  if (payment.refundedAmount === 0) return [];
+  const rows = await tx
+    .select({ id: refunds.id, orderId: refunds.orderId, amount: refunds.amount })
+    .from(refunds)
+    .where(eq(refunds.paymentId, payment.id))
+    .orderBy(asc(refunds.refundedAt), asc(refunds.id));
+  const rooms = [...allocs]
+    .sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))
+    .map((a) => ({ orderId: a.orderId as string | null, room: a.amount }));
+  let unclaimed = Math.max(0, payment.amount - allocs.reduce((sum, a) => sum + a.amount, 0));
+  const touched: string[] = [];
+  for (const r of rows) {
+    let target: string | null = null;
+    if (r.amount <= unclaimed || rooms.length === 0) unclaimed -= Math.min(unclaimed, r.amount);
+    else {
+      const slot = rooms.find((x) => x.room >= r.amount) ?? rooms.reduce((best, x) => (x.room > best.room ? x : best));
+      slot.room -= r.amount;
+      target = slot.orderId;
+    }
+    if (target === r.orderId) continue;
+    await tx.update(refunds).set({ orderId: target }).where(eq(refunds.id, r.id));
+    touched.push(...[r.orderId, target].filter((x): x is string => x !== null));
+  }
+  return touched;
 }

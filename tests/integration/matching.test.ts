@@ -306,6 +306,11 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     // Beyond the surplus, the order's own money goes back.
     expect((await refundPayment(p.id, 2000, "goods")).kind).toBe("recorded");
     expect(await orderView(m, o.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 2000 });
+    // Unmatched and matched again: the refunds are put back by the same rule, the order as it was.
+    expect((await call(h(unmatchRoute), { apiKey: m.apiKey, params: { paymentId: p.id } })).status).toBe(200);
+    expect(await orderView(m, o.reference)).toMatchObject({ status: "pending", refundedAmount: 0 });
+    await call(h(matchRoute), { apiKey: m.apiKey, params: { paymentId: p.id }, body: { allocations: [{ reference: o.reference, amount: 10000 }] } });
+    expect(await orderView(m, o.reference)).toMatchObject({ status: "partially_refunded", paidAmount: 10000, refundedAmount: 2000 });
   });
 
   it("money no order claimed, refunded in full, can be set aside; refunded in part it is a customer's payment", async () => {
