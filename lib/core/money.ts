@@ -71,16 +71,12 @@ export function isIsoCurrency(code: string): boolean {
   return isoCurrencies.has(code);
 }
 
-// Where Intl's display table (CLDR: how many decimals people write) differs from ISO 4217's minor units, the
-// unit channels and banks count in: Stripe sends HUF 1234.50 as 123450, and Intl would read that as 123450 forint.
-const ISO_MINOR_DIGITS: Record<string, number> = {
-  AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2, LBP: 2, MGA: 2, MMK: 2, PKR: 2, SLL: 2, SOS: 2, SYP: 2, YER: 2,
-};
-
-/** Minor digits of an ISO 4217 currency (CNY 2, JPY 0, KWD 3, HUF 2); 2 for a code nothing knows. */
+/**
+ * Minor digits of an ISO 4217 currency as Intl knows them (CNY 2, JPY 0, KWD 3); 2 for a code it cannot format.
+ * Intl's table (CLDR: the decimals people write) differs from ISO's for a few (HUF, IDR, COP: 0 here, 2 in ISO);
+ * stored amounts are counted in these digits, so changing them would need a migration of those currencies' rows.
+ */
 export function minorDigits(currency: string): number {
-  const iso = ISO_MINOR_DIGITS[currency.toUpperCase()];
-  if (iso !== undefined) return iso;
   try {
     return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {

@@ -1,4 +1,5 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
+import { afterRefund, spreadRefund, type RefundRoom } from "@/lib/core/matching/refund-split";
 import type { AmountMismatch, Explanation, WriteOffDecision } from "@/lib/core/matching/types";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
@@ -272,33 +273,46 @@ export async function applyMatches(tx: DbOrTx, items: MatchApplication[], now: D
 
 /**
  * Puts a payment's refunds on the orders its allocations now pay, by the rule refunds are recorded by
- * (refunds.ts): money no order holds goes back first, on no order; then each refund on the order it paid most
- * that still holds enough of it, else on the one holding most. Returns every order a refund moved on or off.
+ * (spreadRefund): money no order holds goes back first, on no order; then each refund on the order it paid most
+ * that still holds enough of it, or spread so no order gets back more than it was paid. One channel refund may be
+ * several rows (the later ones carry details.splitOf): it is spread again as one, its first row kept, the others
+ * written anew. Returns every order a refund moved on or off.
  */
 async function reattributeRefunds(tx: DbOrTx, payment: Payment, allocs: readonly { orderId: string; amount: number }[]): Promise<string[]> {
   // refunded_amount grows with every refund recorded: zero means the payment has none.
   if (payment.refundedAmount === 0) return [];
-  const rows = await tx
-    .select({ id: refunds.id, orderId: refunds.orderId, amount: refunds.amount })
-    .from(refunds)
-    .where(eq(refunds.paymentId, payment.id))
-    .orderBy(asc(refunds.refundedAt), asc(refunds.id));
-  const rooms = [...allocs]
-    .sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1))
-    .map((a) => ({ orderId: a.orderId as string | null, room: a.amount }));
-  let unclaimed = Math.max(0, payment.amount - allocs.reduce((sum, a) => sum + a.amount, 0));
-  const touched: string[] = [];
+  const rows = await tx.select().from(refunds).where(eq(refunds.paymentId, payment.id)).orderBy(asc(refunds.refundedAt), asc(refunds.id));
+  const groups = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) {
-    let target: string | null = null;
-    if (r.amount <= unclaimed || rooms.length === 0) unclaimed -= Math.min(unclaimed, r.amount);
-    else {
-      const slot = rooms.find((x) => x.room >= r.amount) ?? rooms.reduce((best, x) => (x.room > best.room ? x : best));
-      slot.room -= r.amount;
-      target = slot.orderId;
+    const base = typeof r.details.splitOf === "string" ? r.details.splitOf : r.channelRefundId;
+    groups.set(base, [...(groups.get(base) ?? []), r]);
+  }
+  let unclaimed = Math.max(0, payment.amount - allocs.reduce((sum, a) => sum + a.amount, 0));
+  let rooms: RefundRoom[] = [...allocs].sort((a, b) => b.amount - a.amount || (a.orderId < b.orderId ? -1 : 1)).map((a) => ({ orderId: a.orderId, room: a.amount }));
+  const touched: string[] = [];
+  const shape = (xs: readonly { orderId: string | null; amount: number }[]) => xs.map((x) => `${x.orderId}|${x.amount}`).sort().join(",");
+  for (const [base, group] of groups) {
+    const parts = spreadRefund(group.reduce((sum, r) => sum + r.amount, 0), unclaimed, rooms);
+    ({ unclaimed, rooms } = afterRefund(unclaimed, rooms, parts));
+    if (shape(group) === shape(parts)) continue;
+    touched.push(...[...group, ...parts].flatMap((x) => (x.orderId ? [x.orderId] : [])));
+    const head = group.find((r) => r.channelRefundId === base) ?? group[0];
+    await tx.update(refunds).set({ orderId: parts[0].orderId, amount: parts[0].amount }).where(eq(refunds.id, head.id));
+    const rest = group.filter((r) => r.id !== head.id);
+    if (rest.length) await tx.delete(refunds).where(inArray(refunds.id, rest.map((r) => r.id)));
+    if (parts.length > 1) {
+      await tx.insert(refunds).values(
+        parts.slice(1).map((part, i) => ({
+          merchantId: head.merchantId,
+          paymentId: head.paymentId,
+          orderId: part.orderId,
+          channelRefundId: `${base}#${i + 2}`,
+          amount: part.amount,
+          refundedAt: head.refundedAt,
+          details: { ...head.details, splitOf: base },
+        })),
+      );
     }
-    if (target === r.orderId) continue;
-    await tx.update(refunds).set({ orderId: target }).where(eq(refunds.id, r.id));
-    touched.push(...[r.orderId, target].filter((x): x is string => x !== null));
   }
   return touched;
 }

@@ -3,6 +3,7 @@ import type { RefundEvent } from "@/lib/core/channels/types";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { allocations, payments, refunds, type Payment } from "@/lib/db/schema";
+import { spreadRefund, type RefundPart } from "@/lib/core/matching/refund-split";
 import { refreshOrders } from "@/lib/services/order-totals";
 
 export type RefundOutcome =
@@ -77,14 +78,8 @@ export async function recordRefund(
   return { kind: "recorded", refundId: rows[0].id, amount, audit };
 }
 
-/**
- * Which orders a refund of the payment gives money back on. Money the payment paid no order (a surplus
- * never allocated, a transfer nobody claimed) goes back first, on no order: refunding it leaves every order
- * as it was. Then the order it paid most (ties by order id) that still holds enough of this payment's money,
- * or, when none does alone (all of a merged transfer refunded), each in turn up to what it holds, so no
- * order is refunded more than the payment paid it.
- */
-async function refundParts(tx: DbOrTx, payment: Payment, amount: number): Promise<{ orderId: string | null; amount: number }[]> {
+/** Where a refund of the payment goes back, given its allocations and the refunds before it (see spreadRefund). */
+async function refundParts(tx: DbOrTx, payment: Payment, amount: number): Promise<RefundPart[]> {
   const paid = await tx
     .select({ orderId: allocations.orderId, amount: allocations.amount })
     .from(allocations)
@@ -97,24 +92,6 @@ async function refundParts(tx: DbOrTx, payment: Payment, amount: number): Promis
     .groupBy(refunds.orderId);
   const refundedOf = (orderId: string | null) => before.find((b) => b.orderId === orderId)?.amount ?? 0;
   const allocated = paid.reduce((sum, a) => sum + a.amount, 0);
-  const parts: { orderId: string | null; amount: number }[] = [];
-  let left = amount;
-  const unclaimed = Math.min(left, Math.max(0, payment.amount - allocated - refundedOf(null)));
-  if (unclaimed > 0) {
-    parts.push({ orderId: null, amount: unclaimed });
-    left -= unclaimed;
-  }
-  if (left === 0) return parts;
-  const holds = paid.map((a) => ({ orderId: a.orderId, room: a.amount - refundedOf(a.orderId) }));
-  const whole = holds.find((h) => h.room >= left);
-  if (whole) return [...parts, { orderId: whole.orderId, amount: left }];
-  for (const h of holds) {
-    const take = Math.min(h.room, left);
-    if (take <= 0) continue;
-    parts.push({ orderId: h.orderId, amount: take });
-    left -= take;
-  }
-  // Past every allocation (not reached: the payment's own total caps the refund), the rest on no order.
-  if (left > 0) parts.push({ orderId: null, amount: left });
-  return parts;
+  const unclaimed = payment.amount - allocated - refundedOf(null);
+  return spreadRefund(amount, unclaimed, paid.map((a) => ({ orderId: a.orderId, room: a.amount - refundedOf(a.orderId) })));
 }

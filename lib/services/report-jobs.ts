@@ -24,7 +24,7 @@ export interface ReportJob {
   merchantId: string;
   /** The user who asked for it. */
   createdBy: string;
-  params: { from: string; to: string; channel: string | null; source: string | null; format: ReportFormat };
+  params: { from: string; to: string; channel: string | null; source: string | null; format: ReportFormat; currency?: string | null };
   status: ReportJobStatus;
   /** Source rows read so far and in all (see `reportRowsTotal`). */
   progress: { rows: number; total: number };
@@ -110,7 +110,7 @@ async function pruneOldJobs(dir: string, now: Date) {
 export function parseReportRequest(body: unknown): ReconciliationRequest {
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("body: must be a JSON object", "invalid_field");
   const query = new URLSearchParams();
-  for (const field of ["from", "to", "format", "channel", "source"] as const) {
+  for (const field of ["from", "to", "format", "channel", "source", "currency"] as const) {
     const v = (body as Record<string, unknown>)[field];
     if (v === undefined || v === null) continue;
     if (typeof v !== "string") throw badRequest(`${field}: must be a string`, "invalid_field");
@@ -139,7 +139,7 @@ export async function createReportJob(
     jobId,
     merchantId,
     createdBy: userId,
-    params: { from: req.from, to: req.to, channel: req.channel, source: req.source, format: req.format },
+    params: { from: req.from, to: req.to, channel: req.channel, source: req.source, format: req.format, currency: req.currency ?? null },
     status: "queued",
     progress: { rows: 0, total: reportRowsTotal(await countReportRows(db, ctx.query)) },
     error: null,

@@ -19,6 +19,7 @@ export async function requestReport(db: Db, user: { id: string; merchantId: stri
     const query = new URLSearchParams({ from: req.from, to: req.to, format: req.format });
     if (req.channel) query.set("channel", req.channel);
     if (req.source) query.set("source", req.source);
+    if (req.currency) query.set("currency", req.currency);
     return { kind: "download", url: `/api/app/reports/reconciliation?${query.toString()}` };
   }
   const job = await createReportJob(db, { merchantId: user.merchantId, userId: user.id, req });

@@ -327,6 +327,31 @@ describe(`matching engine in the database (${process.env.TEST_DB})`, () => {
     expect(whole.json).toMatchObject({ status: "ignored", ignored: { reason: "已全额退回付款人" }, refundedAmount: 8800 });
   });
 
+  it("refunds recorded before a person matched the transfer are spread by the same rule once it is matched", async () => {
+    const m = await merchantWithBank();
+    const a = await createOrder(m.apiKey, { amount: 6000 });
+    const b = await createOrder(m.apiKey, { amount: 4000 });
+    const merged = await bankCredit(m, { amount: 10000, memo: "货款" });
+    expect((await refundPayment(merged.id, 7000, "early")).kind).toBe("recorded");
+    await call(h(matchRoute), { apiKey: m.apiKey, params: { paymentId: merged.id }, body: { allocations: [{ reference: a.reference, amount: 6000 }, { reference: b.reference, amount: 4000 }] } });
+    expect(await orderView(m, a.reference)).toMatchObject({ status: "refunded", refundedAmount: 6000 });
+    expect(await orderView(m, b.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 1000 });
+
+    const c = await createOrder(m.apiKey, { amount: 10000 });
+    const surplus = await bankCredit(m, { amount: 15000, memo: "货款" });
+    expect((await refundPayment(surplus.id, 12000, "early-2")).kind).toBe("recorded");
+    await call(h(matchRoute), { apiKey: m.apiKey, params: { paymentId: surplus.id }, body: { allocations: [{ reference: c.reference, amount: 10000 }] } });
+    expect(await orderView(m, c.reference)).toMatchObject({ status: "partially_refunded", refundedAmount: 7000 });
+    const rows = await t.db().select({ id: refunds.channelRefundId, orderId: refunds.orderId, amount: refunds.amount }).from(refunds).where(eq(refunds.paymentId, surplus.id));
+    expect(rows.map((r) => [r.id, r.orderId === null ? null : "C", r.amount]).sort()).toEqual([["early-2#2", "C", 7000], ["early-2", null, 5000]]);
+
+    // Unmatched again: every part back on no order, the order untouched.
+    await call(h(unmatchRoute), { apiKey: m.apiKey, params: { paymentId: surplus.id } });
+    expect(await orderView(m, c.reference)).toMatchObject({ status: "pending", refundedAmount: 0 });
+    const back = await t.db().select({ orderId: refunds.orderId }).from(refunds).where(eq(refunds.paymentId, surplus.id));
+    expect(back.every((r) => r.orderId === null)).toBe(true);
+  });
+
   it("an order paid twice in full is overpaid; the second payment refunded, it is paid again and the overpayment closes", async () => {
     const m = await merchantWithBank();
     const o = await createOrder(m.apiKey, { amount: 12800 });

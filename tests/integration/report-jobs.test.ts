@@ -157,6 +157,12 @@ describe(`report jobs (${process.env.TEST_DB})`, () => {
     expect(res.headers.get("content-type")).toContain("application/json");
     const body = (await res.json()) as { totals: Record<string, number> };
     expect(body.totals).toEqual(json.totals);
+
+    // Another currency is carried through: in a job's parameters, or in the download link of a small report.
+    const dollars = await requestReport(t.db(), { id: userId, merchantId: seeded.m.merchantId }, { ...MARCH, format: "json", currency: "USD" });
+    expect(dollars).toEqual({ kind: "download", url: expect.stringContaining("currency=USD") });
+    const job = await createReportJob(t.db(), { merchantId: seeded.m.merchantId, userId, req: { ...MARCH, format: "json", channel: null, source: null, section: null, currency: "USD" } });
+    expect(job.params).toMatchObject({ currency: "USD" });
   });
 
   it("another merchant's user gets 404 for the job and its file; bad parameters get 400 in the contract's shape", async () => {

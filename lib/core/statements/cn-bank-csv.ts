@@ -118,10 +118,11 @@ export function delimiterOf(text: string): string {
 // Rows under the table: totals, counts, and who printed it when.
 const FOOTER = /^(合计|总计|小计|共\d|本页|打印|制表|导出|操作员|经办|复核)/;
 // A day's or a page's subtotal may start with the date: its label stands in another cell, and it has no serial.
+// Only where the file has serials: without them a payment whose memo starts 合计 looks the same, and must stay.
 const SUBTOTAL = /^(本日|当日|本月|当月|本期|本页)?(合计|小计|总计|累计)/;
 const isFooter = (fields: string[], serialColumn: number) =>
   FOOTER.test(cellValue(fields.find((f) => f.trim() !== "") ?? "")) ||
-  (!(serialColumn >= 0 && cellValue(fields[serialColumn] ?? "")) && fields.some((f) => SUBTOTAL.test(cellValue(f))));
+  (serialColumn >= 0 && !cellValue(fields[serialColumn] ?? "") && fields.some((f) => SUBTOTAL.test(cellValue(f))));
 
 /** An amount cell, with the dash some banks print in the column not used ("-", "--", "—") read as empty. */
 const amountCell = (value: string) => (/^[-—–]+$/.test(value.trim()) ? "" : value);

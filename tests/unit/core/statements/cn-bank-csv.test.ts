@@ -152,6 +152,14 @@ describe("bank CSV: currencies, padded cells and subtotals", () => {
       ["K2", 20000],
     ]);
     expect(r.rejected).toEqual([]);
+    // A file without serials cannot tell a subtotal from a payment whose memo starts 合计: every line is kept.
+    const noSerials = parseCmbCsv(
+      buildCsv(["交易日期", "交易时间", "贷方金额", "摘要", "对方户名"], [
+        { 交易日期: "20240501", 交易时间: "10:00:00", 贷方金额: "30.00", 摘要: "合计3单货款", 对方户名: "张三" },
+        { 交易日期: "20240501", 交易时间: "11:00:00", 贷方金额: "40.00", 摘要: "货款", 对方户名: "累计优惠客户" },
+      ]),
+    );
+    expect(noSerials.lines.map((l) => l.amount)).toEqual([3000, 4000]);
   });
 });
 
