@@ -157,7 +157,8 @@ export function PaymentsList({
   // Only rows on this page count: a selection is not carried to rows the person no longer sees.
   const chosen = rows.filter((r) => selected.has(r.paymentId));
   const toConfirm = chosen.filter(isConfirmable).map((r) => r.paymentId);
-  const toIgnore = chosen.filter(isPending).map((r) => r.paymentId);
+  const ignorable = chosen.filter(isPending);
+  const toIgnore = ignorable.map((r) => r.paymentId);
   const pageSelectable = rows.filter(isPending);
   const allOnPage = pageSelectable.length > 0 && pageSelectable.every((r) => selected.has(r.paymentId));
   const grid = selectable ? CARD_GRID.select : CARD_GRID.plain;
@@ -247,7 +248,7 @@ export function PaymentsList({
         <BulkToolbar
           confirmable={toConfirm.length}
           ignorable={toIgnore.length}
-          presetReason={sharedPreset(chosen.filter(isPending).map((r) => r.nonSaleWord), p.ignoreReasons)}
+          presetReason={sharedPreset(ignorable.map((r) => r.nonSaleWord), p.ignoreReasons)}
           busy={bulk.isPending || ignoreBulk.isPending}
           result={result}
           onSelectHigh={() => setSelected(new Set(rows.filter((r) => isConfirmable(r) && topConfidence(r) >= HIGH_CONFIDENCE).map((r) => r.paymentId)))}

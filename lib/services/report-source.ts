@@ -26,8 +26,9 @@ const paymentPrimarySource = sql<OrderSource | null>`(
   select o.source from ${allocations} a join ${orders} o on o.id = a.order_id
   where a.payment_id = ${sql.identifier("payments")}.${sql.identifier("id")} order by a.amount desc, o.reference limit 1)`;
 
-function paymentFilters(q: ReportQuery): SQL[] {
-  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), eq(payments.currency, q.currency)];
+/** The payment filters of `q`; `currency` says which currencies (the report's by default). */
+function paymentFilters(q: ReportQuery, currency: SQL = eq(payments.currency, q.currency)): SQL[] {
+  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), currency];
   if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
   if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
   return where;
@@ -495,9 +496,7 @@ export async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
 
 /** In-range payments in currencies other than the report's, counted and summed per currency (listed beside the figures, never added to them). */
 export async function otherCurrencyTotals(db: DbOrTx, q: ReportQuery): Promise<{ currency: string; count: number; grossAmount: number }[]> {
-  const where = [eq(payments.merchantId, q.merchantId), gte(payments.receivedAt, q.start), lt(payments.receivedAt, q.end), ne(payments.currency, q.currency)];
-  if (q.channel) where.push(eq(payments.channel, q.channel as Channel));
-  if (q.source) where.push(sql`${paymentPrimarySource} = ${q.source}`);
+  const where = paymentFilters(q, ne(payments.currency, q.currency));
   const rows = await db
     .select({ currency: payments.currency, count: count(), grossAmount: sql<string>`sum(${payments.amount})` })
     .from(payments)
