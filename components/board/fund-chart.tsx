@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { buildFundChart } from "@/lib/core/board/fund-chart";
-import { formatYuan } from "@/lib/core/money";
+import { minorDigits } from "@/lib/core/money";
+import { formatMoney } from "@/lib/i18n/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf, type Locale } from "@/lib/i18n/messages";
 import type { Board } from "@/lib/services/board";
@@ -24,20 +25,23 @@ const trimmed = (n: number) => n.toFixed(1).replace(/\.0$/, "");
 
 /**
  * Compact axis money in the reader's units: Chinese counts in 万 and 亿 (¥1万, ¥1.5万, ¥3,000 below
- * ten thousand), English in k and M (¥1.5k, ¥12k). Amounts are fen; an axis never needs the fen.
+ * ten thousand), English in k and M (¥1.5k, ¥12k). Amounts are minor units; an axis never needs them.
+ * Another currency than yuan is prefixed with its code (USD 1.5k), never a ¥.
  */
-export function axisMoney(fen: number, locale: Locale): string {
-  const yuan = Math.abs(fen) / 100;
-  const sign = fen < 0 ? "-" : "";
+export function axisMoney(minor: number, locale: Locale, currency = "CNY"): string {
+  const code = currency.toUpperCase();
+  const units = Math.abs(minor) / 10 ** minorDigits(code);
+  const sign = minor < 0 ? "-" : "";
+  const prefix = code === "CNY" ? "¥" : `${code} `;
   if (locale === "en") {
-    if (yuan >= 1_000_000) return `${sign}¥${trimmed(yuan / 1_000_000)}M`;
-    if (yuan >= 10_000) return `${sign}¥${(yuan / 1000).toFixed(0)}k`;
-    if (yuan >= 1_000) return `${sign}¥${trimmed(yuan / 1000)}k`;
-    return `${sign}¥${Math.round(yuan)}`;
+    if (units >= 1_000_000) return `${sign}${prefix}${trimmed(units / 1_000_000)}M`;
+    if (units >= 10_000) return `${sign}${prefix}${(units / 1000).toFixed(0)}k`;
+    if (units >= 1_000) return `${sign}${prefix}${trimmed(units / 1000)}k`;
+    return `${sign}${prefix}${Math.round(units)}`;
   }
-  if (yuan >= 100_000_000) return `${sign}¥${trimmed(yuan / 100_000_000)}亿`;
-  if (yuan >= 10_000) return `${sign}¥${trimmed(yuan / 10_000)}万`;
-  return `${sign}¥${Math.round(yuan).toLocaleString("en-US")}`;
+  if (units >= 100_000_000) return `${sign}${prefix}${trimmed(units / 100_000_000)}亿`;
+  if (units >= 10_000) return `${sign}${prefix}${trimmed(units / 10_000)}万`;
+  return `${sign}${prefix}${Math.round(units).toLocaleString("en-US")}`;
 }
 
 // Two drawings rather than one scaled SVG: a 720-unit chart shrunk onto a phone would shrink its
@@ -48,7 +52,7 @@ const SIZES = [
 ];
 
 /** Daily net by channel for the last days of the board, each segment a link to that day's payments. */
-export function FundChart({ daily, days }: { daily: Board["daily"]; days: number }) {
+export function FundChart({ daily, days, currency }: { daily: Board["daily"]; days: number; currency: string }) {
   const { messages: t } = useI18n();
   const b = t.board;
   const tb = useTranslations("board");
@@ -57,7 +61,7 @@ export function FundChart({ daily, days }: { daily: Board["daily"]; days: number
   return (
     <figure className="space-y-3 px-4 py-4 sm:px-5" data-testid="fund-chart">
       {SIZES.map((size) => (
-        <ChartSvg key={size.width} days={shown} series={series} {...size} title={tb("chartTitle", { days })} />
+        <ChartSvg key={size.width} days={shown} series={series} currency={currency} {...size} title={tb("chartTitle", { days })} />
       ))}
       <figcaption>
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label={b.chartLegend}>
@@ -79,12 +83,14 @@ export function FundChart({ daily, days }: { daily: Board["daily"]; days: number
 function ChartSvg({
   days,
   series,
+  currency,
   width,
   height,
   className,
   title,
 }: {
   days: string[];
+  currency: string;
   series: { channel: string; values: number[] }[];
   width: number;
   height: number;
@@ -101,13 +107,13 @@ function ChartSvg({
         <g key={tick.value} aria-hidden="true">
           <line x1={chart.plot.left} x2={chart.plot.right} y1={tick.y} y2={tick.y} className="stroke-slate-200" strokeWidth={1} />
           <text x={chart.plot.left - 6} y={tick.y + 4} textAnchor="end" className="fill-slate-500 text-[11px] tabular-nums">
-            {axisMoney(tick.value, locale)}
+            {axisMoney(tick.value, locale, currency)}
           </text>
         </g>
       ))}
       <line x1={chart.plot.left} x2={chart.plot.right} y1={chart.zeroY} y2={chart.zeroY} className="stroke-slate-400" strokeWidth={1} aria-hidden="true" />
       {chart.bars.map((bar) => {
-        const label = `${bar.day} ${labelOf(t.channels, bar.channel)} ${formatYuan(bar.value)}`;
+        const label = `${bar.day} ${labelOf(t.channels, bar.channel)} ${formatMoney(bar.value, currency, locale)}`;
         return (
           <Link
             key={`${bar.day}-${bar.channel}`}

@@ -8,7 +8,6 @@ import { FundChart } from "@/components/board/fund-chart";
 import { ReportControl } from "@/components/board/report-control";
 import { focusRing, textLink } from "@/components/payments/app-api";
 import { OrderStatusBadge, PaymentStatusBadge } from "@/components/ui/status-badge";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -57,8 +56,6 @@ function paymentsHref(filter: { channel?: string; from?: string; to?: string; st
   return `/payments?${q.toString()}`;
 }
 
-const refund = (fen: number) => (fen ? `-${formatYuan(fen)}` : formatYuan(0));
-
 /**
  * A recent payment as the board shows it: in its own currency, with the orders it was allocated to (a
  * bank transfer matched through its memo echoes no reference of its own).
@@ -105,6 +102,10 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
   const tb = useTranslations("board");
   const [period, setPeriod] = useState<BoardPeriod>("today");
   const fig = board.periods[period];
+  // The board's money is in the merchant's currency; receipts in others are listed apart, never added in.
+  const money = (minor: number) => formatMoney(minor, board.currency, locale);
+  const refund = (minor: number) => (minor ? `-${money(minor)}` : money(0));
+  const others = (list: { currency: string; amount: number }[]) => list.map((o) => formatMoney(o.amount, o.currency, locale)).join(" · ");
 
   return (
     <div className="space-y-6 sm:space-y-8">
@@ -147,16 +148,21 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         </div>
         <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-6">
           <Stat label={b.netLabels[period]} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })} emphasis className="col-span-2 lg:col-span-2">
-            <span data-testid="board-total-net">{formatYuan(fig.totals.netAmount)}</span>
+            <span data-testid="board-total-net">{money(fig.totals.netAmount)}</span>
             <Sub>
               <span data-testid="board-total-count">{tb("paymentsCount", { count: fig.totals.count })}</span>
+              {fig.otherCurrencies.length > 0 ? (
+                <span data-testid="board-other-currencies" className="block">
+                  {tb("otherCurrencies", { amounts: others(fig.otherCurrencies.map((o) => ({ currency: o.currency, amount: o.netAmount }))) })}
+                </span>
+              ) : null}
             </Sub>
           </Stat>
           <Stat label={b.gross} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })}>
-            <span data-testid="board-total-gross">{formatYuan(fig.totals.grossAmount)}</span>
+            <span data-testid="board-total-gross">{money(fig.totals.grossAmount)}</span>
           </Stat>
           <Stat label={b.refunds} href={paymentsHref({ from: fig.fromDate, to: fig.toDate })}>
-            <span data-testid="board-total-refunds">{formatYuan(fig.totals.refundedAmount)}</span>
+            <span data-testid="board-total-refunds">{money(fig.totals.refundedAmount)}</span>
           </Stat>
           <Stat label={b.matchRate} href={paymentsHref({ from: fig.fromDate, to: fig.toDate, status: "matched" })} className="col-span-2 lg:col-span-2">
             <span data-testid="board-match-rate">{fig.matchRate.rate === null ? b.none : percent(fig.matchRate.rate)}</span>
@@ -165,7 +171,12 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
           <Stat label={b.pending} href={paymentsHref({ status: "pending" })} warn={board.pending.count > 0} className="col-span-2 lg:col-span-3">
             <span data-testid="board-pending-count">{board.pending.count}</span>
             <Sub>
-              <span data-testid="board-pending-amount">{tb("pendingAmount", { amount: formatYuan(board.pending.amount) })}</span>
+              <span data-testid="board-pending-amount">{tb("pendingAmount", { amount: money(board.pending.amount) })}</span>
+              {board.pending.otherCurrencies.length > 0 ? (
+                <span data-testid="board-pending-other-currencies" className="block">
+                  {tb("pendingOtherCurrencies", { amounts: others(board.pending.otherCurrencies) })}
+                </span>
+              ) : null}
               <span className="block opacity-80">{b.pendingHint}</span>
             </Sub>
           </Stat>
@@ -206,9 +217,9 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                       </Link>
                     </th>
                     <td data-label={b.count} className={`${sumCell} ${sumCard} ${numClass}`}>{c.count}</td>
-                    <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(c.grossAmount)}</td>
+                    <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{money(c.grossAmount)}</td>
                     <td data-label={b.refunds} className={`${sumCell} ${sumCard} ${numClass} text-slate-600`}>{refund(c.refundedAmount)}</td>
-                    <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass} font-semibold text-slate-900`}>{formatYuan(c.netAmount)}</td>
+                    <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass} font-semibold text-slate-900`}>{money(c.netAmount)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -216,9 +227,9 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
                 <tr className={trClass}>
                   <th scope="row" className={`${sumCell} ${sumRowHead} text-left`}>{b.total}</th>
                   <td data-label={b.count} className={`${sumCell} ${sumCard} ${numClass}`}>{fig.totals.count}</td>
-                  <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(fig.totals.grossAmount)}</td>
+                  <td data-label={b.gross} className={`${sumCell} ${sumCard} ${numClass}`}>{money(fig.totals.grossAmount)}</td>
                   <td data-label={b.refunds} className={`${sumCell} ${sumCard} ${numClass}`}>{refund(fig.totals.refundedAmount)}</td>
-                  <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass}`}>{formatYuan(fig.totals.netAmount)}</td>
+                  <td data-label={b.net} className={`${sumCell} ${sumCard} ${numClass}`}>{money(fig.totals.netAmount)}</td>
                 </tr>
               </tfoot>
             </table>
@@ -226,7 +237,7 @@ export function LiveBoard({ initialData }: { initialData: Board }) {
         </Panel>
 
         <Panel title={b.fundSummary} titleId="fund-heading">
-          <FundChart daily={board.daily} days={period === "30d" ? 30 : 7} />
+          <FundChart daily={board.daily} days={period === "30d" ? 30 : 7} currency={board.currency} />
         </Panel>
       </section>
 

@@ -293,7 +293,7 @@ export const payments = pgTable(
     // Pending payments: the list's default view in keyset order, and the board's pending money from the
     // index alone (drizzle has no INCLUDE: the summed columns trail the key).
     index("payments_merchant_pending_idx")
-      .on(t.merchantId, t.receivedAt, t.id, t.amount, t.allocatedAmount)
+      .on(t.merchantId, t.receivedAt, t.id, t.amount, t.allocatedAmount, t.currency)
       .where(sql`${t.status} in ('unmatched', 'suggested')`),
     // A file's payments in file order (an import's "what became of my lines"). Its lines get ascending time-ordered
     // ids, so an import appends at the right edge of its statement's range; keyed on received_at instead, each line
@@ -324,7 +324,8 @@ export const payments = pgTable(
 /**
  * Per-merchant payment totals in 15-minute UTC slots, kept by statement-level triggers on payments
  * (migration payment_slot_totals_triggers), so every write path keeps them right. Every zone offset
- * is a multiple of 15 minutes, so slots add up into any merchant's local days. `stripe` spreads
+ * is a multiple of 15 minutes, so slots add up into any merchant's local days. Kept per currency: the
+ * board adds up the merchant's own currency and lists the others apart. `stripe` spreads
  * concurrent writers over several rows (pg_backend_pid() % 8); readers sum over it.
  */
 export const paymentSlotTotals = pgTable(
@@ -335,13 +336,14 @@ export const paymentSlotTotals = pgTable(
       .references(() => merchants.id, { onDelete: "cascade" }),
     slotStart: tstz("slot_start").notNull(),
     channel: channelEnum("channel").notNull(),
+    currency: text("currency").notNull(),
     status: paymentStatusEnum("status").notNull(),
     stripe: smallint("stripe").notNull(),
     count: bigint("count", { mode: "number" }).notNull(),
     grossAmount: money("gross_amount").notNull(),
     refundedAmount: money("refunded_amount").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.slotStart, t.channel, t.status, t.stripe] })],
+  (t) => [primaryKey({ columns: [t.merchantId, t.slotStart, t.channel, t.currency, t.status, t.stripe] })],
 );
 
 export const allocations = pgTable(

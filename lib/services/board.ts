@@ -12,29 +12,50 @@ const PERIOD_DAYS: Record<BoardPeriod, number> = { today: 1, "7d": 7, "30d": 30 
 interface Bucket {
   day: string;
   channel: string;
+  currency: string;
   status: string;
   count: number;
   grossAmount: number;
   refundedAmount: number;
 }
 
-/** Per-channel receipts and the match rate of the buckets in one period; `fromDate`/`toDate` are the zoned dates links filter on. */
-function summarise(buckets: Bucket[], fromDate: string, toDate: string, timeZone: string) {
-  const byChannel = new Map<string, { channel: string; count: number; grossAmount: number; refundedAmount: number; netAmount: number }>();
+interface Sums {
+  count: number;
+  grossAmount: number;
+  refundedAmount: number;
+  netAmount: number;
+}
+
+/** The buckets' figures added up under a key (a channel, a currency), in the key's order. */
+function sumBy<K extends string>(buckets: Bucket[], keyOf: (b: Bucket) => string, name: K): (Record<K, string> & Sums)[] {
+  const sums = new Map<string, Record<K, string> & Sums>();
+  for (const b of buckets) {
+    const key = keyOf(b);
+    const s = sums.get(key) ?? ({ [name]: key, count: 0, grossAmount: 0, refundedAmount: 0, netAmount: 0 } as Record<K, string> & Sums);
+    s.count += b.count;
+    s.grossAmount += b.grossAmount;
+    s.refundedAmount += b.refundedAmount;
+    s.netAmount = s.grossAmount - s.refundedAmount;
+    sums.set(key, s);
+  }
+  return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, s]) => s);
+}
+
+/**
+ * Per-channel receipts and the match rate of the buckets in one period; `fromDate`/`toDate` are the zoned
+ * dates links filter on. Money adds up in the merchant's currency only: receipts in any other currency are
+ * listed apart (`otherCurrencies`), never summed into yuan. The match rate counts payments, so every currency.
+ */
+function summarise(buckets: Bucket[], currency: string, fromDate: string, toDate: string, timeZone: string) {
   let matched = 0;
   let counted = 0;
   for (const b of buckets) {
-    const c = byChannel.get(b.channel) ?? { channel: b.channel, count: 0, grossAmount: 0, refundedAmount: 0, netAmount: 0 };
-    c.count += b.count;
-    c.grossAmount += b.grossAmount;
-    c.refundedAmount += b.refundedAmount;
-    c.netAmount = c.grossAmount - c.refundedAmount;
-    byChannel.set(b.channel, c);
     // Ignored payments are not the merchant's money to match, so they count on neither side.
     if (b.status !== "ignored") counted += b.count;
     if (b.status === "matched") matched += b.count;
   }
-  const channels = [...byChannel.values()].sort((a, b) => a.channel.localeCompare(b.channel));
+  const own = buckets.filter((b) => b.currency === currency);
+  const channels = sumBy(own, (b) => b.channel, "channel");
   const totals = channels.reduce(
     (t, c) => ({
       count: t.count + c.count,
@@ -50,6 +71,7 @@ function summarise(buckets: Bucket[], fromDate: string, toDate: string, timeZone
     toDate,
     channels,
     totals,
+    otherCurrencies: sumBy(buckets.filter((b) => b.currency !== currency), (b) => b.currency, "currency"),
     matchRate: { matched, total: counted, rate: counted ? matched / counted : null },
   };
 }
@@ -60,6 +82,7 @@ export type BoardPeriodFigures = ReturnType<typeof summarise>;
 export async function getBoard(db: DbOrTx, merchantId: string, now = new Date()) {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
   const timeZone = merchant?.timezone ?? "Asia/Shanghai";
+  const currency = merchant?.currency ?? "CNY";
   const dates = zonedDates(now, timeZone, PERIOD_DAYS["30d"]);
   // The instants the 30 days (and the day after, for payments dated ahead) start in the merchant's zone.
   const days = [...dates, addDays(dates[dates.length - 1], 1)];
@@ -73,6 +96,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
       .select({
         day,
         channel: paymentSlotTotals.channel,
+        currency: paymentSlotTotals.currency,
         status: paymentSlotTotals.status,
         count: sql<string>`sum(${paymentSlotTotals.count})`,
         grossAmount: sql<string>`sum(${paymentSlotTotals.grossAmount})`,
@@ -88,7 +112,7 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
         ),
       )
       // By position: a repeated expression would bind the day starts twice and no longer equal the selected one.
-      .groupBy(sql`1`, sql`2`, sql`3`)
+      .groupBy(sql`1`, sql`2`, sql`3`, sql`4`)
   )
     .map((r) => ({
       ...r,
@@ -102,24 +126,40 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   const periods = {} as Record<BoardPeriod, BoardPeriodFigures>;
   for (const period of BOARD_PERIODS) {
     const first = dates[dates.length - PERIOD_DAYS[period]];
-    periods[period] = summarise(buckets.filter((b) => b.day >= first), first, dates[dates.length - 1], timeZone);
+    periods[period] = summarise(buckets.filter((b) => b.day >= first), currency, first, dates[dates.length - 1], timeZone);
   }
-  const channelNames = [...new Set(buckets.map((b) => b.channel))].sort();
+  const ownBuckets = buckets.filter((b) => b.currency === currency);
+  const channelNames = [...new Set(ownBuckets.map((b) => b.channel))].sort();
   const daily = {
     days: dates,
     series: channelNames.map((channel) => ({
       channel,
       values: dates.map((d) =>
-        buckets.filter((b) => b.channel === channel && b.day === d).reduce((sum, b) => sum + b.grossAmount - b.refundedAmount, 0),
+        ownBuckets.filter((b) => b.channel === channel && b.day === d).reduce((sum, b) => sum + b.grossAmount - b.refundedAmount, 0),
       ),
     })),
   };
   const { channels, totals } = periods.today;
-  const [pending] = await db
-    .select({ count: sql<string>`count(*)`, amount: sql<string>`coalesce(sum(${payments.amount} - ${payments.allocatedAmount}), 0)` })
-    .from(payments)
-    // Spelled out, not bound, so the planner matches payments_merchant_pending_idx (an index-only scan).
-    .where(and(eq(payments.merchantId, merchantId), sql`${payments.status} in ('unmatched', 'suggested')`));
+  const pendingByCurrency = (
+    await db
+      .select({
+        currency: payments.currency,
+        count: sql<string>`count(*)`,
+        amount: sql<string>`sum(${payments.amount} - ${payments.allocatedAmount})`,
+      })
+      .from(payments)
+      // Spelled out, not bound, so the planner matches payments_merchant_pending_idx (an index-only scan).
+      .where(and(eq(payments.merchantId, merchantId), sql`${payments.status} in ('unmatched', 'suggested')`))
+      .groupBy(payments.currency)
+      .orderBy(payments.currency)
+  ).map((r) => ({ currency: r.currency, count: Number(r.count), amount: Number(r.amount) }));
+  const ownPending = pendingByCurrency.find((p) => p.currency === currency);
+  // Every pending payment is work to do, so the count is all of them; the money is the merchant's currency's.
+  const pending = {
+    count: pendingByCurrency.reduce((n, p) => n + p.count, 0),
+    amount: ownPending?.amount ?? 0,
+    otherCurrencies: pendingByCurrency.filter((p) => p.currency !== currency),
+  };
   const anomalyRows = await db
     .select({ severity: anomalies.severity, count: sql<string>`count(*)` })
     .from(anomalies)
@@ -171,11 +211,12 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   return {
     merchantName: merchant?.name ?? "",
     timeZone,
+    currency,
     generatedAt: now.toISOString(),
     today: { from: periods.today.from, channels, totals },
     periods,
     daily,
-    pending: { count: Number(pending.count), amount: Number(pending.amount) },
+    pending,
     anomalies: { open: bySeverity.high + bySeverity.medium + bySeverity.low, ...bySeverity },
     recentPayments: recentPayments.map((p) => ({ ...p, orderReferences: referencesOf.get(p.paymentId) ?? [], receivedAt: p.receivedAt.toISOString() })),
     recentOrders: recentOrders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),

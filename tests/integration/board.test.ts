@@ -25,7 +25,7 @@ describe(`board figures (${process.env.TEST_DB})`, () => {
     });
     await matchPayment(t.db(), { paymentId: payment.id });
     let board = await getBoard(t.db(), m.merchantId);
-    expect(board.pending).toEqual({ count: 1, amount: 4321 });
+    expect(board.pending).toEqual({ count: 1, amount: 4321, otherCurrencies: [] });
     expect(board.anomalies.open).toBe(0);
     await runAnomalySweep(t.db(), { merchantId: m.merchantId, now: new Date() });
     board = await getBoard(t.db(), m.merchantId);
@@ -87,5 +87,54 @@ describe(`board periods and fund chart (${process.env.TEST_DB})`, () => {
     expect(alipay.values.at(-7)).toBe(3_000);
     expect(alipay.values.at(-8)).toBe(4_000);
     expect(alipay.values.reduce((a, b) => a + b, 0)).toBe(19_000);
+  });
+});
+
+describe(`board currencies (${process.env.TEST_DB})`, () => {
+  it("adds up the merchant's currency only and lists receipts and pending money in other currencies apart", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 10_000 });
+    const now = new Date("2026-11-25T02:00:00Z");
+    const pay = async (n: number, amount: number, currency: string, reference: string) => {
+      const { payment } = await recordPayment(t.db(), {
+        merchantId: m.merchantId,
+        channelAccountId: m.accountId,
+        origin: "notify",
+        event: {
+          kind: "payment", channel: "alipay", channelTransactionId: `20261125220099${String(n).padStart(8, "0")}`, reference,
+          amount, currency, receivedAt: "2026-11-25T01:00:00Z", payerName: null, payerAccount: null,
+          memo: null, merchantAccountId: m.appId, sellerId: null, details: {},
+        },
+      });
+      await matchPayment(t.db(), { paymentId: payment.id });
+    };
+    await pay(1, 10_000, "CNY", order.reference);
+    await pay(2, 2_500, "USD", "NOT-OURS-USD-1");
+    await pay(3, 1_500, "USD", "NOT-OURS-USD-2");
+    await pay(4, 900, "EUR", "NOT-OURS-EUR-1");
+    await pay(5, 700, "CNY", "NOT-OURS-CNY-1");
+
+    const board = await getBoard(t.db(), m.merchantId, now);
+    expect(board.currency).toBe("CNY");
+    // Yuan and dollars are never one figure: the totals, channels and chart are the merchant's currency.
+    expect(board.today.totals).toEqual({ count: 2, grossAmount: 10_700, refundedAmount: 0, netAmount: 10_700 });
+    expect(board.periods.today.channels).toEqual([{ channel: "alipay", count: 2, grossAmount: 10_700, refundedAmount: 0, netAmount: 10_700 }]);
+    expect(board.periods.today.otherCurrencies).toEqual([
+      { currency: "EUR", count: 1, grossAmount: 900, refundedAmount: 0, netAmount: 900 },
+      { currency: "USD", count: 2, grossAmount: 4_000, refundedAmount: 0, netAmount: 4_000 },
+    ]);
+    expect(board.daily.series).toEqual([{ channel: "alipay", values: expect.any(Array) }]);
+    expect(board.daily.series[0].values.at(-1)).toBe(10_700);
+    // The match rate counts payments, whatever their currency.
+    expect(board.periods.today.matchRate).toEqual({ matched: 1, total: 5, rate: 1 / 5 });
+    // Every pending payment is counted; the money is summed per currency.
+    expect(board.pending).toEqual({
+      count: 4,
+      amount: 700,
+      otherCurrencies: [
+        { currency: "EUR", count: 1, amount: 900 },
+        { currency: "USD", count: 2, amount: 4_000 },
+      ],
+    });
   });
 });

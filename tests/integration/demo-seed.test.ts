@@ -48,7 +48,7 @@ describe(`demo seed (${process.env.TEST_DB})`, () => {
       ].sort(),
     );
     const board = await getBoard(t.db(), user!.merchantId);
-    expect(board.pending).toEqual({ count: 4, amount: 15900 + 4990 + 321 + 104_650 });
+    expect(board.pending).toEqual({ count: 4, amount: 15900 + 4990 + 321 + 104_650, otherCurrencies: [] });
     expect(board.recentOrders).toHaveLength(10);
   });
 

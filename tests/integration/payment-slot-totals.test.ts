@@ -30,18 +30,18 @@ const pay = async (m: Merchant, amount: number, receivedAt: string, reference: s
 async function totalsAndTruth(db: Db, merchantId: string) {
   const kept = rowsOf<Record<string, string>>(
     await db.execute(sql`
-      select extract(epoch from slot_start)::bigint::text as slot, channel::text, status::text,
+      select extract(epoch from slot_start)::bigint::text as slot, channel::text, currency, status::text,
              sum(count)::text as count, sum(gross_amount)::text as gross, sum(refunded_amount)::text as refunded
       from payment_slot_totals where merchant_id = ${merchantId}::uuid
-      group by 1, 2, 3 having sum(count) <> 0 or sum(gross_amount) <> 0 or sum(refunded_amount) <> 0
-      order by 1, 2, 3`),
+      group by 1, 2, 3, 4 having sum(count) <> 0 or sum(gross_amount) <> 0 or sum(refunded_amount) <> 0
+      order by 1, 2, 3, 4`),
   );
   const truth = rowsOf<Record<string, string>>(
     await db.execute(sql`
-      select extract(epoch from ${SLOT})::bigint::text as slot, channel::text, status::text,
+      select extract(epoch from ${SLOT})::bigint::text as slot, channel::text, currency, status::text,
              count(*)::text as count, sum(amount)::text as gross, sum(refunded_amount)::text as refunded
       from payments where merchant_id = ${merchantId}::uuid
-      group by 1, 2, 3 order by 1, 2, 3`),
+      group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
   );
   return { kept, truth };
 }
@@ -117,9 +117,9 @@ describe(`payment slot totals kept by triggers (${process.env.TEST_DB})`, () => 
     );
     await expectExact(m.merchantId);
     await t.db().execute(sql`
-      insert into payments (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount, received_at, status, refunded_amount)
+      insert into payments (merchant_id, channel_account_id, channel, origin, channel_transaction_id, dedupe_key, amount, received_at, status, refunded_amount, currency)
       select ${m.merchantId}::uuid, ${m.accountId}::uuid, 'alipay', 'manual', 'SET-' || i, 'SET-' || i, 100 + i, now() - i * interval '7 minutes',
-             (array['unmatched', 'matched', 'suggested'])[1 + i % 3]::payment_status, i % 2
+             (array['unmatched', 'matched', 'suggested'])[1 + i % 3]::payment_status, i % 2, (array['CNY', 'USD'])[1 + i % 2]
       from generate_series(1, 200) as i`);
     await expectExact(m.merchantId);
 
@@ -130,6 +130,8 @@ describe(`payment slot totals kept by triggers (${process.env.TEST_DB})`, () => 
     await expectExact(m.merchantId);
     await t.db().execute(sql`update payments set received_at = received_at - interval '8 minutes', amount = amount + 1 where merchant_id = ${m.merchantId}::uuid and dedupe_key like 'SET-%' and amount % 3 = 0`);
     await expectExact(m.merchantId);
+    await t.db().execute(sql`update payments set currency = 'EUR' where merchant_id = ${m.merchantId}::uuid and dedupe_key like 'SET-%' and amount % 11 = 0`);
+    expect((await expectExact(m.merchantId)).map((r) => r.currency)).toEqual(expect.arrayContaining(["CNY", "USD", "EUR"]));
     // An update touching none of the totals' columns leaves them as they were.
     await t.db().execute(sql`update payments set memo = 'touched' where merchant_id = ${m.merchantId}::uuid`);
     await expectExact(m.merchantId);

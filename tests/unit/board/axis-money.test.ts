@@ -22,4 +22,11 @@ describe("fund chart axis labels", () => {
     expect(axisMoney(250_000_000, "en")).toBe("¥2.5M");
     expect(axisMoney(-100_000, "en")).toBe("-¥1k");
   });
+
+  it("names another currency by its code and counts in its own minor digits", () => {
+    expect(axisMoney(150_000, "en", "USD")).toBe("USD 1.5k");
+    expect(axisMoney(1_500_000, "zh-CN", "usd")).toBe("USD 1.5万");
+    expect(axisMoney(1_200, "en", "JPY")).toBe("JPY 1.2k");
+    expect(axisMoney(-50_000, "en", "EUR")).toBe("-EUR 500");
+  });
 });
