@@ -3,9 +3,9 @@
 import { useId, useState, type ReactNode } from "react";
 import { CopyButton } from "@/components/pay/copy-button";
 import { transferSlipText } from "@/components/pay/transfer-slip";
-import { formatYuan } from "@/lib/core/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
 import type { PayBankChannel, PayChannel, PayWalletChannel } from "@/lib/services/pay-page";
 
 /** Bank transfer first: it is the one channel the customer can complete from this page alone. */
@@ -22,13 +22,16 @@ function defaultChoice(channels: PayChannel[]): number {
 export function PayChannels({
   channels,
   amount,
+  currency,
   uniqueTail = 0,
   returnUrl,
   qrSvgs,
 }: {
   channels: PayChannel[];
   amount: number;
-  /** The discount of the unique amount asked for, in fen (0: none): the transfer's amount then names the order. */
+  /** The order's currency: every amount here is in its minor units. */
+  currency: string;
+  /** The discount of the unique amount asked for (0: none): the transfer's amount then names the order. */
   uniqueTail?: number;
   returnUrl: string | null;
   qrSvgs: Record<string, string>;
@@ -71,7 +74,7 @@ export function PayChannels({
       </div>
       <div className="mt-4">
         {current.channel === "bank" ? (
-          <BankInstructions bank={current} amount={amount} uniqueTail={uniqueTail} qrSvgs={qrSvgs} />
+          <BankInstructions bank={current} amount={amount} currency={currency} uniqueTail={uniqueTail} qrSvgs={qrSvgs} />
         ) : (
           <WalletInstructions wallet={current} returnUrl={returnUrl} />
         )}
@@ -80,11 +83,24 @@ export function PayChannels({
   );
 }
 
-function BankInstructions({ bank, amount, uniqueTail, qrSvgs }: { bank: PayBankChannel; amount: number; uniqueTail: number; qrSvgs: Record<string, string> }) {
-  const { messages } = useI18n();
+function BankInstructions({
+  bank,
+  amount,
+  currency,
+  uniqueTail,
+  qrSvgs,
+}: {
+  bank: PayBankChannel;
+  amount: number;
+  currency: string;
+  uniqueTail: number;
+  qrSvgs: Record<string, string>;
+}) {
+  const { messages, locale } = useI18n();
   const t = messages.pay;
   const tp = useTranslations("pay");
-  const slip = transferSlipText(bank, amount);
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const slip = transferSlipText(bank, amount, currency);
   const qr = qrSvgs[slip];
   const ids = useId();
   const accountNoId = `${ids}-account-no`;
@@ -110,7 +126,7 @@ function BankInstructions({ bank, amount, uniqueTail, qrSvgs }: { bank: PayBankC
         </Field>
         <Field label={t.transferAmount}>
           <span data-testid="pay-transfer-amount" className="font-semibold tabular-nums">
-            {formatYuan(amount)}
+            {money(amount)}
           </span>
         </Field>
         <Field label={t.memo} action={<CopyButton text={bank.memo} targetId={memoId} testId="pay-copy-memo" />}>
@@ -121,7 +137,7 @@ function BankInstructions({ bank, amount, uniqueTail, qrSvgs }: { bank: PayBankC
       </dl>
       {uniqueTail > 0 ? (
         <p data-testid="pay-unique-amount" className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">
-          {tp("uniqueAmountHint", { amount: formatYuan(amount), tail: formatYuan(uniqueTail), memo: bank.memo })}
+          {tp("uniqueAmountHint", { amount: money(amount), tail: money(uniqueTail), memo: bank.memo })}
         </p>
       ) : (
         <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900">{tp("memoWarning", { memo: bank.memo })}</p>

@@ -4,10 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { PayChannels } from "@/components/pay/pay-channels";
 import { transferAmountOf, uniqueTailOf } from "@/components/pay/transfer-slip";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
+import { formatMoney } from "@/lib/i18n/money";
 import type { PayStatus } from "@/lib/services/pay-page";
 
 const POLL_MS = 1_500;
@@ -50,7 +50,7 @@ function bodyText(status: string, t: Messages["pay"]): string {
 
 /** The order's live status; while it can still be paid, also how to pay it. `qrSvgs`: see PayChannels. */
 export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus; qrSvgs: Record<string, string> }) {
-  const { messages } = useI18n();
+  const { messages, locale } = useI18n();
   const t = messages.pay;
   const tp = useTranslations("pay");
   const query = useQuery({
@@ -93,12 +93,12 @@ export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus;
       <div className="border-t border-slate-100 px-6 py-6 text-center">
         <p className="text-sm text-slate-500">{t.amount}</p>
         <p data-testid="pay-amount" className="mt-1 text-4xl font-semibold tabular-nums tracking-tight text-slate-900">
-          {formatYuan(order.amount)}
+          {formatMoney(order.amount, order.currency, locale)}
         </p>
         {order.status === "partially_paid" ? (
           <p className="mt-2 text-sm text-slate-600">
-            {t.paidAmount} {formatYuan(order.paidAmount)} · {t.remaining}{" "}
-            <span className="font-semibold text-slate-900">{formatYuan(remaining)}</span>
+            {t.paidAmount} {formatMoney(order.paidAmount, order.currency, locale)} · {t.remaining}{" "}
+            <span className="font-semibold text-slate-900">{formatMoney(remaining, order.currency, locale)}</span>
           </p>
         ) : null}
         {phase === "awaiting" && order.expiresAt ? (
@@ -112,6 +112,7 @@ export function PayStatusCard({ initialData, qrSvgs }: { initialData: PayStatus;
         <PayChannels
           channels={order.channels}
           amount={transferAmountOf(order)}
+          currency={order.currency}
           uniqueTail={uniqueTailOf(order)}
           returnUrl={order.returnUrl}
           qrSvgs={qrSvgs}

@@ -74,18 +74,28 @@ function assertSameOrder(order: Order, input: CheckoutInput) {
 
 /**
  * The payable amount for a new order asking a unique amount: the smallest tail no open order of the
- * merchant asks, as its own unique amount or in full. Checkouts of one merchant asking one take turns
- * (a transaction-scoped advisory lock), so two customers are never told the same amount; a plain
- * order created meanwhile for exactly that amount is not held back, and the engine then only suggests.
+ * merchant in the same currency asks, as its own unique amount or in full. Checkouts of one merchant asking
+ * one take turns (a transaction-scoped advisory lock), so two customers are never told the same amount; a
+ * plain order created meanwhile for exactly that amount is not held back, and the engine then only suggests.
+ * Asked by the storefront (`required`), no room for a tail is an error; asked only by the merchant's default,
+ * the order is then simply made without one (null).
  */
-async function uniquePayableAmount(tx: DbOrTx, merchantId: string, amount: number): Promise<number> {
+async function uniquePayableAmount(
+  tx: DbOrTx,
+  params: { merchantId: string; amount: number; currency: string; required: boolean },
+): Promise<number | null> {
+  const { merchantId, amount, currency, required } = params;
   const range = payableRange(amount);
-  if (!range) throw badRequest("uniqueAmount: a unique amount needs an amount of at least 2 fen (the amount less a tail of 1 fen or more)");
+  if (!range) {
+    if (!required) return null;
+    throw badRequest("uniqueAmount: a unique amount needs an amount of at least 2 fen (the amount less a tail of 1 fen or more)", "invalid_field");
+  }
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`unique_amount:${merchantId}`}))`);
   // Taken: what open orders ask, as a unique amount or in full (a transfer of either would name two orders).
   const taken = await tx
     .select({ asked: sql<number>`coalesce(${openOrders.payableAmount}, ${openOrders.amount})`.mapWith(Number) })
     .from(openOrders)
+    .innerJoin(orders, eq(orders.id, openOrders.orderId))
     .where(
       and(
         eq(openOrders.merchantId, merchantId),
@@ -93,10 +103,12 @@ async function uniquePayableAmount(tx: DbOrTx, merchantId: string, amount: numbe
           between(openOrders.payableAmount, range.lowest, range.highest),
           and(isNull(openOrders.payableAmount), between(openOrders.amount, range.lowest, range.highest)),
         ),
+        // 127.99 dollars names no yuan order.
+        eq(orders.currency, currency),
       ),
     );
   const payable = pickPayableAmount(amount, taken.map((t) => t.asked));
-  if (payable === null) {
+  if (payable === null && required) {
     throw conflict(`Every unique amount just under ${amount} fen is taken by an open order; try again later or without uniqueAmount`, "unique_amount_unavailable");
   }
   return payable;
@@ -118,14 +130,22 @@ export async function checkout(
   }
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId)).limit(1);
   if (!merchant) throw notFound("Merchant");
+  // An order dead on arrival would be answered "pending" and closed by the next sweep: the storefront's clock
+  // or offset is wrong, and it should hear so now.
+  if (input.expiresAt && new Date(input.expiresAt).getTime() <= now.getTime()) {
+    throw badRequest(`expiresAt: ${input.expiresAt} has already passed`, "invalid_field");
+  }
   const expiresAt = input.expiresAt
     ? new Date(input.expiresAt)
     : new Date(now.getTime() + merchant.orderTtlMinutes * 60_000);
   for (let attempt = 0; ; attempt++) {
     try {
       const order = await db.transaction(async (tx) => {
-        const asksUniqueAmount = input.uniqueAmount ?? uniqueAmountByDefault(merchant);
-        const payableAmount = asksUniqueAmount ? await uniquePayableAmount(tx, merchantId, input.amount) : null;
+        // The merchant's default is about yuan bank transfers (a few fen off); a storefront may ask any currency.
+        const asksUniqueAmount = input.uniqueAmount ?? (uniqueAmountByDefault(merchant) && input.currency === "CNY");
+        const payableAmount = asksUniqueAmount
+          ? await uniquePayableAmount(tx, { merchantId, amount: input.amount, currency: input.currency, required: input.uniqueAmount === true })
+          : null;
         const [row] = await tx
           .insert(orders)
           .values({

@@ -168,3 +168,16 @@ test("an unknown reference is a friendly 404", async ({ page }) => {
   expect(res?.status()).toBe(404);
   await expect(page.getByTestId("pay-not-found")).toBeVisible();
 });
+
+test("an order in yen shows yen, in the page, the transfer and its slip, never yuan", async ({ page, request }) => {
+  const merchant = await signUpMerchantWithAlipay(request);
+  await addBankAccount(request, merchant);
+  const { reference } = await createOrder(request, merchant, { amount: 1500, currency: "JPY" });
+
+  await page.goto(`/pay/${reference}`);
+  await expect(page.getByTestId("pay-amount")).toHaveText("JP¥1,500");
+  const bank = page.getByTestId("pay-bank");
+  await expect(bank.getByTestId("pay-transfer-amount")).toHaveText("JP¥1,500");
+  await expect(bank.locator("pre")).toContainText("金额：1500 JPY");
+  await expect(bank.locator("pre")).not.toContainText("元");
+});

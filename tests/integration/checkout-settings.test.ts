@@ -61,6 +61,20 @@ describe(`checkout settings (${process.env.TEST_DB})`, () => {
     const theirs = await call(checkoutRoute as unknown as H, { apiKey: other.apiKey, body: { orderNo: "CS-OTHER", source: "web", amount: 5000 } });
     expect(theirs.json.payableAmount).toBe(5000);
 
+    // The default asks no unique amount where there is no room for one (a 1-fen test order) or of another
+    // currency than yuan; a storefront that asks one explicitly still hears why not.
+    const oneFen = await checkout({ amount: 1 });
+    expect(oneFen.status, oneFen.text).toBe(201);
+    expect(oneFen.json.payableAmount).toBe(1);
+    const yen = await checkout({ amount: 1500, currency: "JPY" });
+    expect(yen.status, yen.text).toBe(201);
+    expect(yen.json.payableAmount).toBe(1500);
+    const asked1 = await checkout({ amount: 1, uniqueAmount: true });
+    expect(asked1.status).toBe(400);
+    expect(asked1.json.error).toMatchObject({ code: "invalid_field", message: expect.stringContaining("uniqueAmount") });
+    // Dollars asked explicitly take their own tails: an open yuan order's 4999 does not hold back 49.99 dollars.
+    expect((await checkout({ currency: "USD", uniqueAmount: true })).json.payableAmount).toBe(4999);
+
     expect((await write({ orderTtlMinutes: 1440, uniqueAmount: false })).status).toBe(200);
     expect((await checkout()).json.payableAmount).toBe(5000);
     expect((await checkout({ uniqueAmount: true })).json.payableAmount).toBe(4998);

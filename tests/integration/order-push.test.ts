@@ -30,14 +30,14 @@ const push = (merchantId: string, rawBody: string, opts: { key?: string; skewSec
 
 const orderCount = async (merchantId: string) => (await t.db().select({ n: count() }).from(orders).where(eq(orders.merchantId, merchantId)))[0].n;
 const body = (o: Record<string, unknown> = {}) =>
-  JSON.stringify({ orderNo: "POS-0001-20261125-0042", source: "pos", amount: 3_650, customer: { name: "王五" }, expiresAt: "2026-11-26T12:00:00+08:00", ...o });
+  JSON.stringify({ orderNo: "POS-0001-20261125-0042", source: "pos", amount: 3_650, customer: { name: "王五" }, expiresAt: "2036-11-26T12:00:00+08:00", ...o });
 
 describe(`POST /api/v1/orders/push (${process.env.TEST_DB})`, () => {
   it("a signed push creates the order with a reference and channel params; the same push again returns it", async () => {
     const m = await setup();
     const first = await push(m.merchantId, body());
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ orderNo: "POS-0001-20261125-0042", amount: 3_650, currency: "CNY", status: "pending", expiresAt: "2026-11-26T04:00:00.000Z" });
+    expect(first.json).toMatchObject({ orderNo: "POS-0001-20261125-0042", amount: 3_650, currency: "CNY", status: "pending", expiresAt: "2036-11-26T04:00:00.000Z" });
     expect(first.json.channelParams.alipay).toMatchObject({ out_trade_no: first.json.reference });
     const again = await push(m.merchantId, body());
     expect(again.status).toBe(200);

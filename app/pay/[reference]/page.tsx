@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** QR codes of each bank account's transfer slip for the amount to transfer, keyed by the slip text (SVG, no canvas, no network). */
 async function transferQrSvgs(status: PayStatus): Promise<Record<string, string>> {
   const transfer = transferAmountOf(status);
-  const slips = status.channels.flatMap((c) => (c.channel === "bank" ? [transferSlipText(c, transfer)] : []));
+  const slips = status.channels.flatMap((c) => (c.channel === "bank" ? [transferSlipText(c, transfer, status.currency)] : []));
   const svgs = await Promise.all(slips.map((slip) => QRCode.toString(slip, { type: "svg", errorCorrectionLevel: "M", margin: 2 })));
   return Object.fromEntries(slips.map((slip, i) => [slip, svgs[i]]));
 }
