@@ -12,3 +12,13 @@ export function groupBy<T, K, V = T>(items: Iterable<T>, key: (item: T) => K, va
   }
   return groups;
 }
+
+/**
+ * The items in runs of at most `size`, in order: a list of ids bound as query parameters must stay well
+ * under PostgreSQL's 65,535 per statement, however many a merchant has.
+ */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}

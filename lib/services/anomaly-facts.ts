@@ -13,9 +13,11 @@ import {
   statements,
   type Merchant,
 } from "@/lib/db/schema";
+import { chunks } from "@/lib/core/collections";
 import { isUuid } from "@/lib/core/ids";
 import { CERTIFICATE_CHANNELS, certificatesExpireAt } from "@/lib/core/channels/credential-fields";
 import { decryptJson } from "@/lib/crypto/secrets";
+import { writeOffsOf } from "@/lib/services/match-apply";
 
 /** Merchant setting (fen): differences up to this are routine even when written off by tolerance. */
 export const DIFFERENCE_LIMIT_SETTING = "anomalyDifferenceLimit";
@@ -27,6 +29,8 @@ const BILL_GRACE_MS = 48 * 3600_000;
 const BILL_LAG = sql`interval '24 hours'`;
 
 const uniq = (xs: string[]) => [...new Set(xs)];
+// Ids bound per statement: far below PostgreSQL's 65,535 parameters.
+const ID_CHUNK = 5000;
 
 /** The merchant's detection settings, defaults filled in. */
 export function detectionSettings(merchant: Merchant): DetectionInput["settings"] {
@@ -76,6 +80,7 @@ const toOrderFacts = (o: typeof orders.$inferSelect): OrderFacts => ({
  */
 export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Date): Promise<DetectionInput> {
   const m = merchant.id;
+  const settings = detectionSettings(merchant);
 
   const duplicateSerials = db
     .select({ account: payments.channelAccountId, serial: payments.channelTransactionId })
@@ -92,7 +97,8 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
         eq(payments.merchantId, m),
         or(
           inArray(payments.status, ["unmatched", "suggested"]),
-          sql`${payments.details} ? 'amountMismatch'`,
+          // A payment's matching note only speaks while the payment is on no order (amount-mismatch detector).
+          and(sql`${payments.details} ? 'amountMismatch'`, eq(payments.allocatedAmount, 0)),
           sql`${payments.details} ? 'billMismatch'`,
           sql`(${payments.channelAccountId}, ${payments.channelTransactionId}) in (${duplicateSerials})`,
           and(
@@ -124,7 +130,6 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
         or(lt(orders.expiresAt, payments.receivedAt), lt(orders.closedAt, payments.receivedAt), eq(orders.status, "closed")),
       ),
     );
-  const flaggedPaymentIds = paymentRows.filter((p) => "amountMismatch" in p.details).map((p) => p.id);
   const orderRows = await db
     .select()
     .from(orders)
@@ -133,31 +138,24 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
         eq(orders.merchantId, m),
         or(
           inArray(orders.status, ["partially_paid", "overpaid"]),
-          gt(orders.writtenOffAmount, 0),
+          // Only a write-off above the limit can be reported; a unique amount's tail or a coupon on every sale is not.
+          gt(orders.writtenOffAmount, settings.differenceLimit),
           inArray(orders.id, paidTwice),
           inArray(orders.id, lateAllocations),
-          flaggedPaymentIds.length
-            ? inArray(orders.id, db.select({ id: allocations.orderId }).from(allocations).where(inArray(allocations.paymentId, flaggedPaymentIds)))
-            : undefined,
         ),
       ),
     );
 
-  const orderIds = orderRows.map((o) => o.id);
-  const allocationRows = orderIds.length || paymentRows.length
-    ? await db
-        .select({ paymentId: allocations.paymentId, orderId: allocations.orderId, amount: allocations.amount })
-        .from(allocations)
-        .where(
-          and(
-            eq(allocations.merchantId, m),
-            or(
-              orderIds.length ? inArray(allocations.orderId, orderIds) : undefined,
-              paymentRows.length ? inArray(allocations.paymentId, paymentRows.map((p) => p.id)) : undefined,
-            ),
-          ),
-        )
-    : [];
+  // The allocations of the loaded orders and payments, in runs of ids (a backlog of unmatched payments can
+  // be far more than one statement may bind); an allocation reached both ways is kept once.
+  const allocationColumns = { id: allocations.id, paymentId: allocations.paymentId, orderId: allocations.orderId, amount: allocations.amount };
+  const allocationsById = new Map<string, { paymentId: string; orderId: string; amount: number }>();
+  const byOrders = chunks(orderRows.map((o) => o.id), ID_CHUNK).map((ids) => and(eq(allocations.merchantId, m), inArray(allocations.orderId, ids)));
+  const byPayments = chunks(paymentRows.map((p) => p.id), ID_CHUNK).map((ids) => and(eq(allocations.merchantId, m), inArray(allocations.paymentId, ids)));
+  for (const where of [...byOrders, ...byPayments]) {
+    for (const { id, ...a } of await db.select(allocationColumns).from(allocations).where(where)) allocationsById.set(id, a);
+  }
+  const allocationRows = [...allocationsById.values()];
 
   const refundTotals = await db
     .select({ paymentId: refunds.paymentId, total: sql<string>`sum(${refunds.amount})` })
@@ -185,9 +183,10 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
     ...refundTotals.map((r) => r.paymentId),
     ...refusals.map((r) => r.subjectId).filter(isUuid),
   ]).filter((id) => !known.has(id));
-  const extraPayments = missing.length
-    ? await db.select().from(payments).where(and(eq(payments.merchantId, m), inArray(payments.id, missing)))
-    : [];
+  const extraPayments: (typeof payments.$inferSelect)[] = [];
+  for (const ids of chunks(missing, ID_CHUNK)) {
+    extraPayments.push(...(await db.select().from(payments).where(and(eq(payments.merchantId, m), inArray(payments.id, ids)))));
+  }
 
   const rejected = await db
     .select({ channelAccountId: rejectedNotifications.channelAccountId, channel: channelAccounts.channel, receivedAt: rejectedNotifications.receivedAt })
@@ -218,7 +217,7 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
     .groupBy(statements.channelAccountId);
 
   const acceptedRows = await db
-    .select({ orderId: anomalies.orderId, details: anomalies.details })
+    .select({ id: anomalies.id, orderId: anomalies.orderId, details: anomalies.details })
     .from(anomalies)
     .where(
       and(
@@ -228,15 +227,20 @@ export async function loadDetectionInput(db: DbOrTx, merchant: Merchant, now: Da
         sql`${anomalies.details} -> 'resolution' -> 'writeOff' is not null`,
       ),
     );
+  // A write-off accepted by a resolution counts while it is still on its order: one an unmatch took back
+  // accepts nothing that is written off later.
+  const loadedOrders = new Map(orderRows.map((o) => [o.id, o]));
   const acceptedWriteOffs = new Map<string, number>();
   for (const row of acceptedRows) {
     const amount = (row.details.resolution as { writeOff?: { amount?: unknown } }).writeOff?.amount;
-    if (row.orderId && typeof amount === "number") acceptedWriteOffs.set(row.orderId, (acceptedWriteOffs.get(row.orderId) ?? 0) + amount);
+    const order = row.orderId ? loadedOrders.get(row.orderId) : undefined;
+    if (!order || typeof amount !== "number" || !writeOffsOf(order).some((w) => w.anomalyId === row.id)) continue;
+    acceptedWriteOffs.set(order.id, (acceptedWriteOffs.get(order.id) ?? 0) + amount);
   }
 
   return {
     now,
-    settings: detectionSettings(merchant),
+    settings,
     payments: [...paymentRows, ...extraPayments].map(toPaymentFacts),
     orders: orderRows.map(toOrderFacts),
     allocations: allocationRows,

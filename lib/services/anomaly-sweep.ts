@@ -1,4 +1,5 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { chunks } from "@/lib/core/collections";
 import { detectAnomalies, planRules, SELF_RESOLVING_KINDS, shouldAlert, type AnomalyKind, type AnomalyRule, type Finding, type RulePlan } from "@/lib/core/anomalies";
 import { yuan } from "@/lib/core/anomalies/messages";
 import type { Db, DbOrTx } from "@/lib/db/client";
@@ -8,6 +9,7 @@ import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
 import { causeWords } from "@/lib/core/matching/explain";
 import { applyWriteOff, enqueueAnomalyAlert, lockIgnorableByRule } from "@/lib/services/anomaly-actions";
 import { setPaymentIgnored } from "@/lib/services/payment-ignore";
+import { writeOffsOf } from "@/lib/services/match-apply";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";
@@ -170,23 +172,79 @@ async function autoResolve(db: Db, merchantId: string, anomalyId: string, now: D
   });
 }
 
-/** Findings a person already settled in this very state (same fingerprint): not reopened. */
+/**
+ * Findings a person or a rule already settled in this very state (same fingerprint) while its cause
+ * lasted: not reopened. A decision whose cause has since gone (its resolution's `causeGoneAt`) settles
+ * nothing that comes back later: money unmatched again, a write-off taken back by an unmatch. A new
+ * decision on the anomaly (reopened, resolved again) is a new resolution, without the stamp.
+ */
 async function settledByPeople(db: Db, merchantId: string, findings: Finding[]) {
   const subjects = [...new Set(findings.map((f) => f.subjectKey))];
+  const decided: { id: string; kind: string; subjectKey: string; details: Record<string, unknown> }[] = [];
+  for (const run of chunks(subjects, 5000)) {
+    decided.push(
+      ...(await db
+        .select({ id: anomalies.id, kind: anomalies.kind, subjectKey: anomalies.subjectKey, details: anomalies.details })
+        .from(anomalies)
+        .where(
+          and(
+            eq(anomalies.merchantId, merchantId),
+            eq(anomalies.status, "resolved"),
+            inArray(anomalies.subjectKey, run),
+            sql`not coalesce(${anomalies.details} -> 'resolution' ? 'causeGoneAt', false)`,
+          ),
+        )),
+    );
+  }
+  const writtenOff = await writeOffsInPlace(db, decided.flatMap((r) => (r.details.resolution as Resolution | undefined)?.writeOff?.orderId ?? []));
   const settled = new Set<string>();
-  if (subjects.length === 0) return settled;
-  const rows = await db
-    .select({ kind: anomalies.kind, subjectKey: anomalies.subjectKey, details: anomalies.details })
-    .from(anomalies)
-    .where(and(eq(anomalies.merchantId, merchantId), eq(anomalies.status, "resolved"), inArray(anomalies.subjectKey, subjects)));
-  for (const r of rows) {
+  for (const r of decided) {
     const resolution = r.details.resolution as Resolution | undefined;
     // A rule that set the payment aside settled nothing a person decided: once someone brings the money
     // back, it is unmatched money again and its anomaly opens anew (the rule then leaves it alone).
     if (!resolution || resolution.by === "sweep" || resolution.ignored) continue;
+    // A write-off taken back since (the payment unmatched) settles nothing any more.
+    if (resolution.writeOff && !writtenOff.has(r.id)) continue;
     settled.add(`${keyOf(r.kind, r.subjectKey)}|${String(r.details.fingerprint)}`);
   }
   return settled;
+}
+
+/** The anomalies whose write-off is still on one of these orders (orders.details.writeOffs names the anomaly). */
+async function writeOffsInPlace(db: Db, orderIds: string[]) {
+  const inPlace = new Set<string>();
+  for (const ids of chunks([...new Set(orderIds)], 5000)) {
+    for (const o of await db.select({ details: orders.details }).from(orders).where(inArray(orders.id, ids))) {
+      for (const w of writeOffsOf(o)) if (w.anomalyId) inPlace.add(w.anomalyId);
+    }
+  }
+  return inPlace;
+}
+
+/**
+ * Stamps `causeGoneAt` on the resolutions of decisions (a person's or a rule's resolution) whose cause this sweep no
+ * longer finds, so the same cause returning is a new anomaly rather than one settled long ago. Each is
+ * stamped once; what is left unstamped is only the decisions whose cause is still there.
+ */
+async function markCausesGone(db: Db, merchantId: string, found: Set<string>, now: Date) {
+  const decided = await db
+    .select({ id: anomalies.id, kind: anomalies.kind, subjectKey: anomalies.subjectKey })
+    .from(anomalies)
+    .where(
+      and(
+        eq(anomalies.merchantId, merchantId),
+        eq(anomalies.status, "resolved"),
+        sql`${anomalies.details} -> 'resolution' ->> 'by' in ('person', 'rule')`,
+        sql`not (${anomalies.details} -> 'resolution' ? 'causeGoneAt')`,
+      ),
+    );
+  const gone = decided.filter((a) => !found.has(keyOf(a.kind, a.subjectKey))).map((a) => a.id);
+  for (const ids of chunks(gone, 5000)) {
+    await db
+      .update(anomalies)
+      .set({ details: sql`jsonb_set(${anomalies.details}, '{resolution,causeGoneAt}', to_jsonb(${now.toISOString()}::text))` })
+      .where(and(inArray(anomalies.id, ids), eq(anomalies.status, "resolved")));
+  }
 }
 
 async function sweepMerchant(db: Db, merchant: Merchant, now: Date): Promise<AnomalySweepResult> {
@@ -207,6 +265,7 @@ async function sweepMerchant(db: Db, merchant: Merchant, now: Date): Promise<Ano
     if (r.resolved) result.resolved++;
   }
   const found = new Set(findings.map((f) => keyOf(f.kind, f.subjectKey)));
+  await markCausesGone(db, merchant.id, found, now);
   for (const a of unresolved) {
     if (!SELF_RESOLVING_KINDS.has(a.kind as AnomalyKind) || found.has(keyOf(a.kind, a.subjectKey))) continue;
     if (await autoResolve(db, merchant.id, a.id, now)) result.resolved++;

@@ -13,6 +13,8 @@ export interface Resolution {
   writeOff?: { orderId: string; amount: number; reason: string; before: number; after: number };
   /** A rule set the payment aside (it found no order and is no customer's). */
   ignored?: { paymentId: string; reason: string };
+  /** Set by the sweep once it no longer finds the cause: the decision then settles no later return of it. */
+  causeGoneAt?: string;
 }
 
 /** "api_key:<id>", "user:<id>", "system". */

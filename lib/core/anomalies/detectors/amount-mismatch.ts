@@ -7,8 +7,8 @@ import type { DetectionInput, Finding, OrderFacts, PaymentFacts } from "@/lib/co
 /**
  * Money placed on an order that does not add up to it: a shortfall left open (partially_paid),
  * a write-off larger than the merchant's limit that nobody accepted, or a difference the matching
- * engine recorded on the payment (`details.amountMismatch`) beyond the limit. Surpluses are the
- * `overpayment` detector's.
+ * engine recorded on a payment (`details.amountMismatch`) beyond the limit while the payment is on no
+ * order. Surpluses are the `overpayment` detector's.
  */
 export function detectAmountMismatch(input: DetectionInput): Finding[] {
   const facts = indexFacts(input);
@@ -69,14 +69,14 @@ export function detectAmountMismatch(input: DetectionInput): Finding[] {
   for (const payment of input.payments) {
     const flag = payment.details.amountMismatch;
     if (!isFlagged(flag)) continue;
+    // Once the money is on orders, their own state says whether anything is still wrong: a shortfall left open
+    // or written off beyond the limit (above), a surplus (overpayment). The note the engine left on the payment
+    // stays as it was when a second payment, a refund or a rule has settled the order since.
+    if ((facts.byPayment.get(payment.id) ?? []).length > 0) continue;
     const difference = readDifference(flag);
     if (difference !== null && Math.abs(difference) <= limit) continue;
-    const allocs = facts.byPayment.get(payment.id) ?? [];
-    // A surplus that left an order overpaid is the overpayment anomaly's to report.
-    if (difference !== null && difference > 0 && allocs.some((a) => facts.orders.get(a.orderId)?.status === "overpaid")) continue;
-    const order = allocs.length === 1 ? (facts.orders.get(allocs[0].orderId) ?? null) : null;
     const f = finding(
-      order,
+      null,
       payment,
       difference ?? 0,
       difference === null
@@ -86,10 +86,9 @@ export function detectAmountMismatch(input: DetectionInput): Finding[] {
             en: `payment ${payment.channelTransactionId} differs from its order by ${yuan(difference)}, above the ${yuan(limit)} limit`,
           },
       `payment:${payment.id}:${difference ?? "unknown"}`,
-      { amountMismatch: flag, limit, ...(order ? { reference: order.reference } : {}) },
+      { amountMismatch: flag, limit },
     );
-    // The order-level finding already says it; the payment flag only adds a subject without an order.
-    if (!findings.has(f.subjectKey)) findings.set(f.subjectKey, f);
+    findings.set(f.subjectKey, f);
   }
   return [...findings.values()];
 }

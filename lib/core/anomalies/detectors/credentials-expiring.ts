@@ -1,4 +1,5 @@
 import { channelLabel } from "@/lib/core/anomalies/messages";
+import { formatZoned } from "@/lib/core/time";
 import { credentialsSubject, minutesBetween } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
 
@@ -20,7 +21,8 @@ export function detectCredentialsExpiring(input: DetectionInput): Finding[] {
     const msLeft = a.certificatesExpireAt.getTime() - input.now.getTime();
     if (msLeft > EXPIRY_WARNING_DAYS * DAY_MS) continue;
     const days = Math.floor(msLeft / DAY_MS);
-    const date = a.certificatesExpireAt.toISOString().slice(0, 10);
+    // The merchant's calendar day: a certificate lapsing at 00:00 Shanghai lapses on that day, not the UTC one before.
+    const date = formatZoned(a.certificatesExpireAt, input.settings.timeZone).slice(0, 10);
     const ch = channelLabel(a.channel);
     const subjectKey = credentialsSubject(a.channelAccountId);
     findings.push({

@@ -9,6 +9,8 @@ export function detectUnmatchedOverdue(input: DetectionInput): Finding[] {
   const findings: Finding[] = [];
   for (const p of input.payments) {
     if (p.status !== "unmatched" && p.status !== "suggested") continue;
+    // Money that went back whole leaves nothing to reconcile (it may also be ignored as such).
+    if (p.refundedAmount >= p.amount) continue;
     if (input.now.getTime() - p.receivedAt.getTime() <= thresholdMs) continue;
     const age = minutesBetween(p.receivedAt, input.now);
     const ch = channelLabel(p.channel);

@@ -35,14 +35,34 @@ describe("detectAmountMismatch", () => {
     expect(detectAmountMismatch(input({ orders: [order({ writtenOffAmount: 100, paidAmount: 12700 })] }))).toEqual([]);
   });
 
-  it("reads details.amountMismatch set by the matching engine, beyond the limit only", () => {
+  it("reads details.amountMismatch set by the matching engine on money placed on no order, beyond the limit only", () => {
     const within = payment({ details: { amountMismatch: { difference: -80 } } });
     const beyond = payment({ details: { amountMismatch: { expected: 20000, received: 19000 } } });
     const unknown = payment({ details: { amountMismatch: true } });
-    const o = order({ amount: 20000, paidAmount: 19000, writtenOffAmount: 1000, status: "paid" });
-    const found = detectAmountMismatch(input({ payments: [within, beyond, unknown], orders: [o], allocations: [allocation(beyond, o)], acceptedWriteOffs: new Map([[o.id, 1000]]) }));
-    expect(found.map((f) => f.subjectKey).sort()).toEqual([`order:${o.id}`, `payment:${unknown.id}`].sort());
-    expect(found.find((f) => f.orderId === o.id)).toMatchObject({ difference: -1000, paymentId: beyond.id });
+    const found = detectAmountMismatch(input({ payments: [within, beyond, unknown] }));
+    expect(found.map((f) => f.subjectKey).sort()).toEqual([`payment:${beyond.id}`, `payment:${unknown.id}`].sort());
+    expect(found.find((f) => f.paymentId === beyond.id)).toMatchObject({ difference: -1000, orderId: null });
+  });
+
+  it("lets the order's own state speak once the flagged money is on it: a note left from matching reports nothing the order has since settled", () => {
+    // Short at matching, then a write-off of it accepted: the order is paid.
+    const short = payment({ amount: 19000, details: { amountMismatch: { expected: 20000, received: 19000 } } });
+    const accepted = order({ amount: 20000, paidAmount: 19000, writtenOffAmount: 1000, status: "paid" });
+    expect(detectAmountMismatch(input({ payments: [short], orders: [accepted], allocations: [allocation(short, accepted)], acceptedWriteOffs: new Map([[accepted.id, 1000]]) }))).toEqual([]);
+    // Short at matching, then a second payment brought the rest.
+    const first = payment({ amount: 6000, details: { amountMismatch: { difference: -4000 } } });
+    const second = payment({ amount: 4000 });
+    const paid = order({ amount: 10000, paidAmount: 10000, status: "paid" });
+    expect(detectAmountMismatch(input({ payments: [first, second], orders: [paid], allocations: [allocation(first, paid, 6000), allocation(second, paid, 4000)] }))).toEqual([]);
+    // Over at matching, then the surplus refunded: paid.
+    const over = payment({ amount: 15000, refundedAmount: 5000, details: { amountMismatch: { difference: 5000 } } });
+    const refunded = order({ amount: 10000, paidAmount: 10000, status: "paid" });
+    expect(detectAmountMismatch(input({ payments: [over], orders: [refunded], allocations: [allocation(over, refunded, 10000)] }))).toEqual([]);
+    // Still short: the order says so, once.
+    const open = order({ amount: 10000, paidAmount: 6000, status: "partially_paid" });
+    const stillShort = detectAmountMismatch(input({ payments: [first], orders: [open], allocations: [allocation(first, open, 6000)] }));
+    expect(stillShort).toHaveLength(1);
+    expect(stillShort[0]).toMatchObject({ subjectKey: `order:${open.id}`, fingerprint: "short:-4000" });
   });
 
   it("leaves a surplus flagged by matching to the overpayment detector when the order is overpaid", () => {

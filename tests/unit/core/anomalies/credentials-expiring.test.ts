@@ -34,4 +34,12 @@ describe("detectCredentialsExpiring", () => {
     expect(SELF_RESOLVING_KINDS.has("credentials_expiring")).toBe(true);
     expect(detectAnomalies(input({ credentialExpiries: [account("a", 400)] }))).toEqual([]);
   });
+
+  it("names the day of expiry in the merchant's zone: midnight in Shanghai is that day, not the UTC day before", () => {
+    const lapse = new Date("2027-01-01T00:00:00+08:00");
+    const at = new Date(lapse.getTime() - 10 * 86_400_000);
+    const [f] = detectCredentialsExpiring(input({ now: at, credentialExpiries: [{ channelAccountId: "a", channel: "paypal", name: "PayPal", certificatesExpireAt: lapse }] }));
+    expect(f.message.zh).toContain("2027-01-01");
+    expect(f.message.zh).not.toContain("2026-12-31");
+  });
 });

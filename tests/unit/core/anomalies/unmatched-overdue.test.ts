@@ -35,4 +35,11 @@ describe("detectUnmatchedOverdue", () => {
     expect(sev(100_000)).toBe("high");
     expect(sev(5_000_000)).toBe("high");
   });
+
+  it("leaves money that went back whole alone; a partial refund is still money to place", () => {
+    const old = minutesAgo(3 * 24 * 60);
+    const whole = payment({ status: "unmatched", amount: 8800, refundedAmount: 8800, receivedAt: old });
+    const part = payment({ status: "unmatched", amount: 8800, refundedAmount: 800, receivedAt: old });
+    expect(detectUnmatchedOverdue(input({ payments: [whole, part] })).map((f) => f.paymentId)).toEqual([part.id]);
+  });
 });
