@@ -11,3 +11,8 @@ export const paymentRecorded = eventType("payments/payment.recorded", {
 export const reportRequested = eventType("reports/report.requested", {
   schema: staticSchema<{ merchantId: string; jobId: string }>(),
 });
+
+/** One merchant's anomalies to sweep: the cron's fan-out, so a merchant's failure or retry touches no other's. */
+export const merchantAnomalySweep = eventType("anomalies/merchant.sweep", {
+  schema: staticSchema<{ merchantId: string }>(),
+});

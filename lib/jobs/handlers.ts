@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { merchants } from "@/lib/db/schema";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { runReportJob } from "@/lib/services/report-jobs";
 import { matchPayment } from "@/lib/services/match-payment";
@@ -16,4 +17,6 @@ export const jobHandlers = {
   /** All merchants unless one is named (the API runs it for the caller only). */
   "reports/report.requested": async (data: { merchantId: string; jobId: string }) => runReportJob(await getDb(), data),
   anomalySweep: async (data: { merchantId?: string } = {}) => runAnomalySweep(await getDb(), { merchantId: data.merchantId }),
+  /** Every merchant's id, for the cron's fan-out of anomaly sweeps. */
+  merchantIds: async () => (await (await getDb()).select({ id: merchants.id }).from(merchants)).map((m) => m.id),
 };

@@ -93,7 +93,7 @@ describe(`anomalies follow their cause through later changes (${process.env.TEST
     const p = await paymentByTrade(tradeNo);
     expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
     const [a] = await list(m.apiKey, { status: "open" });
-    expect((await call(resolveRoute as unknown as H, { apiKey: m.apiKey, params: { anomalyId: a.anomalyId }, body: { note: "客户说明天补单" } })).status).toBe(200);
+    expect((await call(resolveRoute as unknown as H, { apiKey: m.apiKey, params: { anomalyId: a.anomalyId as string }, body: { note: "客户说明天补单" } })).status).toBe(200);
     const order = await createOrder(m.apiKey, { amount: 6600 });
     expect((await call(matchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: p.id }, body: { allocations: [{ reference: order.reference, amount: 6600 }] } })).status).toBe(200);
     await sweep(m.apiKey);
