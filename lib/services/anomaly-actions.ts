@@ -3,7 +3,7 @@ import type { WriteOffReason } from "@/lib/core/anomalies";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { orders, payments, storefrontWebhooks, webhookDeliveries, type Payment } from "@/lib/db/schema";
-import { writeOffsOf, type WriteOffRecord } from "@/lib/services/match-apply";
+import { writeOffsOf, type WriteOffRecord } from "@/lib/core/matching/write-off-release";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
 import { isIgnorable, setPaymentUnignored } from "@/lib/services/payment-ignore";
 import { ignoredRecordOf } from "@/lib/services/payments";

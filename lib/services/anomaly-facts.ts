@@ -17,7 +17,7 @@ import { chunks } from "@/lib/core/collections";
 import { isUuid } from "@/lib/core/ids";
 import { CERTIFICATE_CHANNELS, certificatesExpireAt } from "@/lib/core/channels/credential-fields";
 import { decryptJson } from "@/lib/crypto/secrets";
-import { writeOffsOf } from "@/lib/services/match-apply";
+import { writeOffsOf } from "@/lib/core/matching/write-off-release";
 
 /** Merchant setting (fen): differences up to this are routine even when written off by tolerance. */
 export const DIFFERENCE_LIMIT_SETTING = "anomalyDifferenceLimit";

@@ -9,7 +9,7 @@ import { toAnomalyView, type Resolution } from "@/lib/services/anomaly-view";
 import { causeWords } from "@/lib/core/matching/explain";
 import { applyWriteOff, enqueueAnomalyAlert, lockIgnorableByRule } from "@/lib/services/anomaly-actions";
 import { setPaymentIgnored } from "@/lib/services/payment-ignore";
-import { writeOffsOf } from "@/lib/services/match-apply";
+import { writeOffsOf } from "@/lib/core/matching/write-off-release";
 import { loadDetectionInput } from "@/lib/services/anomaly-facts";
 import { loadAnomalyRules } from "@/lib/services/anomaly-rules";
 import { logger } from "@/lib/log";

@@ -5,21 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { allocations, orders, payerAliases, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { lockOrders, refreshOrders } from "@/lib/services/order-totals";
-
-/** A write-off as kept in orders.details.writeOffs: which payment's shortfall, how much, why. */
-export interface WriteOffRecord {
-  paymentId: string;
-  amount: number;
-  cause: string;
-  source: "channel" | "rule" | "checkout" | "manual";
-  rule?: string;
-  at: string;
-  /** Set when an anomaly rule's resolution wrote it off (lib/services/anomaly-actions.ts), which may reverse it. */
-  anomalyId?: string;
-}
-
-/** The write-offs kept on an order (orders.details.writeOffs). */
-export const writeOffsOf = (o: Pick<Order, "details">): WriteOffRecord[] => (Array.isArray(o.details.writeOffs) ? (o.details.writeOffs as WriteOffRecord[]) : []);
+import { writeOffsOf, type WriteOffRecord } from "@/lib/core/matching/write-off-release";
 
 export interface ApplyParams {
   /** The payment, locked FOR UPDATE by the caller. */

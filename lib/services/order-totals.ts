@@ -1,8 +1,10 @@
-import { asc, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { deriveOrderStatus, isSettled } from "@/lib/core/matching/order-status";
+import { releaseCoveredWriteOffs } from "@/lib/core/matching/write-off-release";
 import type { DbOrTx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/db/queries/audit";
 import { orders, type Order } from "@/lib/db/schema";
+import { writeOffsOf } from "@/lib/core/matching/write-off-release";
 import { sumOrderMoney } from "@/lib/services/orders";
 import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 
@@ -10,6 +12,26 @@ import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 export async function lockOrders(tx: DbOrTx, orderIds: string[]): Promise<Order[]> {
   if (orderIds.length === 0) return [];
   return tx.select().from(orders).where(inArray(orders.id, orderIds)).orderBy(asc(orders.id)).for("update");
+}
+
+/**
+ * A shortfall accepted as a fee or rounding whose money has arrived since (the customer sent the rest)
+ * was no loss: its write-off is released, so the books do not show both the money and the write-off.
+ * Returns the order's written-off amount after it.
+ */
+async function releaseWrittenOffMoneyThatArrived(tx: DbOrTx, order: Order, allocated: number, now: Date, audit: AuditInput[]): Promise<number> {
+  if (order.writtenOffAmount === 0 || allocated + order.writtenOffAmount <= order.amount) return order.writtenOffAmount;
+  const { kept, released } = releaseCoveredWriteOffs(writeOffsOf(order), order.amount, allocated);
+  if (released.length === 0) return order.writtenOffAmount;
+  const after = order.writtenOffAmount - released.reduce((sum, r) => sum + r.amount, 0);
+  await tx
+    .update(orders)
+    .set({ writtenOffAmount: after, details: { ...order.details, writeOffs: kept }, updatedAt: now })
+    .where(eq(orders.id, order.id));
+  for (const r of released) {
+    audit.push({ action: "order.write_off_released", subjectType: "order", subjectId: order.id, before: { ...r.record }, after: { released: r.amount, writtenOffAmount: after } });
+  }
+  return after;
 }
 
 /**
@@ -25,11 +47,12 @@ export async function refreshOrders(tx: DbOrTx, orderIds: string[], now: Date): 
   const changed: { id: string; status: string; paid: number; refunded: number; paid_at: string | null }[] = [];
   for (const order of locked) {
     const t = totals.get(order.id)!;
+    const writtenOff = await releaseWrittenOffMoneyThatArrived(tx, order, t.allocated, now, audit);
     const status = deriveOrderStatus({
       amount: order.amount,
       allocated: t.allocated,
       refunded: t.refunded,
-      writtenOff: order.writtenOffAmount,
+      writtenOff,
       // Closed before money came (expired, or closed in the shop): taking the money off closes it again.
       closed: order.status === "closed" || order.closedAt !== null,
     });

@@ -6,7 +6,7 @@ import { searchCondition } from "@/lib/db/queries/search";
 import { allocations, channelEnum, orderSourceEnum, orderStatusEnum, orders, payments, refunds, type Order, type Payment } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { dateRangeParams, decodeCursor, encodeCursor, enumParam, type PageCursor, searchParam } from "@/lib/http/pagination";
-import { writeOffsOf } from "@/lib/services/match-apply";
+import { writeOffsOf } from "@/lib/core/matching/write-off-release";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

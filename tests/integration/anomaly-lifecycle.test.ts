@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/v1/anomalies/route";
 import { POST as resolveRoute } from "@/app/api/v1/anomalies/[anomalyId]/resolve/route";
@@ -8,7 +8,7 @@ import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/rout
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as getRules, PUT as putRules } from "@/app/api/v1/rules/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/[channel]/[channelAccountId]/route";
-import { payments } from "@/lib/db/schema";
+import { auditEvents, payments } from "@/lib/db/schema";
 import { runAnomalySweep } from "@/lib/services/anomaly-sweep";
 import { alipayPaymentNotify, signAlipayParams, toFormBody, type AlipayNotifyOptions } from "../helpers/alipay-signer";
 import { call, createOrder, merchantWithAlipay } from "../helpers/api";
@@ -135,5 +135,23 @@ describe(`anomalies follow their cause through later changes (${process.env.TEST
     await notify(m, { outTradeNo: order.reference, totalAmount: "128.00", overrides: { receipt_amount: "108.00", buyer_pay_amount: "108.00", invoice_amount: "108.00" } });
     expect((await orderOf(m.apiKey, order.reference)).status).toBe("paid");
     expect(await sweep(m.apiKey)).toEqual({ opened: 0, resolved: 0 });
+  });
+
+  it("a shortfall written off by a rule is released when the customer sends the rest: the books never show both", async () => {
+    const m = await merchantWithAlipay();
+    const order = await createOrder(m.apiKey, { amount: 12800 });
+    await notify(m, { outTradeNo: order.reference, totalAmount: "127.50", tradeNo: "2026000000000000000000000011" });
+    expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 1 });
+    expect(await orderOf(m.apiKey, order.reference)).toMatchObject({ status: "paid", paidAmount: 12750, writtenOffAmount: 50 });
+
+    await notify(m, { outTradeNo: order.reference, totalAmount: "0.50", tradeNo: "2026000000000000000000000012" });
+    const paid = await orderOf(m.apiKey, order.reference);
+    expect(paid).toMatchObject({ status: "paid", paidAmount: 12800, writtenOffAmount: 0, writeOffs: [] });
+    const trail = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "order.write_off_released")));
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ subjectId: paid.orderId, after: { released: 50, writtenOffAmount: 0 } });
+    // Nothing is left to flag: no shortfall, no surplus.
+    expect(await sweep(m.apiKey)).toEqual({ opened: 0, resolved: 0 });
+    expect(await list(m.apiKey, { status: "open" })).toEqual([]);
   });
 });
