@@ -8,6 +8,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { forbidden, unauthorized } from "@/lib/http/errors";
 import { publicRoute } from "@/lib/http/api-route";
+import { isSameOriginWrite } from "@/lib/http/same-origin";
 
 export interface SessionUser {
   id: string;
@@ -53,10 +54,10 @@ type SessionHandler = (ctx: { db: Db; user: SessionUser; request: Request }, par
  */
 export function sessionRoute(handler: SessionHandler, permission?: Permission) {
   return publicRoute(async (request, params) => {
-    // The session cookie is SameSite=Lax, which already keeps it off another site's POST; a browser
-    // that says the request comes from another site is refused outright, whatever it carries.
+    // SameSite=Lax keeps the cookie off another site's POST, not off a sibling subdomain's (the same
+    // site): a write must come from the app's own origin, whatever it carries (see isSameOriginWrite).
     const reads = request.method === "GET" || request.method === "HEAD";
-    if (!reads && request.headers.get("sec-fetch-site") === "cross-site") throw forbidden("Requests from another site are not accepted");
+    if (!reads && !isSameOriginWrite(request)) throw forbidden("Requests from another site or origin are not accepted");
     const db = await getDb();
     const user = await currentUser(db);
     if (!user) throw unauthorized("Sign in required");

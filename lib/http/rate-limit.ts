@@ -40,13 +40,30 @@ export function namedRateLimiter(name: string, limit: number, windowMs: number):
 }
 
 /**
- * The address a request came from, as the nearest proxy saw it: the last X-Forwarded-For entry. A proxy
- * appends the peer it talked to, and `next start` sets the header to the socket's address when there is
- * none; earlier entries are whatever the client wrote. "unknown" when there is no header at all.
+ * TRUST_PROXY_HOPS: how many proxies in front of the app append to X-Forwarded-For. 1 by default (a
+ * host's load balancer, or `next start` itself, which writes the socket's address when a client sends
+ * none); 0 when clients reach `next start` directly and could write the header themselves. Read here
+ * rather than in readConfig: it matters to the one decision below.
  */
-export function clientAddress(headers: Headers): string {
+export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
+  const text = env.TRUST_PROXY_HOPS?.trim();
+  const n = Number(text);
+  return text && Number.isInteger(n) && n >= 0 ? n : 1;
+}
+
+/**
+ * The address a request came from, as the outermost of `hops` trusted proxies saw it: each appends the
+ * peer it talked to, so that one is the hops-th entry from the end; entries before it are whatever the
+ * client wrote. null when it cannot be told: no trusted proxy (a route handler has no socket, and
+ * `next start` fills the header from the socket only when the client sent none: what a client writes
+ * there would be believed), or fewer entries than proxies.
+ */
+export function clientAddress(headers: Headers, hops: number = trustedProxyHops()): string | null {
+  if (hops < 1) return null;
   const entries = headers.get("x-forwarded-for")?.split(",") ?? [];
-  const address = entries.at(-1)?.trim() || "unknown";
+  if (entries.length < hops) return null;
+  const address = entries[entries.length - hops].trim();
+  if (!address) return null;
   // Some proxies (Azure's, for one) write the peer's port too: a new connection must not be a new client.
   return /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address)?.[1] ?? /^\[([0-9a-f:.]+)\](?::\d+)?$/i.exec(address)?.[1] ?? address;
 }

@@ -10,7 +10,7 @@ import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { orders, storefrontWebhooks, webhookDeliveries, type Order } from "@/lib/db/schema";
 import { readConfig } from "@/lib/config/env";
 import { badRequest } from "@/lib/http/errors";
-import { privateHostProblem, privateTargetProblem } from "@/lib/http/outbound";
+import { BlockedTargetError, postOutbound, privateHostProblem, type Resolver } from "@/lib/http/outbound";
 import { logger } from "@/lib/log";
 import { buildOrderView } from "@/lib/services/orders";
 import { arrayLiteral } from "@/lib/services/statement-payments";
@@ -142,14 +142,14 @@ async function insertOrderEvent(tx: DbOrTx, merchantId: string, order: Order, vi
   throw new Error(`order ${order.id}: no free event sequence from ${sequence}`);
 }
 
-type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 type Delivery = typeof webhookDeliveries.$inferSelect;
 type Hook = typeof storefrontWebhooks.$inferSelect;
 
 interface Sweep {
   db: Db;
   now: Date;
-  send: Fetch;
+  /** Name lookup for the endpoints (tests give one); the system resolver otherwise. */
+  resolve?: Resolver;
   /** LDXP_WEBHOOK_ALLOW_PRIVATE: endpoints on private addresses are sent to. */
   allowPrivate: boolean;
   /** Claimed rows are leased until then; rows due later than it are no other sweep's. */
@@ -175,13 +175,13 @@ interface Sweep {
  * costs one request per backoff, not one per event. A retry that succeeds brings its waiting events
  * forward.
  */
-export async function deliverDueWebhooks(db: Db, params: { now?: Date; limit?: number; perEndpoint?: number; fetch?: Fetch } = {}) {
+export async function deliverDueWebhooks(db: Db, params: { now?: Date; limit?: number; perEndpoint?: number; resolve?: Resolver } = {}) {
   const now = params.now ?? new Date();
   const limit = params.limit ?? DELIVERY.RUN_ATTEMPTS;
   const run: Sweep = {
     db,
     now,
-    send: params.fetch ?? fetch,
+    resolve: params.resolve,
     allowPrivate: readConfig().webhookAllowPrivate,
     leaseUntil: new Date(now.getTime() + DELIVERY.LEASE_MS),
     deadline: Date.now() + DELIVERY.RUN_BUDGET_MS,
@@ -299,20 +299,20 @@ async function deliverToEndpoint(run: Sweep, hook: Hook | undefined, merchantId:
 async function post(run: Sweep, hook: Hook, d: Delivery): Promise<string | null> {
   const body = JSON.stringify(d.payload);
   try {
-    const inside = run.allowPrivate ? null : await privateTargetProblem(hook.url);
-    if (inside) return `${inside}: not sent`;
     const signature = await signLdxpPayload(decryptSecret(hook.secretEnc), Math.floor(run.now.getTime() / 1000), body);
-    const res = await run.send(hook.url, {
-      method: "POST",
+    // The endpoint's name is resolved and vetted once, and the connection goes to the vetted address
+    // (see postOutbound); a redirect is not followed: it could lead where the vetting would refuse.
+    const status = await postOutbound(hook.url, {
       headers: { "content-type": "application/json", "x-ldxp-signature": signature, "x-ldxp-event-id": d.eventId },
       body,
-      // A redirect is not followed: it could lead to an address the check above would refuse.
-      redirect: "manual",
-      signal: AbortSignal.timeout(DELIVERY.TIMEOUT_MS),
+      timeoutMs: DELIVERY.TIMEOUT_MS,
+      allowPrivate: run.allowPrivate,
+      resolve: run.resolve,
     });
-    return res.ok ? null : res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
+    return status >= 200 && status < 300 ? null : status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
   } catch (err) {
-    return (err as Error).message;
+    // The merchant reads this in the delivery log: a refusal names their host, not what it resolved to.
+    return err instanceof BlockedTargetError ? `${err.message}: not sent` : (err as Error).message;
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { GET as health } from "@/app/api/health/route";
 import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
@@ -167,8 +167,14 @@ describe(`rate limits (${process.env.TEST_DB})`, () => {
     expect((await call(h(listAccounts), { method: "GET", apiKey: b.apiKey })).status).toBe(200);
   });
 
-  it("sign-ups are limited per client address (the one the nearest proxy saw), not from the server's own machine", async () => {
+  it("behind a trusted proxy, sign-ups are limited per client address (the one the proxy saw), not from the server's own machine", async () => {
     const { namedRateLimiter } = await import("@/lib/http/rate-limit");
+    const hops = process.env.TRUST_PROXY_HOPS;
+    process.env.TRUST_PROXY_HOPS = "1";
+    onTestFinished(() => {
+      if (hops === undefined) delete process.env.TRUST_PROXY_HOPS;
+      else process.env.TRUST_PROXY_HOPS = hops;
+    });
     const { readConfig } = await import("@/lib/config/env");
     const { users } = await import("@/lib/db/schema");
     const limiter = namedRateLimiter("signup", readConfig().signupRateLimitPerHour, 3_600_000);

@@ -20,8 +20,9 @@
 // import wizard asks for an Excel file; `encoding=gbk` serves wizards that read only GBK.
 import { toYuanString } from "@/lib/core/money";
 import type { WriteOffCause } from "@/lib/core/matching/types";
-import { csvField, UTF8_BOM } from "./csv";
+import { csvCell, csvField, UTF8_BOM } from "./csv";
 import { channelLabel, writeOffCauseLabel } from "./labels";
+import type { Column } from "./sections";
 import type { DailyFlow } from "./types";
 
 /** A ledger account (会计科目): code and full name as in the merchant's chart of accounts. */
@@ -185,7 +186,17 @@ export interface VoucherCsvOptions {
 }
 
 const money = (fen: number) => (fen === 0 ? "0.00" : toYuanString(fen));
-const row = (cells: (string | number)[]) => `${cells.map((c) => csvField(String(c))).join(",")}\r\n`;
+
+// Free text (account names, summaries, the preparer: the merchant's own name) goes out as the report
+// CSV's text cells do, so one starting like a formula ("=HYPERLINK(…)") stays text in Excel. Amounts,
+// numbers and dates are written by us; account codes are [0-9A-Za-z.-] only (see asAccount), so one
+// starting with "-" cannot call a function and is left as the chart of accounts spells it.
+const TEXT_CELL: Column<string> = { header: "", kind: "text", width: 0, value: (s) => s };
+const header = (columns: readonly string[]) => `${columns.map(csvField).join(",")}\r\n`;
+/** One entry's line: its cells in column order, those of the `text` columns guarded. */
+function line<C extends string>(columns: readonly C[], cells: Record<C, string | number>, text: ReadonlySet<C>): string {
+  return `${columns.map((c) => (text.has(c) ? csvCell(TEXT_CELL, String(cells[c])) : csvField(String(cells[c])))).join(",")}\r\n`;
+}
 
 /** Column headers of the 金蝶 KIS / K3 WISE 凭证引入 template, in template order. */
 export const KINGDEE_COLUMNS = [
@@ -195,9 +206,12 @@ export const KINGDEE_COLUMNS = [
   "核算项目", "过账", "机制凭证", "现金流量",
 ] as const;
 
+/** 金蝶 columns holding free text. */
+const KINGDEE_TEXT = new Set<(typeof KINGDEE_COLUMNS)[number]>(["凭证字", "科目名称", "制单", "凭证摘要", "业务描述"]);
+
 /** The vouchers in the 金蝶 凭证引入 layout: one line per entry, UTF-8 with BOM. */
 export function kingdeeVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions): string {
-  let out = UTF8_BOM + row([...KINGDEE_COLUMNS]);
+  let out = UTF8_BOM + header(KINGDEE_COLUMNS);
   vouchers.forEach((v, i) => {
     v.lines.forEach((l, j) => {
       const cells: Record<(typeof KINGDEE_COLUMNS)[number], string | number> = {
@@ -209,7 +223,7 @@ export function kingdeeVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions):
         业务描述: `${channelLabel(v.channel)}对账`, 汇率类型: "公司汇率", 汇率: 1, 分录序号: j + 1, 核算项目: "",
         过账: 0, 机制凭证: "", 现金流量: "",
       };
-      out += row(KINGDEE_COLUMNS.map((c) => cells[c]));
+      out += line(KINGDEE_COLUMNS, cells, KINGDEE_TEXT);
     });
   });
   return out;
@@ -221,9 +235,12 @@ export const YONYOU_COLUMNS = [
   "外币金额", "数量", "单价", "结算方式", "票号", "票号日期", "部门", "个人", "客户", "供应商", "项目", "业务员", "制单人",
 ] as const;
 
+/** 用友 columns holding free text. */
+const YONYOU_TEXT = new Set<(typeof YONYOU_COLUMNS)[number]>(["凭证类别", "摘要", "科目名称", "制单人"]);
+
 /** The vouchers in the 用友 凭证导入 layout: one line per entry, UTF-8 with BOM. */
 export function yonyouVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions): string {
-  let out = UTF8_BOM + row([...YONYOU_COLUMNS]);
+  let out = UTF8_BOM + header(YONYOU_COLUMNS);
   for (const v of vouchers) {
     for (const l of v.lines) {
       const cells: Record<(typeof YONYOU_COLUMNS)[number], string | number> = {
@@ -232,7 +249,7 @@ export function yonyouVoucherCsv(vouchers: Voucher[], opts: VoucherCsvOptions): 
         外币金额: "", 数量: "", 单价: "", 结算方式: "", 票号: "", 票号日期: "", 部门: "", 个人: "", 客户: "",
         供应商: "", 项目: "", 业务员: "", 制单人: opts.preparer,
       };
-      out += row(YONYOU_COLUMNS.map((c) => cells[c]));
+      out += line(YONYOU_COLUMNS, cells, YONYOU_TEXT);
     }
   }
   return out;

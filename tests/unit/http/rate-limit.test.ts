@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, createRateLimiter, isLoopback } from "@/lib/http/rate-limit";
+import { clientAddress, createRateLimiter, isLoopback, trustedProxyHops } from "@/lib/http/rate-limit";
 
 describe("rate limiter", () => {
   it("allows `limit` hits per window per key, then says how long to wait", () => {
@@ -13,17 +13,37 @@ describe("rate limiter", () => {
 });
 
 describe("client address", () => {
-  const from = (xff?: string) => clientAddress(new Headers(xff === undefined ? {} : { "x-forwarded-for": xff }));
+  const from = (xff: string | undefined, hops = 1) => clientAddress(new Headers(xff === undefined ? {} : { "x-forwarded-for": xff }), hops);
 
-  it("is the entry the nearest proxy appended, not what the client wrote before it", () => {
+  it("behind one proxy, is the entry the proxy appended, not what the client wrote before it", () => {
     expect(from("203.0.113.7")).toBe("203.0.113.7");
     expect(from("127.0.0.1, 203.0.113.7")).toBe("203.0.113.7");
     expect(from(" 10.0.0.1 ,  2001:db8::1 ")).toBe("2001:db8::1");
     expect(from("10.0.0.1, 203.0.113.7:51234")).toBe("203.0.113.7");
     expect(from("[2001:db8::1]:443")).toBe("2001:db8::1");
     expect(from("[::1]")).toBe("::1");
-    expect(from()).toBe("unknown");
-    expect(from("")).toBe("unknown");
+    expect(from(undefined)).toBeNull();
+    expect(from("")).toBeNull();
+  });
+
+  it("behind several proxies, is the entry the outermost one appended", () => {
+    expect(from("127.0.0.1, 203.0.113.7, 10.0.0.2", 2)).toBe("203.0.113.7");
+    expect(from("198.51.100.1, 203.0.113.7, 10.0.0.2, 10.0.0.3", 3)).toBe("203.0.113.7");
+    // Fewer entries than proxies: something in front is not what the setting says.
+    expect(from("203.0.113.7", 2)).toBeNull();
+  });
+
+  it("without a trusted proxy, is not known, whatever the client wrote", () => {
+    for (const xff of ["127.0.0.1", "::1", "203.0.113.7", "10.0.0.1, 127.0.0.1", undefined]) expect(from(xff, 0), xff).toBeNull();
+  });
+
+  it("trusts as many proxies as TRUST_PROXY_HOPS says, one when unset or not a count", () => {
+    expect(trustedProxyHops({})).toBe(1);
+    expect(trustedProxyHops({ TRUST_PROXY_HOPS: "" })).toBe(1);
+    expect(trustedProxyHops({ TRUST_PROXY_HOPS: "0" })).toBe(0);
+    expect(trustedProxyHops({ TRUST_PROXY_HOPS: "1" })).toBe(1);
+    expect(trustedProxyHops({ TRUST_PROXY_HOPS: " 2 " })).toBe(2);
+    for (const bad of ["-1", "1.5", "yes", "true"]) expect(trustedProxyHops({ TRUST_PROXY_HOPS: bad }), bad).toBe(1);
   });
 
   it("tells the server's own machine from everyone else", () => {
