@@ -1,6 +1,7 @@
 // What an audit event changed, in the merchant's words: field names and codes as labels, money as
 // yuan (or the event's currency), instants in the merchant's zone, {zh, en} texts in the UI language.
 // Pure: the audit page, the order's fund trail and the unit tests share it; the raw JSON stays on the page for auditors.
+import { createTranslator } from "next-intl";
 import { formatZoned } from "@/lib/core/time";
 import { labelOf, type Locale, type Messages } from "@/lib/i18n/messages";
 import { formatMoney } from "@/lib/i18n/money";
@@ -258,7 +259,7 @@ export function formatValue(key: string, raw: unknown, ctx: ChangeContext, scope
     return shortId(value);
   }
   if (Array.isArray(value)) {
-    if (key === "rules") return fill(c.ruleCount, { n: value.length });
+    if (key === "rules") return createTranslator({ locale: ctx.locale, messages: ctx.messages, namespace: "auditChanges" })("ruleCount", { n: value.length });
     if (key === "references") return value.map((v) => (Array.isArray(v) ? v.join("+") : String(v))).join(listSep(ctx.locale)) || c.none;
     const itemKey = key === "channels" ? "channel" : key === "kinds" ? "kind" : key;
     return value.map((v) => formatValue(itemKey, v, ctx, scope)).join(listSep(ctx.locale)) || c.none;

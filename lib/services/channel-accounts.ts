@@ -341,7 +341,7 @@ export async function listChannelAccountsWithActivity(db: DbOrTx, merchantId: st
         certificates: expires ? { expireAt: expires.toISOString(), daysLeft: Math.floor((expires.getTime() - now.getTime()) / 86_400_000) } : null,
       };
       const [last] = await db
-        .select({ paymentId: payments.id, amount: payments.amount, status: payments.status, receivedAt: payments.receivedAt })
+        .select({ paymentId: payments.id, amount: payments.amount, currency: payments.currency, status: payments.status, receivedAt: payments.receivedAt })
         .from(payments)
         .where(and(eq(payments.merchantId, merchantId), eq(payments.channelAccountId, a.id), eq(payments.origin, "notify")))
         .orderBy(desc(payments.receivedAt))

@@ -38,6 +38,7 @@ export async function listRefunds(db: DbOrTx, p: ListRefundsParams) {
       paymentId: payments.id,
       channel: payments.channel,
       paymentAmount: payments.amount,
+      currency: payments.currency,
       payerName: payments.payerName,
       orderReference: orders.reference,
       orderNo: orders.orderNo,

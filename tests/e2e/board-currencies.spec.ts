@@ -41,5 +41,12 @@ test.describe("board currencies at 1280×800", () => {
     await expect(page.getByTestId("channel-row-stripe")).toHaveCount(0);
     await expect(page.getByTestId("board-match-rate")).toHaveText("100.0%");
     await page.screenshot({ path: "test-results/board-currencies-1280.png", fullPage: true });
+
+    // The dollar order reads in dollars wherever it is shown, never as yuan.
+    await page.goto("/orders");
+    await expect(page.locator("tr", { hasText: dollars.reference })).toContainText("US$25.00");
+    await page.goto(`/orders/${dollars.reference}`);
+    await expect(page.getByTestId("order-amount")).toHaveText("US$25.00");
+    await expect(page.getByTestId("order-paid")).toHaveText("US$25.00");
   });
 });

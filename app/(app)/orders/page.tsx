@@ -4,11 +4,11 @@ import { flatParams, toSearchParams, type PageSearchParams } from "@/components/
 import { focusRing } from "@/components/payments/app-api";
 import { OrderStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
-import { getMessages } from "@/lib/i18n/server";
+import { formatMoney } from "@/lib/i18n/money";
+import { getLocale, getMessages } from "@/lib/i18n/server";
 import { labelOf } from "@/lib/i18n/messages";
 import { listOrders, orderFiltersFrom } from "@/lib/services/orders";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
@@ -17,7 +17,7 @@ const KEYS = ["status", "source", "channel", "from", "to", "q", "cursor"] as con
 const TIME_ZONE = "Asia/Shanghai";
 
 export default async function OrdersPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const [user, t, values] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS)]);
+  const [user, t, values, locale] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS), getLocale()]);
   const o = t.orders;
   let page: Awaited<ReturnType<typeof listOrders>> | null = null;
   let invalid: string | null = null;
@@ -76,8 +76,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: PageS
                 </td>
                 <td className={`${td} break-all text-slate-700`}>{row.orderNo}</td>
                 <td className={td}>{labelOf(o.sources, row.source)}</td>
-                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
-                <td className={`${td} text-right tabular-nums text-slate-700`}>{formatYuan(row.paidAmount)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatMoney(row.amount, row.currency, locale)}</td>
+                <td className={`${td} text-right tabular-nums text-slate-700`}>{formatMoney(row.paidAmount, row.currency, locale)}</td>
                 <td className={td}>
                   <OrderStatusBadge status={row.status} label={labelOf(t.orderStatus, row.status)} />
                 </td>

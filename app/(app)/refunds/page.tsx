@@ -3,12 +3,12 @@ import { ListFilters, PageLinks } from "@/components/lists/list-filters";
 import { flatParams, toSearchParams, type PageSearchParams } from "@/components/lists/query";
 import { textLink } from "@/components/payments/app-api";
 import { requireUser } from "@/lib/auth/session";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/errors";
 import { labelOf } from "@/lib/i18n/messages";
-import { getMessages } from "@/lib/i18n/server";
+import { formatMoney } from "@/lib/i18n/money";
+import { getLocale, getMessages } from "@/lib/i18n/server";
 import { listRefunds, refundFiltersFrom } from "@/lib/services/list-refunds";
 import { cellClass as td, DataTable } from "@/components/ui/data-table";
 
@@ -16,7 +16,7 @@ const KEYS = ["channel", "from", "to", "q", "cursor"] as const;
 const TIME_ZONE = "Asia/Shanghai";
 
 export default async function RefundsPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const [user, t, values] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS)]);
+  const [user, t, values, locale] = await Promise.all([requireUser(), getMessages(), flatParams(searchParams, KEYS), getLocale()]);
   const r = t.refundsList;
   let page: Awaited<ReturnType<typeof listRefunds>> | null = null;
   let invalid = false;
@@ -66,10 +66,10 @@ export default async function RefundsPage({ searchParams }: { searchParams: Page
                   <time dateTime={row.refundedAt}>{formatZoned(new Date(row.refundedAt), TIME_ZONE)}</time>
                 </td>
                 <td className={td}>{labelOf(t.channels, row.channel)}</td>
-                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatYuan(row.amount)}</td>
+                <td className={`${td} text-right font-medium tabular-nums text-slate-900`}>{formatMoney(row.amount, row.currency, locale)}</td>
                 <td className={`${td} whitespace-nowrap tabular-nums`}>
                   <Link href={`/payments/${row.paymentId}`} data-testid={`refunds-payment-${row.channelRefundId}`} className={textLink}>
-                    {formatYuan(row.paymentAmount)}
+                    {formatMoney(row.paymentAmount, row.currency, locale)}
                     {row.payerName ? ` · ${row.payerName}` : ""}
                   </Link>
                 </td>

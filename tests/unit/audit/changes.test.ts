@@ -142,6 +142,9 @@ describe("audit log changes in people's words", () => {
     const e = event("rules.replaced", "merchant", { rules: [{ a: 1, b: 2 }] }, { rules: [{ b: 2, a: 1 }] });
     expect(canonical({ b: 2, a: [1, { d: 1, c: 2 }] })).toBe(canonical({ a: [1, { c: 2, d: 1 }], b: 2 }));
     expect(describeChanges(e, zh)).toEqual([{ key: "rules", label: "规则", before: null, after: "1 条" }]);
+    // English counts one rule as one.
+    expect(describeChanges(e, en)[0].after).toBe("1 rule");
+    expect(describeChanges(event("rules.replaced", "merchant", null, { rules: [{ a: 1 }, { a: 2 }] }), en)[0].after).toBe("2 rules");
   });
 
   it("cuts a long summary to the cell", () => {

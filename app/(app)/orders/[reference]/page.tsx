@@ -4,7 +4,6 @@ import { reasonText, systemNote, type ChangeContext } from "@/components/audit/c
 import { focusRing, textLink } from "@/components/payments/app-api";
 import { OrderStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { orNotFound } from "@/lib/http/page-not-found";
@@ -57,6 +56,8 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
   const trail = await load(user.merchantId, reference);
   const o = t.orders;
   const order = trail.order;
+  // Everything on an order's page is in its currency: its payments and refunds were allocated in it.
+  const money = (minor: number) => formatMoney(minor, order.currency, locale);
   const actor = (e: TrailEvent) => {
     const kind = labelOf(t.auditLog.actorTypes, e.actor.type);
     return e.actor.name ? `${kind} · ${e.actor.name}` : kind;
@@ -80,23 +81,23 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
           <Item label={o.orderNo}>{order.orderNo}</Item>
           <Item label={o.source}>{labelOf(o.sources, order.source)}</Item>
           <Item label={o.amount}>
-            <span data-testid="order-amount">{formatYuan(order.amount)}</span>
+            <span data-testid="order-amount">{money(order.amount)}</span>
           </Item>
           {/* The view's payableAmount is the amount itself unless checkout asked a unique amount. */}
           {order.payableAmount !== order.amount ? (
             <Item label={o.uniqueAmount}>
-              <span data-testid="order-unique-amount">{formatYuan(order.payableAmount)}</span>
+              <span data-testid="order-unique-amount">{money(order.payableAmount)}</span>
             </Item>
           ) : null}
           <Item label={o.paid}>
-            <span data-testid="order-paid">{formatYuan(order.paidAmount)}</span>
+            <span data-testid="order-paid">{money(order.paidAmount)}</span>
           </Item>
-          <Item label={o.refunded}>{formatYuan(order.refundedAmount)}</Item>
+          <Item label={o.refunded}>{money(order.refundedAmount)}</Item>
           {order.writtenOffAmount ? (
             <Item label={o.writtenOff}>
-              <span data-testid="order-written-off">{formatYuan(order.writtenOffAmount)}</span>
+              <span data-testid="order-written-off">{money(order.writtenOffAmount)}</span>
               <span data-testid="order-write-off-causes" className="block text-xs text-slate-500">
-                {order.writeOffs.map((w) => `${labelOf(t.writeOffCauses, w.cause)} ${formatYuan(w.amount)}`).join(" · ")}
+                {order.writeOffs.map((w) => `${labelOf(t.writeOffCauses, w.cause)} ${money(w.amount)}`).join(" · ")}
               </span>
             </Item>
           ) : null}
@@ -129,8 +130,8 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
                   </Link>
                 </td>
                 <td className={td}>{labelOf(t.channels, p.channel)}</td>
-                <td className={`${td} text-right tabular-nums`}>{formatYuan(p.amount)}</td>
-                <td className={`${td} text-right font-medium tabular-nums`}>{formatYuan(p.allocatedAmount)}</td>
+                <td className={`${td} text-right tabular-nums`}>{money(p.amount)}</td>
+                <td className={`${td} text-right font-medium tabular-nums`}>{money(p.allocatedAmount)}</td>
                 <td className={td}>{labelOf(t.payments.methods, p.matchMethod)}</td>
               </tr>
             ))}
@@ -147,7 +148,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
                   <time dateTime={p.receivedAt}>{when(p.receivedAt)}</time>
                 </Link>
                 <span>{labelOf(t.channels, p.channel)}</span>
-                <span className="font-medium tabular-nums">{formatYuan(p.amount)}</span>
+                <span className="font-medium tabular-nums">{money(p.amount)}</span>
                 <span className="text-slate-600">{labelOf(t.paymentStatus, p.status)}</span>
               </li>
             ))}
@@ -162,7 +163,7 @@ export default async function OrderPage({ params }: { params: Promise<{ referenc
               <li key={r.refundId} className="flex flex-wrap justify-between gap-2 px-4 py-3 sm:px-5">
                 <span className="tabular-nums text-slate-600">{when(r.refundedAt)}</span>
                 <span>{labelOf(t.channels, r.channel)}</span>
-                <span className="font-medium tabular-nums">-{formatYuan(r.amount)}</span>
+                <span className="font-medium tabular-nums">-{money(r.amount)}</span>
               </li>
             ))}
           </ul>

@@ -7,30 +7,30 @@ import { PaymentStatusBadge } from "@/components/ui/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { EXPIRY_WARNING_DAYS } from "@/lib/core/anomalies/detectors/credentials-expiring";
 import { can } from "@/lib/core/roles";
-import { formatYuan } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { getDb } from "@/lib/db/client";
 import { baseUrlOf } from "@/lib/http/base-url";
 import { labelOf } from "@/lib/i18n/messages";
-import { getMessages } from "@/lib/i18n/server";
+import { formatMoney } from "@/lib/i18n/money";
+import { getLocale, getMessages, getTranslations } from "@/lib/i18n/server";
 import { listChannelAccountsWithActivity } from "@/lib/services/channel-accounts";
 
 const TIME_ZONE = "Asia/Shanghai";
 
 type ChannelMessages = Awaited<ReturnType<typeof getMessages>>["settings"]["channels"];
 
-function CertificatesExpiry({ at, days, messages: s }: { at: Date; days: number; messages: ChannelMessages }) {
+function CertificatesExpiry({ at, days, messages: s, expiring }: { at: Date; days: number; messages: ChannelMessages; expiring: string }) {
   const tone = days < 0 ? "text-red-700" : days < EXPIRY_WARNING_DAYS ? "text-amber-700" : "text-slate-500";
   return (
     <p className={`text-xs ${tone}`} data-testid="channel-certificates-expiry" role={days < EXPIRY_WARNING_DAYS ? "alert" : undefined}>
       {s.certificatesValidUntil} <span className="tabular-nums">{formatZoned(at, TIME_ZONE).slice(0, 10)}</span>
-      {days < 0 ? ` · ${s.certificatesExpired}` : days < EXPIRY_WARNING_DAYS ? ` · ${s.certificatesExpiring.replace("{days}", String(days))}` : ""}
+      {days < 0 ? ` · ${s.certificatesExpired}` : days < EXPIRY_WARNING_DAYS ? ` · ${expiring}` : ""}
     </p>
   );
 }
 
 export default async function ChannelSettingsPage() {
-  const [user, t, h] = await Promise.all([requireUser(), getMessages(), headers()]);
+  const [user, t, h, locale, tc] = await Promise.all([requireUser(), getMessages(), headers(), getLocale(), getTranslations("settings.channels")]);
   const s = t.settings.channels;
   const accounts = await listChannelAccountsWithActivity(await getDb(), user.merchantId);
   const manages = can(user.role, "manage_settings");
@@ -69,11 +69,16 @@ export default async function ChannelSettingsPage() {
                   </code>
                   <CopyButton text={url} targetId={`webhook-url-${a.id}`} label={s.copy} />
                 </div>
-                {a.certificates ? <CertificatesExpiry at={new Date(a.certificates.expireAt)} days={a.certificates.daysLeft} messages={s} /> : null}
+                {a.certificates ? <CertificatesExpiry
+                    at={new Date(a.certificates.expireAt)}
+                    days={a.certificates.daysLeft}
+                    messages={s}
+                    expiring={tc("certificatesExpiring", { days: a.certificates.daysLeft })}
+                  /> : null}
                 {a.lastPayment ? (
                   <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
                     {s.lastPayment}: <span className="tabular-nums">{formatZoned(new Date(a.lastPayment.receivedAt), TIME_ZONE)}</span>
-                    <span className="font-medium tabular-nums text-slate-900">{formatYuan(a.lastPayment.amount)}</span>
+                    <span className="font-medium tabular-nums text-slate-900">{formatMoney(a.lastPayment.amount, a.lastPayment.currency, locale)}</span>
                     <PaymentStatusBadge status={a.lastPayment.status} label={labelOf(t.paymentStatus, a.lastPayment.status)} />
                   </p>
                 ) : null}
