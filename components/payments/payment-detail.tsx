@@ -40,8 +40,10 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
   const query = useQuery({ queryKey: key, queryFn: () => appFetch<PaymentView>(`/api/app/payments/${paymentId}`) });
   const action = useMutation({
     mutationFn: ({ path, body }: Action) => appFetch<BaseView>(`/api/app/payments/${paymentId}/${path}`, body),
-    // Waiting for the refetch keeps the buttons disabled until the page shows the new state.
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: ["app-payments"] })]),
+    // Waiting for the refetch keeps the buttons disabled until the page shows the new state; a refusal
+    // (a colleague decided first, the suggested order was paid meanwhile) refetches too, so the page
+    // stops offering what can no longer be done.
+    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: ["app-payments"] })]),
   });
 
   const back = (
@@ -228,7 +230,8 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
         <ManualMatchForm messages={t} currency={v.currency} paymentAmount={v.amount} money={money} busy={busy} onEdit={clearError} onSubmit={(allocations) => run({ path: "match", body: { allocations } })} />
       ) : null}
 
-      {canMatch && (v.status === "unmatched" || v.status === "suggested") && v.refundedAmount === 0 ? (
+      {/* Money partly refunded is still half a sale to place; money that went back whole may be set aside. */}
+      {canMatch && (v.status === "unmatched" || v.status === "suggested") && (v.refundedAmount === 0 || v.refundedAmount >= v.amount) ? (
         <IgnoreForm messages={t} nonSaleWord={v.nonSaleWord} busy={busy} onEdit={clearError} onSubmit={(reason) => run({ path: "ignore", body: { reason } })} />
       ) : null}
 

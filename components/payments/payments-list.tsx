@@ -128,7 +128,11 @@ export function PaymentsList({
       });
       return refresh();
     },
-    onError: (err) => setResult(errorText(err, { fallback: p.loadFailed })),
+    onError: (err) => {
+      setResult(errorText(err, { fallback: p.loadFailed }));
+      // Refused because the row changed under us (decided by a colleague, its order paid meanwhile): show it as it is now.
+      return refresh();
+    },
   });
   const bulk = useMutation({
     mutationFn: (paymentIds: string[]) => appFetch<{ results: BulkConfirmResult[] }>("/api/app/payments/bulk-confirm", { paymentIds }),

@@ -71,8 +71,12 @@ function selectImports(db: DbOrTx, merchantId: string, where: SQL[], limit: numb
       actorType: auditEvents.actorType,
       after: auditEvents.after,
       actorLabel,
-      // From the partial index of pending statement payments: bulk-matched lines are not in it.
-      pending: sql<number>`(select count(*)::int from ${payments} where ${payments.statementId} = ${statements.id} and ${payments.status} in ('unmatched', 'suggested'))`,
+      // The file's own pending lines (from the partial index of pending statement payments: bulk-matched lines
+      // are not in it) and the pending payments it confirmed (a bill's line for a notify we already had), as
+      // the payments list filtered by the file shows them.
+      pending: sql<number>`(select count(*)::int from ${payments} where ${payments.statementId} = ${statements.id} and ${payments.status} in ('unmatched', 'suggested'))
+        + (select count(*)::int from ${payments} where ${payments.confirmedByStatementId} = ${statements.id}
+            and ${payments.statementId} is distinct from ${statements.id} and ${payments.status} in ('unmatched', 'suggested'))`,
     })
     .from(statements)
     .leftJoin(channelAccounts, and(eq(channelAccounts.id, statements.channelAccountId), eq(channelAccounts.merchantId, merchantId)))

@@ -1,15 +1,18 @@
 // GET /api/v1/statements: the merchant's imports, newest first, with what became of each file's lines and who imported it.
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { POST as importRoute } from "@/app/api/v1/statements/route";
+import { payments } from "@/lib/db/schema";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
 import { POST as unmatchRoute } from "@/app/api/v1/payments/[paymentId]/unmatch/route";
 import { GET as paymentsRoute } from "@/app/api/v1/payments/route";
 import { GET as oneRoute } from "@/app/api/v1/statements/[statementId]/route";
 import { GET as listRoute } from "@/app/api/v1/statements/route";
-import { CMB_HEADER, CMB_SAMPLE, buildCsv, cmbCredit } from "../fixtures/statements/cn-exports";
-import { bankMerchant, call, createOrder, importCmbStatement } from "../helpers/api";
+import { CMB_HEADER, CMB_SAMPLE, alipayBill, alipayTrade, buildCsv, cmbCredit, toGbk } from "../fixtures/statements/cn-exports";
+import { BASE, bankMerchant, call, createOrder, importCmbStatement, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
-setupTestDatabase();
+const t = setupTestDatabase();
 type H = Parameters<typeof call>[0];
 type Entry = {
   id: string;
@@ -159,5 +162,26 @@ describe(`what is left to handle of a file (${process.env.TEST_DB})`, () => {
     expect(await pendingOf()).toBe(0);
     expect((await call(unmatchRoute as unknown as H, { apiKey: m.apiKey, params: { paymentId: line.paymentId } })).status).toBe(200);
     expect(await pendingOf()).toBe(1);
+  });
+
+  it("a bill's pending count includes the notified payments it confirmed that are still unmatched, as the list it links to shows them", async () => {
+    const a = await merchantWithAlipay();
+    const posted = await payWithAlipay(a, "NOSUCHORDER1", "66.00");
+    expect(posted.text).toBe("success");
+    const [p] = await t.db().select().from(payments).where(eq(payments.channelAccountId, a.accountId));
+    expect(p.status).toBe("unmatched");
+    const bill = alipayBill([alipayTrade({ tradeNo: p.channelTransactionId, outTradeNo: "NOSUCHORDER1", amount: "66.00", created: "2024-05-01 10:00:01", finished: "2024-05-01 10:00:09" })]);
+    const request = new Request(`${BASE}/api/v1/statements?channelAccountId=${a.accountId}&format=alipay-bill`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${a.apiKey}`, "content-type": "text/csv" },
+      body: Buffer.from(toGbk(bill)),
+    });
+    const imported = await (importRoute as unknown as H)(request, { params: Promise.resolve({}) });
+    expect(imported.status).toBe(200);
+    const { statementId } = (await imported.json()) as { statementId: string };
+    const entry = (await call(oneRoute as unknown as H, { method: "GET", apiKey: a.apiKey, params: { statementId } })).json as Entry;
+    const listed = await call(paymentsRoute as unknown as H, { method: "GET", apiKey: a.apiKey, path: `/api/v1/payments?statementId=${statementId}&status=unmatched` });
+    expect(listed.json.data).toHaveLength(1);
+    expect(entry.pending).toBe(1);
   });
 });
