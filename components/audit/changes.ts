@@ -3,6 +3,7 @@
 // Pure: the audit page, the order's fund trail and the unit tests share it; the raw JSON stays on the page for auditors.
 import { createTranslator } from "next-intl";
 import { formatZoned } from "@/lib/core/time";
+import { localizeKnown } from "@/lib/i18n/known-texts";
 import { labelOf, type Locale, type Messages } from "@/lib/i18n/messages";
 import { formatMoney } from "@/lib/i18n/money";
 
@@ -100,7 +101,7 @@ export function reasonText(reason: string, ctx: ChangeContext, currency?: string
   if (refused) {
     return fill(c.refundRefused, { amount: formatMoney(Number(refused[1]), currency, ctx.locale), left: formatMoney(Number(refused[2]), currency, ctx.locale) });
   }
-  return reason;
+  return localizeKnown(reason, ctx.locale);
 }
 
 /** The event a value belongs to: which statuses and formats its codes name, and the currency of its amounts. */
@@ -140,7 +141,9 @@ export function ruleClauses(obj: Record<string, unknown>, ctx: ChangeContext, sc
       const label = r.fields[k] ?? fieldLabel(k, m);
       if (v === true) return label;
       if (k === "direction") return labelOf(r.directions, String(v));
-      if ((k === "writeOff" || k === "ignorePayment") && isRecord(v)) return `${label} ${Object.values(v).map((x) => labelOf(m.writeOffCauses, String(x))).join(r.listSeparator)}`;
+      if ((k === "writeOff" || k === "ignorePayment") && isRecord(v)) {
+        return `${label} ${Object.values(v).map((x) => localizeKnown(labelOf(m.writeOffCauses, String(x)), ctx.locale)).join(r.listSeparator)}`;
+      }
       if (k === "assignTo") return `${label} ${shortId(String(v))}`;
       return `${label} ${formatValue(k, v, ctx, scope)}`;
     })

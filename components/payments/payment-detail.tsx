@@ -11,6 +11,7 @@ import { useErrorText } from "@/components/ui/use-error-text";
 import { parseMajor, toMajorString } from "@/lib/core/money";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { localizeKnown } from "@/lib/i18n/known-texts";
 import { labelOf, type Messages } from "@/lib/i18n/messages";
 import { formatMoney } from "@/lib/i18n/money";
 import type { getPaymentView } from "@/lib/services/payments";
@@ -237,7 +238,7 @@ export function PaymentDetail({ paymentId, canMatch }: { paymentId: string; canM
 
       {v.status === "ignored" && v.ignored ? (
         <div data-testid="payment-ignored" className="space-y-3 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-700 ring-1 ring-inset ring-slate-200">
-          <p>{tp("ignoredBanner", { reason: v.ignored.reason })}</p>
+          <p>{tp("ignoredBanner", { reason: localizeKnown(v.ignored.reason, locale) })}</p>
           {canMatch ? (
             <button type="button" disabled={busy} data-testid="payment-unignore" onClick={() => { clearError(); run({ path: "unmatch", body: {} }); }} className={secondaryButton}>
               {busy ? p.working : p.unignore}

@@ -16,6 +16,7 @@ import { hasActiveFilters, isReversedRange } from "@/components/payments/payment
 import { describeTop, topAction, topConfidence, topIsClosed, topSuggestion } from "@/components/payments/top-suggestion";
 import { formatZoned } from "@/lib/core/time";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { localizeKnown } from "@/lib/i18n/known-texts";
 import { labelOf } from "@/lib/i18n/messages";
 import { formatMoney } from "@/lib/i18n/money";
 import type { BulkConfirmResult } from "@/lib/services/manual-match";
@@ -395,7 +396,7 @@ export function PaymentsList({
                           : top
                             ? describeTop(top, p.closedOrder)
                             : row.ignored
-                              ? tp("ignoredBanner", { reason: row.ignored.reason })
+                              ? tp("ignoredBanner", { reason: localizeKnown(row.ignored.reason, locale) })
                               : p.none}
                       </span>
                       {/* On a phone the top suggestion is confirmed from its card; on a wider screen with the c key or on its page. */}

@@ -7,6 +7,7 @@ import { ruleClauses } from "@/components/audit/changes";
 import { useErrorText } from "@/components/ui/use-error-text";
 import { MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
 import { useI18n, useTranslations } from "@/lib/i18n/client";
+import { localizeKnown } from "@/lib/i18n/known-texts";
 import { labelOf } from "@/lib/i18n/messages";
 
 export interface ToleranceRuleView {
@@ -188,7 +189,7 @@ export function AnomalyRulesToggles({ rules: initial }: { rules: AnomalyRuleView
               className="mt-0.5 size-4 accent-teal-700"
             />
             <label htmlFor={`rule-${x.id}`} className="min-w-0 flex-1">
-              <span className="block font-medium text-slate-900">{x.name}</span>
+              <span className="block font-medium text-slate-900">{localizeKnown(x.name, locale)}</span>
               <span className="block text-xs text-slate-500">
                 {r.when} {describe(x.conditions) || r.always} → {describe(x.actions)}
               </span>

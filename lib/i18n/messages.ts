@@ -221,6 +221,8 @@ const zhCN = {
     ignoreHint: "银行利息、供应商退款、自有账户间转账等不属于任何订单的进账，可以忽略：它不再等待匹配，也不再提醒为异常；对账报表中列为“已忽略”。",
     ignoreReason: "忽略原因",
     ignoreReasons: ["银行利息", "供应商退款", "自有账户间转账", "非销售收入"],
+    /** The preset anomaly rules' names, in DEFAULT_RULES order (lib/core/anomalies/rules.ts): shown in the UI language while unchanged. */
+    defaultRuleNames: ["差额 ≤ ¥1.00 按抹零核销", "验签失败 → 高优先级并通知", "附言含“结息/利息”的未匹配进账 → 忽略（银行利息）", "渠道提现/结算到账 → 忽略（自有账户间转账）"],
     submitIgnore: "确认忽略",
     ignoredBanner: "已忽略：{reason}",
     nonSaleHint: "附言中的「{word}」表明这笔进账可能不是客户付款。",
@@ -1219,6 +1221,12 @@ const en: Messages = {
     ignoreHint: "Bank interest, a supplier's refund, a transfer between your own accounts: money that pays no order can be ignored. It stops waiting for a match and raising anomalies; the reconciliation report lists it as ignored.",
     ignoreReason: "Reason",
     ignoreReasons: ["Bank interest", "Supplier refund", "Transfer between own accounts", "Not a sale"],
+    defaultRuleNames: [
+      "Shortfall ≤ ¥1.00: write off as rounding",
+      "Signature failures → high priority, notify",
+      "Unmatched credit whose memo says 结息/利息 (interest) → ignore (bank interest)",
+      "Channel payout or settlement → ignore (transfer between own accounts)",
+    ],
     submitIgnore: "Ignore",
     ignoredBanner: "Ignored: {reason}",
     nonSaleHint: "The memo says “{word}”: this money may be no customer's payment.",

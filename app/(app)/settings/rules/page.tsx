@@ -3,6 +3,7 @@ import { AnomalyRulesToggles, ToleranceRulesEditor, type AnomalyRuleView, type T
 import { SettingsSection } from "@/components/settings/section";
 import { requireUser } from "@/lib/auth/session";
 import { formatYuan } from "@/lib/core/money";
+import { localizeKnown } from "@/lib/i18n/known-texts";
 import { can } from "@/lib/core/roles";
 import { getDb } from "@/lib/db/client";
 import { labelOf } from "@/lib/i18n/messages";
@@ -49,7 +50,7 @@ export default async function RulesPage() {
   }));
   const anomalyRows = (anomaly as AnomalyRuleView[]).map((x) => ({
     id: x.id,
-    name: x.name,
+    name: localizeKnown(x.name, locale),
     enabled: x.enabled,
     summary: `${r.when} ${ruleClauses(x.conditions, ctx) || r.always} → ${ruleClauses(x.actions, ctx)}`,
   }));
