@@ -86,7 +86,9 @@ function localized(v: unknown, locale: Locale): unknown {
 /** The bilingual notes the anomaly sweep writes ("中文 / English"), in the UI language; a person's note as written. */
 export function systemNote(note: string, locale: Locale): string {
   const writtenOff = /^(.+?)：核销 (\S+)（.+?） \/ written off as (.+)$/.exec(note);
-  if (writtenOff) return locale === "en" ? `${writtenOff[1]}: ${writtenOff[2]} written off as ${writtenOff[3]}` : note.slice(0, note.lastIndexOf(" / "));
+  if (writtenOff) return locale === "en" ? `${localizeKnown(writtenOff[1], locale)}: ${writtenOff[2]} written off as ${writtenOff[3]}` : note.slice(0, note.lastIndexOf(" / "));
+  const ignored = /^(.+?)：已忽略收款（(.+)） \/ payment ignored: (.+)$/.exec(note);
+  if (ignored) return locale === "en" ? `${localizeKnown(ignored[1], locale)}: payment ignored: ${localizeKnown(ignored[3], locale)}` : note.slice(0, note.lastIndexOf(" / "));
   const split = /^(.*[\u3400-\u9fff].*) \/ ([^\u3400-\u9fff]+)$/.exec(note);
   if (split && /^(the cause disappeared)$/.test(split[2])) return locale === "en" ? split[2].charAt(0).toUpperCase() + split[2].slice(1) : split[1];
   return note;

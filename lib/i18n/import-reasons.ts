@@ -20,6 +20,91 @@ function columnLabel(raw: string, messages: Messages): string {
   return messages.imports.reasons.columns[column] ?? column;
 }
 
+type Words = { zh: string; en: string };
+type Column = (raw: string | undefined) => string;
+
+/**
+ * The parsers' rarer reasons (a state or type a bill row has that is neither a payment nor a refund, a
+ * camt or MT940 structure error) and the import's own refund reasons, worded in both languages side by
+ * side: each is specific to one file format and reads best with that format's terms kept beside the words.
+ * `zero amount` and the like are matched above; these are tried only after them.
+ */
+const MORE_REASONS: readonly { pattern: RegExp; words: (m: RegExpExecArray, col: Column) => Words }[] = [
+  {
+    pattern: /^(.+?): ([A-Z]{3}) amounts with (\d+) minor digits are not supported$/,
+    words: (m, col) => ({ zh: `${col(m[1])}：不支持 ${m[2]}（${m[3]} 位小数）的金额`, en: `${col(m[1])}: ${m[2]} amounts (${m[3]} decimal places) are not supported` }),
+  },
+  {
+    pattern: /^交易状态 "(.*)" is neither SUCCESS nor REFUND$/,
+    words: (m) => ({
+      zh: `交易状态“${m[1]}”既不是支付成功（SUCCESS）也不是退款（REFUND），不导入`,
+      en: `transaction status "${m[1]}" is neither SUCCESS (paid) nor REFUND: not imported`,
+    }),
+  },
+  {
+    pattern: /^退款状态 (.+): only successful refunds are recorded$/,
+    words: (m) => ({ zh: `退款状态为 ${m[1]}：只记录退款成功的退款`, en: `refund status ${m[1]}: only successful refunds are recorded` }),
+  },
+  {
+    pattern: /^业务类型 "(.*)" is neither 交易 nor 退款$/,
+    words: (m) => ({ zh: `业务类型“${m[1]}”既不是交易也不是退款，不导入`, en: `business type "${m[1]}" is neither 交易 (payment) nor 退款 (refund): not imported` }),
+  },
+  {
+    pattern: /^debit\/credit flag "(.*)" is neither 借 nor 贷$/,
+    words: (m) => ({ zh: `借贷标志“${m[1]}”既不是借也不是贷`, en: `debit/credit flag "${m[1]}" is neither 借 (debit) nor 贷 (credit)` }),
+  },
+  {
+    pattern: /^CdtDbtInd "(.*)" is neither CRDT nor DBIT$/,
+    words: (m) => ({
+      zh: `借贷标识 CdtDbtInd“${m[1]}”既不是贷记（CRDT）也不是借记（DBIT）`,
+      en: `credit/debit indicator CdtDbtInd "${m[1]}" is neither CRDT nor DBIT`,
+    }),
+  },
+  {
+    pattern: /^(.+?): negative amount "(.*)"$/,
+    words: (m, col) => ({ zh: `${col(m[1])}“${m[2]}”是负数，金额应为正数`, en: `${col(m[1])}: "${m[2]}" is a negative amount` }),
+  },
+  {
+    pattern: /^entry status (.+): only booked \(BOOK\) entries are imported$/,
+    words: (m) => ({ zh: `分录状态为 ${m[1]}：只导入已记账（BOOK）的分录`, en: `entry status ${m[1]}: only booked (BOOK) entries are imported` }),
+  },
+  {
+    pattern: /^(.+?): missing amount or currency$/,
+    words: (m, col) => ({ zh: `${col(m[1])}缺少金额或币种`, en: `${col(m[1])}: the amount or its currency is missing` }),
+  },
+  {
+    pattern: /^no BookgDt or ValDt$/,
+    words: () => ({ zh: "没有记账日（BookgDt）或起息日（ValDt）", en: "no booking date (BookgDt) or value date (ValDt)" }),
+  },
+  // WeChat's "no 订单金额 or 应结订单金额", and any other pair of columns that may both be missing.
+  {
+    pattern: /^no (.+?) or (.+)$/,
+    words: (m, col) => ({ zh: `${col(m[1])}和${col(m[2])}均为空`, en: `neither ${col(m[1])} nor ${col(m[2])} is filled` }),
+  },
+  {
+    pattern: /^:61: "(.*)" does not follow the :61: layout$/,
+    words: (m) => ({ zh: `交易行 :61:“${m[1]}”不符合 MT940 的 :61: 格式`, en: `transaction line :61: "${m[1]}" does not follow the MT940 :61: layout` }),
+  },
+  {
+    pattern: /^no opening balance \(:60F:\) states the currency$/,
+    words: () => ({ zh: "没有期初余额（:60F:）说明币种", en: "no opening balance (:60F:) states the currency" }),
+  },
+  {
+    pattern: /^unreadable line \((.+)\)$/,
+    words: (m) => ({ zh: `此行内容无法解析（${m[1]}）`, en: `the line could not be read (${m[1]})` }),
+  },
+  // The statement import's own reasons for a refund line of a bill (lib/services/statements.ts, refunds.ts).
+  {
+    pattern: /^refund (.+?): no payment (.+) has been recorded on this account$/,
+    words: (m) => ({ zh: `退款 ${m[1]}：此账户下没有交易号为 ${m[2]} 的收款记录`, en: `refund ${m[1]}: no payment ${m[2]} has been recorded on this account` }),
+  },
+  // Its amounts are minor units without their currency: left out rather than shown as a misleading number.
+  {
+    pattern: /^refund -?\d+ exceeds what is left of payment \S+ \(-?\d+\)$/,
+    words: () => ({ zh: "退款金额超过这笔收款剩余可退的金额，未入账", en: "the refund is more than is left of its payment: not recorded" }),
+  },
+];
+
 /** One rejected line's reason: translated when it is one of the parsers' usual ones, else labelled with the raw text as detail. */
 export function describeRejectedLine(message: string, ctx: { locale: Locale; messages: Messages }): RejectedReason {
   const t = createTranslator({ locale: ctx.locale, messages: ctx.messages, namespace: "imports.reasons" }) as unknown as Translate;
@@ -38,5 +123,8 @@ export function describeRejectedLine(message: string, ctx: { locale: Locale; mes
   if (/^no (debit or credit )?amount$/.test(raw)) return done(t("noAmount"));
   if (/^both debit and credit amounts are filled$/.test(raw)) return done(t("bothAmounts"));
   if ((m = /^(.+?) is empty$/.exec(raw))) return done(t("emptyField", { column: col(m[1]) }));
+  for (const { pattern, words } of MORE_REASONS) {
+    if ((m = pattern.exec(raw))) return done(words(m, col)[ctx.locale === "en" ? "en" : "zh"]);
+  }
   return { text: t("unknown"), detail: raw };
 }

@@ -113,7 +113,7 @@ async function openAnomaly(db: Db, merchantId: string, finding: Finding, rules: 
         action: "anomaly.opened",
         subjectType: "anomaly",
         subjectId: row.id,
-        after: { kind: row.kind, severity: row.severity, subjectKey: row.subjectKey, paymentId: row.paymentId, orderId: row.orderId, message: row.message },
+        after: { kind: row.kind, severity: row.severity, subjectKey: row.subjectKey, paymentId: row.paymentId, orderId: row.orderId, message: finding.message },
       },
       ...plan.applied.map((a) => ({
         action: "anomaly.rule_applied",

@@ -133,6 +133,20 @@ describe(`anomalies (${process.env.TEST_DB})`, () => {
     expect(audit.map((e) => e.action)).toEqual(["anomaly.opened", "anomaly.resolved"]);
   });
 
+  it("a dollar payment's anomaly names its money in dollars, not as yuan", async () => {
+    const m = await merchantWithAlipay();
+    const bankId = await bankAccount(m.apiKey);
+    const line = await importCmb(m.apiKey, bankId, { serial: "K7700000901", credit: "12.80", daysAgo: 2 });
+    // A foreign-currency account's line as the import would record it: same minor units, another currency.
+    await t.db().update(payments).set({ currency: "USD" }).where(eq(payments.id, line.id));
+
+    expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
+    const [overdue] = await list(m.apiKey, { status: "open", kind: "unmatched_overdue" });
+    expect(overdue.paymentId).toBe(line.id);
+    expect(overdue.message).toContain("USD 12.80");
+    expect(overdue.message).not.toContain("¥");
+  });
+
   it("a second full payment for one reference opens overpayment and queues the anomaly.opened alert", async () => {
     const m = await merchantWithAlipay();
     await withStorefront(m);

@@ -38,6 +38,9 @@ describe(`anomalies follow their cause through later changes (${process.env.TEST
     const order = await createOrder(m.apiKey, { amount: 10000 });
     await notify(m, { outTradeNo: order.reference, totalAmount: "60.00", tradeNo: "2026000000000000000000000001" });
     expect(await sweep(m.apiKey)).toEqual({ opened: 1, resolved: 0 });
+    // The audit trail keeps the message in both languages, for whichever the reader uses.
+    const [opened] = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "anomaly.opened")));
+    expect(opened.after).toMatchObject({ message: { zh: expect.stringContaining("短少"), en: expect.stringContaining("short") } });
     await notify(m, { outTradeNo: order.reference, totalAmount: "40.00", tradeNo: "2026000000000000000000000002" });
     expect((await orderOf(m.apiKey, order.reference)).status).toBe("paid");
     const s = await sweep(m.apiKey);

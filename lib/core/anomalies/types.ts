@@ -60,7 +60,10 @@ export interface PaymentFacts {
   channel: ChannelName;
   origin: "notify" | "statement" | "bill" | "manual";
   channelTransactionId: string;
+  /** Minor units of `currency`, as every amount on the payment. */
   amount: number;
+  /** ISO 4217 code of the payment's money: its messages word amounts in it. */
+  currency: string;
   receivedAt: Date;
   /** When we recorded it (a later copy of a voucher is the suspicious one). */
   recordedAt: Date;
@@ -79,7 +82,10 @@ export interface PaymentFacts {
 export interface OrderFacts {
   id: string;
   reference: string;
+  /** Minor units of `currency`, as every amount on the order. */
   amount: number;
+  /** ISO 4217 code the order is priced in: its messages word amounts in it. */
+  currency: string;
   status: OrderStatus;
   paidAmount: number;
   refundedAmount: number;

@@ -1,6 +1,6 @@
 import { decideExactMatch } from "@/lib/core/matching/exact";
 import { askedUniqueAmount, settle } from "@/lib/core/matching/settle";
-import { joinExplanations, nameNote, timingNote, yuan } from "@/lib/core/matching/explain";
+import { amountIn, joinExplanations, nameNote, timingNote } from "@/lib/core/matching/explain";
 import { payoutWord, readMemo, type MemoSignals } from "@/lib/core/matching/memo-signals";
 import { foldMisreadSymbols } from "@/lib/core/reference/alphabet";
 import { isSettled, type OrderStatus } from "@/lib/core/matching/order-status";
@@ -281,8 +281,8 @@ function decideUniqueAmount(p: PaymentFacts, all: readonly Scored[], ctx: MatchC
     amountMismatch: settlement.mismatch,
     explanation: joinExplanations([
       {
-        zh: `附言没有参考号；金额 ${yuan(p.amount)} 是结账时为订单 ${hit.order.orderNo}（${hit.order.reference}）给出的唯一应付金额，没有其他未付订单应付此金额`,
-        en: `no reference in the memo; ${yuan(p.amount)} is the unique amount checkout asked for order ${hit.order.orderNo} (${hit.order.reference}), and no other open order asks it`,
+        zh: `附言没有参考号；金额 ${amountIn(p.amount, p.currency)} 是结账时为订单 ${hit.order.orderNo}（${hit.order.reference}）给出的唯一应付金额，没有其他未付订单应付此金额`,
+        en: `no reference in the memo; ${amountIn(p.amount, p.currency)} is the unique amount checkout asked for order ${hit.order.orderNo} (${hit.order.reference}), and no other open order asks it`,
       },
       nameNote(hit.name, p.payerName, hit.order.customerName),
       ...(settlement.note ? [settlement.note] : []),
@@ -395,7 +395,7 @@ function decideByOrderNumber(
           ? { zh: "该订单已没有未付金额（已付清或已关闭）：可能是重复付款", en: "the order has nothing left to pay (paid or closed): possibly a duplicate payment" }
           : fit
             ? AMOUNT_NOTES[fit]
-            : { zh: `金额 ${yuan(p.amount)} 与未付金额 ${yuan(order.openAmount)} 不一致`, en: `amount ${yuan(p.amount)} differs from the open amount ${yuan(order.openAmount)}` },
+            : { zh: `金额 ${amountIn(p.amount, p.currency)} 与未付金额 ${amountIn(order.openAmount, order.currency)} 不一致`, en: `amount ${amountIn(p.amount, p.currency)} differs from the open amount ${amountIn(order.openAmount, order.currency)}` },
         nameNote(agreement(order.customerName), p.payerName, order.customerName),
       ]),
     });
@@ -536,7 +536,7 @@ export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): Match
       confidence: fit && fit !== "twin" ? 0.8 : 0.6,
       explanation: joinExplanations([
         refNote,
-        fit ? AMOUNT_NOTES[fit] : { zh: `金额 ${yuan(p.amount)} 与未付金额 ${yuan(order.openAmount)} 不一致`, en: `amount ${yuan(p.amount)} differs from the open amount ${yuan(order.openAmount)}` },
+        fit ? AMOUNT_NOTES[fit] : { zh: `金额 ${amountIn(p.amount, p.currency)} 与未付金额 ${amountIn(order.openAmount, order.currency)} 不一致`, en: `amount ${amountIn(p.amount, p.currency)} differs from the open amount ${amountIn(order.openAmount, order.currency)}` },
         nameNote(name, p.payerName, order.customerName),
       ]),
     });
@@ -645,8 +645,8 @@ export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): Match
       const olderThanNext = next ? groupAge(top)[0] < groupAge(next)[0] || (groupAge(top)[0] === groupAge(next)[0] && groupAge(top)[1] < groupAge(next)[1]) : true;
       const interchangeable = next !== undefined && amountsKey(top) === amountsKey(next);
       const describe = (g: CandidateOrder[]): Explanation => ({
-        zh: `附言没有参考号；金额正好等于同一付款人 ${g.length} 笔未付订单之和（${g.map((o) => `${o.reference} ${yuan(o.openAmount)}`).join("，")}）`,
-        en: `no reference in the memo; amount equals exactly the sum of ${g.length} open orders of this payer (${g.map((o) => `${o.reference} ${yuan(o.openAmount)}`).join(", ")})`,
+        zh: `附言没有参考号；金额正好等于同一付款人 ${g.length} 笔未付订单之和（${g.map((o) => `${o.reference} ${amountIn(o.openAmount, o.currency)}`).join("，")}）`,
+        en: `no reference in the memo; amount equals exactly the sum of ${g.length} open orders of this payer (${g.map((o) => `${o.reference} ${amountIn(o.openAmount, o.currency)}`).join(", ")})`,
       });
       if (blockers.length === 0 && olderThanNext && !interchangeable) {
         return {
@@ -698,12 +698,12 @@ export function decideMatch(p: PaymentFacts, allCurrencies: MatchContext): Match
           { zh: `订单 ${o.orderNo}（${o.reference}）`, en: `order ${o.orderNo} (${o.reference})` },
           part
             ? {
-                zh: `金额 ${yuan(p.amount)} 少于未付金额 ${yuan(o.openAmount)}：可能是定金或分期付款`,
-                en: `amount ${yuan(p.amount)} is less than the open amount ${yuan(o.openAmount)}: possibly a deposit or an instalment`,
+                zh: `金额 ${amountIn(p.amount, p.currency)} 少于未付金额 ${amountIn(o.openAmount, o.currency)}：可能是定金或分期付款`,
+                en: `amount ${amountIn(p.amount, p.currency)} is less than the open amount ${amountIn(o.openAmount, o.currency)}: possibly a deposit or an instalment`,
               }
             : {
-                zh: `金额 ${yuan(p.amount)} 多于未付金额 ${yuan(o.openAmount)}，多出 ${yuan(p.amount - o.openAmount)}：可能含运费或另一笔款项`,
-                en: `amount ${yuan(p.amount)} is more than the open amount ${yuan(o.openAmount)} by ${yuan(p.amount - o.openAmount)}: possibly shipping or another purchase as well`,
+                zh: `金额 ${amountIn(p.amount, p.currency)} 多于未付金额 ${amountIn(o.openAmount, o.currency)}，多出 ${amountIn(p.amount - o.openAmount, p.currency)}：可能含运费或另一笔款项`,
+                en: `amount ${amountIn(p.amount, p.currency)} is more than the open amount ${amountIn(o.openAmount, o.currency)} by ${amountIn(p.amount - o.openAmount, p.currency)}: possibly shipping or another purchase as well`,
               },
           nameNote(agreement(o.customerName), p.payerName, o.customerName),
           ...timingNotes(p.receivedAt, o.createdAt),

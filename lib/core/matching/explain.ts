@@ -1,8 +1,31 @@
 import type { NameAgreement } from "@/lib/core/matching/payer-name";
 import type { Explanation, WriteOffCause } from "@/lib/core/matching/types";
+import { minorDigits } from "@/lib/core/money";
 
 /** ¥ with two decimals from fen, for explanations. */
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * Minor units of a currency other than yuan as its ISO code and the amount in its own minor digits,
+ * thousands grouped: "USD 12.80", "JPY 1,200", "-EUR 0.50". The code rather than a symbol: the same
+ * text in both languages, and never a bare ¥ (JPY) that a reader here takes for yuan.
+ */
+export function codeAmount(minor: number, currency: string): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`Amount in minor units must be a safe integer, got ${minor}`);
+  const code = currency.toUpperCase();
+  const digits = minorDigits(code);
+  const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
+  const whole = abs.slice(0, abs.length - digits).replace(/\B(?=(\d{3})+$)/g, ",");
+  const fraction = digits > 0 ? `.${abs.slice(-digits)}` : "";
+  return `${minor < 0 ? "-" : ""}${code} ${whole}${fraction}`;
+}
+
+/**
+ * An amount in an explanation, in the currency of its payment or order: yuan exactly as explanations
+ * have always written them ("¥12.80", which stored suggestions and golden outputs hold), another
+ * currency as {@link codeAmount}.
+ */
+export const amountIn = (minor: number, currency: string): string => (currency.toUpperCase() === "CNY" ? yuan(minor) : codeAmount(minor, currency));
 
 /** Joins explanation parts with the separator each language uses. */
 export function joinExplanations(parts: readonly Explanation[]): Explanation {
@@ -32,11 +55,13 @@ export function nameNote(agreement: NameAgreement, payer: string | null, custome
   }
 }
 
+const dayCount = (days: number) => `${days} ${days === 1 ? "day" : "days"}`;
+
 /** A payment's timing that weighs against its order, in words: `days` before the order was created, or after it. */
 export function timingNote(days: number, before: boolean): Explanation {
   return before
-    ? { zh: `款项比订单创建早 ${days} 天`, en: `the money arrived ${days} days before the order was created` }
-    : { zh: `款项在订单创建 ${days} 天后才到`, en: `the money arrived ${days} days after the order was created` };
+    ? { zh: `款项比订单创建早 ${days} 天`, en: `the money arrived ${dayCount(days)} before the order was created` }
+    : { zh: `款项在订单创建 ${days} 天后才到`, en: `the money arrived ${dayCount(days)} after the order was created` };
 }
 
 const CAUSE_WORDS: Record<WriteOffCause, Explanation> = {

@@ -115,6 +115,14 @@ describe("audit log changes in people's words", () => {
     expect(systemNote("小额抹零：核销 ¥0.50（抹零） / written off as rounding", "zh-CN")).toBe("小额抹零：核销 ¥0.50（抹零）");
     expect(systemNote("小额抹零：核销 ¥0.50（抹零） / written off as rounding", "en")).toBe("小额抹零: ¥0.50 written off as rounding");
     expect(systemNote("已与客户核实 / 电话确认", "en")).toBe("已与客户核实 / 电话确认");
+    // A preset rule's notes read wholly in English, its name and reason included.
+    expect(systemNote("差额 ≤ ¥1.00 按抹零核销：核销 ¥0.50（抹零） / written off as rounding", "en")).toBe("Shortfall ≤ ¥1.00: write off as rounding: ¥0.50 written off as rounding");
+    const opened = event("anomaly.opened", "anomaly", null, { kind: "amount_mismatch", message: { zh: "订单 X 短少 ¥0.50", en: "order X is 50 fen short" } });
+    expect(describeChanges(opened, en).find((l) => l.key === "message")?.after).toBe("order X is 50 fen short");
+    expect(describeChanges(opened, zh).find((l) => l.key === "message")?.after).toBe("订单 X 短少 ¥0.50");
+    const interest = "附言含“结息/利息”的未匹配进账 → 忽略（银行利息）：已忽略收款（银行利息） / payment ignored: 银行利息";
+    expect(systemNote(interest, "zh-CN")).toBe("附言含“结息/利息”的未匹配进账 → 忽略（银行利息）：已忽略收款（银行利息）");
+    expect(systemNote(interest, "en")).toBe("Unmatched credit whose memo says 结息/利息 (interest) → ignore (bank interest): payment ignored: Bank interest");
     const closed = event("order.closed", "order", null, { status: "closed", reason: "expired" });
     expect(summary(closed, zh)).toBe("状态：已关闭 · 原因：超时未付，自动关闭");
     const resolved = event("anomaly.resolved", "anomaly", { status: "open" }, { status: "resolved", by: "sweep", note: "原因已消失，自动解决 / the cause disappeared" });

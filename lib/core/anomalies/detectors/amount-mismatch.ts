@@ -1,5 +1,5 @@
 import { indexFacts, isFlagged, mainPayment, readDifference } from "@/lib/core/anomalies/facts";
-import { yuan } from "@/lib/core/anomalies/messages";
+import { money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, orderSubject, paymentSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding, OrderFacts, PaymentFacts } from "@/lib/core/anomalies/types";
@@ -40,8 +40,8 @@ export function detectAmountMismatch(input: DetectionInput): Finding[] {
         payment,
         difference,
         {
-          zh: `订单 ${order.reference} 应收 ${yuan(order.amount)}，实收 ${yuan(order.paidAmount)}，短少 ${yuan(-difference)}`,
-          en: `order ${order.reference} is due ${yuan(order.amount)} but received ${yuan(order.paidAmount)}: ${yuan(-difference)} short`,
+          zh: `订单 ${order.reference} 应收 ${money(order.amount, order.currency)}，实收 ${money(order.paidAmount, order.currency)}，短少 ${money(-difference, order.currency)}`,
+          en: `order ${order.reference} is due ${money(order.amount, order.currency)} but received ${money(order.paidAmount, order.currency)}: ${money(-difference, order.currency)} short`,
         },
         `short:${difference}`,
         { orderAmount: order.amount, paidAmount: order.paidAmount, writtenOffAmount: order.writtenOffAmount, reference: order.reference },
@@ -56,8 +56,8 @@ export function detectAmountMismatch(input: DetectionInput): Finding[] {
         payment,
         -order.writtenOffAmount,
         {
-          zh: `订单 ${order.reference} 已按容差核销 ${yuan(order.writtenOffAmount)}，超过差额上限 ${yuan(limit)}`,
-          en: `order ${order.reference} was settled with ${yuan(order.writtenOffAmount)} tolerated, above the ${yuan(limit)} limit`,
+          zh: `订单 ${order.reference} 已按容差核销 ${money(order.writtenOffAmount, order.currency)}，超过差额上限 ${money(limit, order.currency)}`,
+          en: `order ${order.reference} was settled with ${money(order.writtenOffAmount, order.currency)} tolerated, above the ${money(limit, order.currency)} limit`,
         },
         `writeoff:${order.writtenOffAmount}`,
         { orderAmount: order.amount, paidAmount: order.paidAmount, writtenOffAmount: order.writtenOffAmount, limit, reference: order.reference },
@@ -82,8 +82,8 @@ export function detectAmountMismatch(input: DetectionInput): Finding[] {
       difference === null
         ? { zh: `付款 ${payment.channelTransactionId} 的金额与订单不符`, en: `payment ${payment.channelTransactionId} does not match its order's amount` }
         : {
-            zh: `付款 ${payment.channelTransactionId} 与订单金额相差 ${yuan(difference)}，超过差额上限 ${yuan(limit)}`,
-            en: `payment ${payment.channelTransactionId} differs from its order by ${yuan(difference)}, above the ${yuan(limit)} limit`,
+            zh: `付款 ${payment.channelTransactionId} 与订单金额相差 ${money(difference, payment.currency)}，超过差额上限 ${money(limit, payment.currency)}`,
+            en: `payment ${payment.channelTransactionId} differs from its order by ${money(difference, payment.currency)}, above the ${money(limit, payment.currency)} limit`,
           },
       `payment:${payment.id}:${difference ?? "unknown"}`,
       { amountMismatch: flag, limit },

@@ -1,5 +1,5 @@
 import { isFlagged, readDifference } from "@/lib/core/anomalies/facts";
-import { channelLabel, formatAge, yuan } from "@/lib/core/anomalies/messages";
+import { channelLabel, formatAge, money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, paymentSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding, PaymentFacts } from "@/lib/core/anomalies/types";
@@ -42,12 +42,12 @@ export function detectBillMismatch(input: DetectionInput): Finding[] {
           ? { zh: `${ch.zh}账单与流水号 ${p.channelTransactionId} 的记录不一致`, en: `the ${ch.en} bill disagrees with our record of transaction ${p.channelTransactionId}` }
           : difference > 0
             ? {
-                zh: `长款：${ch.zh}账单比记录多 ${yuan(difference)}（流水号 ${p.channelTransactionId}）`,
-                en: `surplus (长款): the ${ch.en} bill shows ${yuan(difference)} more than recorded for transaction ${p.channelTransactionId}`,
+                zh: `长款：${ch.zh}账单比记录多 ${money(difference, p.currency)}（流水号 ${p.channelTransactionId}）`,
+                en: `surplus: the ${ch.en} bill shows ${money(difference, p.currency)} more than recorded for transaction ${p.channelTransactionId}`,
               }
             : {
-                zh: `短款：${ch.zh}账单比记录少 ${yuan(-difference)}（流水号 ${p.channelTransactionId}）`,
-                en: `shortfall (短款): the ${ch.en} bill shows ${yuan(-difference)} less than recorded for transaction ${p.channelTransactionId}`,
+                zh: `短款：${ch.zh}账单比记录少 ${money(-difference, p.currency)}（流水号 ${p.channelTransactionId}）`,
+                en: `shortfall: the ${ch.en} bill shows ${money(-difference, p.currency)} less than recorded for transaction ${p.channelTransactionId}`,
               };
       findings.push(make(p, difference, `flag:${difference ?? "unknown"}`, message, { billMismatch: flag }));
       continue;
@@ -63,8 +63,8 @@ export function detectBillMismatch(input: DetectionInput): Finding[] {
         -p.amount,
         "unconfirmed",
         {
-          zh: `短款：${ch.zh}通知的收款 ${yuan(p.amount)}（流水号 ${p.channelTransactionId}）${age.zh}后仍未出现在账单中`,
-          en: `shortfall (短款): the ${ch.en} notify of ${yuan(p.amount)} (transaction ${p.channelTransactionId}) is still missing from the bills after ${age.en}`,
+          zh: `短款：${ch.zh}通知的收款 ${money(p.amount, p.currency)}（流水号 ${p.channelTransactionId}）${age.zh}后仍未出现在账单中`,
+          en: `shortfall: the ${ch.en} notify of ${money(p.amount, p.currency)} (transaction ${p.channelTransactionId}) is still missing from the bills after ${age.en}`,
         },
         { lastStatementAt: lastBill.toISOString(), receivedAt: p.receivedAt.toISOString() },
       ),

@@ -45,7 +45,7 @@ export function detectCredentialsExpiring(input: DetectionInput): Finding[] {
             }
           : {
               zh: `${ch.zh}账户「${a.name}」的证书将于 ${date} 过期（还剩 ${days} 天）：到期后通知无法验签，请提前更新密钥`,
-              en: `The certificate of ${ch.en} account "${a.name}" expires on ${date} (${days} days left): renew the keys before its notifications stop verifying`,
+              en: `The certificate of ${ch.en} account "${a.name}" expires on ${date} (${days} ${days === 1 ? "day" : "days"} left): renew the keys before its notifications stop verifying`,
             },
       details: { channelAccountId: a.channelAccountId, certificatesExpireAt: a.certificatesExpireAt.toISOString(), daysLeft: days },
     });

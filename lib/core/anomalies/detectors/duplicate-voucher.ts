@@ -1,4 +1,4 @@
-import { channelLabel, yuan } from "@/lib/core/anomalies/messages";
+import { channelLabel, money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, voucherSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
@@ -34,7 +34,7 @@ export function detectDuplicateVoucher(input: DetectionInput): Finding[] {
     const latest = sorted[sorted.length - 1];
     const total = sorted.reduce((s, p) => s + p.amount, 0);
     const ch = channelLabel(latest.channel);
-    const listing = sorted.map((p) => `${yuan(p.amount)} @ ${localDate(p.receivedAt, input.settings.timeZone)}`).join(", ");
+    const listing = sorted.map((p) => `${money(p.amount, p.currency)} @ ${localDate(p.receivedAt, input.settings.timeZone)}`).join(", ");
     findings.push({
       kind: "duplicate_voucher",
       subjectKey,

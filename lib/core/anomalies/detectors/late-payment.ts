@@ -1,5 +1,5 @@
 import { indexFacts } from "@/lib/core/anomalies/facts";
-import { channelLabel, formatAge, yuan } from "@/lib/core/anomalies/messages";
+import { channelLabel, formatAge, money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { allocationSubject, minutesBetween } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
@@ -35,12 +35,12 @@ export function detectLatePayment(input: DetectionInput): Finding[] {
       ageMinutes: minutesBetween(payment.receivedAt, input.now),
       message: after
         ? {
-            zh: `${ch.zh}付款 ${yuan(a.amount)} 在订单 ${order.reference} 过期或关闭 ${after.zh}后才到账`,
-            en: `${ch.en} payment of ${yuan(a.amount)} arrived ${after.en} after order ${order.reference} expired or closed`,
+            zh: `${ch.zh}付款 ${money(a.amount, payment.currency)} 在订单 ${order.reference} 过期或关闭 ${after.zh}后才到账`,
+            en: `${ch.en} payment of ${money(a.amount, payment.currency)} arrived ${after.en} after order ${order.reference} expired or closed`,
           }
         : {
-            zh: `${ch.zh}付款 ${yuan(a.amount)} 计入了已关闭的订单 ${order.reference}`,
-            en: `${ch.en} payment of ${yuan(a.amount)} was placed on closed order ${order.reference}`,
+            zh: `${ch.zh}付款 ${money(a.amount, payment.currency)} 计入了已关闭的订单 ${order.reference}`,
+            en: `${ch.en} payment of ${money(a.amount, payment.currency)} was placed on closed order ${order.reference}`,
           },
       details: {
         reference: order.reference,

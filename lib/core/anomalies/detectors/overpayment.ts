@@ -1,5 +1,5 @@
 import { indexFacts } from "@/lib/core/anomalies/facts";
-import { yuan } from "@/lib/core/anomalies/messages";
+import { money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, orderSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
@@ -41,8 +41,8 @@ export function detectOverpayment(input: DetectionInput): Finding[] {
       payerName: latest?.payerName ?? null,
       ageMinutes: latest ? minutesBetween(latest.receivedAt, input.now) : 0,
       message: {
-        zh: `${why.zh}：应收 ${yuan(order.amount)}，实收 ${yuan(order.paidAmount)}，多收 ${yuan(extra)}`,
-        en: `${why.en}: due ${yuan(order.amount)}, received ${yuan(order.paidAmount)}, ${yuan(extra)} too much`,
+        zh: `${why.zh}：应收 ${money(order.amount, order.currency)}，实收 ${money(order.paidAmount, order.currency)}，多收 ${money(extra, order.currency)}`,
+        en: `${why.en}: due ${money(order.amount, order.currency)}, received ${money(order.paidAmount, order.currency)}, ${money(extra, order.currency)} too much`,
       },
       details: { reference: order.reference, paymentIds: [...new Set(allocs.map((a) => a.paymentId))], fullPayments, paidAmount: order.paidAmount },
     });

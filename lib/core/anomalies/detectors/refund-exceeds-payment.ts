@@ -1,4 +1,4 @@
-import { channelLabel, yuan } from "@/lib/core/anomalies/messages";
+import { channelLabel, money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, paymentSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
@@ -15,6 +15,8 @@ export function detectRefundExceedsPayment(input: DetectionInput): Finding[] {
     const p = payments.get(r.paymentId);
     const ch = channelLabel(p?.channel ?? null);
     const amount = p?.amount ?? 0;
+    // A refund is in its payment's currency; without the payment (not loaded) yuan, the usual one, as before.
+    const currency = p?.currency ?? "CNY";
     findings.set(paymentSubject(r.paymentId), {
       kind: "refund_exceeds_payment",
       subjectKey: paymentSubject(r.paymentId),
@@ -28,8 +30,8 @@ export function detectRefundExceedsPayment(input: DetectionInput): Finding[] {
       payerName: p?.payerName ?? null,
       ageMinutes: minutesBetween(r.at, input.now),
       message: {
-        zh: `${ch.zh}报告的退款 ${yuan(r.amount)} 超过付款剩余可退金额${p ? `（付款 ${yuan(p.amount)}，已退 ${yuan(p.refundedAmount)}）` : ""}，已拒绝入账`,
-        en: `${ch.en} reported a refund of ${yuan(r.amount)}, more than is left of the payment${p ? ` (${yuan(p.amount)}, ${yuan(p.refundedAmount)} refunded)` : ""}; it was refused`,
+        zh: `${ch.zh}报告的退款 ${money(r.amount, currency)} 超过付款剩余可退金额${p ? `（付款 ${money(p.amount, currency)}，已退 ${money(p.refundedAmount, currency)}）` : ""}，已拒绝入账`,
+        en: `${ch.en} reported a refund of ${money(r.amount, currency)}, more than is left of the payment${p ? ` (${money(p.amount, currency)}, ${money(p.refundedAmount, currency)} refunded)` : ""}; it was refused`,
       },
       details: { refusedAmount: r.amount, reason: r.reason, auditEventId: r.auditEventId },
     });
@@ -51,8 +53,8 @@ export function detectRefundExceedsPayment(input: DetectionInput): Finding[] {
       payerName: p.payerName,
       ageMinutes: minutesBetween(p.receivedAt, input.now),
       message: {
-        zh: `${ch.zh}付款 ${yuan(p.amount)} 的退款合计 ${yuan(total)}，超出 ${yuan(total - p.amount)}`,
-        en: `refunds of ${yuan(total)} on a ${ch.en} payment of ${yuan(p.amount)} exceed it by ${yuan(total - p.amount)}`,
+        zh: `${ch.zh}付款 ${money(p.amount, p.currency)} 的退款合计 ${money(total, p.currency)}，超出 ${money(total - p.amount, p.currency)}`,
+        en: `refunds of ${money(total, p.currency)} on a ${ch.en} payment of ${money(p.amount, p.currency)} exceed it by ${money(total - p.amount, p.currency)}`,
       },
       details: { refundedTotal: total },
     });

@@ -1,4 +1,4 @@
-import { channelLabel, formatAge, yuan } from "@/lib/core/anomalies/messages";
+import { channelLabel, formatAge, money } from "@/lib/core/anomalies/messages";
 import { severityFor } from "@/lib/core/anomalies/severity";
 import { minutesBetween, paymentSubject } from "@/lib/core/anomalies/subjects";
 import type { DetectionInput, Finding } from "@/lib/core/anomalies/types";
@@ -31,8 +31,8 @@ export function detectUnmatchedOverdue(input: DetectionInput): Finding[] {
       memo: p.memo,
       ageMinutes: age,
       message: {
-        zh: `${ch.zh}收款 ${yuan(p.amount)}（流水号 ${p.channelTransactionId}）已 ${waited.zh}${state.zh}（阈值 ${limit.zh}）`,
-        en: `${ch.en} payment of ${yuan(p.amount)} (transaction ${p.channelTransactionId}) ${state.en} after ${waited.en} (threshold ${limit.en})`,
+        zh: `${ch.zh}收款 ${money(p.amount, p.currency)}（流水号 ${p.channelTransactionId}）已 ${waited.zh}${state.zh}（阈值 ${limit.zh}）`,
+        en: `${ch.en} payment of ${money(p.amount, p.currency)} (transaction ${p.channelTransactionId}) ${state.en} after ${waited.en} (threshold ${limit.en})`,
       },
       details: { status: p.status, receivedAt: p.receivedAt.toISOString(), thresholdMinutes: input.settings.unmatchedThresholdMinutes },
     });

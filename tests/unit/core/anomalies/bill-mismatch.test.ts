@@ -36,3 +36,16 @@ describe("detectBillMismatch", () => {
     expect(detectBillMismatch(input({ payments: [billTooSoon], lastStatementAt: soon }))).toEqual([]);
   });
 });
+
+describe("detectBillMismatch wording", () => {
+  it("keeps the English text English: surplus and shortfall without the Chinese terms, which stay in the Chinese text", () => {
+    const long = payment({ details: { billMismatch: { difference: 200 } } });
+    const short = payment({ details: { billMismatch: { difference: -300 } } });
+    const notify = payment({ origin: "notify", channelAccountId: "ali", receivedAt: hoursAgo(72) });
+    const found = detectBillMismatch(input({ payments: [long, short, notify], lastStatementAt: new Map([["ali", hoursAgo(24)]]) }));
+    expect(found).toHaveLength(3);
+    for (const f of found) expect(f.message.en).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(found.map((f) => f.message.en.split(":")[0])).toEqual(["surplus", "shortfall", "shortfall"]);
+    expect(found.map((f) => f.message.zh.slice(0, 3))).toEqual(["长款：", "短款：", "短款："]);
+  });
+});

@@ -43,3 +43,12 @@ describe("detectCredentialsExpiring", () => {
     expect(f.message.zh).not.toContain("2026-12-31");
   });
 });
+
+describe("detectCredentialsExpiring wording", () => {
+  it("says '1 day left' in the singular, more days in the plural", () => {
+    const [one, two] = detectCredentialsExpiring(input({ credentialExpiries: [account("one", 1.5), account("two", 2.5)] }));
+    expect(one.message.en).toContain("(1 day left)");
+    expect(two.message.en).toContain("(2 days left)");
+    expect(one.message.zh).toContain("还剩 1 天");
+  });
+});

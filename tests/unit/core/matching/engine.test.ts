@@ -591,3 +591,42 @@ describe("a bank's stated charges", () => {
     expect(off.amountMismatch).toMatchObject({ kind: "short", difference: -200 });
   });
 });
+
+describe("explanations in the payment's currency", () => {
+  it("a dollar part payment reads in dollars, never as ¥", () => {
+    const o = order({ amount: 1500, currency: "USD" });
+    const r = decideMatch(payment({ amount: 1280, currency: "USD" }), context([o]));
+    expect(r.kind).toBe("suggest");
+    if (r.kind !== "suggest") return;
+    expect(r.suggestions[0].method).toBe("amount_payer_partial");
+    expect(r.suggestions[0].explanation.en).toContain("amount USD 12.80 is less than the open amount USD 15.00");
+    expect(r.suggestions[0].explanation.zh).toContain("金额 USD 12.80 少于未付金额 USD 15.00");
+    expect(r.suggestions[0].explanation.en).not.toContain("¥");
+  });
+
+  it("yen have no minor unit: 1200 yen is JPY 1,200, not ¥12.00", () => {
+    const o = order({ amount: 1000, currency: "JPY" });
+    const r = decideMatch(payment({ amount: 1200, currency: "JPY" }), context([o]));
+    expect(r.kind === "suggest" && r.suggestions[0].explanation.en).toContain("amount JPY 1,200 is more than the open amount JPY 1,000 by JPY 200");
+  });
+
+  it("the orders a dollar payment adds up to are listed in dollars", () => {
+    const a = order({ amount: 1000, currency: "USD", createdAt: new Date(T0.getTime() - 3600_000) });
+    const b = order({ amount: 500, currency: "USD" });
+    const r = asMatch(decideMatch(payment({ amount: 1500, currency: "USD" }), context([a, b])));
+    expect(r.method).toBe("amount_payer_sum");
+    expect(r.explanation.en).toContain(`${a.reference} USD 10.00, ${b.reference} USD 5.00`);
+  });
+
+  it("yuan explanations stay as they were", () => {
+    const o = order({ amount: 1500 });
+    const r = decideMatch(payment({ amount: 1280 }), context([o]));
+    expect(r.kind === "suggest" && r.suggestions[0].explanation.en).toContain("amount ¥12.80 is less than the open amount ¥15.00");
+  });
+
+  it("money a day and a half before its order: '1 day before', in the singular", () => {
+    const o = order({ amount: 1500 });
+    const r = decideMatch(payment({ amount: 1280, receivedAt: new Date(T0.getTime() - 1.5 * DAY) }), context([o]));
+    expect(r.kind === "suggest" && r.suggestions[0].explanation.en).toContain("the money arrived 1 day before the order was created");
+  });
+});
