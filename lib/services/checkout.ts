@@ -1,4 +1,4 @@
-import { and, between, eq, isNull, or, sql } from "drizzle-orm";
+import { and, asc, between, eq, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { payableRange, pickPayableAmount } from "@/lib/core/checkout/unique-amount";
 import { isSupportedCurrency } from "@/lib/core/money";
@@ -45,7 +45,8 @@ export type CheckoutInput = z.infer<typeof checkoutSchema>;
 const randomBytes = (n: number) => new Uint8Array(nodeCrypto.randomBytes(n));
 
 async function checkoutView(db: Db, order: Order, baseUrl: string) {
-  const accounts = await db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, order.merchantId));
+  // Oldest first: with two accounts of one channel, the channel's own key names the same one on every call.
+  const accounts = await db.select().from(channelAccounts).where(eq(channelAccounts.merchantId, order.merchantId)).orderBy(asc(channelAccounts.createdAt), asc(channelAccounts.id));
   const view = await buildOrderView(db, order);
   return {
     ...view,

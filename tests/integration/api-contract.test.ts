@@ -3,6 +3,7 @@ import { count, eq } from "drizzle-orm";
 import { GET as health } from "@/app/api/health/route";
 import { GET as listAnomalies } from "@/app/api/v1/anomalies/route";
 import { GET as listAccounts, POST as createAccount } from "@/app/api/v1/channel-accounts/route";
+import { PATCH as patchAccount } from "@/app/api/v1/channel-accounts/[accountId]/route";
 import { POST as checkoutRoute } from "@/app/api/v1/checkout/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { GET as listOrders } from "@/app/api/v1/orders/route";
@@ -262,6 +263,19 @@ describe(`dates outside what the database stores (${process.env.TEST_DB})`, () =
     const ok = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: "EXP-OK", source: "web", amount: 100, expiresAt: "9999-12-31T23:59:59Z" } });
     expect(ok.status, ok.text).toBe(201);
     expect(ok.json.expiresAt).toBe("9999-12-31T23:59:59.000Z");
+  });
+
+  it("with two accounts of one channel, the channel's own key always names the older one (the other is keyed by its id)", async () => {
+    const m = await merchantWithAlipay();
+    const second = await call(h(createAccount), { apiKey: m.apiKey, body: { channel: "alipay", name: "支付宝备用", credentials: { appId: "2021999999999999", alipayPublicKey: m.keys.publicKeyPem } } });
+    expect(second.status, second.text).toBe(201);
+    // Renamed since: a changed row still keeps its place as the older account.
+    const renamed = await call(h(patchAccount), { method: "PATCH", apiKey: m.apiKey, params: { accountId: m.accountId }, body: { name: "支付宝主账户（改名）" } });
+    expect(renamed.status, renamed.text).toBe(200);
+    const res = await call(h(checkoutRoute), { apiKey: m.apiKey, body: { orderNo: "TWO-ALIPAY", source: "web", amount: 100 } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.channelParams.alipay.notify_url).toContain(m.accountId);
+    expect(res.json.channelParams[`alipay:${second.json.id}`].notify_url).toContain(second.json.id);
   });
 
   it("checkout takes real currencies only: an invented code or one with three minor digits is 400 and creates nothing", async () => {
