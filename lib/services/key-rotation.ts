@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { rewrapSecret, type KeyRing } from "@/lib/crypto/secrets";
 import type { Db } from "@/lib/db/client";
@@ -38,7 +38,10 @@ export async function rotateEncryptionKeys(db: Db, ring: KeyRing, batchSize = 50
       if (rows.length === 0) break;
       await db.transaction(async (tx) => {
         for (const row of rows) {
-          await tx.update(c.table).set({ [c.key]: rewrapSecret(row.value, ring) }).where(eq(c.id, row.id));
+          // Only if the value is still the one read: a secret renewed meanwhile (a new channel key) is the
+          // merchant's, and writing the old one back over it would undo the renewal unseen. A value changed
+          // under another key is read again by the next batch.
+          await tx.update(c.table).set({ [c.key]: rewrapSecret(row.value, ring) }).where(and(eq(c.id, row.id), eq(c.column, row.value)));
         }
       });
       counts[c.name] += rows.length;

@@ -5,8 +5,11 @@ import { decryptJson, makeKeyRing, parseKey, resetKeyRing } from "@/lib/crypto/s
 import { insertUnchainedAuditEvents } from "@/lib/db/queries/audit";
 import { auditEvents, channelAccounts } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
+import { updateChannelAccount } from "@/lib/services/channel-accounts";
 import { rotateEncryptionKeys } from "@/lib/services/key-rotation";
 import { sweepPayments } from "@/lib/services/recovery";
+import type { Db } from "@/lib/db/client";
+import { generateAlipayKeyPair } from "../helpers/alipay-signer";
 import { createOrder, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
@@ -72,6 +75,37 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
     expect(Object.values(again).every((n) => n === 0)).toBe(true);
     // Put the suite's key back so later tests in this file decrypt as before.
     await rotateEncryptionKeys(t.db(), makeKeyRing(oldKey, [newKey]));
+    resetKeyRing();
+  });
+
+  it("a credential renewed while rotation runs is kept, not overwritten with the old value", async () => {
+    const m = await merchantWithAlipay();
+    const renewed = generateAlipayKeyPair();
+    const oldKey = parseKey(process.env.ENCRYPTION_KEY!);
+    const newKey = crypto.randomBytes(32);
+    const ring = makeKeyRing(newKey, [oldKey]);
+    const real = t.db();
+    let renewedOnce = false;
+    // The merchant renews the channel key between rotation's read of a batch and its write.
+    const racing = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+        return async (...args: unknown[]) => {
+          if (!renewedOnce) {
+            renewedOnce = true;
+            await updateChannelAccount(real, { merchantId: m.merchantId, id: m.accountId, actor: { type: "user", id: null }, credentials: { alipayPublicKey: renewed.publicKeyPem } });
+          }
+          return (target.transaction as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as Db;
+    await rotateEncryptionKeys(racing, ring);
+    expect(renewedOnce).toBe(true);
+    const [row] = await real.select().from(channelAccounts).where(eq(channelAccounts.id, m.accountId));
+    expect(decryptJson<Record<string, string>>(row.credentialsEnc, ring).alipayPublicKey.trim()).toBe(renewed.publicKeyPem.trim());
+    // Rotated all the same: the renewed value was re-read and re-wrapped under the new key.
+    expect(decryptJson<Record<string, string>>(row.credentialsEnc, makeKeyRing(newKey)).alipayPublicKey.trim()).toBe(renewed.publicKeyPem.trim());
+    await rotateEncryptionKeys(real, makeKeyRing(oldKey, [newKey]));
     resetKeyRing();
   });
 
