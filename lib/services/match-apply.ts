@@ -1,4 +1,5 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
+import { isPaymentInstitution } from "@/lib/core/matching/payer-name";
 import { afterRefund, spreadRefund, type RefundRoom } from "@/lib/core/matching/refund-split";
 import type { AmountMismatch, Explanation, WriteOffDecision } from "@/lib/core/matching/types";
 import type { DbOrTx } from "@/lib/db/client";
@@ -150,19 +151,28 @@ export async function replaceAllocations(tx: DbOrTx, p: ApplyParams): Promise<{ 
 /**
  * Remembers who a payer is once a person confirmed it: the payer's keys (hashed account,
  * normalised name) now stand for the customer name of the order(s) the money went to.
+ * A payment institution as the payer (财付通, 支付宝, Stripe…) teaches nothing: its name and its
+ * account carry every customer's transfer routed through it, so an alias would hand the next
+ * customer's money to this one.
  */
-export async function learnPayerAlias(tx: DbOrTx, merchantId: string, payerKeys: string[], customerNames: (string | null)[], now: Date): Promise<AuditInput[]> {
+export async function learnPayerAlias(
+  tx: DbOrTx,
+  merchantId: string,
+  payer: { payerName: string | null; keys: string[] },
+  customerNames: (string | null)[],
+  now: Date,
+): Promise<AuditInput[]> {
   const names = [...new Set(customerNames.filter((n): n is string => !!n && n.trim() !== ""))];
   // Money for several different customers teaches nothing about who this payer is.
-  if (names.length !== 1 || payerKeys.length === 0) return [];
+  if (names.length !== 1 || payer.keys.length === 0 || isPaymentInstitution(payer.payerName)) return [];
   const customerName = names[0];
-  for (const payerKey of payerKeys) {
+  for (const payerKey of payer.keys) {
     await tx
       .insert(payerAliases)
       .values({ merchantId, payerKey, customerName, createdAt: now })
       .onConflictDoUpdate({ target: [payerAliases.merchantId, payerAliases.payerKey], set: { customerName } });
   }
-  return [{ action: "payer_alias.learned", subjectType: "payer_alias", subjectId: payerKeys[0], after: { customerName, keys: payerKeys.length } }];
+  return [{ action: "payer_alias.learned", subjectType: "payer_alias", subjectId: payer.keys[0], after: { customerName, keys: payer.keys.length } }];
 }
 
 /** One automatic decision of a chunk: the payment (locked, without allocations) and what it pays. */
