@@ -4,7 +4,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as bulkConfirmRoute } from "@/app/api/app/payments/bulk-confirm/route";
-import { POST as createAccountRoute } from "@/app/api/v1/channel-accounts/route";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { POST as confirmRoute } from "@/app/api/v1/payments/[paymentId]/confirm/route";
 import { POST as matchRoute } from "@/app/api/v1/payments/[paymentId]/match/route";
@@ -18,7 +17,7 @@ import { recordPayment } from "@/lib/services/payments";
 import { sweepPayments } from "@/lib/services/recovery";
 import { replaceToleranceRules, toleranceRuleSchema } from "@/lib/services/tolerance-rules";
 import { bankCredit as recordBankCredit } from "../helpers/bank-credit";
-import { BASE, call, createOrder, merchantWithAlipay } from "../helpers/api";
+import { BASE, bankMerchant, call, createOrder } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 // The web app's bulk confirm reads the signed-in user from the session: here, the owner of the merchant under test.
@@ -29,19 +28,11 @@ const t = setupTestDatabase();
 type H = Parameters<typeof call>[0];
 const h = (f: unknown) => f as H;
 
-async function merchantWithBank() {
-  const m = await merchantWithAlipay();
-  const bank = await call(h(createAccountRoute), {
-    apiKey: m.apiKey,
-    body: { channel: "bank", name: "招商银行", credentials: { bankName: "招商银行", accountNo: "755912345678901" } },
-  });
-  return { ...m, bankId: bank.json.id as string };
-}
-type M = Awaited<ReturnType<typeof merchantWithBank>>;
+type M = Awaited<ReturnType<typeof bankMerchant>>;
 
 let m: M;
 beforeAll(async () => {
-  m = await merchantWithBank();
+  m = await bankMerchant();
   const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
   session.current = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash) } };
 });
@@ -66,7 +57,7 @@ const bankFeeRule = (merchant: M) =>
 
 describe(`payer aliases follow the decisions that taught them (${process.env.TEST_DB})`, () => {
   it("a wrong match by hand, undone, forgets the alias it taught: the company's next transfer is not matched to that customer", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     const wrong = await createOrder(mm.apiKey, { amount: 3000, customer: { name: "孙七" } });
     const p1 = await bankCredit(mm, { amount: 3000, payerName: "上海恒达贸易有限公司", payerAccount: "6222000099998888" });
     expect(await matchPayment(t.db(), { paymentId: p1.id })).not.toBe("matched");
@@ -92,7 +83,7 @@ describe(`payer aliases follow the decisions that taught them (${process.env.TES
   });
 
   it("a transfer through a payment institution (财付通) matched by hand teaches nothing: another customer's transfer through it is not matched to this one", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     const first = await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
     const p1 = await bankCredit(mm, { amount: 5900, payerName: "财付通支付科技有限公司", payerAccount: "243300133", memo: "转账" });
     await matchPayment(t.db(), { paymentId: p1.id });
@@ -109,7 +100,7 @@ describe(`payer aliases follow the decisions that taught them (${process.env.TES
   });
 
   it("rejecting the suggestions only an alias made forgets the alias; a match to the right customer teaches again", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     const taught = await createOrder(mm.apiKey, { amount: 3000, customer: { name: "孙七" } });
     const p1 = await bankCredit(mm, { amount: 3000, payerName: "上海恒达贸易有限公司", payerAccount: "6222000077776666" });
     await matchPayment(t.db(), { paymentId: p1.id });
@@ -138,7 +129,7 @@ describe(`payer aliases follow the decisions that taught them (${process.env.TES
 
 describe(`confirming a suggestion settles the order as the engine would (${process.env.TEST_DB})`, () => {
   it("an amount within a tolerance rule: the order is paid, the fee written off by the rule, no amount mismatch", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     await bankFeeRule(mm);
     const o = await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
     await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
@@ -162,7 +153,7 @@ describe(`confirming a suggestion settles the order as the engine would (${proce
   });
 
   it("a mistyped reference (typo_reference) within a tolerance rule: confirmed, the order is paid with the fee written off", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     await bankFeeRule(mm);
     const o = await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
     const typo = `${o.reference.slice(0, 3)}${o.reference[3] === "Z" ? "Y" : "Z"}${o.reference.slice(4)}`;
@@ -180,7 +171,7 @@ describe(`confirming a suggestion settles the order as the engine would (${proce
   });
 
   it("a bank fee the statement states (instructed amount less charges): confirmed, written off as the channel stated it", async () => {
-    const mm = await merchantWithBank();
+    const mm = await bankMerchant();
     const o = await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
     await createOrder(mm.apiKey, { amount: 5900, customer: { name: "周八" } });
     const { payment: p } = await recordPayment(t.db(), {
