@@ -1,8 +1,11 @@
 import { extractReferences, normalizeReference } from "@/lib/core/reference";
+import { amountIn } from "@/lib/core/matching/explain";
 import type { Explanation } from "@/lib/core/matching/types";
 
 export interface PaymentForMatching {
   amount: number;
+  /** ISO 4217 of the amount (yuan when not said): explanations name it. */
+  currency?: string;
   /** The reference field the channel echoed back (out_trade_no…), if any. */
   reference: string | null;
   memo: string | null;
@@ -30,15 +33,14 @@ export function referenceCandidates(p: PaymentForMatching): { field: string | nu
   return { field, memo };
 }
 
-const fen = (n: number) => (n / 100).toFixed(2);
-
-function amountNote(paid: number, order: OpenOrder): Explanation {
+function amountNote(paid: number, order: OpenOrder, currency = "CNY"): Explanation {
   if (paid === order.amount) return FULL_AMOUNT_NOTE;
   if (paid === order.openAmount) return { zh: "金额等于订单未付金额", en: "amount equals the order's open amount" };
   const diff = paid - order.openAmount;
+  const money = (minor: number) => amountIn(minor, currency);
   return diff > 0
-    ? { zh: `比未付金额多 ¥${fen(diff)}`, en: `¥${fen(diff)} more than the open amount` }
-    : { zh: `比未付金额少 ¥${fen(-diff)}`, en: `¥${fen(-diff)} less than the open amount` };
+    ? { zh: `比未付金额多 ${money(diff)}`, en: `${money(diff)} more than the open amount` }
+    : { zh: `比未付金额少 ${money(-diff)}`, en: `${money(-diff)} less than the open amount` };
 }
 
 /** Why an exact (single-reference) match was made, in both languages. */
@@ -62,7 +64,7 @@ export function decideExactMatch(
   const { field, memo } = referenceCandidates(p);
   const fieldOrder = field ? ordersByReference.get(field) : undefined;
   if (fieldOrder) {
-    const note = amountNote(p.amount, fieldOrder);
+    const note = amountNote(p.amount, fieldOrder, p.currency);
     return {
       method: "reference",
       confidence: 1,
@@ -73,7 +75,7 @@ export function decideExactMatch(
   const found = memo.map((r) => ordersByReference.get(r)).filter((o): o is OpenOrder => !!o);
   if (found.length === 1) {
     const order = found[0];
-    const note = amountNote(p.amount, order);
+    const note = amountNote(p.amount, order, p.currency);
     return {
       method: "reference_in_memo",
       confidence: 1,

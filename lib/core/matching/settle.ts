@@ -1,4 +1,4 @@
-import { causeWords, yuan } from "@/lib/core/matching/explain";
+import { amountIn, causeWords } from "@/lib/core/matching/explain";
 import { channelStatedShortfall, toleranceFor, type ToleranceRule } from "@/lib/core/matching/tolerance";
 import type { AmountMismatch, CandidateOrder, Explanation, PaymentFacts, WriteOffDecision } from "@/lib/core/matching/types";
 
@@ -35,6 +35,8 @@ export function settle(
   orders: readonly { order: CandidateOrder; amount: number }[],
   rules: readonly ToleranceRule[],
 ): Settlement {
+  // Amounts in the payment's currency: yuan as ever, dollars as USD 12.80.
+  const money = (minor: number) => amountIn(minor, p.currency);
   const expected = orders.reduce((s, o) => s + o.order.openAmount, 0);
   const allocated = orders.reduce((s, o) => s + o.amount, 0);
   const references = orders.map((o) => o.order.reference);
@@ -43,7 +45,7 @@ export function settle(
     return {
       writeOffs: [],
       mismatch: { kind: "over", expected, received: p.amount, difference: diff, references },
-      note: { zh: `多付 ${yuan(diff)}`, en: `${yuan(diff)} more than expected` },
+      note: { zh: `多付 ${money(diff)}`, en: `${money(diff)} more than expected` },
     };
   }
   const shortfall = expected - allocated;
@@ -54,8 +56,8 @@ export function settle(
       writeOffs: [tail],
       mismatch: null,
       note: {
-        zh: `付款等于结账时给出的唯一金额 ${yuan(allocated)}，立减的 ${yuan(tail.amount)} 已核销`,
-        en: `the payment is the unique amount ${yuan(allocated)} checkout asked for; its ${yuan(tail.amount)} discount is written off`,
+        zh: `付款等于结账时给出的唯一金额 ${money(allocated)}，立减的 ${money(tail.amount)} 已核销`,
+        en: `the payment is the unique amount ${money(allocated)} checkout asked for; its ${money(tail.amount)} discount is written off`,
       },
     };
   }
@@ -67,8 +69,8 @@ export function settle(
       writeOffs: stated.parts.map((x) => ({ orderId: remaining[0].orderId, amount: x.amount, cause: x.cause, source: "channel" as const })),
       mismatch: null,
       note: {
-        zh: `少收 ${yuan(shortfall)} 为渠道注明的${words.map((w) => w.zh).join("、")}，已核销`,
-        en: `the ${yuan(shortfall)} gap is a ${words.map((w) => w.en).join(" and ")} stated by the channel, written off`,
+        zh: `少收 ${money(shortfall)} 为渠道注明的${words.map((w) => w.zh).join("、")}，已核销`,
+        en: `the ${money(shortfall)} gap is a ${words.map((w) => w.en).join(" and ")} stated by the channel, written off`,
       },
     };
   }
@@ -79,14 +81,14 @@ export function settle(
       writeOffs: remaining.map((r) => ({ orderId: r.orderId, amount: r.left, cause: rule.cause, source: "rule" as const, rule: rule.name })),
       mismatch: null,
       note: {
-        zh: `少收 ${yuan(shortfall)} 在容差规则「${rule.name}」之内，按${w.zh}核销`,
-        en: `the ${yuan(shortfall)} shortfall is within tolerance rule "${rule.name}", written off as ${w.en}`,
+        zh: `少收 ${money(shortfall)} 在容差规则「${rule.name}」之内，按${w.zh}核销`,
+        en: `the ${money(shortfall)} shortfall is within tolerance rule "${rule.name}", written off as ${w.en}`,
       },
     };
   }
   return {
     writeOffs: [],
     mismatch: { kind: "short", expected, received: allocated, difference: allocated - expected, references },
-    note: { zh: `比应付少 ${yuan(shortfall)}，订单仍有未付金额`, en: `${yuan(shortfall)} short, the order stays partly open` },
+    note: { zh: `比应付少 ${money(shortfall)}，订单仍有未付金额`, en: `${money(shortfall)} short, the order stays partly open` },
   };
 }

@@ -618,6 +618,17 @@ describe("explanations in the payment's currency", () => {
     expect(r.explanation.en).toContain(`${a.reference} USD 10.00, ${b.reference} USD 5.00`);
   });
 
+  it("a dollar payment by reference, short or over, says by how much in dollars", () => {
+    const o = order({ amount: 1500, currency: "USD" });
+    const short = asMatch(decideMatch(payment({ amount: 1280, currency: "USD", reference: o.reference }), context([o])));
+    expect(short.explanation.en).toContain("USD 2.20 less than the open amount");
+    expect(short.explanation.en).toContain("USD 2.20 short, the order stays partly open");
+    expect(short.explanation.zh).not.toContain("¥");
+    const over = asMatch(decideMatch(payment({ amount: 1600, currency: "USD", reference: o.reference }), context([o])));
+    expect(over.explanation.en).toContain("USD 1.00 more than");
+    expect(over.explanation.en).not.toContain("¥");
+  });
+
   it("yuan explanations stay as they were", () => {
     const o = order({ amount: 1500 });
     const r = decideMatch(payment({ amount: 1280 }), context([o]));
