@@ -59,15 +59,46 @@ async function openPglite(config: AppConfig, migrations: string, options: OpenOp
   }
 }
 
+/**
+ * A request waits this long for a pooled connection, then fails (a channel retries its notify) instead of
+ * hanging behind a pool that slow downloads or jobs hold.
+ */
+const CONNECT_TIMEOUT_MS = 15_000;
+/** pg_advisory_lock key of schema migrations ("LDXM" in ASCII). */
+const MIGRATION_LOCK = 0x4c44584d;
+
+interface LockingClient {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+  release(): void;
+}
+
+/**
+ * Runs the migrations holding a session advisory lock on one connection: two instances starting
+ * together (a rolling deploy) would otherwise both read the last applied migration and both apply the
+ * rest, the second failing halfway. The second waits, then finds nothing left to do.
+ */
+async function migrateOneAtATime<C extends LockingClient>(client: C, run: (client: C) => Promise<void>): Promise<void> {
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await run(client);
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 async function openPostgres(config: AppConfig, url: string, migrations: string): Promise<DbHandle> {
   const { default: pg } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-  const pool = new pg.Pool({ connectionString: url, max: config.databasePoolMax });
+  const pool = new pg.Pool({ connectionString: url, max: config.databasePoolMax, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection the server closes (restart, failover, admin) must not crash the process.
   pool.on("error", (err) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
-  await migrate(db, { migrationsFolder: migrations });
+  await migrateOneAtATime(await pool.connect(), (client) => migrate(drizzle({ client, schema }), { migrationsFolder: migrations }));
   return { db: db as unknown as Db, driver: config.databaseDriver, close: () => pool.end() };
 }
 
@@ -87,10 +118,10 @@ async function openNeon(config: AppConfig, url: string, migrations: string): Pro
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: url, max: config.databasePoolMax });
+  const pool = new Pool({ connectionString: url, max: config.databasePoolMax, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on("error", (err: Error) => logger.warn({ err: err.message }, "idle database connection closed"));
   const db = drizzle({ client: pool, schema });
-  await migrate(db, { migrationsFolder: migrations });
+  await migrateOneAtATime(await pool.connect(), (client) => migrate(drizzle({ client, schema }), { migrationsFolder: migrations }));
   return { db: db as unknown as Db, driver: "neon", close: () => pool.end() };
 }
 

@@ -143,3 +143,20 @@ describe("upgrading a database from the first release's schema", () => {
     ]);
   });
 });
+
+describe("two instances starting on one database", () => {
+  // PGlite is one process's own file (locked); only a shared server has two instances starting at once.
+  it.skipIf(mode === "pglite")("migrate one at a time: both open, the schema applied once", async () => {
+    const config = await emptyDatabaseConfig();
+    const [a, b] = await Promise.all([openDatabase(config), openDatabase(config)]);
+    try {
+      const applied = rowsOf<{ n: string }>(await a.db.execute(sql`select count(*)::text as n from drizzle.__drizzle_migrations`));
+      const journal = JSON.parse(fs.readFileSync("drizzle/meta/_journal.json", "utf8")) as { entries: unknown[] };
+      expect(Number(applied[0].n)).toBe(journal.entries.length);
+      expect(rowsOf(await b.db.execute(sql`select 1 as ok from payment_slot_totals limit 1`))).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
