@@ -12,8 +12,8 @@ const globalForBoot = globalThis as unknown as { __ldxpBooted?: boolean };
 /**
  * Server start-up (Next.js instrumentation): open and migrate the database, seed the demo when
  * asked, pick up payments a crash left unmatched, and — with no Inngest server — run the sweep
- * on a timer in this process. Next.js holds every request until this returns, so only the database
- * and the demo are waited for; the catch-up sweep runs behind the first requests. A start that fails
+ * on a timer in this process. Next.js holds every request until this returns, so it waits for the
+ * database, the demo and the matching a crash left undone, not for the anomaly sweep. A start that fails
  * (the database not reachable yet) is logged and tried again, never left to fail every request.
  */
 export async function bootstrap() {
@@ -38,6 +38,9 @@ async function start() {
     );
   }
   if (config.jobsMode !== "embedded") return;
+  // Payments a crash left unchecked are matched before the first request (bounded: a thousand at a time,
+  // a hundred times); the anomaly sweep over every merchant follows behind the first requests.
+  await recover();
   setImmediate(() => void sweep());
   setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
   // Pending storefront deliveries are rows: whatever a restart interrupted goes out on the next tick.
@@ -63,13 +66,17 @@ export function oneAtATime(run: () => Promise<void>): () => Promise<void> {
   };
 }
 
-const sweep = oneAtATime(async () => {
+async function recover() {
   try {
     const result = await jobHandlers.sweep();
     if (result.checked > 0) logger.info(result, "sweep matched unchecked payments");
   } catch (err) {
     logger.error({ err }, "sweep failed");
   }
+}
+
+const sweep = oneAtATime(async () => {
+  await recover();
   try {
     const anomalies = await jobHandlers.anomalySweep();
     if (anomalies.opened > 0 || anomalies.resolved > 0) logger.info({ ...anomalies }, "anomaly sweep");
