@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import { DoudianPushFormatError, parseDoudianPush, verifyDoudianSignature, type DoudianEvent } from "@/lib/core/orders/doudian-push";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
@@ -78,7 +79,8 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
         channelAccountId: account.id,
         channel: "doudian",
         eventKey,
-        rawBody: params.rawBody,
+        // The body as received, for evidence and replay; sealed like payer accounts: it holds the payer's ids.
+        rawBody: encryptSecret(params.rawBody),
         headers: Object.fromEntries(Object.entries(params.headers).filter(([k]) => /^(content-type|user-agent|x-douyin-|msg-id|app-id)/.test(k))),
         outcome: paid.length ? `orders: ${paid.map((e) => e.platformOrderId).join(",")}` : "ignored: no paid order in the push",
         receivedAt: now,

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import { and, eq } from "drizzle-orm";
 import type { ChannelReply } from "@/lib/core/channels/adapter";
 import { adapterFor } from "@/lib/core/channels/registry";
@@ -81,7 +82,8 @@ export async function receiveNotification(db: Db, params: ReceiveParams): Promis
         channelAccountId: account.id,
         channel: account.channel,
         eventKey: note.eventKey,
-        rawBody: params.rawBody,
+        // The body as received, for evidence and replay; sealed like payer accounts: it holds the payer's ids.
+        rawBody: encryptSecret(params.rawBody),
         headers: keptHeaders(params.headers),
         outcome: note.ignoredReason ? `ignored: ${note.ignoredReason}` : "processed",
         receivedAt: now,

@@ -1,16 +1,16 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { decryptJson, makeKeyRing, parseKey, resetKeyRing } from "@/lib/crypto/secrets";
+import { decryptJson, decryptSecret, makeKeyRing, parseKey, resetKeyRing } from "@/lib/crypto/secrets";
 import { insertUnchainedAuditEvents } from "@/lib/db/queries/audit";
-import { auditEvents, channelAccounts } from "@/lib/db/schema";
+import { auditEvents, channelAccounts, webhookEvents } from "@/lib/db/schema";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 import { updateChannelAccount } from "@/lib/services/channel-accounts";
 import { rotateEncryptionKeys } from "@/lib/services/key-rotation";
 import { sweepPayments } from "@/lib/services/recovery";
 import type { Db } from "@/lib/db/client";
 import { generateAlipayKeyPair } from "../helpers/alipay-signer";
-import { createOrder, merchantWithAlipay } from "../helpers/api";
+import { createOrder, merchantWithAlipay, payWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
@@ -109,6 +109,30 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
     resetKeyRing();
   });
 
+  it("a notification's body is kept sealed (it names the payer), and rotation seals bodies an earlier release kept in clear", async () => {
+    const m = await merchantWithAlipay();
+    expect((await payWithAlipay(m, "NOT-OURS-SEALED", "12.00")).text).toBe("success");
+    const [event] = await t.db().select().from(webhookEvents).where(eq(webhookEvents.channelAccountId, m.accountId));
+    expect(event.rawBody.startsWith("v1.")).toBe(true);
+    expect(event.rawBody).not.toContain("buyer_id");
+    const body = decryptSecret(event.rawBody);
+    expect(body).toContain("out_trade_no=NOT-OURS-SEALED");
+    expect(body).toContain("buyer_id=");
+
+    // A body stored in clear before this release: the next rotation seals it, and the sealed ones it re-wraps.
+    const legacy = "gmt_payment=2026-11-01+10%3A00%3A00&buyer_id=2088102122524333&out_trade_no=LEGACY";
+    await t.db().insert(webhookEvents).values({ merchantId: m.merchantId, channelAccountId: m.accountId, channel: "alipay", eventKey: "legacy-plain", rawBody: legacy });
+    const oldKey = parseKey(process.env.ENCRYPTION_KEY!);
+    const newKey = crypto.randomBytes(32);
+    const counts = await rotateEncryptionKeys(t.db(), makeKeyRing(newKey, [oldKey]));
+    expect(counts["webhook_events.raw_body"]).toBeGreaterThanOrEqual(2);
+    const onlyNew = makeKeyRing(newKey);
+    const stored = await t.db().select().from(webhookEvents).where(eq(webhookEvents.channelAccountId, m.accountId));
+    expect(stored.map((e) => decryptSecret(e.rawBody, onlyNew)).sort()).toEqual([body, legacy].sort());
+    await rotateEncryptionKeys(t.db(), makeKeyRing(oldKey, [newKey]));
+    resetKeyRing();
+  });
+
   it("no credential or phone number is stored in clear anywhere in the database", async () => {
     const m = await merchantWithAlipay();
     await createOrder(m.apiKey, { customer: { phone: "13700001111" } });
@@ -116,7 +140,8 @@ describe(`audit trail and keys (${process.env.TEST_DB})`, () => {
       select string_agg(x::text, '|') as d from (
         select row_to_json(c)::text as x from channel_accounts c
         union all select row_to_json(o)::text from orders o
-        union all select row_to_json(a)::text from audit_events a) s`)) as unknown as { rows: { d: string }[] };
+        union all select row_to_json(a)::text from audit_events a
+        union all select row_to_json(w)::text from webhook_events w) s`)) as unknown as { rows: { d: string }[] };
     const text = String(dump.rows[0].d);
     expect(text).not.toContain("13700001111");
     expect(text).not.toContain("BEGIN PUBLIC KEY");
