@@ -182,7 +182,7 @@ export async function runReportJob(db: Db, data: { merchantId: string; jobId: st
       job.progress.rows += n;
       if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) void save({});
     };
-    const rendered = await renderReport(db, ctx, req, new Date(job.createdAt));
+    const rendered = await renderReport(db, ctx, req, new Date(job.createdAt), { wait: true });
     partial = `${paths.output(rendered.ext)}.part`;
     const source = rendered.body instanceof ReadableStream ? Readable.fromWeb(rendered.body as import("node:stream/web").ReadableStream) : Readable.from([rendered.body]);
     await pipeline(source, fs.createWriteStream(partial));
