@@ -346,6 +346,26 @@ export const paymentSlotTotals = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.slotStart, t.channel, t.currency, t.status, t.stripe] })],
 );
 
+/**
+ * Per-merchant refund totals in the same 15-minute UTC slots, dated when the money went back (the
+ * report's cash basis), with the channel and currency of the payment refunded; kept by statement-level
+ * triggers on refunds (migration refund_slot_totals). The board's refunds and net read these.
+ */
+export const refundSlotTotals = pgTable(
+  "refund_slot_totals",
+  {
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    slotStart: tstz("slot_start").notNull(),
+    channel: channelEnum("channel").notNull(),
+    currency: text("currency").notNull(),
+    stripe: smallint("stripe").notNull(),
+    amount: money("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.slotStart, t.channel, t.currency, t.stripe] })],
+);
+
 export const allocations = pgTable(
   "allocations",
   {

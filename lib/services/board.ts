@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { addDays } from "@/lib/core/reports/dates";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import type { DbOrTx } from "@/lib/db/client";
-import { allocations, anomalies, merchants, orders, paymentSlotTotals, payments } from "@/lib/db/schema";
+import { allocations, anomalies, merchants, orders, paymentSlotTotals, payments, refundSlotTotals } from "@/lib/db/schema";
 import { groupBy } from "@/lib/core/collections";
 
 export const BOARD_PERIODS = ["today", "7d", "30d"] as const;
@@ -91,7 +91,11 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
   // slots are 15 minutes and every zone offset is a whole number of them, so no slot straddles two days.
   // width_bucket finds a slot's day among the day starts (1 = the first), cheaper than formatting each.
   const day = sql<number>`width_bucket(${paymentSlotTotals.slotStart}, ${`{${starts.join(",")}}`}::timestamptz[])`;
-  const buckets = (
+  const from = new Date(starts[0]);
+  // Up to the end of tomorrow: a line dated weeks ahead (a typo, a value date) is no receipt of today's.
+  const until = zonedDayStart(addDays(days[days.length - 1], 1), timeZone);
+  // Receipts by when they arrived, refunds by when the money went back (the report's cash basis).
+  const received = (
     await db
       .select({
         day,
@@ -100,29 +104,22 @@ export async function getBoard(db: DbOrTx, merchantId: string, now = new Date())
         status: paymentSlotTotals.status,
         count: sql<string>`sum(${paymentSlotTotals.count})`,
         grossAmount: sql<string>`sum(${paymentSlotTotals.grossAmount})`,
-        refundedAmount: sql<string>`sum(${paymentSlotTotals.refundedAmount})`,
       })
       .from(paymentSlotTotals)
-      // Up to the end of tomorrow: a line dated weeks ahead (a typo, a value date) is no receipt of today's.
-      .where(
-        and(
-          eq(paymentSlotTotals.merchantId, merchantId),
-          gte(paymentSlotTotals.slotStart, new Date(starts[0])),
-          lt(paymentSlotTotals.slotStart, zonedDayStart(addDays(days[days.length - 1], 1), timeZone)),
-        ),
-      )
+      .where(and(eq(paymentSlotTotals.merchantId, merchantId), gte(paymentSlotTotals.slotStart, from), lt(paymentSlotTotals.slotStart, until)))
       // By position: a repeated expression would bind the day starts twice and no longer equal the selected one.
       .groupBy(sql`1`, sql`2`, sql`3`, sql`4`)
-  )
-    .map((r) => ({
-      ...r,
-      day: days[Number(r.day) - 1],
-      count: Number(r.count),
-      grossAmount: Number(r.grossAmount),
-      refundedAmount: Number(r.refundedAmount),
-    }))
-    // Striped rows of a status every payment has left sum to zero: not a bucket.
-    .filter((b) => b.count !== 0 || b.grossAmount !== 0 || b.refundedAmount !== 0);
+  ).map((r) => ({ ...r, day: days[Number(r.day) - 1], count: Number(r.count), grossAmount: Number(r.grossAmount), refundedAmount: 0 }));
+  const refundDay = sql<number>`width_bucket(${refundSlotTotals.slotStart}, ${`{${starts.join(",")}}`}::timestamptz[])`;
+  const refunded = (
+    await db
+      .select({ day: refundDay, channel: refundSlotTotals.channel, currency: refundSlotTotals.currency, amount: sql<string>`sum(${refundSlotTotals.amount})` })
+      .from(refundSlotTotals)
+      .where(and(eq(refundSlotTotals.merchantId, merchantId), gte(refundSlotTotals.slotStart, from), lt(refundSlotTotals.slotStart, until)))
+      .groupBy(sql`1`, sql`2`, sql`3`)
+  ).map((r) => ({ day: days[Number(r.day) - 1], channel: r.channel, currency: r.currency, status: "refund", count: 0, grossAmount: 0, refundedAmount: Number(r.amount) }));
+  // Striped rows of a status every payment has left sum to zero: not a bucket.
+  const buckets: Bucket[] = [...received, ...refunded].filter((b) => b.count !== 0 || b.grossAmount !== 0 || b.refundedAmount !== 0);
   const periods = {} as Record<BoardPeriod, BoardPeriodFigures>;
   for (const period of BOARD_PERIODS) {
     const first = dates[dates.length - PERIOD_DAYS[period]];

@@ -1,8 +1,11 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { payments } from "@/lib/db/schema";
 import { getBoard } from "@/lib/services/board";
 import { runAnomalySweep } from "@/lib/services/anomalies";
 import { matchPayment } from "@/lib/services/match-payment";
 import { recordPayment } from "@/lib/services/payments";
+import { recordRefund } from "@/lib/services/refunds";
 import { bankMerchant, createOrder, importCmbStatement, merchantWithAlipay } from "../helpers/api";
 import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-exports";
 import { setupTestDatabase } from "../helpers/test-db";
@@ -136,5 +139,41 @@ describe(`board currencies (${process.env.TEST_DB})`, () => {
         { currency: "USD", count: 2, amount: 4_000 },
       ],
     });
+  });
+});
+
+describe(`board refunds by when the money went back (${process.env.TEST_DB})`, () => {
+  it("a refund made today of a payment received days ago counts today, as the report does; the day it arrived keeps its receipt", async () => {
+    const m = await merchantWithAlipay();
+    const now = new Date("2026-11-25T02:00:00Z"); // 10:00 Shanghai
+    const { payment } = await recordPayment(t.db(), {
+      merchantId: m.merchantId,
+      channelAccountId: m.accountId,
+      origin: "notify",
+      event: {
+        kind: "payment", channel: "alipay", channelTransactionId: "2026112022001400000777", reference: "NOT-OURS-REFUNDED",
+        amount: 8_000, currency: "CNY", receivedAt: "2026-11-21T02:00:00Z", payerName: null, payerAccount: null,
+        memo: null, merchantAccountId: m.appId, sellerId: null, details: {},
+      },
+    });
+    const [locked] = await t.db().select().from(payments).where(eq(payments.id, payment.id));
+    const refund = await t.db().transaction((tx) =>
+      recordRefund(tx, {
+        payment: locked,
+        now,
+        event: {
+          kind: "refund", channel: "alipay", channelTransactionId: locked.channelTransactionId, channelRefundId: "RF-BOARD-1", reference: null,
+          cumulativeRefundedAmount: null, amount: 3_000, refundedAt: "2026-11-25T01:00:00Z", closesPayment: false, details: {},
+        },
+      }),
+    );
+    expect(refund.kind).toBe("recorded");
+
+    const board = await getBoard(t.db(), m.merchantId, now);
+    expect(board.periods.today.totals).toEqual({ count: 0, grossAmount: 0, refundedAmount: 3_000, netAmount: -3_000 });
+    expect(board.periods["7d"].totals).toEqual({ count: 1, grossAmount: 8_000, refundedAmount: 3_000, netAmount: 5_000 });
+    const alipay = board.daily.series.find((x) => x.channel === "alipay")!;
+    expect(alipay.values.at(-5)).toBe(8_000); // 2026-11-21, the day it arrived, untouched by the later refund
+    expect(alipay.values.at(-1)).toBe(-3_000); // today, the day the money went back
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { PaymentEvent } from "@/lib/core/channels/types";
 import { zonedDates, zonedDayStart } from "@/lib/core/time";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { channelAccounts, merchants, payments } from "@/lib/db/schema";
+import { channelAccounts, merchants, payments, refunds } from "@/lib/db/schema";
 import { getBoard, BOARD_PERIODS } from "@/lib/services/board";
 import { matchManually, unmatchManually } from "@/lib/services/manual-match";
 import { matchPayment } from "@/lib/services/match-payment";
@@ -44,6 +44,25 @@ async function totalsAndTruth(db: Db, merchantId: string) {
       group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
   );
   return { kept, truth };
+}
+
+/** The trigger-kept refund totals and the same figures aggregated straight from refunds: equal, as for payments. */
+async function expectRefundsExact(merchantId: string) {
+  const kept = rowsOf<Record<string, string>>(
+    await t.db().execute(sql`
+      select extract(epoch from slot_start)::bigint::text as slot, channel::text, currency, sum(amount)::text as amount
+      from refund_slot_totals where merchant_id = ${merchantId}::uuid
+      group by 1, 2, 3 having sum(amount) <> 0 order by 1, 2, 3`),
+  );
+  const truth = rowsOf<Record<string, string>>(
+    await t.db().execute(sql`
+      select extract(epoch from date_bin('15 minutes', r.refunded_at, timestamptz '2000-01-01 00:00:00+00'))::bigint::text as slot,
+             p.channel::text, p.currency, sum(r.amount)::text as amount
+      from refunds r join payments p on p.id = r.payment_id where r.merchant_id = ${merchantId}::uuid
+      group by 1, 2, 3 order by 1, 2, 3`),
+  );
+  expect(kept).toEqual(truth);
+  return truth;
 }
 
 async function expectExact(merchantId: string) {
@@ -94,6 +113,10 @@ describe(`payment slot totals kept by triggers (${process.env.TEST_DB})`, () => 
     expect(refund.kind).toBe("recorded");
     const refunded = (await expectExact(m.merchantId)).find((r) => r.status === "matched");
     expect(refunded?.refunded).toBe("800");
+    expect((await expectRefundsExact(m.merchantId)).map((r) => r.amount)).toEqual(["800"]);
+    // Moved in time (a corrected date) and taken back: the refund totals follow.
+    await t.db().execute(sql`update refunds set refunded_at = refunded_at - interval '1 hour' where merchant_id = ${m.merchantId}::uuid`);
+    await expectRefundsExact(m.merchantId);
 
     // A statement import: the set-based insert and the bulk match of its certain lines.
     const bankOrders = await Promise.all([9_900, 100].map((amount) => createOrder(m.apiKey, { amount, channel: "bank" })));
@@ -236,8 +259,11 @@ describe(`board figures from slot totals (${process.env.TEST_DB})`, () => {
         const p = await pay(m, 1_000 + ++i * 37, at);
         const status = (["unmatched", "matched", "ignored", "suggested"] as const)[i % 4];
         await t.db().update(payments).set({ status, refundedAmount: i % 3 === 0 ? 100 : 0, channel: i % 5 === 0 ? "wechatpay" : "alipay" }).where(eq(payments.id, p.id));
+        // Refunded the moment it arrived: the board dates refunds by when the money went back, the same day here.
+        if (i % 3 === 0) await t.db().insert(refunds).values({ merchantId: m.merchantId, paymentId: p.id, channelRefundId: `RF-${i}`, amount: 100, refundedAt: new Date(at) });
       }
       await expectExact(m.merchantId);
+      await expectRefundsExact(m.merchantId);
       const board = await getBoard(t.db(), m.merchantId, now);
       const expected = await boardFromPayments(t.db(), m.merchantId, timeZone, now);
       expect(board.daily).toEqual(expected.daily);
