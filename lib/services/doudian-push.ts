@@ -7,7 +7,7 @@ import { rejectedNotifications, webhookEvents, type ChannelAccount } from "@/lib
 import { ApiError, badRequest, notFound } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
 import { loadChannelAccount, stampLastNotified } from "@/lib/services/channel-accounts";
-import { insertPlatformOrders, type PlatformOrderInput } from "@/lib/services/order-import";
+import { insertPlatformOrders, rematchAfterNewOrders, type PlatformOrderInput } from "@/lib/services/order-import";
 
 /** The acknowledgement 抖店 expects; anything else is retried. */
 export const DOUDIAN_ACK = { code: 0, msg: "success" } as const;
@@ -103,5 +103,9 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
     return rows;
   });
   if (created !== null) await stampLastNotified(db, account.id, now);
-  return { duplicate: created === null, created: created ?? [] };
+  if (created?.length) {
+    const earliest = created.reduce((min, r) => (r.createdAt < min ? r.createdAt : min), created[0].createdAt);
+    await rematchAfterNewOrders(db, account.merchantId, earliest, now);
+  }
+  return { duplicate: created === null, created: (created ?? []).map(({ createdAt: _createdAt, ...r }) => r) };
 }

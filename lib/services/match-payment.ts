@@ -296,3 +296,26 @@ export async function matchPayment(db: Db, params: { paymentId: string; now?: Da
   const result = await matchPayments(db, { paymentIds: [params.paymentId], now: params.now });
   return result.outcomes[params.paymentId] ?? "not_found";
 }
+
+/** How far before the earliest new order pending money is looked at again: a transfer sent the day before its order was recorded. */
+const NEW_ORDERS_LOOKBACK_MS = 24 * 3600_000;
+/** At most this many pending payments, newest first, are decided again after one batch of new orders. */
+const NEW_ORDERS_RECHECK_LIMIT = 5000;
+
+/**
+ * Orders that arrive after their money (a platform export imported the day after the bank statement, a
+ * late push): the merchant's pending payments from around then are decided again, so a transfer naming
+ * an order number, or paying an order's amount from its customer, finds the order now there. A person's
+ * decisions are left alone (isDecided); suggestions a person rejected stay rejected. Returns what changed.
+ */
+export async function rematchPendingForNewOrders(db: Db, params: { merchantId: string; earliestOrderAt: Date; now?: Date }): Promise<MatchPaymentsResult> {
+  const since = new Date(params.earliestOrderAt.getTime() - NEW_ORDERS_LOOKBACK_MS);
+  const pending = await db
+    .select({ id: payments.id })
+    .from(payments)
+    // Spelled out, not bound, so the planner takes payments_merchant_pending_idx.
+    .where(and(eq(payments.merchantId, params.merchantId), sql`${payments.status} in ('unmatched', 'suggested')`, sql`${payments.receivedAt} >= ${since.toISOString()}::timestamptz`))
+    .orderBy(sql`${payments.receivedAt} desc`)
+    .limit(NEW_ORDERS_RECHECK_LIMIT);
+  return matchPayments(db, { paymentIds: pending.map((p) => p.id), now: params.now });
+}

@@ -6,6 +6,8 @@ import { decodeStatementChunks } from "@/lib/core/statements/decode";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { appendAuditEvents, type Actor } from "@/lib/db/queries/audit";
 import { orders, statements, type NewOrder } from "@/lib/db/schema";
+import { logger } from "@/lib/log";
+import { rematchPendingForNewOrders } from "@/lib/services/match-payment";
 import { MAX_LISTED_REJECTIONS } from "@/lib/services/statements";
 
 const BATCH = 1000;
@@ -53,7 +55,7 @@ export async function insertPlatformOrders(
     .insert(orders)
     .values(values)
     .onConflictDoNothing({ target: [orders.merchantId, orders.source, orders.orderNo] })
-    .returning({ id: orders.id, reference: orders.reference, orderNo: orders.orderNo, amount: orders.amount });
+    .returning({ id: orders.id, reference: orders.reference, orderNo: orders.orderNo, amount: orders.amount, createdAt: orders.createdAt });
 }
 
 /**
@@ -75,6 +77,7 @@ export async function importPlatformOrders(
   let rejectedCount = 0;
   let parsed = 0;
   let imported = 0;
+  let earliest: Date | null = null;
   const fileSha256 = crypto.createHash("sha256").update(params.bytes).digest("hex");
   await db.transaction(async (tx) => {
     const [file] = await tx
@@ -83,7 +86,9 @@ export async function importPlatformOrders(
       .returning({ id: statements.id });
     let batch: PlatformOrderInput[] = [];
     const flush = async () => {
-      imported += (await insertPlatformOrders(tx, target, batch)).length;
+      const rows = await insertPlatformOrders(tx, target, batch);
+      imported += rows.length;
+      for (const r of rows) if (!earliest || r.createdAt < earliest) earliest = r.createdAt;
       batch = [];
     };
     for (let item = first; !item.done; item = items.next()) {
@@ -110,5 +115,17 @@ export async function importPlatformOrders(
       },
     ]);
   });
+  // Money that came before its orders (yesterday's bank statement, today's export) is decided again.
+  if (earliest) await rematchAfterNewOrders(db, params.merchantId, earliest, params.now);
   return { imported, duplicates: parsed - imported, rejected, rejectedCount };
+}
+
+/** The new orders' pending money decided again, after the orders committed; a failure is logged, the import stands. */
+export async function rematchAfterNewOrders(db: Db, merchantId: string, earliestOrderAt: Date, now: Date) {
+  try {
+    const result = await rematchPendingForNewOrders(db, { merchantId, earliestOrderAt, now });
+    if (result.matched > 0) logger.info({ merchantId, matched: result.matched }, "pending payments matched to new orders");
+  } catch (err) {
+    logger.error({ err, merchantId }, "deciding pending payments again after new orders failed");
+  }
 }

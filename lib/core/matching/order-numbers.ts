@@ -24,10 +24,16 @@ export function orderNumberKey(value: string | null | undefined): string | null 
 // numbers are printed (DY-13-000248, 2026/1101/0012). Spaces end a token: "订单 123456 789012" names two.
 const TOKEN = /[0-9A-Z]+(?:[-_/.][0-9A-Z]+)*/g;
 
+// What a memo writes that only looks like a number once its dots are dropped: an amount (1280.00 is not
+// order 128000) and a date (2026.11.25 is not order 20261125).
+const AMOUNT = /^\d+\.\d{1,2}$/;
+const DATE = /^(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])$/;
+
 /** The keys of tokens in free text that could be order numbers, deduplicated, in order of appearance. */
 export function orderNumberTokens(text: string): string[] {
   const found = new Set<string>();
   for (const [token] of text.normalize("NFKC").toUpperCase().matchAll(TOKEN)) {
+    if (AMOUNT.test(token) || DATE.test(token)) continue;
     const key = orderNumberKey(token);
     if (key) found.add(key);
     if (found.size === MAX_TOKENS) break;

@@ -23,6 +23,15 @@ describe("order number tokens in a memo", () => {
     expect(orderNumberTokens("2026/1101/0012、TB-1-000002")).toEqual(["202611010012", "TB1000002"]);
   });
 
+  it("reads no amount or date as an order number (1280.00 is not order 128000, 2026.11.25 not 20261125)", () => {
+    expect(orderNumberTokens("货款1280.00")).toEqual([]);
+    expect(orderNumberTokens("货款 1,280.00 元")).toEqual([]);
+    expect(orderNumberTokens("2026.11.25货款")).toEqual([]);
+    expect(orderNumberTokens("2026-11-25 订单DY-13-000248")).toEqual(["DY13000248"]);
+    // A dotted number that is neither (an order printed with dots) still is one.
+    expect(orderNumberTokens("订单 2026.1101.0012")).toEqual(["202611010012"]);
+  });
+
   it("ignores words and short numbers, and stops at ten tokens", () => {
     expect(orderNumberTokens("payment for goods 2026")).toEqual([]);
     expect(orderNumberTokens(Array.from({ length: 20 }, (_, i) => `A${100000 + i}`).join(" "))).toHaveLength(10);
