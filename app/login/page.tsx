@@ -4,6 +4,7 @@ import { BrandMark } from "@/components/brand/brand-mark";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 import { LoginSubmitButton } from "@/components/login/submit-button";
 import { signedInUser } from "@/lib/auth/session";
+import { SIGN_IN_RATE_LIMITED } from "@/lib/auth/sign-in-rate-limit";
 import { getMessages } from "@/lib/i18n/server";
 
 const inputClass =
@@ -38,7 +39,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
                 aria-live="polite"
                 className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800"
               >
-                {t.login.error}
+                {error === SIGN_IN_RATE_LIMITED ? t.login.rateLimited : t.login.error}
               </p>
             ) : null}
             <div className="space-y-1.5">

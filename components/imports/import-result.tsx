@@ -20,12 +20,18 @@ export interface ImportSummary {
   unmatched?: number;
   rejected: { line: number; message: string }[];
   rejectedCount?: number;
+  /** Order exports: orders already here that the platform closed before money came, closed now. */
+  updated?: number;
+  /** Order exports: orders the platform changed in a way not applied (listed and counted among the rejected lines). */
+  changed?: number;
+  /** Order exports: further sub-order lines of an order already read. */
+  skipped?: number;
 }
 
 /** One chosen file's outcome: its summary, or why it was not imported (each file is its own import). */
 export type FileOutcome = { name: string; summary: ImportSummary; error?: never } | { name: string; error: string; summary?: never };
 
-const FIGURES = ["imported", "duplicates", "matched", "suggested", "unmatched", "confirmed"] as const;
+const FIGURES = ["imported", "duplicates", "matched", "suggested", "unmatched", "confirmed", "updated", "changed", "skipped"] as const;
 
 /** The figures of several files added up, so the panel reads the same for one file or a month of them. */
 function addUp(summaries: readonly ImportSummary[]) {
@@ -60,8 +66,14 @@ export function ImportResult({ kind, outcomes }: { kind: ImportKind; outcomes: r
             <Figure label={m.unmatched} value={s.unmatched} id="unmatched" />
             {s.confirmed > 0 ? <Figure label={m.confirmed} value={s.confirmed} id="confirmed" /> : null}
           </>
-        ) : null}
+        ) : (
+          <>
+            {s.updated > 0 ? <Figure label={m.updated} value={s.updated} id="updated" /> : null}
+            {s.skipped > 0 ? <Figure label={m.skipped} value={s.skipped} id="skipped" /> : null}
+          </>
+        )}
         <Figure label={m.rejected} value={s.rejected} id="rejected" />
+        {kind === "orders" && s.changed > 0 ? <Figure label={m.changed} value={s.changed} id="changed" /> : null}
       </dl>
       {several ? <FileList kind={kind} outcomes={outcomes} /> : null}
       <RejectedLines outcomes={outcomes} several={several} />

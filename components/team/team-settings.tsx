@@ -106,15 +106,18 @@ export function TeamSettings({ currentUserId, initialMembers }: { currentUserId:
                 <time dateTime={member.createdAt}>{formatZoned(new Date(member.createdAt), TIME_ZONE)}</time>
               </td>
               <td className={`${td} whitespace-nowrap space-x-2`}>
-                <button
-                  type="button"
-                  disabled={busy}
-                  data-testid={`team-reset-${member.email}`}
-                  onClick={() => window.confirm(tm("resetConfirm", { email: member.email })) && reset.mutate(member.userId)}
-                  className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
-                >
-                  {m.resetPassword}
-                </button>
+                {/* One's own password is changed on the account page, with the current one: no reset here. */}
+                {member.userId === currentUserId ? null : (
+                  <button
+                    type="button"
+                    disabled={busy}
+                    data-testid={`team-reset-${member.email}`}
+                    onClick={() => window.confirm(tm("resetConfirm", { email: member.email })) && reset.mutate(member.userId)}
+                    className={`rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`}
+                  >
+                    {m.resetPassword}
+                  </button>
+                )}
                 <button
                   type="button"
                   disabled={busy}

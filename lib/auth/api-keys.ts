@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
 import { isUuid } from "@/lib/core/ids";
+import { logger } from "@/lib/log";
 
 export const hashApiKey = (key: string) => crypto.createHash("sha256").update(key, "utf8").digest("hex");
 
@@ -21,15 +22,34 @@ export async function createApiKey(db: DbOrTx, params: { merchantId: string; nam
   return { id: row.id, key: generated.key, prefix: generated.prefix };
 }
 
-/** The active key with this secret, or null. */
-export async function authenticateApiKey(db: DbOrTx, key: string) {
+/** lastUsedAt is kept to the minute: a busy key (a flash sale's checkouts) must not write its row on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * The active key with this secret, or null. Notes when the key was last used, at most once a minute
+ * (one conditional UPDATE, which concurrent requests cannot repeat); a failed note is logged, never
+ * the request's failure.
+ */
+export async function authenticateApiKey(db: DbOrTx, key: string, now = new Date()) {
   if (!key.startsWith("sk_") || key.length > 200) return null;
   const [row] = await db
-    .select({ id: apiKeys.id, merchantId: apiKeys.merchantId })
+    .select({ id: apiKeys.id, merchantId: apiKeys.merchantId, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  if (!row.lastUsedAt || row.lastUsedAt < stale) {
+    try {
+      await db
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+    } catch (err) {
+      logger.warn({ err, apiKeyId: row.id }, "could not note the API key's last use");
+    }
+  }
+  return { id: row.id, merchantId: row.merchantId };
 }
 
 /** The merchant's keys, newest first: prefixes only, never the secret. */

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/lib/auth/config";
 import { passwordStamp } from "@/lib/auth/password-stamp";
+import { signInIsCurrent } from "@/lib/auth/sign-in-age";
 import { can, type Permission } from "@/lib/core/roles";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
@@ -20,12 +21,13 @@ export interface SessionUser {
 /**
  * The signed-in user as the database has them now. The role is read on every request, not taken
  * from the session token, so a demotion or removal takes effect at once rather than at token expiry;
- * a session opened before the last password change is no session at all.
+ * a session opened before the last password change, or signed in 8 hours ago or more (however often
+ * it was refreshed since), is no session at all.
  */
-async function currentUser(db: Db): Promise<SessionUser | null> {
+async function currentUser(db: Db, now = new Date()): Promise<SessionUser | null> {
   const session = await auth();
   const claimed = session?.user;
-  if (!claimed?.id || !claimed.merchantId) return null;
+  if (!claimed?.id || !claimed.merchantId || !signInIsCurrent(claimed.signedInAt, now)) return null;
   const [row] = await db
     .select({ id: users.id, email: users.email, merchantId: users.merchantId, role: users.role, passwordHash: users.passwordHash })
     .from(users)
@@ -35,7 +37,7 @@ async function currentUser(db: Db): Promise<SessionUser | null> {
   return { id: row.id, email: row.email, merchantId: row.merchantId, role: row.role };
 }
 
-/** The signed-in user, or null (no session, or one the user's removal or a password change ended). Once per render. */
+/** The signed-in user, or null (no session, or one its age, the user's removal or a password change ended). Once per render. */
 export const signedInUser = cache(async (): Promise<SessionUser | null> => currentUser(await getDb()));
 
 /** For pages: the signed-in user, or a redirect to the sign-in page. */

@@ -156,6 +156,8 @@ const FIXED_SENTENCES: Record<string, string> = {
   unauthorized: "unauthorized",
   forbidden: "forbidden",
   wrong_password: "wrongPassword",
+  use_account_page: "useAccountPage",
+  order_closed: "orderClosed",
   no_suggestions: "noSuggestions",
   payment_allocated: "paymentAllocated",
   payment_refunded: "paymentRefunded",

@@ -31,6 +31,7 @@ const zhCN = {
     submit: "登录",
     submitting: "正在登录…",
     error: "邮箱或密码不正确，请重试。",
+    rateLimited: "尝试次数过多，请稍后再试。",
     tagline: "让每一笔钱都回家",
   },
   nav: {
@@ -648,6 +649,9 @@ const zhCN = {
     suggested: "待确认",
     unmatched: "未匹配",
     confirmed: "账单确认（此前由通知记录）",
+    updated: "已按平台关闭",
+    changed: "其中平台已变更（未应用）",
+    skipped: "子订单行（已计入订单）",
     rejected: "无法识别的行",
     rejectedLines: "无法识别的行及原因",
     reasons: {
@@ -712,6 +716,8 @@ const zhCN = {
     unauthorized: "登录已失效，请重新登录。",
     forbidden: "你的角色不能执行此操作。",
     wrongPassword: "当前密码不正确。",
+    useAccountPage: "修改自己的密码请到「账户」页，并输入当前密码。",
+    orderClosed: "订单已关闭：确认会重新打开它，请在这笔收款的页面上确认。",
     notFound: "{what}不存在或已被删除，请刷新页面。",
     notFoundShort: "要操作的记录不存在或已被删除，请刷新页面。",
     orderNotFound: "订单 {reference} 不存在，请检查收款码。",
@@ -958,6 +964,9 @@ const zhCN = {
       rejected: "无法识别",
       confirmed: "账单确认",
       refunds: "退款",
+      updated: "已按平台关闭",
+      changed: "平台已变更（未应用）",
+      skipped: "已跳过",
       channelAccountId: "收款账户",
       payments: "收款笔数",
       orderStatus: "订单状态",
@@ -999,7 +1008,7 @@ const zhCN = {
     writeOffSources: { channel: "渠道标明的优惠", rule: "容差规则", checkout: "下单时的唯一金额", manual: "人工确认" } as Record<string, string>,
     resolvedBy: { rule: "按规则自动处理", sweep: "原因消失，自动处理", system: "系统" } as Record<string, string>,
     via: { doudian_push: "抖店订单推送" } as Record<string, string>,
-    reasons: { expired: "超时未付，自动关闭" } as Record<string, string>,
+    reasons: { expired: "超时未付，自动关闭", platform_closed: "平台上已关闭或取消，导入订单时关闭" } as Record<string, string>,
   },
   // The payments list as cards on a phone (components/payments/payments-list.tsx).
   paymentsCard: {
@@ -1032,6 +1041,7 @@ const en: Messages = {
     submit: "Sign in",
     submitting: "Signing in…",
     error: "Wrong email or password. Please try again.",
+    rateLimited: "Too many attempts, try again later.",
     tagline: "Every payment finds its way home",
   },
   nav: {
@@ -1653,6 +1663,9 @@ const en: Messages = {
     suggested: "To confirm",
     unmatched: "Unmatched",
     confirmed: "Confirmed by the bill (notified before)",
+    updated: "Closed as on the platform",
+    changed: "Of which changed on the platform (not applied)",
+    skipped: "Sub-order lines (part of an order)",
     rejected: "Rejected lines",
     rejectedLines: "Rejected lines and why",
     reasons: {
@@ -1716,6 +1729,8 @@ const en: Messages = {
     unauthorized: "Your session has ended; please sign in again.",
     forbidden: "Your role does not allow this action.",
     wrongPassword: "The current password is incorrect.",
+    useAccountPage: "To change your own password, use the Account page and enter your current password.",
+    orderClosed: "The order is closed: confirming reopens it, so confirm it on the payment's own page.",
     notFound: "{what} no longer exists; please reload the page.",
     notFoundShort: "What you acted on no longer exists; please reload the page.",
     orderNotFound: "Order {reference} was not found; check the reference.",
@@ -1961,6 +1976,9 @@ const en: Messages = {
       rejected: "Unreadable",
       confirmed: "Bill-confirmed",
       refunds: "Refunds",
+      updated: "Closed as on the platform",
+      changed: "Changed on the platform (not applied)",
+      skipped: "Skipped",
       channelAccountId: "Channel account",
       payments: "Payments",
       orderStatus: "Order status",
@@ -2002,7 +2020,7 @@ const en: Messages = {
     writeOffSources: { channel: "Discount stated by the channel", rule: "Tolerance rule", checkout: "Unique amount at checkout", manual: "Confirmed by a person" } as Record<string, string>,
     resolvedBy: { rule: "Resolved by a rule", sweep: "Cause disappeared, resolved automatically", system: "System" } as Record<string, string>,
     via: { doudian_push: "Doudian order push" } as Record<string, string>,
-    reasons: { expired: "Unpaid in time, closed automatically" } as Record<string, string>,
+    reasons: { expired: "Unpaid in time, closed automatically", platform_closed: "Closed or cancelled on the platform, closed by an order import" } as Record<string, string>,
   },
   // The payments list as cards on a phone (components/payments/payments-list.tsx).
   paymentsCard: {

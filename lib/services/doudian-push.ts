@@ -48,10 +48,20 @@ const toOrder = (e: Extract<DoudianEvent, { kind: "order_paid" }>): PlatformOrde
   provenance: { pushedMsgId: e.msgId, shopId: e.shopId, subOrderIds: e.subOrderIds, payType: e.payType },
 });
 
+type Ignored = Extract<DoudianEvent, { kind: "ignored" }>;
+
+/** What the push did, kept on its webhook event: the orders it named, and each message left out as unreadable, with why. */
+function outcomeOf(paid: Extract<DoudianEvent, { kind: "order_paid" }>[], invalid: Ignored[]): string {
+  const parts = paid.length ? [`orders: ${paid.map((e) => e.platformOrderId).join(",")}`] : ["ignored: no paid order in the push"];
+  for (const e of invalid) parts.push(`ignored message${e.msgId ? ` ${e.msgId}` : ""}${e.tag ? ` (tag ${e.tag})` : ""}: ${e.reason}`);
+  return parts.join("; ");
+}
+
 /**
  * Receives a 抖店 message push on a `doudian` channel account: verifies `X-Douyin-Signature`, records the push once per
  * `Msg-Id` (webhook_events), and creates paid orders through the same path as the order-export import, so a pushed
- * and an imported order are one row. Throws ApiError for refusals (a rejected_notifications row is kept).
+ * and an imported order are one row. A message it cannot read is left out (said in the event's outcome) and the rest
+ * are recorded. Throws ApiError for refusals (a rejected_notifications row is kept).
  */
 export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
   const now = params.now ?? new Date();
@@ -69,6 +79,10 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
     return reject(db, account, params.rawBody, now, badRequest(err.message, "invalid_push"));
   }
   const paid = events.filter((e) => e.kind === "order_paid");
+  const invalid = events.filter((e): e is Ignored => e.kind === "ignored" && e.invalid === true);
+  if (invalid.length > 0) {
+    logger.warn({ channel: "doudian", channelAccountId: account.id, reasons: invalid.map((e) => e.reason) }, "doudian push messages ignored: not readable");
+  }
   // Msg-Id is the documented dedupe key; without it an identical body is still the same delivery.
   const eventKey = params.headers["msg-id"] ? `msg:${params.headers["msg-id"]}` : `body:${sha256(params.rawBody)}`;
   const created = await db.transaction(async (tx) => {
@@ -82,7 +96,7 @@ export async function receiveDoudianPush(db: Db, params: DoudianPushParams) {
         // The body as received, for evidence and replay; sealed like payer accounts: it holds the payer's ids.
         rawBody: encryptSecret(params.rawBody),
         headers: Object.fromEntries(Object.entries(params.headers).filter(([k]) => /^(content-type|user-agent|x-douyin-|msg-id|app-id)/.test(k))),
-        outcome: paid.length ? `orders: ${paid.map((e) => e.platformOrderId).join(",")}` : "ignored: no paid order in the push",
+        outcome: outcomeOf(paid, invalid),
         receivedAt: now,
       })
       .onConflictDoNothing({ target: [webhookEvents.channelAccountId, webhookEvents.eventKey] })

@@ -19,9 +19,13 @@ export interface StatementImportEntry {
   lineCount: number;
   imported: number;
   duplicates: number;
-  /** Lines not recorded as payments: money going out, the bank's reversals. */
+  /** Lines not recorded as payments: money going out, the bank's reversals; an order export's further sub-order lines. */
   skipped: number;
   rejected: number;
+  /** An order export's orders already here that it closed, as the platform had (0 for a statement). */
+  updated: number;
+  /** An order export's orders already here that the platform changed in a way not applied (counted among rejected). */
+  changed: number;
   /** Bill lines that confirmed payments a notify had already recorded, and refunds the file recorded. */
   confirmed: number;
   refunds: number;
@@ -109,6 +113,8 @@ function toEntry({ statement: s, account, actorType, after, actorLabel: label, p
     duplicates: s.duplicates,
     skipped: count(after?.skipped),
     rejected: after ? count(after.rejected) : s.rejected.length,
+    updated: count(after?.updated),
+    changed: count(after?.changed),
     confirmed: count(after?.confirmed),
     refunds: count(after?.refunds),
     pending: Number(pending),

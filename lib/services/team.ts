@@ -103,9 +103,14 @@ export async function changeMemberRole(db: Db, params: { merchantId: string; use
 /**
  * Sets a new password (given, or generated and returned once) and lifts a login lock-out. Every
  * session opened with the old password ends on its next request (see lib/auth/password-stamp.ts).
+ * Not the actor's own: that takes the current password, on the account page (changeOwnPassword), so
+ * a borrowed or stolen owner session cannot take the account over through here.
  */
 export async function resetMemberPassword(db: Db, params: { merchantId: string; userId: string; password?: string; actor: Actor }) {
   const { merchantId, userId, actor } = params;
+  if (actor.type === "user" && actor.id === userId) {
+    throw conflict("Your own password is changed on the account page (/settings/account), with the current one", "use_account_page");
+  }
   const password = params.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const member = await db.transaction(async (tx) => {

@@ -147,6 +147,31 @@ function cellText(value: ExcelJS.CellValue): string {
 
 const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
+/**
+ * A whole number beyond 2^53 in a cell (a 19-digit order id typed or pasted into a General column): Excel keeps
+ * 15 significant digits, so the digits after them are gone and the CSV shows Excel's rounding.
+ */
+function isRoundedWholeNumber(value: ExcelJS.CellValue): boolean {
+  const n = typeof value === "object" && value !== null && !(value instanceof Date) && "result" in value ? value.result : value;
+  return typeof n === "number" && Number.isInteger(n) && !Number.isSafeInteger(n);
+}
+
+/**
+ * The CSVs made from workbooks here, to the cells (CSV line → field indexes) that held such a number. The CSV shows
+ * them as Excel does, as statements have always read them; a reader to whom the exact digits matter (the order import:
+ * two ids rounded alike would become one order) asks {@link roundedNumberCells} with the bytes unpackUpload answered.
+ */
+const roundedCells = new WeakMap<Uint8Array, ReadonlyMap<number, readonly number[]>>();
+const NONE: ReadonlyMap<number, readonly number[]> = new Map();
+
+/** The cells of a CSV unpackUpload made from a workbook that held whole numbers too long to be exact (none for other bytes). */
+export function roundedNumberCells(csv: Uint8Array): ReadonlyMap<number, readonly number[]> {
+  return roundedCells.get(csv) ?? NONE;
+}
+
+// Line breaks as the CSV reader counts them (lib/core/statements/csv.ts): CRLF once, a lone CR or LF once.
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+
 // Wider than any bank or platform export: a sheet claiming more columns is read up to here.
 const MAX_COLUMNS = 256;
 
@@ -172,14 +197,23 @@ async function workbookToCsv(buf: Buffer, entries: ZipEntry[], maxBytes: number)
   // ExcelJS works columnCount out from every row each time it is read: once here, not once a cell.
   const width = Math.min(MAX_COLUMNS, sheet.columnCount);
   const lines: string[] = [];
+  const rounded = new Map<number, number[]>();
+  // The CSV line each row starts on: a cell with line breaks in it (quoted) makes its row span several.
+  let lineNo = 1;
   sheet.eachRow({ includeEmpty: true }, (row) => {
     const cells = new Array<string>(width).fill("");
     row.eachCell({ includeEmpty: false }, (cell, column) => {
-      if (column <= width) cells[column - 1] = csvField(cellText(cell.value).trim());
+      if (column > width) return;
+      cells[column - 1] = csvField(cellText(cell.value).trim());
+      if (isRoundedWholeNumber(cell.value)) rounded.set(lineNo, [...(rounded.get(lineNo) ?? []), column - 1]);
     });
-    lines.push(cells.join(","));
+    const line = cells.join(",");
+    lines.push(line);
+    lineNo += 1 + lineBreaks(line);
   });
-  return new Uint8Array(Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8"));
+  const csv = new Uint8Array(Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8"));
+  if (rounded.size > 0) roundedCells.set(csv, rounded);
+  return csv;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { passwordStamp } from "@/lib/auth/password-stamp";
-import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvents } from "@/lib/db/queries/audit";
 import { users } from "@/lib/db/schema";
@@ -12,26 +12,30 @@ const LOCK_MINUTES = 15;
 
 /**
  * Checks a login. Five wrong passwords in a row lock the account for 15 minutes, so a password
- * cannot be guessed online; a success resets the count.
+ * cannot be guessed online; a success resets the count, and a lock that ran out starts it again.
+ *
+ * The attempt is counted before its password is checked, in one conditional UPDATE that a live lock
+ * refuses: guesses sent at once cannot all read the same count while argon2 runs, so no more than
+ * five are ever checked per lock. An attempt with no password to check (unknown email, locked
+ * account) is checked against a dummy hash, so it takes as long as a wrong password and its timing
+ * does not tell which accounts exist.
  */
 export async function checkCredentials(db: Db, params: { email: string; password: string }, now = new Date()) {
   const email = params.email.trim().toLowerCase();
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  if (!user) return null;
-  if (user.lockedUntil && user.lockedUntil > now) return null;
-  if (!(await verifyPassword(user.passwordHash, params.password))) {
-    await db
-      .update(users)
-      .set({
-        failedLogins: sql`${users.failedLogins} + 1`,
-        lockedUntil: user.failedLogins + 1 >= MAX_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null,
-      })
-      .where(eq(users.id, user.id));
+  const lockExpired = sql`${users.lockedUntil} IS NOT NULL AND ${users.lockedUntil} <= ${now.toISOString()}::timestamptz`;
+  const failures = sql`CASE WHEN ${lockExpired} THEN 1 ELSE ${users.failedLogins} + 1 END`;
+  const lockEnd = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
+  const [user] = await db
+    .update(users)
+    .set({ failedLogins: failures, lockedUntil: sql`CASE WHEN ${failures} >= ${MAX_FAILURES} THEN ${lockEnd}::timestamptz END` })
+    .where(and(eq(users.email, email), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+    .returning();
+  if (!user) {
+    await verifyPassword(await dummyPasswordHash(), params.password);
     return null;
   }
-  if (user.failedLogins > 0 || user.lockedUntil) {
-    await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
-  }
+  if (!(await verifyPassword(user.passwordHash, params.password))) return null;
+  await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   return { id: user.id, email: user.email, name: user.name, merchantId: user.merchantId, role: user.role, passwordStamp: passwordStamp(user.passwordHash) };
 }
 

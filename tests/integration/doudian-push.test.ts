@@ -88,16 +88,44 @@ describe(`抖店 message push (${process.env.TEST_DB})`, () => {
     expect(await countOf(rejectedNotifications, s.doudianId)).toBe(1);
   });
 
-  it("a signed but malformed push is a 400 that records nothing; an unknown account is a 404", async () => {
+  it("a signed body that is not a push at all is a 400 that records nothing; an unknown account is a 404", async () => {
     const s = await setup();
-    const body = JSON.stringify([{ tag: "101", msg_id: "1", data: '{"p_id":4837328765348566901,"pay_amount":"12.5"}' }]);
-    const res = await push(s.doudianId, body, signDoudian(body, appSecret));
-    expect(res.status).toBe(400);
-    expect(res.json.error.message).toContain("pay_amount");
+    for (const body of ["{not json", "[]", "42"]) {
+      const res = await push(s.doudianId, body, signDoudian(body, appSecret));
+      expect(res.status, body).toBe(400);
+      expect(res.json.error.code).toBe("invalid_push");
+    }
     expect(await ordersOf(s.merchantId)).toHaveLength(0);
     expect(await countOf(webhookEvents, s.doudianId)).toBe(0);
-    const unknown = await push("00000000-0000-4000-8000-000000000000", body, signDoudian(body, appSecret));
+    expect(await countOf(rejectedNotifications, s.doudianId)).toBe(3);
+    const unknown = await push("00000000-0000-4000-8000-000000000000", "[]", signDoudian("[]", appSecret));
     expect(unknown.status).toBe(404);
+  });
+
+  it("a message that cannot be read is left out with its reason; the batch's other orders are created and the push acknowledged", async () => {
+    const s = await setup();
+    const body = JSON.stringify([
+      doudianPaidMessage({ orderId: "4837328765348566675", payAmount: 19_990 }),
+      doudianPaidMessage({ orderId: "4837328765348566680", payAmount: 0, msgId: "7000000000000000680" }),
+      { tag: "101", msg_id: "7000000000000000681", data: '{"p_id":4837328765348566681,"pay_amount":"12.5"}' },
+      { tag: "101", msg_id: "7000000000000000682", data: "{broken" },
+      "not a message",
+      doudianPaidMessage({ orderId: "4837328765348566690", payAmount: 5_000 }),
+    ]);
+    const res = await push(s.doudianId, body, signDoudian(body, appSecret, "MSG-MIXED"));
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(ACK);
+    expect((await ordersOf(s.merchantId)).map((o) => [o.orderNo, o.amount]).sort()).toEqual([
+      ["4837328765348566675", 19_990],
+      ["4837328765348566690", 5_000],
+    ]);
+    const [event] = await t.db().select().from(webhookEvents).where(eq(webhookEvents.channelAccountId, s.doudianId));
+    expect(event.outcome).toMatch(/^orders: 4837328765348566675,4837328765348566690; /);
+    expect(event.outcome).toContain("ignored message 7000000000000000680 (tag 101): [1].data.pay_amount: must be a positive integer number of fen, got 0");
+    expect(event.outcome).toContain('ignored message 7000000000000000681 (tag 101): [2].data.pay_amount: must be a positive integer number of fen, got "12.5"');
+    expect(event.outcome).toContain("ignored message 7000000000000000682 (tag 101): [3].data: not valid JSON");
+    expect(event.outcome).toContain("ignored message: [4]: not an object");
+    expect(await countOf(rejectedNotifications, s.doudianId)).toBe(0);
   });
 
   it("a pushed order is paid by a notification carrying its reference, and a later export import adds no second copy", async () => {

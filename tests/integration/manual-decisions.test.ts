@@ -21,7 +21,7 @@ import { BASE, bankMerchant, call, createOrder } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 // The web app's bulk confirm reads the signed-in user from the session: here, the owner of the merchant under test.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string; signedInAt: number } } }));
 vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const t = setupTestDatabase();
@@ -34,7 +34,7 @@ let m: M;
 beforeAll(async () => {
   m = await bankMerchant();
   const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
-  session.current = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash) } };
+  session.current = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash), signedInAt: Math.floor(Date.now() / 1000) } };
 });
 
 const bankCredit = (merchant: M, p: Parameters<typeof recordBankCredit>[2]) => recordBankCredit(t.db(), merchant, p);

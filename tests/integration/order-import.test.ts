@@ -4,14 +4,20 @@ import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { POST as importRoute } from "@/app/api/v1/orders/import/route";
+import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
+import { POST as storefrontRoute } from "@/app/api/v1/settings/storefront-webhook/route";
 import { GET as historyRoute } from "@/app/api/v1/statements/route";
-import { auditEvents, orders } from "@/lib/db/schema";
+import { auditEvents, orders, webhookDeliveries } from "@/lib/db/schema";
 import { isValidReference } from "@/lib/core/reference";
 import { buildCsv, CMB_HEADER, CMB_SAMPLE, cmbCredit } from "../fixtures/statements/cn-exports";
-import { BASE, call, merchantWithAlipay } from "../helpers/api";
+import { BASE, bankMerchant, call, importCmbStatement, merchantWithAlipay } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
 const t = setupTestDatabase();
+type H = Parameters<typeof call>[0];
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const ordersOf = (merchantId: string) => t.db().select().from(orders).where(eq(orders.merchantId, merchantId));
 const fixture = (name: string) => new Uint8Array(fs.readFileSync(`tests/fixtures/orders/${name}`));
 
 async function upload(apiKey: string, format: string, body: Uint8Array<ArrayBuffer>, type = "text/csv") {
@@ -156,5 +162,99 @@ describe(`platform order import (${process.env.TEST_DB})`, () => {
     const rows = await t.db().select().from(orders).where(eq(orders.merchantId, m.merchantId));
     expect(rows).toHaveLength(0);
     expect((await importHistory(m.apiKey)).data).toEqual([]);
+  });
+  it("an .xlsx whose order id column holds 19-digit numbers rejects those lines, saying to format the column as text; no order gets a rounded id", async () => {
+    const m = await merchantWithAlipay();
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("订单");
+    sheet.addRow(["主订单编号", "订单应付金额", "订单状态"]);
+    // Two ids alike in their first 15 digits: rounded, the second read as the first one's sub-order row.
+    sheet.addRow([6928374655102938471, 179, "待发货"]);
+    sheet.addRow([6928374655102938472, 59, "待发货"]);
+    // A number Excel holds exactly, and an id typed into a text cell, import as before.
+    sheet.addRow([12345678, 10, "待发货"]);
+    sheet.addRow(["6928374655102938473", 20, "待发货"]);
+    const res = await upload(m.apiKey, "douyin", new Uint8Array(await book.xlsx.writeBuffer()), XLSX);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ imported: 2, duplicates: 0, skipped: 0, rejectedCount: 2 });
+    expect(res.json.rejected).toEqual([
+      { line: 2, message: expect.stringMatching(/^主订单编号: 6928374655102940000 is a number .*15 digits.*must be text.*文本 \/ Text/) },
+      { line: 3, message: expect.stringMatching(/^主订单编号: 6928374655102940000 is a number .*文本 \/ Text/) },
+    ]);
+    expect((await ordersOf(m.merchantId)).map((o) => o.orderNo).sort()).toEqual(["12345678", "6928374655102938473"]);
+
+    // The same ids in a CSV Excel saved: in its scientific form.
+    const csv = await upload(m.apiKey, "douyin", utf8("主订单编号,订单应付金额,订单状态\r\n6.92837E+18,179.00,待发货\r\n"));
+    expect(csv.json).toMatchObject({ imported: 0, rejected: [{ line: 2, message: expect.stringMatching(/"6\.92837E\+18" is a number Excel shortened.*文本 \/ Text/) }] });
+  });
+
+  it("re-importing closes what the platform closed before any money came, lists a changed amount without applying it, and changes nothing the second time", async () => {
+    const m = await bankMerchant();
+    await call(storefrontRoute as unknown as H, { apiKey: m.apiKey, body: { url: "https://shop.example.cn/hooks/ldxp", secret: "a storefront secret of 32 chars!" } });
+    const header = "订单编号,总金额,订单状态,买家会员名";
+    const first = [header, '="4000000000000000101",128.00,等待买家付款,tb_a', '="4000000000000000102",50.00,等待买家付款,tb_b', '="4000000000000000103",30.00,等待买家付款,tb_c', ""].join("\r\n");
+    expect((await upload(m.apiKey, "taobao", utf8(first))).json).toMatchObject({ imported: 3, duplicates: 0 });
+    const byNo = async () => new Map((await ordersOf(m.merchantId)).map((o) => [o.orderNo, o]));
+    // 103 is paid: a transfer naming its reference.
+    const paid = (await byNo()).get("4000000000000000103")!;
+    const at = new Date(Date.now() + 8 * 3_600_000 + 60_000).toISOString();
+    const credit = cmbCredit({ date: at.slice(0, 10).replace(/-/g, ""), time: at.slice(11, 19), credit: "30.00", serial: `RI${Date.now()}`, memo: `货款 ${paid.reference}`, payer: "陈三", account: "6214830000000103" });
+    expect((await importCmbStatement(m.apiKey, m.bankId, buildCsv(CMB_HEADER, [credit]))).status).toBe(200);
+    expect((await call(getOrder as unknown as H, { method: "GET", apiKey: m.apiKey, params: { reference: paid.reference } })).json.status).toBe("paid");
+
+    const second = [
+      header,
+      '="4000000000000000101",100.00,交易关闭,tb_a',
+      '="4000000000000000102",55.00,等待买家付款,tb_b',
+      '="4000000000000000103",30.00,交易关闭,tb_c',
+      '="4000000000000000104",12.00,等待买家付款,tb_d',
+      "",
+    ].join("\r\n");
+    const res = await upload(m.apiKey, "taobao", utf8(second));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ imported: 1, updated: 1, duplicates: 0, skipped: 0, changed: 2, rejectedCount: 2 });
+    expect(res.json.rejected).toEqual([
+      { line: 3, message: expect.stringMatching(/4000000000000000102: the amount changed from 50\.00 to 55\.00 .*not applied, the order keeps 50\.00/) },
+      { line: 4, message: expect.stringMatching(/4000000000000000103: the platform shows it 交易关闭, but 30\.00 is allocated to it here: not closed/) },
+    ]);
+    const after = await byNo();
+    // Closed as expiry closes an order: its amount as it was, closedAt now, the platform's status kept.
+    expect(after.get("4000000000000000101")).toMatchObject({ status: "closed", amount: 12800, closedAt: expect.any(Date) });
+    expect(after.get("4000000000000000101")!.details).toMatchObject({ platformStatus: "交易关闭" });
+    expect(after.get("4000000000000000102")).toMatchObject({ status: "pending", amount: 5000, closedAt: null });
+    expect(after.get("4000000000000000103")).toMatchObject({ status: "paid", amount: 3000, closedAt: null });
+    const closedId = after.get("4000000000000000101")!.id;
+    const audit = await t.db().select().from(auditEvents).where(and(eq(auditEvents.merchantId, m.merchantId), eq(auditEvents.action, "order.closed")));
+    expect(audit.map((e) => [e.subjectId, e.after])).toEqual([[closedId, { status: "closed", reason: "platform_closed" }]]);
+    const deliveries = await t.db().select().from(webhookDeliveries).where(and(eq(webhookDeliveries.merchantId, m.merchantId), eq(webhookDeliveries.type, "order.closed")));
+    expect(deliveries).toHaveLength(1);
+
+    // The same file again: nothing left to apply, the differences said again.
+    const again = await upload(m.apiKey, "taobao", utf8(second));
+    expect(again.json).toMatchObject({ imported: 0, updated: 0, duplicates: 2, changed: 2, rejectedCount: 2 });
+    expect(new Map([...(await byNo())].map(([no, o]) => [no, [o.status, o.amount, o.updatedAt.getTime()]]))).toEqual(
+      new Map([...after].map(([no, o]) => [no, [o.status, o.amount, o.updatedAt.getTime()]])),
+    );
+    expect((await importHistory(m.apiKey)).data.slice(0, 2)).toMatchObject([
+      { kind: "orders", lineCount: 4, imported: 0, updated: 0, duplicates: 2, changed: 2, rejected: 2 },
+      { kind: "orders", lineCount: 4, imported: 1, updated: 1, duplicates: 0, changed: 2, rejected: 2 },
+    ]);
+  });
+
+  it("every data line is counted: sub-order rows as skipped, a repeated id with another amount rejected naming both lines", async () => {
+    const m = await merchantWithAlipay();
+    const csv = ["订单编号,总金额,订单状态", '="4000000000000000201",128.00,等待买家付款', '="4000000000000000201",99.00,等待买家付款', '="4000000000000000202",10.00,等待买家付款', ""].join("\n");
+    const res = await upload(m.apiKey, "taobao", utf8(csv));
+    expect(res.json).toMatchObject({ imported: 2, duplicates: 0, skipped: 0, rejectedCount: 1 });
+    expect(res.json.rejected).toEqual([{ line: 3, message: expect.stringMatching(/order id 4000000000000000201: 总金额 99\.00 differs from 128\.00 on line 2/) }]);
+    expect((await ordersOf(m.merchantId)).find((o) => o.orderNo === "4000000000000000201")).toMatchObject({ amount: 12800 });
+
+    // A 抖店 order's second sub-order row repeats its amount: counted as skipped.
+    const douyin = await upload(m.apiKey, "douyin", fixture("douyin-orders-utf8-bom.csv"));
+    expect(douyin.json).toMatchObject({ imported: 3, duplicates: 0, skipped: 1, rejectedCount: 0 });
+    expect((await importHistory(m.apiKey)).data).toMatchObject([
+      { format: "douyin", lineCount: 4, imported: 3, skipped: 1, rejected: 0 },
+      { format: "taobao", lineCount: 3, imported: 2, skipped: 0, rejected: 1 },
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import { buildCsv, CMB_HEADER, cmbCredit } from "../fixtures/statements/cn-expor
 import { bankMerchant, BASE, createOrder, importCmbStatement } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string; signedInAt: number } } }));
 vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const t = setupTestDatabase();
@@ -105,7 +105,7 @@ beforeAll(async () => {
   merchant = m;
   apiKey = m.apiKey;
   const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
-  ownerSession = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash) } };
+  ownerSession = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash), signedInAt: Math.floor(Date.now() / 1000) } };
   session.current = ownerSession;
   routes = [];
   for (const dir of routeDirs().sort()) {

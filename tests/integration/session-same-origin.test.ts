@@ -11,7 +11,7 @@ import { buildCsv, CMB_HEADER, cmbCredit, toGbk } from "../fixtures/statements/c
 import { bankMerchant, BASE, createOrder } from "../helpers/api";
 import { setupTestDatabase } from "../helpers/test-db";
 
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; merchantId: string; passwordStamp: string; signedInAt: number } } }));
 vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const t = setupTestDatabase();
@@ -21,7 +21,7 @@ let m: Awaited<ReturnType<typeof bankMerchant>>;
 beforeAll(async () => {
   m = await bankMerchant();
   const [owner] = await t.db().select().from(users).where(eq(users.merchantId, m.merchantId));
-  session.current = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash) } };
+  session.current = { user: { id: owner.id, merchantId: m.merchantId, passwordStamp: passwordStamp(owner.passwordHash), signedInAt: Math.floor(Date.now() / 1000) } };
 });
 
 let serial = 0;

@@ -33,7 +33,11 @@ export type DoudianEvent =
       subOrderIds: string[];
       payType: number | null;
     }
-  | { kind: "ignored"; msgId: string | null; tag: string; reason: string };
+  /**
+   * A message that creates no order: a tag we do not record, or one we cannot read (`invalid`), which is left out
+   * without refusing the messages beside it in the push.
+   */
+  | { kind: "ignored"; msgId: string | null; tag: string; reason: string; invalid?: true };
 
 /** sha1_hex(appSecret + rawBody), the documented `X-Douyin-Signature`. */
 export function doudianSignature(appSecret: string, rawBody: string): Promise<string> {
@@ -115,11 +119,14 @@ function unixSeconds(data: Json, key: string): string | null {
   return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? new Date(n * 1000).toISOString() : null;
 }
 
+const msgIdOf = (message: Json) =>
+  typeof message.msg_id === "string" ? message.msg_id : typeof message.msg_id === "number" ? String(message.msg_id) : null;
+
 function toEvent(message: unknown, index: number): DoudianEvent {
   const path = `[${index}]`;
   if (!isObject(message)) throw new DoudianPushFormatError(`${path}: not an object`);
   const tag = message.tag;
-  const msgId = typeof message.msg_id === "string" ? message.msg_id : typeof message.msg_id === "number" ? String(message.msg_id) : null;
+  const msgId = msgIdOf(message);
   if (typeof tag !== "string" && typeof tag !== "number") throw new DoudianPushFormatError(`${path}.tag: required`);
   const tagText = String(tag);
   if (tagText === DOUDIAN_TAGS.orderCreated) {
@@ -145,10 +152,28 @@ function toEvent(message: unknown, index: number): DoudianEvent {
   };
 }
 
-/** Parses a verified push body (an array of messages, or one message object) into events. */
+/**
+ * A message as an event; one that cannot be read is an ignored event giving why. 抖店 retries a push until it is
+ * acknowledged, so refusing a whole batch for one bad message would hold back the good ones beside it, again and again.
+ */
+function readMessage(message: unknown, index: number): DoudianEvent {
+  try {
+    return toEvent(message, index);
+  } catch (err) {
+    if (!(err instanceof DoudianPushFormatError)) throw err;
+    const tag = isObject(message) && (typeof message.tag === "string" || typeof message.tag === "number") ? String(message.tag) : "";
+    return { kind: "ignored", msgId: isObject(message) ? msgIdOf(message) : null, tag, reason: err.message, invalid: true };
+  }
+}
+
+/**
+ * Parses a verified push body (an array of messages, or one message object) into events, one per message. Only a
+ * body that is not a push at all (not JSON, no messages, neither an array nor an object) is refused.
+ */
 export function parseDoudianPush(rawBody: string): DoudianEvent[] {
   const body = parse(rawBody, "body");
+  if (!Array.isArray(body) && !isObject(body)) throw new DoudianPushFormatError("body: not a message or an array of messages");
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) throw new DoudianPushFormatError("body: no messages");
-  return messages.map(toEvent);
+  return messages.map(readMessage);
 }

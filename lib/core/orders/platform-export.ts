@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseYuan } from "@/lib/core/money";
+import { MoneyFormatError, parseYuan, toYuanString } from "@/lib/core/money";
 import { cellValue, isBlankRecord, mapColumns, readCsvChunks } from "@/lib/core/statements/csv";
 import { parseCnDateTime } from "@/lib/core/statements/time";
 
@@ -27,6 +27,8 @@ export interface PlatformOrder {
 export interface PlatformParseResult {
   orders: PlatformOrder[];
   rejected: { line: number; message: string }[];
+  /** Lines of orders already read (a 抖店 order's further sub-order rows): counted, not imported again. */
+  skipped: number[];
 }
 
 export class PlatformExportFormatError extends Error {
@@ -65,6 +67,9 @@ const COLUMNS = {
 
 const CLOSED = /关闭|取消|已退款|交易失败/;
 
+/** A header cell as the file names the column, for messages (no BOM, Excel wrapper or padding). */
+const headerName = (cell: string | undefined) => (cell ?? "").replace(/^\uFEFF/, "").replace(/^="?|"$/g, "").trim();
+
 function money(cell: string, field: string): number {
   try {
     return parseYuan(cell.replace(/^[¥￥]/, ""));
@@ -82,7 +87,26 @@ function orderAmount(cell: string, field: string): number {
   return fen;
 }
 
-export type PlatformExportItem = { order: PlatformOrder } | { rejected: { line: number; message: string } };
+export type PlatformExportItem =
+  | { order: PlatformOrder }
+  | { rejected: { line: number; message: string } }
+  /** A further line of an order already read, with the same amount (a sub-order row). */
+  | { skipped: { line: number } };
+
+export interface PlatformExportOptions {
+  /**
+   * Cells (CSV line → field indexes) that held, in the Excel workbook the CSV was made from, a whole number too long
+   * for 15 digits: what the CSV shows is Excel's rounding, not what was typed.
+   */
+  roundedNumbers?: ReadonlyMap<number, readonly number[]>;
+}
+
+// An id Excel turned into a number and wrote back in its scientific form (6.92837E+18), as a CSV saved from Excel has it.
+const SCIENTIFIC = /^\d(\.\d+)?E\+\d+$/i;
+
+/** What to do about an id column Excel read as numbers: the ids are lost, only the person can paste them again as text. */
+const idAsNumber = (column: string, id: string, what: string) =>
+  `${column}: ${id} ${what}, so the order id is lost and not imported; the column must be text: in Excel, format the column as 文本 / Text before pasting the ids (or upload the platform's own export)`;
 
 /**
  * Reads a Taobao/Tmall 订单报表 or a 抖店 订单导出 (already decoded text). Columns are found by name.
@@ -92,21 +116,25 @@ export type PlatformExportItem = { order: PlatformOrder } | { rejected: { line: 
 export function parsePlatformOrders(text: string, format: PlatformFormat): PlatformParseResult {
   const orders: PlatformOrder[] = [];
   const rejected: { line: number; message: string }[] = [];
+  const skipped: number[] = [];
   for (const item of iteratePlatformOrders([text], format)) {
     if ("order" in item) orders.push(item.order);
+    else if ("skipped" in item) skipped.push(item.skipped.line);
     else rejected.push(item.rejected);
   }
-  return { orders, rejected };
+  return { orders, rejected, skipped };
 }
 
 /**
- * {@link parsePlatformOrders} one order (or rejected line) at a time over text chunks, so an export of any length is
- * read in bounded memory: only the ids already seen are kept, to take a 抖店 order's sub-order rows once.
+ * {@link parsePlatformOrders} one order (or rejected or skipped line) at a time over text chunks, so an export of any length is
+ * read in bounded memory: only the ids already seen (and their amounts) are kept, to take a 抖店 order's sub-order
+ * rows once. Every data line comes out as an order, a rejected line or a skipped one, so the counts add up to the file.
  */
-export function* iteratePlatformOrders(chunks: Iterable<string>, format: PlatformFormat): Generator<PlatformExportItem> {
+export function* iteratePlatformOrders(chunks: Iterable<string>, format: PlatformFormat, options: PlatformExportOptions = {}): Generator<PlatformExportItem> {
   let header: string[] | null = null;
   let cols: Record<keyof (typeof COLUMNS)["taobao"], number> | null = null;
-  const seen = new Set<string>();
+  let idColumn = "";
+  const seen = new Map<string, { amount: number; line: number }>();
   for (const { lineNo, fields } of readCsvChunks(chunks)) {
     if (isBlankRecord(fields)) continue;
     if (!header) {
@@ -115,15 +143,34 @@ export function* iteratePlatformOrders(chunks: Iterable<string>, format: Platfor
       if (cols.id < 0 || cols.amount < 0) {
         throw new PlatformExportFormatError(`not a ${format} order export: no ${COLUMNS[format].id[0]} / ${COLUMNS[format].amount[0]} column`);
       }
+      idColumn = headerName(header[cols.id]);
       continue;
     }
     const c = cols!;
     const get = (i: number) => (i >= 0 ? cellValue(fields[i]) : "");
+    const amountColumn = COLUMNS[format].amount[0];
     let order: PlatformOrder;
     try {
       const id = get(c.id).replace(/^'/, "");
+      // Before anything else: a rounded id can equal another order's rounded id, and would be taken for its sub-order row.
+      if (options.roundedNumbers?.get(lineNo)?.includes(c.id)) {
+        throw new Error(idAsNumber(idColumn, id, "is a number in the workbook, which Excel keeps to 15 digits"));
+      }
+      if (SCIENTIFIC.test(id)) throw new Error(idAsNumber(idColumn, `"${id}"`, "is a number Excel shortened"));
       if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) throw new Error(`order id: "${id}" is not a platform order number`);
-      if (seen.has(id)) continue;
+      const first = seen.get(id);
+      if (first) {
+        // A 抖店 sub-order row repeats its order's amount (or leaves it blank): the order was read, the line is counted.
+        const cell = get(c.amount);
+        const amount = cell === "" ? first.amount : orderAmount(cell, amountColumn);
+        if (amount !== first.amount) {
+          throw new Error(
+            `order id ${id}: ${amountColumn} ${toYuanString(amount)} differs from ${toYuanString(first.amount)} on line ${first.line}, which was imported: the lines of one order repeat its amount, so this line is not imported`,
+          );
+        }
+        yield { skipped: { line: lineNo } };
+        continue;
+      }
       const status = get(c.status);
       const paid = get(c.paid);
       const discount = get(c.discount);
@@ -132,7 +179,7 @@ export function* iteratePlatformOrders(chunks: Iterable<string>, format: Platfor
       order = {
         lineNo,
         platformOrderId: id,
-        amount: orderAmount(get(c.amount), COLUMNS[format].amount[0]),
+        amount: orderAmount(get(c.amount), amountColumn),
         paidAmount: paid ? money(paid, COLUMNS[format].paid[0]) : null,
         discountAmount: discount ? money(discount, COLUMNS[format].discount[0]) : null,
         platformStatus: status,
@@ -142,7 +189,7 @@ export function* iteratePlatformOrders(chunks: Iterable<string>, format: Platfor
         createdAt: created?.iso ?? null,
         paidAt: paidAt?.iso ?? null,
       };
-      seen.add(id);
+      seen.set(id, { amount: order.amount, line: lineNo });
     } catch (err) {
       yield { rejected: { line: lineNo, message: (err as Error).message } };
       continue;

@@ -16,7 +16,8 @@ describe("describeRule", () => {
     const interest = { conditions: { kinds: ["unmatched_overdue"], memoContains: ["结息", "利息"] }, actions: { ignorePayment: { reason: "银行利息" } } };
     expect(describeRule(interest.conditions, "zh-CN")).toBe("类型为 长时间未匹配；附言包含 结息、利息");
     expect(describeRule(interest.actions, "zh-CN")).toBe("忽略收款，理由 银行利息");
-    expect(describeRule(interest.actions, "en")).toBe("ignore the payment as 银行利息");
+    // The preset reason reads in the reader's language; a reason a person typed would stay as typed.
+    expect(describeRule(interest.actions, "en")).toBe("ignore the payment as Bank interest");
   });
 
   it("names a payout condition in a word", () => {

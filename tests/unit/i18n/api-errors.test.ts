@@ -68,6 +68,8 @@ describe("describeApiError: by code", () => {
       "订单 LD7K2M9QX4 在给出建议后已收到付款，请改用手动匹配。",
     );
     expect(zh({ status: 403, code: "wrong_password", message: "The current password is incorrect" })).toBe("当前密码不正确。");
+    expect(zh({ status: 409, code: "use_account_page", message: "Change your own password on /settings/account" })).toBe("修改自己的密码请到「账户」页，并输入当前密码。");
+    expect(en({ status: 409, code: "order_closed", message: "Order X is closed" })).toBe("The order is closed: confirming reopens it, so confirm it on the payment's own page.");
     expect(zh({ status: 429, code: "rate_limited", message: "Too many wrong passwords; retry in 42 s" })).toBe("操作过于频繁，请 42 秒后再试。");
   });
 

@@ -4,7 +4,7 @@ import iconv from "iconv-lite";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/errors";
-import { unpackUpload } from "@/lib/services/upload-archive";
+import { roundedNumberCells, unpackUpload } from "@/lib/services/upload-archive";
 
 const MB = 1024 * 1024;
 const text = (b: Uint8Array) => Buffer.from(b).toString("utf8");
@@ -170,5 +170,18 @@ describe("unpackUpload", () => {
     sheet.addRow([2024050112345679, 8800]);
     const rows = text(await unpackUpload(new Uint8Array(await book.xlsx.writeBuffer()), MB)).split("\r\n");
     expect(rows.slice(0, 2)).toEqual(["\uFEFF2024050112345678,8800", "2024050112345679,8800"]);
+  });
+  it("reads a whole number beyond 2^53 as Excel shows it (as statements always have), and names its cell for a reader who needs the digits", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("s");
+    sheet.addRow(["订单编号", "备注", "金额"]);
+    // A cell with a line break: its row spans two CSV lines, so the next row starts on line 4.
+    sheet.addRow([2024050112345678, "第一行\n第二行", 8800]);
+    sheet.addRow(["x", 6928374655102938471, { formula: "1+1", result: 6928374655102938472 }]);
+    const csv = await unpackUpload(new Uint8Array(await book.xlsx.writeBuffer()), MB);
+    expect(text(csv).split(/\r\n|\n/).slice(2, 4)).toEqual(['第二行",8800', "x,6928374655102940000,6928374655102940000"]);
+    expect([...roundedNumberCells(csv)]).toEqual([[4, [1, 2]]]);
+    // Bytes it did not make from a workbook name none.
+    expect(roundedNumberCells(new TextEncoder().encode("a,b\n6928374655102940000,1\n")).size).toBe(0);
   });
 });

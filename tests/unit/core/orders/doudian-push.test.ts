@@ -15,9 +15,22 @@ describe("抖店 push parsing", () => {
     }
   });
 
-  it("refuses a paid message without a usable amount or order id", () => {
-    expect(() => parseDoudianPush('[{"tag":"101","data":{"p_id":1,"pay_amount":0}}]')).toThrow(/pay_amount/);
-    expect(() => parseDoudianPush('[{"tag":"101","data":{"pay_amount":100}}]')).toThrow(/p_id/);
+  it("leaves out a paid message without a usable amount or order id, with its reason, and reads the ones beside it", () => {
+    const events = parseDoudianPush(
+      '[{"tag":"101","msg_id":"m0","data":{"p_id":1,"pay_amount":0}},{"tag":101,"data":{"pay_amount":100}},7,{"msg_id":"m3"},{"tag":"101","data":{"p_id":2,"pay_amount":500}}]',
+    );
+    expect(events).toEqual([
+      { kind: "ignored", msgId: "m0", tag: "101", reason: "[0].data.pay_amount: must be a positive integer number of fen, got 0", invalid: true },
+      { kind: "ignored", msgId: null, tag: "101", reason: "[1].data.p_id: required", invalid: true },
+      { kind: "ignored", msgId: null, tag: "", reason: "[2]: not an object", invalid: true },
+      { kind: "ignored", msgId: "m3", tag: "", reason: "[3].tag: required", invalid: true },
+      expect.objectContaining({ kind: "order_paid", platformOrderId: "2", amount: 500 }),
+    ]);
+  });
+
+  it("refuses only a body that is not a push at all", () => {
     expect(() => parseDoudianPush("[]")).toThrow(/no messages/);
+    expect(() => parseDoudianPush("{oops")).toThrow(/not valid JSON/);
+    expect(() => parseDoudianPush('"text"')).toThrow(/not a message or an array of messages/);
   });
 });

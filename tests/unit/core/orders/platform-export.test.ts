@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parsePlatformOrders, PlatformExportFormatError } from "@/lib/core/orders/platform-export";
+import { iteratePlatformOrders, parsePlatformOrders, PlatformExportFormatError } from "@/lib/core/orders/platform-export";
 
 describe("platform order exports", () => {
   it("maps columns by name, whatever their order", () => {
@@ -32,5 +32,29 @@ describe("platform order exports", () => {
       }),
       { numRuns: 300 },
     );
+  });
+  it("accounts for every line: a sub-order row repeating the amount (or blank) is skipped, another amount is rejected naming the first line", () => {
+    const text = "主订单编号,订单应付金额\n1000000001,179.00\n1000000001,179.00\n1000000001,\n1000000001,99.00\n1000000002,10.00\n";
+    const { orders, rejected, skipped } = parsePlatformOrders(text, "douyin");
+    expect(orders.map((o) => [o.lineNo, o.platformOrderId, o.amount])).toEqual([
+      [2, "1000000001", 17900],
+      [6, "1000000002", 1000],
+    ]);
+    expect(skipped).toEqual([3, 4]);
+    expect(rejected).toEqual([
+      { line: 5, message: "order id 1000000001: 订单应付金额 99.00 differs from 179.00 on line 2, which was imported: the lines of one order repeat its amount, so this line is not imported" },
+    ]);
+  });
+
+  it("refuses an id a workbook held as a rounded number, or that Excel wrote in scientific form, saying the column must be text", () => {
+    const text = "订单编号,总金额\n6928374655102940000,1.00\n6928374655102940000,2.00\n12345678,3.00\n6.92837E+18,4.00\n";
+    const items = [...iteratePlatformOrders([text], "taobao", { roundedNumbers: new Map([[2, [0]], [3, [0]], [4, [1]]]) })];
+    expect(items).toEqual([
+      { rejected: { line: 2, message: expect.stringMatching(/^订单编号: 6928374655102940000 is a number in the workbook, which Excel keeps to 15 digits, so the order id is lost.*must be text: in Excel, format the column as 文本 \/ Text/) } },
+      { rejected: { line: 3, message: expect.stringMatching(/^订单编号: 6928374655102940000 is a number in the workbook/) } },
+      // Only the id column matters: a rounded number elsewhere on a line is not the order's id.
+      { order: expect.objectContaining({ platformOrderId: "12345678", amount: 300 }) },
+      { rejected: { line: 5, message: expect.stringMatching(/^订单编号: "6\.92837E\+18" is a number Excel shortened.*文本 \/ Text/) } },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-// POST /api/app/team/{userId}/password – the team settings page resets a member's password (owners only)
+// POST /api/app/team/{userId}/password – the team settings page resets another member's password (owners only; one's own: 409 use_account_page)
 import { sessionRoute } from "@/lib/auth/session";
 import { readJson } from "@/lib/http/api-route";
 import { resetMemberPassword, resetPasswordSchema } from "@/lib/services/team";
