@@ -103,6 +103,35 @@ const MORE_REASONS: readonly { pattern: RegExp; words: (m: RegExpExecArray, col:
     pattern: /^refund -?\d+ exceeds what is left of payment \S+ \(-?\d+\)$/,
     words: () => ({ zh: "退款金额超过这笔收款剩余可退的金额，未入账", en: "the refund is more than is left of its payment: not recorded" }),
   },
+  // The order import's own reasons (lib/core/orders/platform-export.ts, reimport.ts).
+  {
+    pattern: /^(.+?): (.+?) is a number (?:in the workbook, which Excel keeps to 15 digits|Excel shortened), so the order id is lost and not imported/,
+    words: (m, col) => ({
+      zh: `${col(m[1])}：${m[2]} 被 Excel 存成了数字，订单号已失真，不导入；请把该列设为“文本”格式后重新粘贴订单号（或直接上传平台导出的原文件）`,
+      en: `${col(m[1])}: ${m[2]} was stored by Excel as a number and the order id is lost: not imported; format the column as Text and paste the ids again (or upload the platform's own export)`,
+    }),
+  },
+  {
+    pattern: /^order id (\S+): (.+?) (\S+) differs from (\S+) on line (\d+), which was imported/,
+    words: (m, col) => ({
+      zh: `订单 ${m[1]}：${col(m[2])} ${m[3]} 与第 ${m[5]} 行（已导入）的 ${m[4]} 不同；同一订单的各行金额应相同，此行不导入`,
+      en: `order ${m[1]}: ${col(m[2])} ${m[3]} differs from ${m[4]} on line ${m[5]}, which was imported: the lines of one order repeat its amount, so this line is not imported`,
+    }),
+  },
+  {
+    pattern: /^order (\S+): the platform shows it (.+?), but (\S+) is allocated to it here: not closed/,
+    words: (m) => ({
+      zh: `订单 ${m[1]}：平台显示为“${m[2]}”，但这里已有 ${m[3]} 收款记在该订单上，未关闭（如订单已取消，请退款或把款项从订单上取下）`,
+      en: `order ${m[1]}: the platform shows it ${m[2]}, but ${m[3]} is allocated to it here: not closed (refund the money, or take it off the order, if the order was cancelled)`,
+    }),
+  },
+  {
+    pattern: /^order (\S+): the amount changed from (\S+) to (\S+) on the platform: not applied/,
+    words: (m) => ({
+      zh: `订单 ${m[1]}：平台上的金额由 ${m[2]} 改为 ${m[3]}，未采用，订单仍为 ${m[2]}`,
+      en: `order ${m[1]}: the amount changed from ${m[2]} to ${m[3]} on the platform: not applied, the order keeps ${m[2]}`,
+    }),
+  },
 ];
 
 /** One rejected line's reason: translated when it is one of the parsers' usual ones, else labelled with the raw text as detail. */

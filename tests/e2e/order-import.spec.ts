@@ -42,3 +42,27 @@ test("a Taobao order export uploaded through /imports adds its orders, names the
   await expect(page.getByTestId("orders-table").locator("tbody tr")).toHaveCount(3);
   expect(consoleErrors).toEqual([]);
 });
+
+test("a re-imported export closes the order the platform closed and names the one whose amount changed, in the result and the history", async ({ page, request }) => {
+  const merchant = await signUpMerchantWithAlipay(request);
+  await signIn(page, merchant.email, merchant.password);
+  await expect(page).toHaveURL(/\/board$/, { timeout: 15_000 });
+  await page.goto("/imports");
+  await page.getByTestId("import-kind-orders").check();
+  await page.getByTestId("import-platform").selectOption("taobao");
+  const header = "订单编号,总金额,订单状态,买家会员名\r\n";
+  const first = `${header}="4000000000000000701",128.00,等待买家付款,tb_a\r\n="4000000000000000702",59.00,等待买家付款,tb_b\r\n`;
+  await submitImport(page, { name: "淘宝订单报表-1.csv", buffer: Buffer.from(first) });
+  await expectImportFigures(page, { imported: 2 });
+
+  const second = `${header}="4000000000000000701",128.00,交易关闭,tb_a\r\n="4000000000000000702",49.00,等待买家付款,tb_b\r\n`;
+  await submitImport(page, { name: "淘宝订单报表-2.csv", buffer: Buffer.from(second) });
+  const result = page.getByTestId("import-result");
+  await expect(result).toContainText("4000000000000000702：平台上的金额由 59.00 改为 49.00，未采用");
+  const latest = page.getByTestId("import-history").locator("tbody tr").first();
+  await expect(latest.getByTestId("history-updated")).toHaveText("已按平台关闭 1");
+  await expect(latest.getByTestId("history-changed")).toHaveText("其中平台已变更（未应用） 1");
+
+  const closed = await request.get("/api/v1/orders?source=taobao&status=closed", { headers: { authorization: `Bearer ${merchant.apiKey}` } });
+  expect(((await closed.json()) as { data: { orderNo: string }[] }).data.map((o) => o.orderNo)).toEqual(["4000000000000000701"]);
+});

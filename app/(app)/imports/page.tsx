@@ -87,6 +87,11 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                 <td className={num}>{s.lineCount}</td>
                 <td className={`${num} font-medium text-slate-900`} data-testid="history-imported">
                   {s.imported}
+                  {s.updated > 0 ? (
+                    <span className="block text-xs font-normal text-slate-500" data-testid="history-updated">
+                      {t.imports.updated} {s.updated}
+                    </span>
+                  ) : null}
                 </td>
                 <td className={num} data-testid="history-duplicates">
                   {s.duplicates}
@@ -98,6 +103,11 @@ export default async function ImportsPage({ searchParams }: { searchParams: Page
                 </td>
                 <td className={`${num} ${s.rejected > 0 ? "text-amber-700" : ""}`} data-testid="history-rejected">
                   {s.rejected}
+                  {s.changed > 0 ? (
+                    <span className="block text-xs text-slate-500" data-testid="history-changed">
+                      {t.imports.changed} {s.changed}
+                    </span>
+                  ) : null}
                 </td>
                 <td className={num} data-testid="history-pending">
                   {s.kind === "orders" ? (

@@ -31,3 +31,17 @@ describe("describeRejectedLine", () => {
     expect(en("something new").text).toBe("line not read:");
   });
 });
+
+describe("the order import's own reasons", () => {
+  it("read in Chinese, with the order and the amounts kept", () => {
+    const rounded = "主订单编号: 6928374655102940000 is a number in the workbook, which Excel keeps to 15 digits, so the order id is lost and not imported; the column must be text: in Excel, format the column as 文本 / Text before pasting the ids (or upload the platform's own export)";
+    expect(zh(rounded)).toEqual({ text: expect.stringContaining("6928374655102940000 被 Excel 存成了数字"), detail: null });
+    const repeated = "order id 201: 总金额 99.00 differs from 128.00 on line 2, which was imported: the lines of one order repeat its amount, so this line is not imported";
+    expect(zh(repeated).text).toContain("订单 201：总金额 99.00 与第 2 行（已导入）的 128.00 不同");
+    const held = "order 4000000000000000101: the platform shows it 交易关闭, but 128.00 is allocated to it here: not closed (refund the money, or take it off the order, if the order was cancelled)";
+    expect(zh(held).text).toContain("平台显示为“交易关闭”，但这里已有 128.00 收款记在该订单上");
+    const changed = "order 4000000000000000101: the amount changed from 128.00 to 100.00 on the platform: not applied, the order keeps 128.00";
+    expect(zh(changed)).toEqual({ text: "订单 4000000000000000101：平台上的金额由 128.00 改为 100.00，未采用，订单仍为 128.00", detail: null });
+    expect(en(changed).detail).toBeNull();
+  });
+});
