@@ -132,6 +132,13 @@ const MORE_REASONS: readonly { pattern: RegExp; words: (m: RegExpExecArray, col:
       en: `order ${m[1]}: the amount changed from ${m[2]} to ${m[3]} on the platform: not applied, the order keeps ${m[2]}`,
     }),
   },
+  {
+    pattern: /^serial (\d+) was saved by Excel as a number and lost its last digits: not imported/,
+    words: (m) => ({
+      zh: `交易号 ${m[1]} 被 Excel 存成了数字，末几位已丢失，不导入；请上传渠道导出的原始账单（CSV），或把该列设为“文本”格式`,
+      en: `transaction number ${m[1]} was saved by Excel as a number and lost its last digits: not imported; upload the bill as the channel exported it (CSV), or format the column as Text`,
+    }),
+  },
 ];
 
 /** One rejected line's reason: translated when it is one of the parsers' usual ones, else labelled with the raw text as detail. */

@@ -28,6 +28,7 @@ import {
 import { bulkCandidate } from "@/lib/core/matching/bulk";
 import { redactAccount } from "@/lib/core/masking";
 import { RawColumns } from "@/lib/core/statements/raw";
+import { roundedNumberCells } from "@/lib/services/upload-archive";
 
 export interface ImportStatementParams {
   merchantId: string;
@@ -93,6 +94,20 @@ function bankDedupeKeyer(): (l: StatementLine) => string {
     seen.set(content, n);
     return `${content}#${n}`;
   };
+}
+
+/**
+ * A line as its serial can be trusted. A workbook cell that held the serial as a number longer than Excel keeps
+ * (15 digits) shows Excel's rounding: two transfers of one day and amount would get one key and the second be
+ * dropped as a duplicate. A bank line then goes without its serial (keyed on its content, as lines with none are);
+ * a bill's line, whose serial is the only name of its transaction, is refused and says how to keep the digits.
+ */
+function withExactSerial(l: StatementLine, rounded: ReadonlyMap<number, readonly number[]>, isBill: boolean): { line: StatementLine } | { rejected: RejectedLine } {
+  const serial = l.bankSerial;
+  if (!serial || !rounded.get(l.lineNo)?.length || !/^\d{16,}$/.test(serial) || Number.isSafeInteger(Number(serial))) return { line: l };
+  const why = `serial ${serial} was saved by Excel as a number and lost its last digits`;
+  if (isBill) return { rejected: { line: l.lineNo, message: `${why}: not imported; upload the bill as the channel exported it (CSV), or format the column as Text` } };
+  return { line: { ...l, bankSerial: null, details: { ...l.details, serialAsSaved: serial } } };
 }
 
 const serialKey = (serial: string, l: Pick<StatementLine, "bookedDate" | "amount" | "currency">) => `serial:${serial}|${l.bookedDate}|${l.amount}${l.currency}`;
@@ -214,6 +229,8 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
   const booksBatches = format === "camt053" || format === "camt054";
   const keyOf = isBill ? (l: StatementLine) => l.bankSerial ?? "" : bankDedupeKeyer();
   const fileSha256 = sha256(params.bytes);
+  // Cells of a workbook that held whole numbers too long for Excel to keep (a 19-digit serial saved as a number).
+  const rounded = roundedNumberCells(params.bytes);
   let rejectedCount = 0;
   const rejected: RejectedLine[] = [];
   const reject = (r: RejectedLine) => {
@@ -312,7 +329,12 @@ async function importStatementStream(db: Db, params: ImportStatementParams): Pro
         reject(item.rejected);
         continue;
       }
-      const l = item.line;
+      const kept = withExactSerial(item.line, rounded, isBill);
+      if ("rejected" in kept) {
+        reject(kept.rejected);
+        continue;
+      }
+      const l = kept.line;
       // Only incoming money is a payment; reversals are the bank correcting itself, not a customer paying.
       if (l.direction === "credit" && !l.reversal) {
         batch.push(l);

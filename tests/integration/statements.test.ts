@@ -497,6 +497,28 @@ ${entries}
     expect(xls.json.error.message).toMatch(/save it as \.xlsx or CSV/);
   });
 
+  it("two transfers of one day and amount whose serials Excel saved as numbers (rounded alike) are both recorded", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("交易明细");
+    sheet.addRow([...CMB_HEADER]);
+    const row = (serial: number, payer: string, memo: string) =>
+      sheet.addRow(CMB_HEADER.map((h) => {
+        const r = cmbCredit({ date: "20240503", time: "10:00:00", credit: "99.00", serial: "x", memo, payer, account: "6225880100000011" }) as Record<string, string>;
+        return h === "流水号" ? serial : h === "贷方金额" ? 99 : (r[h] ?? null);
+      }));
+    // 19-digit serials typed into a General column: Excel keeps 15 digits, both read 2026050300000000000.
+    row(2026050300000000123, "王五", "货款 A");
+    row(2026050300000000124, "赵六", "货款 B");
+    const xlsx = new Uint8Array(await book.xlsx.writeBuffer());
+    const m = await bankMerchant();
+    const res = await upload(m.apiKey, { channelAccountId: m.bankId }, xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ imported: 2, duplicates: 0, rejected: [] });
+    // The same workbook again finds both: keyed on their content, as lines without a serial are.
+    const again = await upload(m.apiKey, { channelAccountId: m.bankId }, xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(again.json).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+
   it("malformed input gets a 400 or per-line rejections, never a 500", async () => {
     const m = await bankMerchant();
     const q = { channelAccountId: m.bankId };

@@ -44,4 +44,10 @@ describe("the order import's own reasons", () => {
     expect(zh(changed)).toEqual({ text: "订单 4000000000000000101：平台上的金额由 128.00 改为 100.00，未采用，订单仍为 128.00", detail: null });
     expect(en(changed).detail).toBeNull();
   });
+
+  it("a bill's transaction number Excel rounded says how to keep it", () => {
+    expect(zh("serial 4200002695202611250000000000 was saved by Excel as a number and lost its last digits: not imported; upload the bill as the channel exported it (CSV), or format the column as Text").text).toBe(
+      "交易号 4200002695202611250000000000 被 Excel 存成了数字，末几位已丢失，不导入；请上传渠道导出的原始账单（CSV），或把该列设为“文本”格式",
+    );
+  });
 });
