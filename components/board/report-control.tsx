@@ -211,6 +211,11 @@ export function ReportControl({ timeZone }: { timeZone: string }) {
                 </a>
               </p>
             ) : null}
+            {r.languageNote ? (
+              <p data-testid="report-language-note" className="text-xs text-slate-500">
+                {r.languageNote}
+              </p>
+            ) : null}
             <button
               type="submit"
               data-testid="report-submit"

@@ -42,6 +42,16 @@ test.describe("board currencies at 1280×800", () => {
     await expect(page.getByTestId("board-match-rate")).toHaveText("100.0%");
     await page.screenshot({ path: "test-results/board-currencies-1280.png", fullPage: true });
 
+    // The report is written in Chinese (as the books are kept): the English panel says so, the Chinese one needs not.
+    await page.getByTestId("report-open").click();
+    await expect(page.getByTestId("report-panel")).toBeVisible();
+    await expect(page.getByTestId("report-language-note")).toHaveCount(0);
+    await page.context().addCookies([{ name: "lang", value: "en", url: new URL(page.url()).origin }]);
+    await page.reload();
+    await page.getByTestId("report-open").click();
+    await expect(page.getByTestId("report-language-note")).toContainText("written in Chinese");
+    await page.context().addCookies([{ name: "lang", value: "zh-CN", url: new URL(page.url()).origin }]);
+
     // The dollar order reads in dollars wherever it is shown, never as yuan.
     await page.goto("/orders");
     await expect(page.locator("tr", { hasText: dollars.reference })).toContainText("US$25.00");
