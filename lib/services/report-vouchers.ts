@@ -31,7 +31,8 @@ export async function vouchersResponse(db: Db, merchantId: string, url: URL): Pr
   if (encoding !== "utf-8" && encoding !== "gbk") throw badRequest("encoding: must be utf-8 or gbk", "invalid_field");
   const { vouchers, preparer } = await getVouchers(db, merchantId, range);
   const csv = (format === "kingdee" ? kingdeeVoucherCsv : yonyouVoucherCsv)(vouchers, { preparer });
-  const body = encoding === "gbk" ? iconv.encode(csv.slice(UTF8_BOM.length), "gbk") : new TextEncoder().encode(csv);
+  // GB18030 is GBK for every character GBK has, and keeps the rest (a rare name's 𠮷) instead of turning it into "?".
+  const body = encoding === "gbk" ? iconv.encode(csv.slice(UTF8_BOM.length), "gb18030") : new TextEncoder().encode(csv);
   const name = `${range.from}_${range.to}`;
   return new Response(new Uint8Array(body), {
     headers: {

@@ -67,6 +67,8 @@ function currencyParam(query: URLSearchParams): string | null {
 
 // A year (and a day for leap years) covers every statutory period an auditor asks for.
 const MAX_RANGE_DAYS = 366;
+const FIRST_DAY = "2000-01-01";
+const LAST_DAY = "2099-12-31";
 // JSON, PDF and the CSV zip are built in memory; beyond this many payments only the streaming
 // formats (XLSX, single-section CSV) are offered.
 export const MAX_IN_MEMORY_PAYMENTS = 200_000;
@@ -85,6 +87,10 @@ export function parseDateRange(url: URL | URLSearchParams): { from: string; to: 
   const to = query.get("to") ?? "";
   if (!isCalendarDate(from)) throw badRequest("from: must be a date written YYYY-MM-DD", "invalid_field");
   if (!isCalendarDate(to)) throw badRequest("to: must be a date written YYYY-MM-DD", "invalid_field");
+  // Books are kept for years this side of 2000 and the next century: a day beyond is a typo, and the last
+  // day of 9999 has no next day to end it.
+  if (from < FIRST_DAY || from > LAST_DAY) throw badRequest(`from: must be a day from ${FIRST_DAY} to ${LAST_DAY}`, "invalid_field");
+  if (to < FIRST_DAY || to > LAST_DAY) throw badRequest(`to: must be a day from ${FIRST_DAY} to ${LAST_DAY}`, "invalid_field");
   if (to < from) throw badRequest("to: must not be before from", "invalid_field");
   if (daysBetweenInclusive(from, to) > MAX_RANGE_DAYS) throw badRequest(`to: the range may cover at most ${MAX_RANGE_DAYS} days`, "invalid_field");
   return { from, to };

@@ -270,6 +270,17 @@ describe(`reconciliation report (${process.env.TEST_DB})`, () => {
     expect(d).toBe(debits);
   });
 
+  it("keeps a ledger account name GBK lacks in the GBK vouchers (GB18030), never a ?", async () => {
+    await t.db().update(merchants).set({ settings: { ledgerAccounts: { matchedCredit: { code: "6001", name: "主营业务收入-𠮷野家" } } } }).where(eq(merchants.id, seeded.m.merchantId));
+    const gbk = await get(vouchersRoute, `/api/v1/reports/vouchers?${RANGE}&format=yonyou&encoding=gbk`, seeded.m.apiKey);
+    const text = iconv.decode(gbk.bytes, "gb18030");
+    expect(text).toContain("主营业务收入-𠮷野家");
+    expect(text).not.toContain("?");
+    // Every character GBK has is encoded as GBK: a GBK reader reads the rest of the file as before.
+    expect(iconv.decode(gbk.bytes, "gbk")).toContain("其他货币资金-支付宝");
+    await t.db().update(merchants).set({ settings: {} }).where(eq(merchants.id, seeded.m.merchantId));
+  });
+
   it("uses the merchant's ledger accounts from settings", async () => {
     await t.db().update(merchants).set({ settings: { ledgerAccounts: { matchedCredit: { code: "6001", name: "主营业务收入" } } } }).where(eq(merchants.id, seeded.m.merchantId));
     const rows = parseCsv((await get(vouchersRoute, `/api/v1/reports/vouchers?${RANGE}&format=yonyou`, seeded.m.apiKey)).text());
@@ -284,6 +295,9 @@ describe(`reconciliation report (${process.env.TEST_DB})`, () => {
     ["from=2024-03-01&to=2024-02-30", "to"],
     ["from=2024-03-02&to=2024-03-01", "to"],
     ["from=2023-01-01&to=2024-03-01", "to"],
+    ["from=9999-12-01&to=9999-12-31", "from"],
+    ["from=2099-12-01&to=9999-12-31", "to"],
+    ["from=1970-01-01&to=1970-01-31", "from"],
     [`${RANGE}&format=docx`, "format"],
     [`${RANGE}&channel=visa`, "channel"],
     [`${RANGE}&source=amazon`, "source"],
