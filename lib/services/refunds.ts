@@ -6,6 +6,8 @@ import { allocations, payments, refunds, type Payment } from "@/lib/db/schema";
 import { spreadRefund, type RefundPart } from "@/lib/core/matching/refund-split";
 import { refreshOrders } from "@/lib/services/order-totals";
 
+const DAY_MS = 24 * 3600_000;
+
 export type RefundOutcome =
   | { kind: "recorded"; refundId: string; amount: number; audit: AuditInput[] }
   | { kind: "duplicate"; audit: AuditInput[] }
@@ -34,7 +36,31 @@ export async function recordRefund(
     .where(and(eq(refunds.paymentId, payment.id), eq(refunds.channelRefundId, event.channelRefundId)))
     .limit(1);
   if (known) return { kind: "duplicate", audit: [] };
-  const amount = event.amount ?? (event.cumulativeRefundedAmount ?? 0) - current.refunded;
+  const at = new Date(event.refundedAt);
+  const earlier = await tx
+    .select({ amount: refunds.amount, refundedAt: refunds.refundedAt, channelRefundId: refunds.channelRefundId, details: refunds.details })
+    .from(refunds)
+    .where(eq(refunds.paymentId, payment.id));
+  // A total the channel reported as running (Alipay's refund_fee, Stripe's amount_refunded) holds every refund
+  // of the payment made up to it: a running total no larger than one recorded (a notify Alipay retried after a
+  // later refund's) is in it already, and so is a bill's line for a refund made by the time of a running total
+  // (the same money under the bill's own id).
+  const cumulative = event.cumulativeRefundedAmount;
+  const covered = earlier.some((r) => {
+    const total = r.details.cumulative;
+    if (typeof total !== "number") return false;
+    if (cumulative != null) return total >= cumulative;
+    return (
+      r.refundedAt.getTime() >= at.getTime() ||
+      // A running total without the refund's own id names it by the total: the bill's line of that amount is the same money.
+      (r.channelRefundId.includes(":refunded:") && event.amount === r.amount && Math.abs(r.refundedAt.getTime() - at.getTime()) <= DAY_MS)
+    );
+  });
+  if (covered) return { kind: "duplicate", audit: [] };
+  // A running total less the refunds made before it: one that arrives after a later refund (out of order) is
+  // still its own amount, not the difference to everything recorded so far.
+  const before = earlier.filter((r) => r.refundedAt.getTime() <= at.getTime()).reduce((sum, r) => sum + r.amount, 0);
+  const amount = event.amount ?? (event.cumulativeRefundedAmount ?? 0) - before;
   if (amount <= 0) return { kind: "duplicate", audit: [] };
   if (current.refunded + amount > payment.amount) {
     const reason = `refund ${amount} exceeds what is left of payment ${payment.id} (${payment.amount - current.refunded})`;
@@ -56,8 +82,13 @@ export async function recordRefund(
         channelRefundId: i === 0 ? event.channelRefundId : `${event.channelRefundId}#${i + 1}`,
         amount: part.amount,
         refundedAt: new Date(event.refundedAt),
-        // The later parts say which refund they continue: counted once, as the channel made it.
-        details: i === 0 ? event.details : { ...event.details, splitOf: event.channelRefundId },
+        // The later parts say which refund they continue: counted once, as the channel made it. A running total
+        // is kept with the refund it came in: it tells which refunds it already holds.
+        details: {
+          ...event.details,
+          ...(event.cumulativeRefundedAmount != null ? { cumulative: event.cumulativeRefundedAmount } : {}),
+          ...(i === 0 ? {} : { splitOf: event.channelRefundId }),
+        },
       })),
     )
     .onConflictDoNothing({ target: [refunds.paymentId, refunds.channelRefundId] })
