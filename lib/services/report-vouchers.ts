@@ -11,11 +11,17 @@ export type VoucherFormat = (typeof VOUCHER_FORMATS)[number];
 
 const FORMAT_NAMES: Record<VoucherFormat, string> = { kingdee: "金蝶", yonyou: "用友" };
 
-/** Vouchers of a date range for one merchant, with its ledger accounts. */
+/**
+ * Vouchers of a date range for one merchant, with its ledger accounts. Numbered within the accounting
+ * period (the month) from its first day, whatever day the range starts on: a month exported in parts, or
+ * day by day, gives each voucher the number it has in the whole month's export, never a second 记-1.
+ */
 export async function getVouchers(db: Db, merchantId: string, range: { from: string; to: string }): Promise<{ vouchers: Voucher[]; preparer: string }> {
-  const ctx = await getReportContext(db, merchantId, { ...range, channel: null, source: null });
+  const periodStart = `${range.from.slice(0, 7)}-01`;
+  const ctx = await getReportContext(db, merchantId, { from: periodStart, to: range.to, channel: null, source: null });
   const summary = await inReportSnapshot(db, (tx) => summarizeReconciliation(tx, ctx));
-  return { vouchers: buildVouchers(summary.daily, resolveLedgerAccounts(ctx.merchant.settings)), preparer: ctx.merchant.name };
+  const vouchers = buildVouchers(summary.daily, resolveLedgerAccounts(ctx.merchant.settings)).filter((v) => v.date >= range.from);
+  return { vouchers, preparer: ctx.merchant.name };
 }
 
 /**
