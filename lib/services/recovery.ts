@@ -4,6 +4,8 @@ import { enqueueOrderEvents } from "@/lib/services/storefront-webhooks";
 import { appendAuditEvents, chainAllAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { openOrders, orders, payments } from "@/lib/db/schema";
 import { matchPayments } from "@/lib/services/match-payment";
+import { pruneAllReportJobs } from "@/lib/services/report-jobs";
+import { logger } from "@/lib/log";
 
 const SWEEP_BATCH = 1000;
 /** 100 batches: a crash during the largest statement import (100k lines) is recovered in one sweep. */
@@ -63,10 +65,19 @@ export async function closeExpiredOrders(db: Db, now: Date) {
   });
 }
 
-/** The periodic sweep: unlinked audit events are linked, unchecked payments matched, expired orders closed. */
+/**
+ * The periodic sweep: unlinked audit events are linked, unchecked payments matched, expired orders closed,
+ * report files past keeping removed.
+ */
 export async function sweepPayments(db: Db, now = new Date()) {
   // Audit events a crash left unlinked (between a notify's commit and its chaining) are linked first.
   const auditLinked = await chainAllAuditEvents(db);
   const matched = await matchAllUnchecked(db, now);
-  return { ...matched, auditLinked, closed: await closeExpiredOrders(db, now) };
+  const closed = await closeExpiredOrders(db, now);
+  // Files, not money: a disk problem here is logged and leaves the sweep's database work standing.
+  const reportFilesRemoved = await pruneAllReportJobs(now).catch((err) => {
+    logger.warn({ err }, "pruning old report files failed");
+    return 0;
+  });
+  return { ...matched, auditLinked, closed, reportFilesRemoved };
 }

@@ -48,8 +48,11 @@ const RUNNING_STALE_MS = 60_000;
 // A queued job waits for an Inngest worker; one that never starts (event lost) fails after this.
 const QUEUED_STALE_MS = 15 * 60_000;
 const PROGRESS_WRITE_MS = 500;
-// Files are kept for a week, enough to fetch a month's report again; older ones go when the merchant asks for a new one.
+// Files are kept for a week, enough to fetch a month's report again; older ones go when the merchant asks for a new one
+// and with the periodic sweep (pruneAllReportJobs).
 const KEEP_MS = 7 * 86_400_000;
+// A build's temporary files (`.part`, `.tmp`) a crash left behind: no build runs for a day.
+const LEFTOVER_MS = 86_400_000;
 
 function jobPaths(merchantId: string, jobId: string) {
   // Both ids become path segments: only UUIDs may, so no id can walk out of the merchant's folder.
@@ -92,18 +95,42 @@ function view(job: ReportJob): ReportJobView {
   return { jobId, params, status, progress, error, createdAt, updatedAt, downloadUrl: status === "ready" ? `/api/app/reports/jobs/${jobId}/download` : null };
 }
 
-async function pruneOldJobs(dir: string, now: Date) {
+async function pruneOldJobs(dir: string, now: Date): Promise<number> {
   let names: string[];
   try {
     names = await fs.promises.readdir(dir);
   } catch {
-    return;
+    return 0;
   }
+  let removed = 0;
   for (const name of names) {
     const file = path.join(/*turbopackIgnore: true*/ dir, name);
     const stat = await fs.promises.stat(file).catch(() => null);
-    if (stat && now.getTime() - stat.mtimeMs > KEEP_MS) await fs.promises.rm(file, { force: true });
+    const keep = /\.(part|tmp)$/.test(name) ? LEFTOVER_MS : KEEP_MS;
+    if (stat?.isFile() && now.getTime() - stat.mtimeMs > keep) {
+      await fs.promises.rm(file, { force: true });
+      removed++;
+    }
   }
+  return removed;
+}
+
+/**
+ * Every merchant's report files past keeping (a week), and builds' temporary files a crash left (a day):
+ * run by the periodic sweep, so a merchant who asks for no new report does not keep old files forever.
+ */
+export async function pruneAllReportJobs(now: Date): Promise<number> {
+  const root = readConfig().reportsDir;
+  let merchants: string[];
+  try {
+    merchants = await fs.promises.readdir(root);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  // Only merchant folders (UUID names) are the jobs' own: anything else in the directory is left alone.
+  for (const merchantId of merchants.filter(isUuid)) removed += await pruneOldJobs(path.join(/*turbopackIgnore: true*/ root, merchantId), now);
+  return removed;
 }
 
 /** Validates a board request (the v1 query parameters, as JSON); every failure is a 400 naming the field. */

@@ -1,9 +1,13 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { eq, sql } from "drizzle-orm";
 import { GET as getOrder } from "@/app/api/v1/orders/[reference]/route";
 import { matchPaymentFn } from "@/lib/jobs/functions/match-payment";
 import { sweepPaymentsFn } from "@/lib/jobs/functions/sweep-payments";
+import { readConfig } from "@/lib/config/env";
 import { payments } from "@/lib/db/schema";
 import { recordPayment } from "@/lib/services/payments";
 import { call, createOrder, merchantWithAlipay } from "../helpers/api";
@@ -90,5 +94,36 @@ describe(`order expiry (${process.env.TEST_DB})`, () => {
     const late = await strandedPayment(m, order.reference, 700);
     expect(await matchPayment(t.db(), { paymentId: late.id })).toBe("matched");
     expect(await orderStatus(m.apiKey, order.reference)).toBe("paid");
+  });
+});
+
+describe(`report files past keeping (${process.env.TEST_DB})`, () => {
+  it("the Inngest sweep removes a week-old report and a crashed build's leftovers, keeps the recent and what is not a job's", async () => {
+    const root = readConfig().reportsDir;
+    const merchantDir = path.join(root, crypto.randomUUID());
+    fs.mkdirSync(merchantDir, { recursive: true });
+    const write = (name: string, ageMs: number) => {
+      const file = path.join(merchantDir, name);
+      fs.writeFileSync(file, "x");
+      const at = new Date(Date.now() - ageMs);
+      fs.utimesSync(file, at, at);
+      return file;
+    };
+    const day = 86_400_000;
+    const old = write(`${crypto.randomUUID()}.report.xlsx`, 8 * day);
+    const leftover = write(`${crypto.randomUUID()}.report.xlsx.part`, 2 * day);
+    const recent = write(`${crypto.randomUUID()}.report.xlsx`, 2 * day);
+    const building = write(`${crypto.randomUUID()}.report.xlsx.part`, 60_000);
+    const notOurs = path.join(root, `notes-${crypto.randomUUID()}.txt`);
+    fs.writeFileSync(notOurs, "kept");
+    fs.utimesSync(notOurs, new Date(Date.now() - 30 * day), new Date(Date.now() - 30 * day));
+
+    const run = await new InngestTestEngine({ function: sweepPaymentsFn }).execute();
+    expect(run.error).toBeUndefined();
+    expect((run.result as { reportFilesRemoved: number }).reportFilesRemoved).toBeGreaterThanOrEqual(2);
+    expect([old, leftover].map((f) => fs.existsSync(f))).toEqual([false, false]);
+    expect([recent, building, notOurs].map((f) => fs.existsSync(f))).toEqual([true, true, true]);
+    fs.rmSync(merchantDir, { recursive: true, force: true });
+    fs.rmSync(notOurs, { force: true });
   });
 });
