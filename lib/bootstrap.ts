@@ -41,7 +41,7 @@ async function start() {
   // Payments a crash left unchecked are matched before the first request (bounded: a thousand at a time,
   // a hundred times); the anomaly sweep over every merchant follows behind the first requests.
   await recover();
-  setImmediate(() => void sweep());
+  setImmediate(() => void anomalies());
   setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
   // Pending storefront deliveries are rows: whatever a restart interrupted goes out on the next tick.
   setInterval(() => void deliver(), DELIVERY_INTERVAL_MS).unref();
@@ -75,14 +75,18 @@ async function recover() {
   }
 }
 
-const sweep = oneAtATime(async () => {
-  await recover();
+const anomalies = oneAtATime(async () => {
   try {
-    const anomalies = await jobHandlers.anomalySweep();
-    if (anomalies.opened > 0 || anomalies.resolved > 0) logger.info({ ...anomalies }, "anomaly sweep");
+    const result = await jobHandlers.anomalySweep();
+    if (result.opened > 0 || result.resolved > 0) logger.info({ ...result }, "anomaly sweep");
   } catch (err) {
     logger.error({ err }, "anomaly sweep failed");
   }
+});
+
+const sweep = oneAtATime(async () => {
+  await recover();
+  await anomalies();
 });
 
 const deliver = oneAtATime(async () => {

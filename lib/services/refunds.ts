@@ -28,19 +28,14 @@ export async function recordRefund(
     .from(payments)
     .where(eq(payments.id, payment.id))
     .for("update");
-  // The same refund again (a bill repeating what the notify said, an overlapping file) is a duplicate
-  // whatever is left of the payment: checked before the amount, or a full refund's replay reads as too large.
-  const [known] = await tx
-    .select({ id: refunds.id })
-    .from(refunds)
-    .where(and(eq(refunds.paymentId, payment.id), eq(refunds.channelRefundId, event.channelRefundId)))
-    .limit(1);
-  if (known) return { kind: "duplicate", audit: [] };
   const at = new Date(event.refundedAt);
   const earlier = await tx
     .select({ amount: refunds.amount, refundedAt: refunds.refundedAt, channelRefundId: refunds.channelRefundId, details: refunds.details })
     .from(refunds)
     .where(eq(refunds.paymentId, payment.id));
+  // The same refund again (a bill repeating what the notify said, an overlapping file) is a duplicate
+  // whatever is left of the payment: checked before the amount, or a full refund's replay reads as too large.
+  if (earlier.some((r) => r.channelRefundId === event.channelRefundId)) return { kind: "duplicate", audit: [] };
   // A total the channel reported as running (Alipay's refund_fee, Stripe's amount_refunded) holds every refund
   // of the payment made up to it: a running total no larger than one recorded (a notify Alipay retried after a
   // later refund's) is in it already, and so is a bill's line for a refund made by the time of a running total

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { auditHash, type AuditRecord } from "@/lib/core/audit/chain";
 import { readConfig } from "@/lib/config/env";
 import { openDatabase, rowsOf, type DbHandle } from "@/lib/db/client";
+import { DatabaseLockedError } from "@/lib/db/lock";
 import { appendAuditEvents, SYSTEM } from "@/lib/db/queries/audit";
 import { verifyAuditChains } from "@/lib/services/audit-verify";
 
@@ -145,9 +146,18 @@ describe("upgrading a database from the first release's schema", () => {
 });
 
 describe("two instances starting on one database", () => {
-  // PGlite is one process's own file (locked); only a shared server has two instances starting at once.
-  it.skipIf(mode === "pglite")("migrate one at a time: both open, the schema applied once", async () => {
+  it("migrate one at a time on a shared server: both open, the schema applied once; PGlite's directory is one process's", async () => {
     const config = await emptyDatabaseConfig();
+    if (mode === "pglite") {
+      // An embedded database belongs to one process: with its directory held by another live process (the
+      // test runner's own parent stands in for it), an open is refused rather than migrating beside it.
+      const dir = config.pgliteDir;
+      const lockFile = `${dir.replace(/[\\/]+$/, "")}.lock`;
+      fs.writeFileSync(lockFile, String(process.ppid));
+      await expect(openDatabase(config)).rejects.toThrow(DatabaseLockedError);
+      fs.rmSync(lockFile, { force: true });
+      return;
+    }
     const [a, b] = await Promise.all([openDatabase(config), openDatabase(config)]);
     try {
       const applied = rowsOf<{ n: string }>(await a.db.execute(sql`select count(*)::text as n from drizzle.__drizzle_migrations`));
